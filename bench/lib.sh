@@ -1,0 +1,76 @@
+# Shared helpers for the benchmarks: build grant in release mode, run hyperfine, and
+# print ratios of medians measured in the same run.
+
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+OUT_DIR="$BENCH_DIR/out"
+mkdir -p "$OUT_DIR"
+
+require() {
+    command -v "$1" >/dev/null 2>&1 || {
+        echo "bench: $1 is not installed (Debian: apt-get install $2)" >&2
+        exit 1
+    }
+}
+
+build_release() {
+    require hyperfine hyperfine
+    require python3 python3
+    (cd "$REPO_DIR" && cargo build --release --quiet --bin grant)
+    GRANT="$REPO_DIR/target/release/grant"
+}
+
+# A throwaway HOME with its own AWS and grant folders; exported for hyperfine's children.
+make_home() {
+    BENCH_HOME="$(mktemp -d)"
+    trap 'rm -rf "$BENCH_HOME"' EXIT
+    mkdir -p "$BENCH_HOME/.aws"
+    export HOME="$BENCH_HOME"
+    export AWS_CONFIG_FILE="$BENCH_HOME/.aws/config"
+    export AWS_SHARED_CREDENTIALS_FILE="$BENCH_HOME/.aws/credentials"
+    export GRANT_CONFIG_DIR="$BENCH_HOME/.config/grant"
+    export GRANT_STATE_DIR="$BENCH_HOME/.local/state/grant"
+}
+
+# write_profiles N: a config of N generated credential_process profiles, the shape
+# `grant sso populate` writes.
+write_profiles() {
+    python3 - "$1" "$AWS_CONFIG_FILE" <<'PY'
+import sys
+count, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w") as out:
+    out.write("# hand-written part\n[default]\nregion = us-east-1\n\n")
+    for i in range(count):
+        name = f"account-{i:05d}/Role{i % 3}"
+        out.write(
+            f"[profile {name}]\n"
+            f"granted_sso_start_url = https://d-0000000000.awsapps.com/start\n"
+            f"granted_sso_region = us-east-1\n"
+            f"granted_sso_account_id = {i:012d}\n"
+            f"granted_sso_role_name = Role{i % 3}\n"
+            f"credential_process = grant credential-process --profile {name}\n\n"
+        )
+PY
+}
+
+# run_hyperfine NAME CMD...: JSON results land in $OUT_DIR/NAME.json.
+run_hyperfine() {
+    local name="$1"
+    shift
+    hyperfine --warmup 20 --min-runs 200 -N --style basic \
+        --export-json "$OUT_DIR/$name.json" "$@" >&2
+}
+
+# print_ratios NAME: each command's median and its ratio to the last command's median.
+print_ratios() {
+    python3 - "$OUT_DIR/$1.json" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+base = results[-1]
+print(f"{'command':<52} {'median':>10} {'ratio':>8}")
+for r in results:
+    print(f"{r['command']:<52} {r['median']*1000:>8.3f}ms {r['median']/base['median']:>7.2f}x")
+PY
+}

@@ -1,0 +1,49 @@
+//! The logic behind each command of `crate::cli`.
+
+mod profiles;
+mod settings;
+
+use std::io::{self, Write};
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Profiles => profiles::run(),
+        Command::Settings(args) => settings::run(args),
+    }
+}
+
+/// An error and its causes on one line, as every failure of grant is reported.
+pub fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace(['\n', '\r'], " ")
+}
+
+/// Writes lines to stdout; a closed pipe (`grant profiles | head`) ends quietly.
+pub(crate) fn print_lines<I, S>(lines: I) -> io::Result<()>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = lines
+        .into_iter()
+        .try_for_each(|line| writeln!(out, "{}", line.as_ref()))
+        .and_then(|()| out.flush());
+    match result {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

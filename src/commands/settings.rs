@@ -1,0 +1,73 @@
+//! `grant settings [list | get NAME | set --setting NAME --value VALUE]`.
+//!
+//! `list` prints `Name = value` per setting, values bare (no TOML quotes) and
+//! `Name = (not set)` for an optional setting without a value. `get` prints the bare
+//! value, or an empty line when not set (no valid value is empty, so this is
+//! unambiguous). `set` with an empty value removes the setting from the file, so the
+//! default applies again.
+
+use anyhow::Context;
+
+use super::print_lines;
+use crate::cli::{SettingsArgs, SettingsCommand};
+use crate::settings::{self, SETTINGS, Settings};
+
+pub fn run(args: SettingsArgs) -> anyhow::Result<()> {
+    match args.command.unwrap_or(SettingsCommand::List) {
+        SettingsCommand::List => list(),
+        SettingsCommand::Get { name } => get(&name),
+        SettingsCommand::Set { setting, value } => set(&setting, &value),
+    }
+}
+
+fn load() -> anyhow::Result<Settings> {
+    Settings::load().context("cannot load grant's settings")
+}
+
+fn list() -> anyhow::Result<()> {
+    let settings = load()?;
+    let lines = SETTINGS.iter().map(|setting| {
+        let value = settings.get(setting).map(|value| value.to_string());
+        format!(
+            "{} = {}",
+            setting.name,
+            value.as_deref().unwrap_or("(not set)")
+        )
+    });
+    print_lines(lines).context("cannot write to stdout")
+}
+
+fn get(name: &str) -> anyhow::Result<()> {
+    let setting = settings::find_setting(name)?;
+    let value = load()?
+        .get(setting)
+        .map(|value| value.to_string())
+        .unwrap_or_default();
+    print_lines([value]).context("cannot write to stdout")
+}
+
+fn set(name: &str, input: &str) -> anyhow::Result<()> {
+    let setting = settings::find_setting(name)?;
+    let value = if input.is_empty() {
+        None
+    } else {
+        Some(setting.parse_value(input)?)
+    };
+    let path = settings::config_file();
+    settings::save_setting(&path, setting, value.as_ref())
+        .with_context(|| format!("cannot save {}", setting.name))?;
+    match (value, setting.default_value()) {
+        (Some(value), _) => eprintln!("{} = {value} (saved in {})", setting.name, path.display()),
+        (None, Some(default)) => eprintln!(
+            "{} reset to its default, {default} (saved in {})",
+            setting.name,
+            path.display()
+        ),
+        (None, None) => eprintln!(
+            "{} is no longer set (saved in {})",
+            setting.name,
+            path.display()
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,413 @@
+//! A byte-preserving editor for `~/.aws/config`.
+//!
+//! The file is cut into chunks: each section is its header plus its property lines;
+//! everything between sections (blank lines, comments) is trivia that belongs to the
+//! user. Edits replace, remove or append whole section chunks, so every byte outside
+//! the sections being edited is written back exactly as it was read.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::ConfigError;
+use super::file::{ConfigFile, FileKind, SectionKind};
+use super::lexer::{self, Line};
+
+#[derive(Debug, Clone)]
+enum Chunk {
+    /// Blank lines and comments, kept verbatim.
+    Trivia(String),
+    Section {
+        kind: SectionKind,
+        name: String,
+        text: String,
+    },
+    /// A removed section (kept so that indices stay valid).
+    Removed,
+}
+
+/// What an edit did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    chunks: Vec<Chunk>,
+    index: HashMap<(SectionKind, String), Vec<usize>>,
+    newline: &'static str,
+}
+
+impl Document {
+    /// Parses a config file's text; `path` is only used in error messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let file = ConfigFile::parse(path, FileKind::Config, text.to_owned())?;
+        let syntax_error = |line: usize, message: &str| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            message: message.to_owned(),
+        };
+        let mut document = Document {
+            chunks: Vec::new(),
+            index: HashMap::new(),
+            newline: detect_newline(text),
+        };
+        let mut sections = file.sections();
+        // Byte offset where the pending chunk starts, and where its section content ends.
+        let mut chunk_start = 0;
+        let mut content_end = 0;
+        let mut current: Option<(SectionKind, String)> = None;
+        for line in lexer::raw_lines(text) {
+            let kind = lexer::classify(line.text.trim_start_matches('\u{feff}'))
+                .map_err(|message| syntax_error(line.number, message))?;
+            match kind {
+                Line::Header(_) => {
+                    document.close_chunk(text, chunk_start, content_end, current.take());
+                    if content_end > chunk_start {
+                        chunk_start = content_end;
+                    }
+                    document.push_trivia(&text[chunk_start..line.start]);
+                    let section = sections.next().expect("the index saw this header");
+                    current = Some((section.kind(), section.name().to_owned()));
+                    chunk_start = line.start;
+                    content_end = line.end;
+                }
+                Line::Property { .. } | Line::Continuation(_) if current.is_some() => {
+                    content_end = line.end;
+                }
+                Line::Blank | Line::Comment | Line::Property { .. } | Line::Continuation(_) => {}
+            }
+        }
+        document.close_chunk(text, chunk_start, content_end, current.take());
+        let trailer_start = content_end.max(chunk_start);
+        document.push_trivia(&text[trailer_start..]);
+        Ok(document)
+    }
+
+    fn close_chunk(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        section: Option<(SectionKind, String)>,
+    ) {
+        if let Some((kind, name)) = section {
+            self.push_section(kind, name, text[start..end].to_owned());
+        }
+    }
+
+    fn push_trivia(&mut self, text: &str) {
+        if !text.is_empty() {
+            self.chunks.push(Chunk::Trivia(text.to_owned()));
+        }
+    }
+
+    fn push_section(&mut self, kind: SectionKind, name: String, text: String) {
+        self.index
+            .entry((kind, name.clone()))
+            .or_default()
+            .push(self.chunks.len());
+        self.chunks.push(Chunk::Section { kind, name, text });
+    }
+
+    /// The document as text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for chunk in &self.chunks {
+            match chunk {
+                Chunk::Trivia(text) | Chunk::Section { text, .. } => out.push_str(text),
+                Chunk::Removed => {}
+            }
+        }
+        out
+    }
+
+    /// Names of the sections of `kind`, in file order (duplicates once).
+    pub fn section_names(&self, kind: SectionKind) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.chunks
+            .iter()
+            .filter_map(|chunk| match chunk {
+                Chunk::Section { kind: k, name, .. } if *k == kind => Some(name.as_str()),
+                _ => None,
+            })
+            .filter(|name| seen.insert(*name))
+            .collect()
+    }
+
+    /// The `key = value` pairs of the first section `kind name`, keys lowercased.
+    pub fn section(&self, kind: SectionKind, name: &str) -> Option<Vec<(String, String)>> {
+        let index = *self.index.get(&(kind, name.to_owned()))?.first()?;
+        let Chunk::Section { text, .. } = &self.chunks[index] else {
+            return None;
+        };
+        let pairs = lexer::raw_lines(text)
+            .filter_map(|line| match lexer::classify(line.text) {
+                Ok(Line::Property { key, value }) => {
+                    Some((key.to_ascii_lowercase(), value.to_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        Some(pairs)
+    }
+
+    /// Sets section `kind name` to exactly `entries`, replacing the first section of
+    /// that name or appending a new one at the end.
+    pub fn upsert_section(
+        &mut self,
+        kind: SectionKind,
+        name: &str,
+        entries: &[(&str, &str)],
+    ) -> Change {
+        let text = self.format_section(kind, name, entries);
+        let existing = self
+            .index
+            .get(&(kind, name.to_owned()))
+            .and_then(|indices| indices.first().copied());
+        match existing {
+            Some(index) => match &mut self.chunks[index] {
+                Chunk::Section { text: old, .. } if *old == text => Change::Unchanged,
+                Chunk::Section { text: old, .. } => {
+                    *old = text;
+                    Change::Updated
+                }
+                _ => unreachable!("the index points at sections"),
+            },
+            None => {
+                self.append_section(kind, name, text);
+                Change::Added
+            }
+        }
+    }
+
+    /// Appends after one blank line, so that removing the section restores the file.
+    fn append_section(&mut self, kind: SectionKind, name: &str, text: String) {
+        let rendered_tail = self.last_text();
+        let mut separator = String::new();
+        if let Some(tail) = rendered_tail {
+            if !tail.ends_with('\n') {
+                separator.push_str(self.newline);
+            }
+            separator.push_str(self.newline);
+        }
+        self.push_trivia(&separator);
+        self.push_section(kind, name.to_owned(), text);
+    }
+
+    fn last_text(&self) -> Option<&str> {
+        self.chunks.iter().rev().find_map(|chunk| match chunk {
+            Chunk::Trivia(text) | Chunk::Section { text, .. } if !text.is_empty() => {
+                Some(text.as_str())
+            }
+            _ => None,
+        })
+    }
+
+    /// Removes every section `kind name`, and the one blank line just before each
+    /// (the one `append_section` adds). Returns whether anything was removed.
+    pub fn remove_section(&mut self, kind: SectionKind, name: &str) -> bool {
+        let Some(indices) = self.index.remove(&(kind, name.to_owned())) else {
+            return false;
+        };
+        for index in indices {
+            self.chunks[index] = Chunk::Removed;
+            self.drop_blank_line_before(index);
+        }
+        true
+    }
+
+    fn drop_blank_line_before(&mut self, index: usize) {
+        let previous = self.chunks[..index]
+            .iter_mut()
+            .rev()
+            .find(|chunk| !matches!(chunk, Chunk::Removed));
+        if let Some(Chunk::Trivia(text)) = previous {
+            let without = text
+                .strip_suffix(self.newline)
+                .filter(|rest| rest.is_empty() || rest.ends_with('\n'));
+            if let Some(rest) = without {
+                let keep = rest.len();
+                text.truncate(keep);
+            }
+        }
+    }
+
+    fn format_section(&self, kind: SectionKind, name: &str, entries: &[(&str, &str)]) -> String {
+        let header = match kind {
+            SectionKind::Profile if name == "default" => "default".to_owned(),
+            SectionKind::Profile => format!("profile {name}"),
+            SectionKind::SsoSession => format!("sso-session {name}"),
+            SectionKind::Services => format!("services {name}"),
+            SectionKind::Ignored => name.to_owned(),
+        };
+        let mut text = format!("[{header}]{}", self.newline);
+        for (key, value) in entries {
+            text.push_str(&format!("{key} = {value}{}", self.newline));
+        }
+        text
+    }
+}
+
+fn detect_newline(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(index) if text[..index].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document::parse(Path::new("config"), text).unwrap()
+    }
+
+    const USER_FILE: &str = "# my config\n\n[default]\nregion = us-east-1 # keep\n\n# about dev\n[profile dev]\ns3 =\n  max_concurrent_requests = 20\n;trailing\n\n\n[sso-session corp]\nsso_start_url=https://corp.awsapps.com/start\n";
+
+    #[test]
+    fn parse_render_is_identity() {
+        for text in [
+            "",
+            "\n",
+            "# only\n",
+            "[default]",
+            USER_FILE,
+            "[a]\r\nk=v\r\n\r\n",
+        ] {
+            assert_eq!(doc(text).render(), text);
+        }
+    }
+
+    #[test]
+    fn upsert_appends_then_is_stable_then_removal_restores() {
+        let mut document = doc(USER_FILE);
+        let entries = [("granted_sso_account_id", "123"), ("region", "eu-west-1")];
+        assert_eq!(
+            document.upsert_section(SectionKind::Profile, "new", &entries),
+            Change::Added
+        );
+        let added = document.render();
+        assert!(added.starts_with(USER_FILE));
+        assert_eq!(
+            &added[USER_FILE.len()..],
+            "\n[profile new]\ngranted_sso_account_id = 123\nregion = eu-west-1\n"
+        );
+        assert_eq!(
+            document.upsert_section(SectionKind::Profile, "new", &entries),
+            Change::Unchanged
+        );
+        assert!(document.remove_section(SectionKind::Profile, "new"));
+        assert_eq!(document.render(), USER_FILE);
+    }
+
+    #[test]
+    fn replacing_a_section_keeps_the_comments_around_it() {
+        let mut document = doc(USER_FILE);
+        let change = document.upsert_section(SectionKind::Profile, "dev", &[("region", "x")]);
+        assert_eq!(change, Change::Updated);
+        assert_eq!(
+            document.render(),
+            USER_FILE.replace(
+                "[profile dev]\ns3 =\n  max_concurrent_requests = 20\n",
+                "[profile dev]\nregion = x\n"
+            )
+        );
+        assert_eq!(
+            document.section(SectionKind::Profile, "dev").unwrap(),
+            vec![("region".into(), "x".into())]
+        );
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_sections_and_unterminated_files_get_a_newline() {
+        let mut document = doc("[default]\r\nk = v\r\n");
+        document.upsert_section(SectionKind::Profile, "a", &[("k", "v")]);
+        assert_eq!(
+            document.render(),
+            "[default]\r\nk = v\r\n\r\n[profile a]\r\nk = v\r\n"
+        );
+        let mut document = doc("[default]\nk = v");
+        document.upsert_section(SectionKind::SsoSession, "s", &[("k", "v")]);
+        assert_eq!(
+            document.render(),
+            "[default]\nk = v\n\n[sso-session s]\nk = v\n"
+        );
+    }
+
+    #[test]
+    fn removal_keeps_user_comments() {
+        let text = "[profile a]\nk = v\n# about b\n[profile b]\nk = v\n\n[profile c]\nk = v\n";
+        let mut document = doc(text);
+        assert!(document.remove_section(SectionKind::Profile, "b"));
+        assert_eq!(
+            document.render(),
+            "[profile a]\nk = v\n# about b\n\n[profile c]\nk = v\n"
+        );
+        assert!(!document.remove_section(SectionKind::Profile, "b"));
+    }
+
+    fn corpus() -> Vec<(std::path::PathBuf, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/config");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).unwrap();
+                (path, text)
+            })
+            .collect();
+        files.sort();
+        assert!(files.len() >= 15, "the corpus is missing");
+        files
+    }
+
+    #[test]
+    fn every_corpus_file_round_trips_byte_for_byte() {
+        for (path, text) in corpus() {
+            let document = Document::parse(&path, &text).unwrap();
+            assert_eq!(document.render(), text, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn adding_a_profile_to_a_corpus_file_changes_nothing_else() {
+        for (path, text) in corpus() {
+            let mut document = Document::parse(&path, &text).unwrap();
+            document.upsert_section(
+                SectionKind::Profile,
+                "added/Role",
+                &[("region", "us-east-1")],
+            );
+            let edited = document.render();
+            let newline = detect_newline(&text);
+            let kept = if text.is_empty() || text.ends_with('\n') {
+                text.clone()
+            } else {
+                format!("{text}{newline}")
+            };
+            assert!(edited.starts_with(&kept), "{} lost bytes", path.display());
+            let added = &edited[kept.len()..];
+            let expected_tail = format!("[profile added/Role]{newline}region = us-east-1{newline}");
+            assert!(
+                added == expected_tail || added == format!("{newline}{expected_tail}"),
+                "{}: unexpected addition {added:?}",
+                path.display()
+            );
+            assert!(document.remove_section(SectionKind::Profile, "added/Role"));
+            assert_eq!(document.render(), kept, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn malformed_files_are_refused() {
+        let error = Document::parse(Path::new("cfg"), "[default]\nbroken\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cfg:2: expected 'key = value' (no '=' on this line)"
+        );
+    }
+}

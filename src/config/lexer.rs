@@ -1,0 +1,192 @@
+//! Line-level tokenizer for the AWS config and credentials files, following the AWS
+//! SDKs' rules (aws-facts §3): indentation continues the previous property, inline
+//! comments need whitespace before `#`/`;` in property lines but not in section headers.
+//!
+//! Every line keeps its byte range, terminator included, so the editor in
+//! `super::document` can write back untouched lines byte for byte.
+
+use std::ops::Range;
+
+/// Whitespace as the SDKs define it: only space and tab.
+const WHITESPACE: &[char] = &[' ', '\t'];
+const COMMENT: &[char] = &['#', ';'];
+
+/// One physical line of a file.
+#[derive(Debug, Clone, Copy)]
+pub struct RawLine<'a> {
+    /// 1-based line number.
+    pub number: usize,
+    /// Byte range in the file, terminator included.
+    pub start: usize,
+    pub end: usize,
+    /// The line without its `\n` or `\r\n`.
+    pub text: &'a str,
+}
+
+/// Splits `text` into lines, keeping byte offsets.
+pub fn raw_lines(text: &str) -> impl Iterator<Item = RawLine<'_>> {
+    let mut start = 0;
+    let mut number = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let rest = &text[start..];
+        let (line, consumed) = match rest.find('\n') {
+            Some(newline) => (&rest[..newline], newline + 1),
+            None => (rest, rest.len()),
+        };
+        number += 1;
+        let raw = RawLine {
+            number,
+            start,
+            end: start + consumed,
+            text: line.strip_suffix('\r').unwrap_or(line),
+        };
+        start += consumed;
+        Some(raw)
+    })
+}
+
+/// What a line means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line<'a> {
+    Blank,
+    Comment,
+    /// `[...]`: the text between the brackets, trimmed.
+    Header(&'a str),
+    /// `key = value`: key as written (not lowercased), value trimmed, inline comment removed.
+    Property {
+        key: &'a str,
+        value: &'a str,
+    },
+    /// An indented line continuing the previous property, trimmed.
+    Continuation(&'a str),
+}
+
+/// Classifies one line (without its terminator). The error is a message for `path:line:`.
+pub fn classify(line: &str) -> Result<Line<'_>, &'static str> {
+    let trimmed = line.trim_matches(WHITESPACE);
+    if trimmed.is_empty() {
+        return Ok(Line::Blank);
+    }
+    if trimmed.starts_with(COMMENT) {
+        // Indented comments are comments for botocore; the Rust SDK would reject them.
+        return Ok(Line::Comment);
+    }
+    if line.starts_with(WHITESPACE) {
+        return Ok(Line::Continuation(trimmed));
+    }
+    if line.starts_with('[') {
+        return header(line).map(Line::Header);
+    }
+    let (key, value) = property(line)?;
+    Ok(Line::Property { key, value })
+}
+
+fn header(line: &str) -> Result<&str, &'static str> {
+    let line = strip_comment(line, false);
+    line.strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .map(|name| name.trim_matches(WHITESPACE))
+        .ok_or("a section header must end with ']'")
+}
+
+/// Parses `key = value` (also used for the `k = v` lines of a sub-property block).
+pub fn property(line: &str) -> Result<(&str, &str), &'static str> {
+    let line = strip_comment(line, true);
+    let (key, value) = line
+        .split_once('=')
+        .ok_or("expected 'key = value' (no '=' on this line)")?;
+    let key = key.trim_matches(WHITESPACE);
+    if key.is_empty() {
+        return Err("a property has no name before '='");
+    }
+    Ok((key, value.trim_matches(WHITESPACE)))
+}
+
+/// Removes a trailing comment. In property lines the `#`/`;` must follow whitespace,
+/// so `url = https://x/#/y` keeps its value.
+fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
+    let line = line.trim_matches(WHITESPACE);
+    let mut previous_is_space = false;
+    for (index, character) in line.char_indices() {
+        if COMMENT.contains(&character) && (previous_is_space || !needs_whitespace) {
+            return line[..index].trim_matches(WHITESPACE);
+        }
+        previous_is_space = character.is_whitespace();
+    }
+    line
+}
+
+/// Byte range of `inner` inside `outer`; `inner` must be a sub-slice of `outer`.
+pub fn span_of(outer: &str, inner: &str) -> Range<usize> {
+    let start = inner.as_ptr() as usize - outer.as_ptr() as usize;
+    start..start + inner.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_offsets_and_terminators() {
+        let text = "a\r\nbb\n\nc";
+        let lines: Vec<_> = raw_lines(text).collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!((lines[0].text, lines[0].start, lines[0].end), ("a", 0, 3));
+        assert_eq!((lines[1].text, lines[1].number), ("bb", 2));
+        assert_eq!((lines[2].text, lines[2].start, lines[2].end), ("", 6, 7));
+        assert_eq!((lines[3].text, lines[3].end), ("c", 8));
+        assert_eq!(raw_lines("").count(), 0);
+    }
+
+    #[test]
+    fn classifies_like_the_sdks() {
+        assert_eq!(classify("   "), Ok(Line::Blank));
+        assert_eq!(classify("# x"), Ok(Line::Comment));
+        assert_eq!(classify("; x"), Ok(Line::Comment));
+        assert_eq!(classify("  # indented"), Ok(Line::Comment));
+        assert_eq!(classify("[profile a] # c"), Ok(Line::Header("profile a")));
+        assert_eq!(classify("[ default ]#c"), Ok(Line::Header("default")));
+        assert_eq!(classify("[default]   "), Ok(Line::Header("default")));
+        assert!(classify("[default").is_err());
+        assert_eq!(
+            classify("Region = us-east-1 # comment"),
+            Ok(Line::Property {
+                key: "Region",
+                value: "us-east-1"
+            })
+        );
+        assert_eq!(
+            classify("url=https://x/#/start;y"),
+            Ok(Line::Property {
+                key: "url",
+                value: "https://x/#/start;y"
+            })
+        );
+        assert_eq!(
+            classify("s3 ="),
+            Ok(Line::Property {
+                key: "s3",
+                value: ""
+            })
+        );
+        assert_eq!(
+            classify("k = a = b"),
+            Ok(Line::Property {
+                key: "k",
+                value: "a = b"
+            })
+        );
+        assert_eq!(classify("\tmax = 20"), Ok(Line::Continuation("max = 20")));
+        assert!(classify("novalue").is_err());
+        assert!(classify("= v").is_err());
+    }
+
+    #[test]
+    fn span_of_finds_sub_slices() {
+        let outer = "hello world";
+        assert_eq!(span_of(outer, &outer[6..]), 6..11);
+    }
+}

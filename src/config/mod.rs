@@ -1,0 +1,180 @@
+//! The AWS shared config and credentials files: reading (`file`, `AwsFiles`) and
+//! byte-preserving editing (`document`).
+
+pub mod document;
+pub mod file;
+mod lexer;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use file::{ConfigFile, FileKind, Origin, Property, Section, SectionKind};
+
+use crate::paths;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}:{line}: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+}
+
+/// Both shared files, as the SDKs see them together.
+#[derive(Debug, Clone)]
+pub struct AwsFiles {
+    pub config: ConfigFile,
+    pub credentials: ConfigFile,
+}
+
+/// The merged keys of one profile or sso-session: later sections and the credentials
+/// file win, as in the SDKs.
+#[derive(Debug, Clone)]
+pub struct SectionValues<'a> {
+    pub name: &'a str,
+    /// Where the section was first defined.
+    pub origin: Origin<'a>,
+    values: HashMap<String, (Property, Origin<'a>)>,
+}
+
+impl<'a> SectionValues<'a> {
+    /// The trimmed value of `key`, or `None` when absent or empty.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values
+            .get(key)
+            .map(|(property, _)| property.value.as_str())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// Where `key` is set, or the section header when it is not.
+    pub fn origin_of(&self, key: &str) -> Origin<'a> {
+        self.values
+            .get(key)
+            .map_or(self.origin, |(_, origin)| *origin)
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn merge(&mut self, section: &Section<'a>) -> Result<(), ConfigError> {
+        for property in section.properties()? {
+            let origin = Origin {
+                path: section.path(),
+                line: property.line,
+            };
+            self.values.insert(property.key.clone(), (property, origin));
+        }
+        Ok(())
+    }
+}
+
+impl AwsFiles {
+    /// Reads the files named by `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`
+    /// (or their defaults). Missing files are empty.
+    pub fn load() -> Result<Self, ConfigError> {
+        Self::load_from(&paths::aws_config_file(), &paths::aws_credentials_file())
+    }
+
+    pub fn load_from(config: &Path, credentials: &Path) -> Result<Self, ConfigError> {
+        Ok(AwsFiles {
+            config: ConfigFile::read(config, FileKind::Config)?,
+            credentials: ConfigFile::read(credentials, FileKind::Credentials)?,
+        })
+    }
+
+    /// Every profile name of both files, sorted, without duplicates.
+    pub fn profile_names(&self) -> BTreeSet<&str> {
+        self.config
+            .sections()
+            .chain(self.credentials.sections())
+            .filter(|section| section.kind() == SectionKind::Profile)
+            .map(|section| section.name())
+            .collect()
+    }
+
+    /// The merged keys of profile `name`, or `None` when no file defines it.
+    pub fn profile(&self, name: &str) -> Result<Option<SectionValues<'_>>, ConfigError> {
+        let sections = self
+            .config
+            .sections_named(SectionKind::Profile, name)
+            .chain(self.credentials.sections_named(SectionKind::Profile, name));
+        merge_sections(sections)
+    }
+
+    /// The keys of `[sso-session name]`, or `None`.
+    pub fn sso_session(&self, name: &str) -> Result<Option<SectionValues<'_>>, ConfigError> {
+        merge_sections(self.config.sections_named(SectionKind::SsoSession, name))
+    }
+}
+
+fn merge_sections<'a>(
+    sections: impl Iterator<Item = Section<'a>>,
+) -> Result<Option<SectionValues<'a>>, ConfigError> {
+    let mut merged: Option<SectionValues<'a>> = None;
+    for section in sections {
+        let values = merged.get_or_insert_with(|| SectionValues {
+            name: section.name(),
+            origin: section.origin(),
+            values: HashMap::new(),
+        });
+        values.merge(&section)?;
+    }
+    Ok(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(config: &str, credentials: &str) -> AwsFiles {
+        AwsFiles {
+            config: ConfigFile::parse(Path::new("config"), FileKind::Config, config.into())
+                .unwrap(),
+            credentials: ConfigFile::parse(
+                Path::new("credentials"),
+                FileKind::Credentials,
+                credentials.into(),
+            )
+            .unwrap(),
+        }
+    }
+
+    #[test]
+    fn credentials_file_overrides_config_file_and_later_keys_win() {
+        let files = files(
+            "[profile a]\nregion = us-east-1\naws_access_key_id = CONFIG\n[profile a]\nregion = eu-west-1\n",
+            "[a]\naws_access_key_id = CREDS\n",
+        );
+        let a = files.profile("a").unwrap().unwrap();
+        assert_eq!(a.get("region"), Some("eu-west-1"));
+        assert_eq!(a.get("aws_access_key_id"), Some("CREDS"));
+        assert_eq!(
+            a.origin_of("aws_access_key_id").to_string(),
+            "credentials:2"
+        );
+        assert_eq!(a.origin.to_string(), "config:1");
+        assert!(files.profile("missing").unwrap().is_none());
+    }
+
+    #[test]
+    fn default_has_two_spellings_and_names_are_sorted_once() {
+        let files = files(
+            "[default]\nregion = a\n[profile default]\noutput = json\n[profile b]\n[sso-session s]\n[x]\n",
+            "[b]\n[c]\n",
+        );
+        let names: Vec<_> = files.profile_names().into_iter().collect();
+        assert_eq!(names, vec!["b", "c", "default"]);
+        let default = files.profile("default").unwrap().unwrap();
+        assert_eq!(
+            (default.get("region"), default.get("output")),
+            (Some("a"), Some("json"))
+        );
+        assert!(files.sso_session("s").unwrap().is_some());
+    }
+}

@@ -1,0 +1,14 @@
+//! grant: AWS credentials from IAM Identity Center (SSO) and role chains.
+//!
+//! Modules by concern: `config` reads and edits the AWS config files, `profile`
+//! resolves a profile into a credential source, `settings` holds grant's own settings,
+//! `aws` builds the SDK clients, `commands` implements the CLI defined in `cli`.
+
+pub mod aws;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod fsutil;
+pub mod paths;
+pub mod profile;
+pub mod settings;

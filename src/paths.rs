@@ -1,0 +1,76 @@
+//! Where files live: the AWS config files and grant's own folders.
+//! Every function reads the environment at call time, so tests can move HOME.
+
+use std::env;
+use std::path::{Path, PathBuf};
+
+/// The user's home folder: `$HOME`, else what the OS says.
+pub fn home_dir() -> PathBuf {
+    match env::var_os("HOME") {
+        Some(home) if !home.is_empty() => PathBuf::from(home),
+        _ => env::home_dir().unwrap_or_else(|| PathBuf::from("/")),
+    }
+}
+
+/// Expands a leading `~` or `~/` the way the AWS SDKs do.
+pub fn expand_tilde(path: &str) -> PathBuf {
+    if path == "~" {
+        home_dir()
+    } else if let Some(rest) = path.strip_prefix("~/") {
+        home_dir().join(rest)
+    } else {
+        PathBuf::from(path)
+    }
+}
+
+fn env_path(name: &str) -> Option<PathBuf> {
+    env::var(name)
+        .ok()
+        .filter(|value| !value.is_empty())
+        .map(|value| expand_tilde(&value))
+}
+
+/// `AWS_CONFIG_FILE`, else `~/.aws/config`.
+pub fn aws_config_file() -> PathBuf {
+    env_path("AWS_CONFIG_FILE").unwrap_or_else(|| home_dir().join(".aws").join("config"))
+}
+
+/// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
+pub fn aws_credentials_file() -> PathBuf {
+    env_path("AWS_SHARED_CREDENTIALS_FILE")
+        .unwrap_or_else(|| home_dir().join(".aws").join("credentials"))
+}
+
+fn xdg_dir(variable: &str, fallback: &Path) -> PathBuf {
+    env_path(variable)
+        .filter(|path| path.is_absolute())
+        .unwrap_or_else(|| home_dir().join(fallback))
+        .join("grant")
+}
+
+/// grant's settings folder: `$GRANT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/grant`,
+/// else `~/.config/grant`.
+pub fn grant_config_dir() -> PathBuf {
+    env_path("GRANT_CONFIG_DIR").unwrap_or_else(|| xdg_dir("XDG_CONFIG_HOME", Path::new(".config")))
+}
+
+/// grant's state folder (locks, logs, encrypted caches): `$GRANT_STATE_DIR`, else
+/// `$XDG_STATE_HOME/grant`, else `~/.local/state/grant`.
+pub fn grant_state_dir() -> PathBuf {
+    env_path("GRANT_STATE_DIR")
+        .unwrap_or_else(|| xdg_dir("XDG_STATE_HOME", Path::new(".local/state")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tilde_expansion_only_touches_a_leading_tilde() {
+        let home = home_dir();
+        assert_eq!(expand_tilde("~"), home);
+        assert_eq!(expand_tilde("~/x/y"), home.join("x/y"));
+        assert_eq!(expand_tilde("/a/~/b"), PathBuf::from("/a/~/b"));
+        assert_eq!(expand_tilde("~other/x"), PathBuf::from("~other/x"));
+    }
+}

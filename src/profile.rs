@@ -1,0 +1,493 @@
+//! Resolves a profile of the AWS config into the credential source grant must use.
+//!
+//! Order within one profile, following botocore: a role to assume (`role_arn`), else
+//! IAM Identity Center (`granted_sso_*`, then `sso_session`, then legacy `sso_*`),
+//! else static keys, else another tool's `credential_process`.
+
+use std::fmt;
+
+use crate::config::{AwsFiles, ConfigError, Origin, SectionValues};
+
+/// The deepest role chain accepted; deeper is almost certainly a mistake.
+pub const MAX_CHAIN_DEPTH: usize = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("profile '{name}' is not in the AWS config or credentials file{}; run `grant profiles` to list them", did_you_mean(.suggestions))]
+    NotFound {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    #[error("{origin}: profile '{profile}': {message}")]
+    Invalid {
+        origin: String,
+        profile: String,
+        message: String,
+    },
+    #[error("profile '{profile}': {message}: {}", .chain.join(" -> "))]
+    Chain {
+        profile: String,
+        message: &'static str,
+        chain: Vec<String>,
+    },
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    match suggestions {
+        [] => String::new(),
+        names => format!(" (did you mean '{}'?)", names.join("', '")),
+    }
+}
+
+/// A profile ready to fetch credentials for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    /// The profile's region, else its source chain's, else the SSO region.
+    pub region: Option<String>,
+    pub source: CredentialSource,
+    /// The profile's own `credential_process` line, if any (assume exports only
+    /// `AWS_PROFILE` for such profiles).
+    pub credential_process: Option<String>,
+    /// `sso_interactive_auth` of the profile, when set.
+    pub interactive_auth: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    Sso(SsoRole),
+    AssumeRole(Box<AssumeRole>),
+    /// Another tool's `credential_process` command line.
+    Process(String),
+    Static(StaticKeys),
+    /// `credential_source` of a role profile.
+    Named(NamedSource),
+}
+
+/// A role of an account, reached through an IAM Identity Center session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoRole {
+    pub account_id: String,
+    pub role_name: String,
+    pub session: SsoSession,
+}
+
+/// An IAM Identity Center sign-in: one token serves every role reached through it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSession {
+    /// The `[sso-session NAME]` name; `None` for legacy profiles that give the start URL.
+    pub name: Option<String>,
+    pub start_url: String,
+    pub region: String,
+    /// Registration scopes; with scopes the service issues refresh tokens.
+    pub scopes: Vec<String>,
+}
+
+impl SsoSession {
+    /// The key its token is stored under: the sso-session name, else the start URL
+    /// without trailing slashes (so `.../start` and `.../start/` are one session).
+    pub fn key(&self) -> String {
+        match &self.name {
+            Some(name) => name.clone(),
+            None => normalize_start_url(&self.start_url).to_owned(),
+        }
+    }
+}
+
+pub fn normalize_start_url(url: &str) -> &str {
+    url.trim().trim_end_matches('/')
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    /// Where the credentials that call AssumeRole come from.
+    pub source: CredentialSource,
+    /// The profile that gave `source`, when it came from `source_profile`.
+    pub source_profile: Option<String>,
+    pub external_id: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub role_session_name: Option<String>,
+    pub duration_seconds: Option<u32>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaticKeys {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+impl fmt::Debug for StaticKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticKeys")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedSource {
+    Environment,
+    Ec2InstanceMetadata,
+    EcsContainer,
+}
+
+/// Resolves profile `name` from `files`.
+pub fn resolve(files: &AwsFiles, name: &str) -> Result<Profile, ProfileError> {
+    let values = find(files, name)?;
+    let mut chain = vec![name.to_owned()];
+    let source = source_of(files, &values, &mut chain)?;
+    let region = region_of(files, &values, &source)?;
+    Ok(Profile {
+        name: name.to_owned(),
+        region,
+        credential_process: values.get("credential_process").map(str::to_owned),
+        interactive_auth: values
+            .get("sso_interactive_auth")
+            .map(|value| value.eq_ignore_ascii_case("true")),
+        source,
+    })
+}
+
+fn find<'a>(files: &'a AwsFiles, name: &str) -> Result<SectionValues<'a>, ProfileError> {
+    files.profile(name)?.ok_or_else(|| ProfileError::NotFound {
+        name: name.to_owned(),
+        suggestions: closest_names(files, name),
+    })
+}
+
+/// Up to three profile names close to `name`, best first.
+fn closest_names(files: &AwsFiles, name: &str) -> Vec<String> {
+    let mut scored: Vec<(f64, &str)> = files
+        .profile_names()
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_owned())
+        .collect()
+}
+
+fn invalid(values: &SectionValues<'_>, key: &str, message: impl Into<String>) -> ProfileError {
+    invalid_at(values.origin_of(key), values.name, message)
+}
+
+fn invalid_at(origin: Origin<'_>, profile: &str, message: impl Into<String>) -> ProfileError {
+    ProfileError::Invalid {
+        origin: origin.to_string(),
+        profile: profile.to_owned(),
+        message: message.into(),
+    }
+}
+
+fn source_of(
+    files: &AwsFiles,
+    values: &SectionValues<'_>,
+    chain: &mut Vec<String>,
+) -> Result<CredentialSource, ProfileError> {
+    if values.contains("role_arn") {
+        return assume_role(files, values, chain)
+            .map(|role| CredentialSource::AssumeRole(Box::new(role)));
+    }
+    if let Some(role) = sso_role(files, values)? {
+        return Ok(CredentialSource::Sso(role));
+    }
+    if let Some(keys) = static_keys(values)? {
+        return Ok(CredentialSource::Static(keys));
+    }
+    if let Some(command) = values.get("credential_process") {
+        return Ok(CredentialSource::Process(command.to_owned()));
+    }
+    Err(invalid_at(
+        values.origin,
+        values.name,
+        "no credentials: add granted_sso_* or sso_* keys, role_arn, credential_process or aws_access_key_id",
+    ))
+}
+
+fn assume_role(
+    files: &AwsFiles,
+    values: &SectionValues<'_>,
+    chain: &mut Vec<String>,
+) -> Result<AssumeRole, ProfileError> {
+    let role_arn = values.get("role_arn").unwrap_or_default().to_owned();
+    let (source, source_profile) = match (
+        values.get("source_profile"),
+        values.get("credential_source"),
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                values,
+                "credential_source",
+                "role_arn takes source_profile or credential_source, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(invalid(
+                values,
+                "role_arn",
+                "role_arn needs source_profile or credential_source",
+            ));
+        }
+        (None, Some(named)) => (named_source(values, named)?, None),
+        (Some(source_name), None) => (
+            source_profile(files, values, source_name, chain)?,
+            Some(source_name.to_owned()),
+        ),
+    };
+    Ok(AssumeRole {
+        role_arn,
+        source,
+        source_profile,
+        external_id: values.get("external_id").map(str::to_owned),
+        mfa_serial: values.get("mfa_serial").map(str::to_owned),
+        role_session_name: values.get("role_session_name").map(str::to_owned),
+        duration_seconds: duration_seconds(values)?,
+    })
+}
+
+/// The credentials of `source_profile`. A profile naming itself uses its own static
+/// keys, as botocore allows; any other repetition is a cycle.
+fn source_profile(
+    files: &AwsFiles,
+    values: &SectionValues<'_>,
+    source_name: &str,
+    chain: &mut Vec<String>,
+) -> Result<CredentialSource, ProfileError> {
+    let profile = chain[0].clone();
+    if source_name == values.name {
+        return static_keys(values)?
+            .map(CredentialSource::Static)
+            .ok_or_else(|| {
+                invalid(
+                    values,
+                    "source_profile",
+                    "source_profile names the profile itself, which has no aws_access_key_id",
+                )
+            });
+    }
+    chain.push(source_name.to_owned());
+    if chain[..chain.len() - 1]
+        .iter()
+        .any(|seen| seen == source_name)
+    {
+        return Err(ProfileError::Chain {
+            profile,
+            message: "source_profile chain loops",
+            chain: chain.clone(),
+        });
+    }
+    if chain.len() > MAX_CHAIN_DEPTH + 1 {
+        return Err(ProfileError::Chain {
+            profile,
+            message: "source_profile chain is deeper than 10",
+            chain: chain.clone(),
+        });
+    }
+    let source_values = files.profile(source_name)?.ok_or_else(|| {
+        invalid(
+            values,
+            "source_profile",
+            format!("source_profile '{source_name}' does not exist"),
+        )
+    })?;
+    source_of(files, &source_values, chain)
+}
+
+fn named_source(values: &SectionValues<'_>, name: &str) -> Result<CredentialSource, ProfileError> {
+    let named = match name {
+        "Environment" => NamedSource::Environment,
+        "Ec2InstanceMetadata" => NamedSource::Ec2InstanceMetadata,
+        "EcsContainer" => NamedSource::EcsContainer,
+        other => {
+            return Err(invalid(
+                values,
+                "credential_source",
+                format!(
+                    "credential_source '{other}' is not Environment, Ec2InstanceMetadata or EcsContainer"
+                ),
+            ));
+        }
+    };
+    Ok(CredentialSource::Named(named))
+}
+
+fn duration_seconds(values: &SectionValues<'_>) -> Result<Option<u32>, ProfileError> {
+    let Some(text) = values.get("duration_seconds") else {
+        return Ok(None);
+    };
+    match text.parse::<u32>() {
+        Ok(seconds) if (900..=43_200).contains(&seconds) => Ok(Some(seconds)),
+        _ => Err(invalid(
+            values,
+            "duration_seconds",
+            format!("duration_seconds must be a number of seconds from 900 to 43200, not '{text}'"),
+        )),
+    }
+}
+
+fn static_keys(values: &SectionValues<'_>) -> Result<Option<StaticKeys>, ProfileError> {
+    let access_key = values.get("aws_access_key_id");
+    let secret_key = values.get("aws_secret_access_key");
+    match (access_key, secret_key) {
+        (None, None) => Ok(None),
+        (Some(access_key_id), Some(secret_access_key)) => Ok(Some(StaticKeys {
+            access_key_id: access_key_id.to_owned(),
+            secret_access_key: secret_access_key.to_owned(),
+            session_token: values.get("aws_session_token").map(str::to_owned),
+        })),
+        (Some(_), None) => Err(invalid(
+            values,
+            "aws_access_key_id",
+            "aws_access_key_id is set but aws_secret_access_key is missing",
+        )),
+        (None, Some(_)) => Err(invalid(
+            values,
+            "aws_secret_access_key",
+            "aws_secret_access_key is set but aws_access_key_id is missing",
+        )),
+    }
+}
+
+/// Keys an SSO role can come from, in order of precedence.
+struct SsoKeys {
+    start_url: &'static str,
+    region: &'static str,
+    account_id: &'static str,
+    role_name: &'static str,
+    scopes: &'static str,
+}
+
+const GRANTED_SSO_KEYS: SsoKeys = SsoKeys {
+    start_url: "granted_sso_start_url",
+    region: "granted_sso_region",
+    account_id: "granted_sso_account_id",
+    role_name: "granted_sso_role_name",
+    scopes: "granted_sso_registration_scopes",
+};
+
+const PLAIN_SSO_KEYS: SsoKeys = SsoKeys {
+    start_url: "sso_start_url",
+    region: "sso_region",
+    account_id: "sso_account_id",
+    role_name: "sso_role_name",
+    scopes: "sso_registration_scopes",
+};
+
+fn sso_role(files: &AwsFiles, values: &SectionValues<'_>) -> Result<Option<SsoRole>, ProfileError> {
+    let uses_granted_keys = [
+        GRANTED_SSO_KEYS.start_url,
+        GRANTED_SSO_KEYS.account_id,
+        GRANTED_SSO_KEYS.role_name,
+    ]
+    .iter()
+    .any(|key| values.contains(key));
+    if uses_granted_keys {
+        return sso_role_from_keys(values, &GRANTED_SSO_KEYS, None).map(Some);
+    }
+    if let Some(session_name) = values.get("sso_session") {
+        let session = files.sso_session(session_name)?.ok_or_else(|| {
+            invalid(
+                values,
+                "sso_session",
+                format!("[sso-session {session_name}] is not in the config file"),
+            )
+        })?;
+        return sso_role_from_keys(values, &PLAIN_SSO_KEYS, Some(&session)).map(Some);
+    }
+    let uses_plain_keys = [
+        PLAIN_SSO_KEYS.start_url,
+        PLAIN_SSO_KEYS.account_id,
+        PLAIN_SSO_KEYS.role_name,
+    ]
+    .iter()
+    .any(|key| values.contains(key));
+    if uses_plain_keys {
+        return sso_role_from_keys(values, &PLAIN_SSO_KEYS, None).map(Some);
+    }
+    Ok(None)
+}
+
+/// Builds the role from the profile's keys; with an sso-session, the start URL,
+/// region and scopes come from that section instead.
+fn sso_role_from_keys(
+    values: &SectionValues<'_>,
+    keys: &SsoKeys,
+    session: Option<&SectionValues<'_>>,
+) -> Result<SsoRole, ProfileError> {
+    let session_values = session.unwrap_or(values);
+    let (session_keys, name) = match session {
+        Some(section) => (&PLAIN_SSO_KEYS, Some(section.name.to_owned())),
+        None => (keys, None),
+    };
+    let required = |source: &SectionValues<'_>, key: &str| {
+        source
+            .get(key)
+            .map(str::to_owned)
+            .ok_or_else(|| invalid_at(source.origin, values.name, format!("{key} is missing")))
+    };
+    let scopes = session_values
+        .get(session_keys.scopes)
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|scope| !scope.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(SsoRole {
+        account_id: required(values, keys.account_id)?,
+        role_name: required(values, keys.role_name)?,
+        session: SsoSession {
+            name,
+            start_url: required(session_values, session_keys.start_url)?,
+            region: required(session_values, session_keys.region)?,
+            scopes,
+        },
+    })
+}
+
+fn region_of(
+    files: &AwsFiles,
+    values: &SectionValues<'_>,
+    source: &CredentialSource,
+) -> Result<Option<String>, ProfileError> {
+    if let Some(region) = values.get("region") {
+        return Ok(Some(region.to_owned()));
+    }
+    let mut current = source;
+    loop {
+        match current {
+            CredentialSource::AssumeRole(role) => {
+                let source_region = match &role.source_profile {
+                    Some(name) => files
+                        .profile(name)?
+                        .and_then(|v| v.get("region").map(str::to_owned)),
+                    None => None,
+                };
+                if source_region.is_some() {
+                    return Ok(source_region);
+                }
+                current = &role.source;
+            }
+            CredentialSource::Sso(role) => return Ok(Some(role.session.region.clone())),
+            _ => return Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

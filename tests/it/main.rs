@@ -1,0 +1,9 @@
+//! Integration tests: they run the real `grant` binary, each in its own temporary
+//! HOME, config folder and state folder, against the fake AWS in `tests/fake-aws`.
+
+mod support;
+
+mod config_files;
+mod fake_aws;
+mod profiles;
+mod settings;
