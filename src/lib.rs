@@ -9,6 +9,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod fsutil;
+pub mod log;
 pub mod paths;
 pub mod profile;
+pub mod secrets;
 pub mod settings;

@@ -6,4 +6,5 @@ mod support;
 mod config_files;
 mod fake_aws;
 mod profiles;
+mod secrets;
 mod settings;

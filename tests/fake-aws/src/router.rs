@@ -1,0 +1,153 @@
+//! Maps method + path to an operation, applies counters and fault switches, then hands
+//! the request to its service module.
+
+use std::sync::Mutex;
+
+use crate::controls;
+use crate::faults::Failure;
+use crate::http::{Request, Response};
+use crate::state::{State, lock};
+use crate::{oidc, sso, sts};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Service {
+    Portal,
+    Oidc,
+    Sts,
+    /// Pages a browser opens (`/authorize`, `/device`).
+    Browser,
+}
+
+struct Route {
+    service: Service,
+    op: String,
+    /// `CreateToken:<grant>` for CreateToken: counted and faultable on its own.
+    detailed_op: Option<String>,
+}
+
+impl Route {
+    /// Most specific name first.
+    fn names(&self) -> Vec<&str> {
+        self.detailed_op
+            .iter()
+            .map(String::as_str)
+            .chain([self.op.as_str()])
+            .collect()
+    }
+}
+
+fn route(req: &Request) -> Option<Route> {
+    use Service::*;
+    let (service, op) = match (req.method.as_str(), req.path.as_str()) {
+        ("GET", "/federation/credentials") => (Portal, "GetRoleCredentials".to_string()),
+        ("GET", "/assignment/accounts") => (Portal, "ListAccounts".to_string()),
+        ("GET", "/assignment/roles") => (Portal, "ListAccountRoles".to_string()),
+        ("POST", "/logout") => (Portal, "Logout".to_string()),
+        ("POST", "/client/register") => (Oidc, "RegisterClient".to_string()),
+        ("POST", "/device_authorization") => (Oidc, "StartDeviceAuthorization".to_string()),
+        ("POST", "/token") => (Oidc, "CreateToken".to_string()),
+        ("GET", "/authorize") => (Browser, "Authorize".to_string()),
+        ("GET", "/device") => (Browser, "ApproveDevice".to_string()),
+        ("GET" | "POST", "/") => (
+            Sts,
+            sts::action(req).unwrap_or_else(|| "MissingAction".to_string()),
+        ),
+        _ => return None,
+    };
+    let detailed_op = (op == "CreateToken")
+        .then(|| oidc::grant_label(req).map(|grant| format!("CreateToken:{grant}")))
+        .flatten();
+    Some(Route {
+        service,
+        op,
+        detailed_op,
+    })
+}
+
+pub(crate) fn handle(shared: &Mutex<State>, req: &Request) -> Response {
+    if req.path == "/_fake" || req.path.starts_with("/_fake/") {
+        return controls::handle(shared, req);
+    }
+    if req.method == "GET" && req.path == "/" && req.raw_query.is_empty() {
+        return controls::index();
+    }
+    let Some(route) = route(req) else {
+        lock(shared).faults.count("Unknown");
+        return Response::text(
+            404,
+            &format!("fake-aws: no route for {} {}", req.method, req.path),
+        );
+    };
+    let names = route.names();
+    let (delay, failure) = {
+        let mut state = lock(shared);
+        for name in &names {
+            state.faults.count(name);
+        }
+        (
+            state.faults.delay(&names),
+            state.faults.take_failure(&names),
+        )
+    };
+    if let Some(delay) = delay {
+        std::thread::sleep(delay);
+    }
+    if let Some(failure) = failure {
+        return fault_response(route.service, &failure);
+    }
+    let mut state = lock(shared);
+    dispatch(&route, &mut state, req).unwrap_or_else(|error| error)
+}
+
+fn dispatch(route: &Route, state: &mut State, req: &Request) -> Result<Response, Response> {
+    match route.op.as_str() {
+        "GetRoleCredentials" => sso::get_role_credentials(state, req),
+        "ListAccounts" => sso::list_accounts(state, req),
+        "ListAccountRoles" => sso::list_account_roles(state, req),
+        "Logout" => sso::logout(state, req),
+        "RegisterClient" => oidc::register_client(state, req),
+        "StartDeviceAuthorization" => oidc::start_device_authorization(state, req),
+        "CreateToken" => oidc::create_token(state, req),
+        "Authorize" => oidc::authorize(state, req),
+        "ApproveDevice" => oidc::device_page(state, req),
+        _ => sts::handle(state, req),
+    }
+}
+
+const FAULT_MESSAGE: &str = "fake-aws: injected fault";
+
+fn fault_response(service: Service, failure: &Failure) -> Response {
+    let code = failure
+        .code
+        .clone()
+        .unwrap_or_else(|| default_code(service, failure.status).to_string());
+    match service {
+        Service::Portal => sso::error(failure.status, &code, FAULT_MESSAGE),
+        Service::Oidc => oidc::error(failure.status, &code, FAULT_MESSAGE),
+        Service::Sts => sts::error(failure.status, &code, FAULT_MESSAGE),
+        Service::Browser => Response::text(failure.status, &format!("{code}: {FAULT_MESSAGE}")),
+    }
+}
+
+/// The error code each service normally sends with a status.
+fn default_code(service: Service, status: u16) -> &'static str {
+    use Service::*;
+    match (service, status) {
+        (Sts, 400) => "ValidationError",
+        (Sts, 401 | 403) => "AccessDenied",
+        (Sts, 429) => "Throttling",
+        (Sts, 500) => "InternalFailure",
+        (Sts, 503) => "ServiceUnavailable",
+        (Oidc, 401) => "InvalidClientException",
+        (Oidc, 403) => "AccessDeniedException",
+        (Oidc, 429) => "ThrottlingException",
+        (_, 400) => "InvalidRequestException",
+        (_, 401) => "UnauthorizedException",
+        (_, 403) => "ForbiddenException",
+        (_, 404) => "ResourceNotFoundException",
+        (_, 429) => "TooManyRequestsException",
+        (_, 500) => "InternalServerException",
+        (_, 503) => "ServiceUnavailableException",
+        _ => "FakeAwsInjectedFault",
+    }
+}

@@ -1,0 +1,1 @@
+//! Secret store tests (being written).
