@@ -4,16 +4,26 @@
 //! `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`), which
 //! is also how the tests reach their fake AWS.
 
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::Credentials;
 
 use crate::profile::StaticKeys;
 
 /// Shared SDK settings for `region`, with no default credential chain: the SSO
-/// portal and OIDC calls are unsigned, and STS gets explicit credentials.
+/// portal and OIDC calls are unsigned, and STS gets explicit credentials. Bounded
+/// timeouts: a server that does not answer must not hang a shell or a build.
 pub async fn sdk_config(region: &str) -> SdkConfig {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(15))
+        .operation_timeout(Duration::from_secs(40))
+        .build();
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))
+        .timeout_config(timeouts)
         .no_credentials()
         .load()
         .await

@@ -21,6 +21,88 @@ pub enum Command {
     Profiles,
     /// Show or change grant's settings
     Settings(SettingsArgs),
+    /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
+    #[command(subcommand)]
+    Sso(SsoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// Sign in and store the session's token in the secret store
+    Login(SsoLoginArgs),
+    /// Renew the session's token with its refresh token, never opening a browser
+    Refresh(SsoSessionArgs),
+    /// Sign out at the portal and delete the session's tokens and cached credentials
+    Logout(SsoLogoutArgs),
+    /// List or delete stored SSO tokens
+    Tokens(SsoTokensArgs),
+}
+
+/// Which IAM Identity Center session a command is about. Without any of these, the
+/// settings DefaultSSOStartURL and DefaultSSORegion are used.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SsoSessionArgs {
+    /// A profile whose SSO session to use
+    #[arg(long, conflicts_with_all = ["sso_session", "start_url"])]
+    pub profile: Option<String>,
+    /// An [sso-session NAME] section of the AWS config
+    #[arg(long, conflicts_with = "start_url")]
+    pub sso_session: Option<String>,
+    /// The AWS access portal URL, e.g. https://my-org.awsapps.com/start
+    #[arg(long, requires = "region")]
+    pub start_url: Option<String>,
+    /// The region of IAM Identity Center for --start-url
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Registration scope, repeatable (sso:account:access gives refresh tokens)
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SsoLoginArgs {
+    #[command(flatten)]
+    pub session: SsoSessionArgs,
+    /// Print the sign-in URL and code instead of opening a browser
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Use the device-code flow instead of the browser redirect to 127.0.0.1
+    #[arg(long)]
+    pub use_device_code: bool,
+    /// Sign in again even when the stored token is still valid
+    #[arg(long)]
+    pub force: bool,
+    /// Also write the token to the AWS CLI cache (~/.aws/sso/cache) for the AWS CLI and SDKs
+    #[arg(long)]
+    pub export_sso_token: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SsoLogoutArgs {
+    #[command(flatten)]
+    pub session: SsoSessionArgs,
+    /// Sign out of every stored session
+    #[arg(long, conflicts_with_all = ["profile", "sso_session", "start_url"])]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SsoTokensArgs {
+    #[command(subcommand)]
+    pub command: Option<SsoTokensCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoTokensCommand {
+    /// Show each stored session: name, start URL, region, expiry, whether refreshable
+    List,
+    /// Delete the stored token of one session (KEY as `list` shows it), or all
+    Clear {
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        key: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -14,3 +14,4 @@ pub mod paths;
 pub mod profile;
 pub mod secrets;
 pub mod settings;
+pub mod sso;

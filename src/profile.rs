@@ -386,6 +386,46 @@ const PLAIN_SSO_KEYS: SsoKeys = SsoKeys {
     scopes: "sso_registration_scopes",
 };
 
+/// The session of `[sso-session name]`, for commands that name a session directly.
+pub fn sso_session_section(files: &AwsFiles, name: &str) -> Result<SsoSession, ProfileError> {
+    let values = files.sso_session(name)?.ok_or_else(|| ProfileError::NotFound {
+        name: format!("sso-session {name}"),
+        suggestions: Vec::new(),
+    })?;
+    let required = |key: &str| {
+        values
+            .get(key)
+            .map(str::to_owned)
+            .ok_or_else(|| invalid_at(values.origin, name, format!("{key} is missing")))
+    };
+    Ok(SsoSession {
+        name: Some(name.to_owned()),
+        start_url: required(PLAIN_SSO_KEYS.start_url)?,
+        region: required(PLAIN_SSO_KEYS.region)?,
+        scopes: scope_list(values.get(PLAIN_SSO_KEYS.scopes)),
+    })
+}
+
+/// The IAM Identity Center session at the root of a credential source, if any.
+pub fn sso_session_of(source: &CredentialSource) -> Option<&SsoSession> {
+    match source {
+        CredentialSource::Sso(role) => Some(&role.session),
+        CredentialSource::AssumeRole(role) => sso_session_of(&role.source),
+        _ => None,
+    }
+}
+
+fn scope_list(list: Option<&str>) -> Vec<String> {
+    list.map(|list| {
+        list.split(',')
+            .map(str::trim)
+            .filter(|scope| !scope.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 fn sso_role(files: &AwsFiles, values: &SectionValues<'_>) -> Result<Option<SsoRole>, ProfileError> {
     let uses_granted_keys = [
         GRANTED_SSO_KEYS.start_url,
@@ -438,16 +478,7 @@ fn sso_role_from_keys(
             .map(str::to_owned)
             .ok_or_else(|| invalid_at(source.origin, values.name, format!("{key} is missing")))
     };
-    let scopes = session_values
-        .get(session_keys.scopes)
-        .map(|list| {
-            list.split(',')
-                .map(str::trim)
-                .filter(|scope| !scope.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let scopes = scope_list(session_values.get(session_keys.scopes));
     Ok(SsoRole {
         account_id: required(values, keys.account_id)?,
         role_name: required(values, keys.role_name)?,

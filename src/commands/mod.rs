@@ -2,6 +2,7 @@
 
 mod profiles;
 mod settings;
+mod sso;
 
 use std::io::{self, Write};
 
@@ -11,6 +12,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Profiles => profiles::run(),
         Command::Settings(args) => settings::run(args),
+        Command::Sso(command) => sso::run(command),
     }
 }
 

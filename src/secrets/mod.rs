@@ -1,1 +1,425 @@
-//! Secret store (being written).
+//! The secret store: tokens and cached credentials, never in plaintext on disk.
+//!
+//! Every backend works the same way: each entry is a file under
+//! `<state>/secrets/<backend>/`, encrypted with XChaCha20-Poly1305 (see `crypto`), and
+//! the one random data key of the store lives in a key holder: the macOS Keychain, the
+//! Windows Credential Manager, the Linux Secret Service, or the kernel's per-user
+//! keyring on headless Linux (one key per store, well inside the kernel's quotas).
+//! The key is named after the state folder, so two state folders never share one.
+//!
+//! Everything is synchronous and lazy: opening a store touches nothing, the data key
+//! is fetched once per store on first use, and a read is one file read and one
+//! decryption. Entries that are damaged, or sealed with a key that is gone (the
+//! kernel keyring is empty after a reboot), read as missing, with a debug-log line.
+
+mod crypto;
+mod files;
+mod holder;
+#[cfg(target_os = "linux")]
+mod kernel_keyring;
+#[cfg(any(target_os = "linux", target_os = "macos", windows))]
+mod os_keyring;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::debug;
+use crate::paths;
+use crate::settings::{KeyringBackend, Settings};
+use crypto::{DataKey, MAX_ENTRY_KEY_LEN};
+use files::EntryDir;
+use holder::{Failure, HolderError, KeyHolder};
+
+/// Chooses the backend for scripts and tests; wins over the setting `Keyring.Backend`.
+pub const BACKEND_ENV: &str = "GRANT_KEYRING_BACKEND";
+
+const ALL_BACKENDS: [KeyringBackend; 5] = [
+    KeyringBackend::Auto,
+    KeyringBackend::Keychain,
+    KeyringBackend::WindowsCredentialManager,
+    KeyringBackend::SecretService,
+    KeyringBackend::KernelKeyring,
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("{BACKEND_ENV} is '{value}', which is not a keyring backend; use one of: {}", KeyringBackend::NAMES.join(", "))]
+    UnknownBackend { value: String },
+    #[error(
+        "the {backend} keyring backend does not exist on this system; set Keyring.Backend (or {BACKEND_ENV}) to auto"
+    )]
+    Unsupported { backend: &'static str },
+    #[error("cannot {action} grant's data key in the {backend}: {reason}; {}", holder_hint(.backend))]
+    Holder {
+        backend: &'static str,
+        action: &'static str,
+        reason: String,
+    },
+    #[error("cannot {action} {}: {source}; check the permissions of grant's state folder", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    #[error("secret entry names must be 1 to {MAX_ENTRY_KEY_LEN} bytes long")]
+    InvalidEntryName,
+    #[error("cannot encode a secret entry as JSON: {0}")]
+    Encode(String),
+    #[error("cannot encrypt a secret entry: {0}")]
+    Encrypt(String),
+}
+
+fn holder_hint(backend: &str) -> &'static str {
+    match backend {
+        "kernel-keyring" => {
+            "where a desktop keyring runs, set Keyring.Backend (or GRANT_KEYRING_BACKEND) to secret-service"
+        }
+        "secret-service" => {
+            "unlock the desktop keyring, or set Keyring.Backend (or GRANT_KEYRING_BACKEND) to kernel-keyring"
+        }
+        _ => {
+            "unlock the OS keyring and let grant use it, or set Keyring.Backend (or GRANT_KEYRING_BACKEND)"
+        }
+    }
+}
+
+/// The store of one state folder. Cheap to open; share it rather than reopening it,
+/// as it caches the data key.
+pub struct SecretStore {
+    /// `<state>/secrets`
+    root: PathBuf,
+    /// The holders the backend means here, in order of preference (see `holder`).
+    holders: Vec<Box<dyn KeyHolder>>,
+    chosen: OnceLock<Chosen>,
+    data_key: Mutex<Option<Arc<DataKey>>>,
+}
+
+/// The holder in use and the folder of the entries it seals.
+struct Chosen {
+    holder: usize,
+    dir: EntryDir,
+}
+
+impl fmt::Debug for SecretStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretStore")
+            .field("root", &self.root)
+            .field("backend", &self.backend_name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SecretStore {
+    /// The store of `paths::grant_state_dir()`. `GRANT_KEYRING_BACKEND`
+    /// (auto|keychain|windows-credential-manager|secret-service|kernel-keyring) wins
+    /// over the setting `Keyring.Backend`.
+    pub fn open(settings: &Settings) -> Result<SecretStore, SecretError> {
+        let backend = match backend_from_env()? {
+            Some(backend) => backend,
+            None => settings.keyring_backend(),
+        };
+        SecretStore::open_with(backend, &paths::grant_state_dir())
+    }
+
+    pub fn open_with(
+        backend: KeyringBackend,
+        state_dir: &Path,
+    ) -> Result<SecretStore, SecretError> {
+        let holders = holder::candidates(backend, &holder::store_id(state_dir))
+            .map_err(|backend| SecretError::Unsupported { backend })?;
+        Ok(SecretStore {
+            root: state_dir.join("secrets"),
+            holders,
+            chosen: OnceLock::new(),
+            data_key: Mutex::new(None),
+        })
+    }
+
+    /// The value of `key`; `None` when it is missing, damaged or undecryptable.
+    /// Never creates anything.
+    pub fn get(&self, key: &str) -> Result<Option<Vec<u8>>, SecretError> {
+        check_entry_name(key)?;
+        let chosen = self.chosen()?;
+        let stem = crypto::file_stem(key);
+        let Some(file) = chosen
+            .dir
+            .read(&stem)
+            .map_err(io_error("read", chosen.dir.file(&stem)))?
+        else {
+            return Ok(None);
+        };
+        let Some(data_key) = self.existing_key(chosen)? else {
+            debug!(
+                "secret '{key}': the {} holds no data key; treating it as missing",
+                self.backend_name()
+            );
+            return Ok(None);
+        };
+        match crypto::open(&data_key, key, &file) {
+            Ok(value) => Ok(Some(value)),
+            Err(reason) => {
+                debug!("secret '{key}': {reason}; treating it as missing");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Stores `value` under `key`, replacing it atomically. The first write creates
+    /// the data key.
+    pub fn put(&self, key: &str, value: &[u8]) -> Result<(), SecretError> {
+        check_entry_name(key)?;
+        let chosen = self.chosen()?;
+        let data_key = self.key_for_write(chosen)?;
+        let sealed = crypto::seal(&data_key, key, value).map_err(|error| match error {
+            crypto::SealError::Random(error) => SecretError::Encrypt(error.to_string()),
+            crypto::SealError::Cipher => {
+                SecretError::Encrypt("the cipher refused the value".into())
+            }
+        })?;
+        let stem = crypto::file_stem(key);
+        chosen
+            .dir
+            .write(&stem, &sealed)
+            .map_err(io_error("write", chosen.dir.file(&stem)))
+    }
+
+    /// Removes `key` (from the folders of every backend, so that a logout holds
+    /// everywhere); whether there was something to remove.
+    pub fn delete(&self, key: &str) -> Result<bool, SecretError> {
+        check_entry_name(key)?;
+        let stem = crypto::file_stem(key);
+        let dirs = files::holder_dirs(&self.root).map_err(io_error("list", self.root.clone()))?;
+        let mut removed = false;
+        for dir in dirs {
+            removed |= dir
+                .remove(&stem)
+                .map_err(io_error("remove", dir.file(&stem)))?;
+        }
+        Ok(removed)
+    }
+
+    /// The entry names starting with `prefix`, sorted. Only entries this store can
+    /// decrypt are listed.
+    pub fn keys(&self, prefix: &str) -> Result<Vec<String>, SecretError> {
+        let chosen = self.chosen()?;
+        let stems = chosen
+            .dir
+            .stems()
+            .map_err(io_error("list", chosen.dir.path().to_path_buf()))?;
+        if stems.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(data_key) = self.existing_key(chosen)? else {
+            return Ok(Vec::new());
+        };
+        let mut keys = Vec::new();
+        for stem in stems {
+            let file = chosen
+                .dir
+                .read(&stem)
+                .map_err(io_error("read", chosen.dir.file(&stem)))?;
+            match file.map(|file| crypto::open_stem(&data_key, &stem, &file)) {
+                Some(Ok((key, _))) if key.starts_with(prefix) => keys.push(key),
+                Some(Err(reason)) => debug!("secret file {stem}: {reason}; skipping it"),
+                _ => {}
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// Removes every entry whose name starts with `prefix`; how many there were.
+    pub fn delete_prefix(&self, prefix: &str) -> Result<usize, SecretError> {
+        let mut removed = 0;
+        for key in self.keys(prefix)? {
+            removed += usize::from(self.delete(&key)?);
+        }
+        Ok(removed)
+    }
+
+    /// The backend in use, e.g. "kernel-keyring". With `auto` on Linux this is the
+    /// preferred one until the first access has found whether it answers.
+    pub fn backend_name(&self) -> &'static str {
+        let index = self.chosen.get().map_or(0, |chosen| chosen.holder);
+        self.holders[index].name()
+    }
+
+    /// Removes every entry and the data key (tests and `grant sso logout --all` style
+    /// cleanup).
+    pub fn destroy(&self) -> Result<(), SecretError> {
+        let chosen = self.chosen()?;
+        match std::fs::remove_dir_all(&self.root) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                return Err(io_error("remove", self.root.clone())(error));
+            }
+            _ => {}
+        }
+        *self.cached_key() = None;
+        let holder = &self.holders[chosen.holder];
+        holder
+            .remove()
+            .map_err(|error| holder_error(holder.name(), "remove", error))
+    }
+
+    /// The JSON value of `key`; a value that does not parse as `T` reads as missing.
+    pub fn get_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SecretError> {
+        let Some(bytes) = self.get(key)? else {
+            return Ok(None);
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(value) => Ok(Some(value)),
+            Err(error) => {
+                // The error's message may quote the secret; its position does not.
+                debug!(
+                    "secret '{key}': not the expected JSON ({:?} error at line {}, column {}); treating it as missing",
+                    error.classify(),
+                    error.line(),
+                    error.column()
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    pub fn put_json<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<(), SecretError> {
+        let bytes =
+            serde_json::to_vec(value).map_err(|error| SecretError::Encode(error.to_string()))?;
+        self.put(key, &bytes)
+    }
+
+    fn chosen(&self) -> Result<&Chosen, SecretError> {
+        if let Some(chosen) = self.chosen.get() {
+            return Ok(chosen);
+        }
+        let holder = self.choose_holder()?;
+        let dir = EntryDir::new(self.root.join(self.holders[holder].name()));
+        Ok(self.chosen.get_or_init(|| Chosen { holder, dir }))
+    }
+
+    /// The first holder that answers; the last one is taken without asking.
+    fn choose_holder(&self) -> Result<usize, SecretError> {
+        let last = self.holders.len() - 1;
+        for (index, holder) in self.holders.iter().enumerate().take(last) {
+            match holder.load() {
+                Ok(key) => {
+                    *self.cached_key() = key.map(Arc::new);
+                    return Ok(index);
+                }
+                Err(error) if error.failure != Failure::Other => {
+                    let next = self.holders[index + 1].name();
+                    debug!("{}: {error}; using the {next} instead", holder.name());
+                }
+                Err(error) => return Err(holder_error(holder.name(), "read", error)),
+            }
+        }
+        Ok(last)
+    }
+
+    fn cached_key(&self) -> MutexGuard<'_, Option<Arc<DataKey>>> {
+        self.data_key.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn existing_key(&self, chosen: &Chosen) -> Result<Option<Arc<DataKey>>, SecretError> {
+        let mut cached = self.cached_key();
+        if cached.is_none() {
+            let holder = &self.holders[chosen.holder];
+            *cached = holder
+                .load()
+                .map_err(|error| holder_error(holder.name(), "read", error))?
+                .map(Arc::new);
+        }
+        Ok(cached.clone())
+    }
+
+    fn key_for_write(&self, chosen: &Chosen) -> Result<Arc<DataKey>, SecretError> {
+        if let Some(key) = self.existing_key(chosen)? {
+            return Ok(key);
+        }
+        let lock_dir = chosen.dir.path().to_path_buf();
+        let _lock = chosen
+            .dir
+            .lock_key_creation()
+            .map_err(io_error("lock", lock_dir))?;
+        let holder = &self.holders[chosen.holder];
+        // Another process may have made the key while this one waited for the lock.
+        let loaded = holder
+            .load()
+            .map_err(|error| holder_error(holder.name(), "read", error))?;
+        let key = match loaded {
+            Some(key) => key,
+            None => create_key(holder.as_ref(), &chosen.dir)?,
+        };
+        let key = Arc::new(key);
+        *self.cached_key() = Some(Arc::clone(&key));
+        Ok(key)
+    }
+}
+
+/// A new data key. Entries already in `dir` were sealed with a key that is gone, so
+/// nothing can read them any more: they are removed first.
+fn create_key(holder: &dyn KeyHolder, dir: &EntryDir) -> Result<DataKey, SecretError> {
+    let stale = dir
+        .remove_all()
+        .map_err(io_error("clean", dir.path().to_path_buf()))?;
+    if stale > 0 {
+        debug!(
+            "{}: the data key is gone; removed {stale} undecryptable entries",
+            holder.name()
+        );
+    }
+    let key = DataKey::generate().map_err(|error| SecretError::Encrypt(error.to_string()))?;
+    holder
+        .store(&key)
+        .map_err(|error| holder_error(holder.name(), "save", error))?;
+    debug!("{}: created a new data key", holder.name());
+    Ok(key)
+}
+
+fn backend_from_env() -> Result<Option<KeyringBackend>, SecretError> {
+    let Ok(value) = std::env::var(BACKEND_ENV) else {
+        return Ok(None);
+    };
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_backend(&value)
+        .map(Some)
+        .ok_or(SecretError::UnknownBackend { value })
+}
+
+fn parse_backend(text: &str) -> Option<KeyringBackend> {
+    let text = text.trim();
+    ALL_BACKENDS
+        .into_iter()
+        .find(|backend| backend.as_str().eq_ignore_ascii_case(text))
+}
+
+fn check_entry_name(key: &str) -> Result<(), SecretError> {
+    if key.is_empty() || key.len() > MAX_ENTRY_KEY_LEN {
+        return Err(SecretError::InvalidEntryName);
+    }
+    Ok(())
+}
+
+fn io_error(action: &'static str, path: PathBuf) -> impl FnOnce(io::Error) -> SecretError {
+    move |source| SecretError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+fn holder_error(backend: &'static str, action: &'static str, error: HolderError) -> SecretError {
+    SecretError::Holder {
+        backend,
+        action,
+        reason: error.detail,
+    }
+}

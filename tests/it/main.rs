@@ -8,3 +8,4 @@ mod fake_aws;
 mod profiles;
 mod secrets;
 mod settings;
+mod sso;

@@ -11,6 +11,10 @@ pub struct TestEnv {
     pub home: PathBuf,
     pub config_dir: PathBuf,
     pub state_dir: PathBuf,
+    /// TMPDIR of every grant this test runs.
+    pub tmp_dir: PathBuf,
+    /// The fake AWS every grant of this test talks to, when set.
+    pub endpoint: Option<String>,
 }
 
 impl TestEnv {
@@ -18,12 +22,28 @@ impl TestEnv {
         let root = tempfile::tempdir().expect("temp dir");
         let home = root.path().join("home");
         std::fs::create_dir_all(home.join(".aws")).unwrap();
+        let tmp_dir = root.path().join("tmp");
+        std::fs::create_dir_all(&tmp_dir).unwrap();
         Self {
             config_dir: root.path().join("config/grant"),
             state_dir: root.path().join("state/grant"),
             home,
+            tmp_dir,
+            endpoint: None,
             _root: root,
         }
+    }
+
+    /// A world whose grant talks to `fake`.
+    pub fn with_fake(fake: &fake_aws::FakeAws) -> Self {
+        let mut env = Self::new();
+        env.endpoint = Some(fake.url().to_owned());
+        env
+    }
+
+    /// The folders a test's secrets could leak into.
+    pub fn written_folders(&self) -> Vec<PathBuf> {
+        vec![self.home.clone(), self.config_dir.clone(), self.state_dir.clone(), self.tmp_dir.clone()]
     }
 
     pub fn aws_config_path(&self) -> PathBuf {
@@ -53,8 +73,15 @@ impl TestEnv {
             .env("GRANT_STATE_DIR", &self.state_dir)
             .env("AWS_CONFIG_FILE", self.aws_config_path())
             .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_credentials_path())
+            .env("TMPDIR", &self.tmp_dir)
+            .env("GRANT_KEYRING_BACKEND", "kernel-keyring")
             .env("CI", "true")
             .current_dir(&self.home);
+        if let Some(url) = &self.endpoint {
+            for name in ["AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_STS"] {
+                command.env(name, url);
+            }
+        }
         command
     }
 
@@ -62,6 +89,64 @@ impl TestEnv {
     pub fn run(&self, args: &[&str]) -> Output {
         self.grant().args(args).output().expect("run grant")
     }
+}
+
+impl Drop for TestEnv {
+    /// Removes this test's data key from the kernel keyring (its files go with the temp dir).
+    fn drop(&mut self) {
+        let store = grant::secrets::SecretStore::open_with(
+            grant::settings::KeyringBackend::KernelKeyring,
+            &self.state_dir,
+        );
+        if let Ok(store) = store {
+            let _ = store.destroy();
+        }
+    }
+}
+
+/// Fails when any of `secrets` appears in a file under `folders`.
+#[track_caller]
+pub fn assert_no_secret_in_files(folders: &[PathBuf], secrets: &[String]) {
+    assert!(!secrets.is_empty(), "the fake issued no secrets to look for");
+    let mut stack: Vec<PathBuf> = folders.to_vec();
+    let mut scanned = 0;
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            scanned += 1;
+            let text = String::from_utf8_lossy(&bytes);
+            for secret in secrets {
+                assert!(!text.contains(secret.as_str()), "a secret of the fake is in plaintext in {}", path.display());
+            }
+        }
+    }
+    assert!(scanned > 0, "no file was scanned");
+}
+
+/// A Python with botocore: $GRANT_TEST_PYTHON (CI's venv), else python3 when it has
+/// botocore. Without one the test is skipped locally and fails under CI.
+pub fn python_with_botocore() -> Option<PathBuf> {
+    let candidates = std::env::var_os("GRANT_TEST_PYTHON")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([PathBuf::from("python3")]);
+    for python in candidates {
+        let ok = Command::new(&python)
+            .args(["-c", "import botocore"])
+            .output()
+            .is_ok_and(|output| output.status.success());
+        if ok {
+            return Some(python);
+        }
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI must provide botocore (GRANT_TEST_PYTHON)");
+    eprintln!("skipped: no Python with botocore (pip install botocore, or set GRANT_TEST_PYTHON)");
+    None
+}
+
+pub fn python_script(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/python")).join(name)
 }
 
 pub fn stdout(output: &Output) -> String {

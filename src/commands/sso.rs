@@ -1,0 +1,175 @@
+//! `grant sso login | refresh | logout | tokens`.
+
+use anyhow::{Context, bail};
+
+use crate::cli::{SsoCommand, SsoLoginArgs, SsoLogoutArgs, SsoSessionArgs, SsoTokensArgs, SsoTokensCommand};
+use crate::config::AwsFiles;
+use crate::profile::{self, SsoSession};
+use crate::secrets::SecretStore;
+use crate::settings::Settings;
+use crate::sso::token::{self, SsoToken};
+use crate::sso::{LoginOptions, SessionTarget, Sso, cli_cache};
+
+pub fn run(command: SsoCommand) -> anyhow::Result<()> {
+    let settings = Settings::load().context("cannot load grant's settings")?;
+    let store = SecretStore::open(&settings)?;
+    let sso = Sso::new(&store, &settings);
+    match command {
+        SsoCommand::Login(args) => login(&sso, &settings, &args),
+        SsoCommand::Refresh(args) => refresh(&sso, &settings, &args),
+        SsoCommand::Logout(args) => logout(&sso, &settings, &args),
+        SsoCommand::Tokens(args) => tokens(&sso, args),
+    }
+}
+
+fn login(sso: &Sso<'_>, settings: &Settings, args: &SsoLoginArgs) -> anyhow::Result<()> {
+    let target = target(&args.session, settings)?;
+    let options = LoginOptions {
+        no_browser: args.no_browser,
+        use_device_code: args.use_device_code,
+        export: args.export_sso_token,
+    };
+    let runtime = crate::aws::runtime()?;
+    let token = if args.force {
+        runtime.block_on(sso.login(&target, &options))?
+    } else {
+        runtime.block_on(sso.token(&target, Some(&options)))?
+    };
+    if args.export_sso_token {
+        cli_cache::write_token(&token).context("cannot write the AWS CLI token cache")?;
+    }
+    eprintln!("Signed in to {}: {}", target.label(), describe(&token, token::now()));
+    Ok(())
+}
+
+fn refresh(sso: &Sso<'_>, settings: &Settings, args: &SsoSessionArgs) -> anyhow::Result<()> {
+    let target = target(args, settings)?;
+    let token = crate::aws::runtime()?.block_on(sso.refresh_target(&target))?;
+    eprintln!("Refreshed {}: {}", target.label(), describe(&token, token::now()));
+    Ok(())
+}
+
+fn logout(sso: &Sso<'_>, settings: &Settings, args: &SsoLogoutArgs) -> anyhow::Result<()> {
+    let tokens = if args.all {
+        sso.stored_tokens()?
+    } else {
+        let target = target(&args.session, settings)?;
+        match sso.stored_token(&target.session.key())? {
+            Some(token) => vec![token],
+            None => {
+                eprintln!("No stored sign-in for {}; nothing to sign out of", target.label());
+                return Ok(());
+            }
+        }
+    };
+    let runtime = crate::aws::runtime()?;
+    for token in &tokens {
+        runtime.block_on(sso.logout(token))?;
+        eprintln!("Signed out of {}", token.session_key);
+    }
+    Ok(())
+}
+
+fn tokens(sso: &Sso<'_>, args: SsoTokensArgs) -> anyhow::Result<()> {
+    match args.command.unwrap_or(SsoTokensCommand::List) {
+        SsoTokensCommand::List => {
+            let now = token::now();
+            let mut lines = vec!["SESSION\tSTART URL\tREGION\tEXPIRES\tREFRESHABLE".to_owned()];
+            lines.extend(sso.stored_tokens()?.iter().map(|token| {
+                format!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    token.session_key,
+                    token.start_url,
+                    token.region,
+                    expiry_text(token.expires_at, now),
+                    if token.can_refresh(now) { "yes" } else { "no" }
+                )
+            }));
+            super::print_lines(lines)?;
+        }
+        SsoTokensCommand::Clear { key: _, all: true } => {
+            for token in sso.stored_tokens()? {
+                sso.forget(&token)?;
+                eprintln!("Deleted the token of {}", token.session_key);
+            }
+        }
+        SsoTokensCommand::Clear { key: Some(key), all: false } => {
+            let Some(token) = sso.stored_token(&key)? else {
+                bail!("no stored token for '{key}'; `grant sso tokens list` shows the stored ones");
+            };
+            sso.forget(&token)?;
+            eprintln!("Deleted the token of {key}");
+        }
+        SsoTokensCommand::Clear { key: None, all: false } => unreachable!("clap requires KEY or --all"),
+    }
+    Ok(())
+}
+
+/// The session the arguments name: a profile's, an sso-session, a start URL, or the
+/// default start URL of the settings.
+fn target(args: &SsoSessionArgs, settings: &Settings) -> anyhow::Result<SessionTarget> {
+    let (mut session, selector) = if let Some(name) = &args.profile {
+        let files = AwsFiles::load()?;
+        let resolved = profile::resolve(&files, name)?;
+        let Some(session) = profile::sso_session_of(&resolved.source) else {
+            bail!("profile '{name}' does not sign in through IAM Identity Center (no granted_sso_*, sso_session or sso_* keys)");
+        };
+        (session.clone(), format!("--profile {}", shell_word(name)))
+    } else if let Some(name) = &args.sso_session {
+        let files = AwsFiles::load()?;
+        (profile::sso_session_section(&files, name)?, format!("--sso-session {}", shell_word(name)))
+    } else {
+        let start_url = args.start_url.as_deref().or(settings.default_sso_start_url());
+        let region = args.region.as_deref().or(settings.default_sso_region());
+        let (Some(start_url), Some(region)) = (start_url, region) else {
+            bail!("say which session: --profile NAME, --sso-session NAME, or --start-url URL --region REGION (or set DefaultSSOStartURL and DefaultSSORegion with `grant settings set`)");
+        };
+        let session = SsoSession {
+            name: None,
+            start_url: start_url.to_owned(),
+            region: region.to_owned(),
+            scopes: Vec::new(),
+        };
+        let selector = format!("--start-url {} --region {}", shell_word(start_url), shell_word(region));
+        (session, selector)
+    };
+    if !args.scopes.is_empty() {
+        session.scopes = args.scopes.clone();
+    }
+    Ok(SessionTarget::new(session, &selector))
+}
+
+/// A word a user can paste into a POSIX shell.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+fn describe(token: &SsoToken, now: i64) -> String {
+    let refresh = if token.can_refresh(now) {
+        ", renewed with its refresh token"
+    } else {
+        ""
+    };
+    format!("valid until {}{refresh}", expiry_text(token.expires_at, now))
+}
+
+/// `2026-11-22T12:00:00Z (in 7h59m)`, or `expired`.
+fn expiry_text(expires_at: i64, now: i64) -> String {
+    let left = expires_at - now;
+    if left <= 0 {
+        return "expired".to_owned();
+    }
+    let when = time::OffsetDateTime::from_unix_timestamp(expires_at)
+        .ok()
+        .and_then(|time| time.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default();
+    format!("{when} (in {}h{:02}m)", left / 3600, (left % 3600) / 60)
+}

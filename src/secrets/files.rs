@@ -1,0 +1,155 @@
+//! The folders of entry files: `<state>/secrets/<backend>/<stem>.secret`, one folder per
+//! key holder so that stores sealed with different data keys (a desktop session on the
+//! Secret Service, a cron job on the kernel keyring) never clobber each other.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::{Duration, SystemTime};
+
+use crate::fsutil::{create_private_dir, write_atomic};
+
+const EXTENSION: &str = "secret";
+const CREATION_LOCK: &str = ".data-key.lock";
+/// A creation lock older than this was left by a process that died holding it.
+const STALE_LOCK: Duration = Duration::from_secs(30);
+const LOCK_POLL: Duration = Duration::from_millis(20);
+
+pub struct EntryDir {
+    path: PathBuf,
+}
+
+impl EntryDir {
+    pub fn new(path: PathBuf) -> Self {
+        EntryDir { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn file(&self, stem: &str) -> PathBuf {
+        self.path.join(format!("{stem}.{EXTENSION}"))
+    }
+
+    /// The file's bytes, `None` when it does not exist.
+    pub fn read(&self, stem: &str) -> io::Result<Option<Vec<u8>>> {
+        match fs::read(self.file(stem)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    pub fn write(&self, stem: &str, bytes: &[u8]) -> io::Result<()> {
+        write_atomic(&self.file(stem), bytes, None)
+    }
+
+    /// Whether there was a file to remove.
+    pub fn remove(&self, stem: &str) -> io::Result<bool> {
+        remove_if_present(&self.file(stem))
+    }
+
+    /// The stems of every entry file; none when the folder does not exist.
+    pub fn stems(&self) -> io::Result<Vec<String>> {
+        let entries = match fs::read_dir(&self.path) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(error) => return Err(error),
+        };
+        let mut stems = Vec::new();
+        for entry in entries {
+            let name = entry?.file_name();
+            let stem = name
+                .to_str()
+                .and_then(|name| name.strip_suffix(EXTENSION)?.strip_suffix('.'));
+            if let Some(stem) = stem.filter(|stem| is_stem(stem)) {
+                stems.push(stem.to_owned());
+            }
+        }
+        Ok(stems)
+    }
+
+    /// Removes every entry file; returns how many there were.
+    pub fn remove_all(&self) -> io::Result<usize> {
+        let mut removed = 0;
+        for stem in self.stems()? {
+            removed += usize::from(self.remove(&stem)?);
+        }
+        Ok(removed)
+    }
+
+    /// Serialises the creation of the data key between processes, so that two first
+    /// writes do not each make a key and seal entries the other cannot read.
+    pub fn lock_key_creation(&self) -> io::Result<CreationLock> {
+        create_private_dir(&self.path)?;
+        let path = self.path.join(CREATION_LOCK);
+        loop {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => return Ok(CreationLock { path }),
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    if is_stale(&path) {
+                        crate::debug!("removing a stale lock {}", path.display());
+                        remove_if_present(&path)?;
+                    } else {
+                        thread::sleep(LOCK_POLL);
+                    }
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+}
+
+/// Held while a data key is created; removes the lock file when dropped.
+pub struct CreationLock {
+    path: PathBuf,
+}
+
+impl Drop for CreationLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+fn is_stale(lock: &Path) -> bool {
+    fs::metadata(lock)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|modified| SystemTime::now().duration_since(modified).ok())
+        .is_some_and(|age| age > STALE_LOCK)
+}
+
+fn is_stem(name: &str) -> bool {
+    name.len() == 32 && name.bytes().all(|byte| byte.is_ascii_hexdigit())
+}
+
+pub fn remove_if_present(path: &Path) -> io::Result<bool> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
+/// The entry folders under `root`, one per key holder that ever stored something.
+pub fn holder_dirs(root: &Path) -> io::Result<Vec<EntryDir>> {
+    let entries = match fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(error),
+    };
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            dirs.push(EntryDir::new(entry.path()));
+        }
+    }
+    Ok(dirs)
+}

@@ -1,0 +1,200 @@
+//! Key holders: where the one data key of a store lives (an OS secret store or the
+//! Linux kernel keyring), and which holders a backend setting means on this machine.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::crypto::DataKey;
+use crate::settings::KeyringBackend;
+
+/// One place that can keep the data key.
+pub trait KeyHolder: Send + Sync {
+    /// The backend name, also the name of the folder of the entries it seals.
+    fn name(&self) -> &'static str;
+    /// The data key, or `None` when the holder has none (or a damaged one).
+    fn load(&self) -> Result<Option<DataKey>, HolderError>;
+    /// Saves `key`, replacing any key of the same store.
+    fn store(&self, key: &DataKey) -> Result<(), HolderError>;
+    /// Removes the key; a missing key is not an error.
+    fn remove(&self) -> Result<(), HolderError>;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No daemon, no bus, no such service: nothing answered.
+    Unreachable,
+    /// The store answered but is locked or refused access.
+    Locked,
+    /// The store did not answer in time (e.g. waiting on an unlock prompt).
+    TimedOut,
+    Other,
+}
+
+/// A key holder's failure; `detail` never contains key material.
+#[derive(Debug)]
+pub struct HolderError {
+    pub failure: Failure,
+    pub detail: String,
+}
+
+impl HolderError {
+    pub fn new(failure: Failure, detail: impl Into<String>) -> Self {
+        HolderError {
+            failure,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for HolderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+/// Names the data key of the store rooted in `state_dir`, so that two state folders
+/// (two test HOMEs, two users of one keyring) never share a key.
+pub fn store_id(state_dir: &Path) -> String {
+    let path = canonical_path(state_dir);
+    let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
+    hex::encode(&digest[..8])
+}
+
+/// The canonical form of `path`, also before it exists: the deepest existing
+/// ancestor is resolved and the rest appended, so the id does not change once
+/// the folder is created.
+fn canonical_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut current = absolute.as_path();
+    loop {
+        if let Ok(resolved) = current.canonicalize() {
+            return missing
+                .iter()
+                .rev()
+                .fold(resolved, |acc, part| acc.join(part));
+        }
+        match (current.parent(), current.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                current = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// The holders `backend` means here, in the order to try them: every holder but the
+/// last is only a preference, left for the next one when it does not answer.
+pub fn candidates(
+    backend: KeyringBackend,
+    id: &str,
+) -> Result<Vec<Box<dyn KeyHolder>>, &'static str> {
+    let holders = match backend {
+        KeyringBackend::Auto => auto_candidates(id),
+        KeyringBackend::Keychain => single(os_holder(KeyringBackend::Keychain, id)),
+        KeyringBackend::WindowsCredentialManager => {
+            single(os_holder(KeyringBackend::WindowsCredentialManager, id))
+        }
+        KeyringBackend::SecretService => single(os_holder(KeyringBackend::SecretService, id)),
+        KeyringBackend::KernelKeyring => single(kernel_holder(id)),
+    };
+    holders.ok_or(backend.as_str())
+}
+
+fn single(holder: Option<Box<dyn KeyHolder>>) -> Option<Vec<Box<dyn KeyHolder>>> {
+    holder.map(|holder| vec![holder])
+}
+
+fn auto_candidates(id: &str) -> Option<Vec<Box<dyn KeyHolder>>> {
+    if cfg!(target_os = "macos") {
+        return single(os_holder(KeyringBackend::Keychain, id));
+    }
+    if cfg!(windows) {
+        return single(os_holder(KeyringBackend::WindowsCredentialManager, id));
+    }
+    let kernel = kernel_holder(id)?;
+    let has_session_bus =
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty());
+    match os_holder(KeyringBackend::SecretService, id) {
+        Some(secret_service) if has_session_bus => Some(vec![secret_service, kernel]),
+        _ => Some(vec![kernel]),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn kernel_holder(id: &str) -> Option<Box<dyn KeyHolder>> {
+    Some(Box::new(super::kernel_keyring::KernelKeyring::new(id)))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn kernel_holder(_id: &str) -> Option<Box<dyn KeyHolder>> {
+    None
+}
+
+/// The keyring crate's store for `backend`, when that is this platform's store.
+fn os_holder(backend: KeyringBackend, id: &str) -> Option<Box<dyn KeyHolder>> {
+    let native = match backend {
+        KeyringBackend::Keychain => cfg!(target_os = "macos"),
+        KeyringBackend::WindowsCredentialManager => cfg!(windows),
+        KeyringBackend::SecretService => cfg!(target_os = "linux"),
+        KeyringBackend::Auto | KeyringBackend::KernelKeyring => false,
+    };
+    if !native {
+        return None;
+    }
+    os_keyring_holder(backend, id)
+}
+
+#[cfg(any(target_os = "linux", target_os = "macos", windows))]
+fn os_keyring_holder(backend: KeyringBackend, id: &str) -> Option<Box<dyn KeyHolder>> {
+    Some(Box::new(super::os_keyring::OsKeyring::new(backend, id)))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+fn os_keyring_holder(_backend: KeyringBackend, _id: &str) -> Option<Box<dyn KeyHolder>> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_id_is_stable_before_and_after_the_folder_exists() {
+        let root = tempfile::tempdir().unwrap();
+        let state = root.path().join("a/b/state");
+        let before = store_id(&state);
+        std::fs::create_dir_all(&state).unwrap();
+        assert_eq!(store_id(&state), before);
+        assert_eq!(before.len(), 16);
+        assert_ne!(store_id(&root.path().join("other")), before);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn store_id_follows_symlinks() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("real")).unwrap();
+        std::os::unix::fs::symlink(root.path().join("real"), root.path().join("link")).unwrap();
+        assert_eq!(
+            store_id(&root.path().join("link/state")),
+            store_id(&root.path().join("real/state"))
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn every_explicit_backend_maps_to_its_own_holder_on_linux() {
+        let name = |backend| candidates(backend, "0123").map(|list| list[0].name());
+        assert_eq!(name(KeyringBackend::KernelKeyring), Ok("kernel-keyring"));
+        assert_eq!(name(KeyringBackend::SecretService), Ok("secret-service"));
+        assert_eq!(name(KeyringBackend::Keychain).err(), Some("keychain"));
+        assert_eq!(
+            name(KeyringBackend::WindowsCredentialManager).err(),
+            Some("windows-credential-manager")
+        );
+    }
+}

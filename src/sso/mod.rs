@@ -1,0 +1,48 @@
+//! IAM Identity Center (AWS SSO): sign-in flows, the token lifecycle, and the AWS
+//! CLI token cache.
+
+pub mod browser;
+pub mod cli_cache;
+mod loopback;
+pub mod oidc;
+mod prompt;
+mod session;
+pub mod token;
+
+pub use session::{LoginOptions, SessionTarget, Sso};
+pub use token::SsoToken;
+
+use crate::secrets::SecretError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SsoError {
+    #[error("{0}")]
+    Config(String),
+    #[error("no valid sign-in for the SSO session '{session}'; run: {command}")]
+    SignInRequired { session: String, command: String },
+    #[error("the SSO session '{session}' has ended (its refresh token is no longer accepted); sign in again: {command}")]
+    SignInAgain { session: String, command: String },
+    /// The refresh token or the client registration was refused.
+    #[error("the SSO session has ended")]
+    SessionEnded,
+    #[error("the sign-in code expired before it was approved; run the command again")]
+    DeviceCodeExpired,
+    #[error("the sign-in was denied in the browser")]
+    AccessDenied,
+    #[error("the browser returned '{0}' instead of a sign-in")]
+    BrowserRefused(String),
+    #[error("the browser redirect carried the wrong state value, so the sign-in was refused; run the command again")]
+    WrongState,
+    #[error("the sign-in timed out; run the command again")]
+    TimedOut,
+    #[error("sign-in cancelled")]
+    Cancelled,
+    #[error("IAM Identity Center answered without what grant needs: {0}")]
+    Malformed(&'static str),
+    #[error("IAM Identity Center {operation} failed: {message}")]
+    Service { operation: String, message: String },
+    #[error(transparent)]
+    Store(#[from] SecretError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,343 @@
+//! The token lifecycle of one IAM Identity Center session: a stored token while it
+//! is fresh, a refresh when it nears expiry, the AWS CLI's token when it has one,
+//! and a sign-in only when the caller allows it.
+
+use std::future::Future;
+use std::time::Duration;
+
+use aws_sdk_ssooidc::Client as OidcClient;
+
+use super::browser::{self, Opener};
+use super::cli_cache;
+use super::loopback::{self, Callback, Pkce};
+use super::oidc::{self, Flow, Grant};
+use super::prompt::Waiting;
+use super::token::{self, ClientRegistration, SsoToken, keys};
+use super::SsoError;
+use crate::aws;
+use crate::profile::SsoSession;
+use crate::secrets::SecretStore;
+use crate::settings::Settings;
+
+/// Longest wait for the browser redirect of the authorization-code grant.
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// A session and how the user names it, for messages that say what to run.
+#[derive(Debug, Clone)]
+pub struct SessionTarget {
+    pub session: SsoSession,
+    /// The command that signs this session in, e.g. `grant sso login --profile dev`.
+    pub login_command: String,
+}
+
+impl SessionTarget {
+    pub fn new(session: SsoSession, selector: &str) -> Self {
+        SessionTarget {
+            login_command: format!("grant sso login {selector}"),
+            session,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        self.session.key()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoginOptions {
+    pub no_browser: bool,
+    pub use_device_code: bool,
+    /// Also write the token to the AWS CLI cache.
+    pub export: bool,
+}
+
+pub struct Sso<'a> {
+    store: &'a SecretStore,
+    settings: &'a Settings,
+}
+
+impl<'a> Sso<'a> {
+    pub fn new(store: &'a SecretStore, settings: &'a Settings) -> Self {
+        Sso { store, settings }
+    }
+
+    /// The token stored for `session_key`; needs no runtime.
+    pub fn stored_token(&self, session_key: &str) -> Result<Option<SsoToken>, SsoError> {
+        self.read_json(&keys::token(session_key))
+    }
+
+    /// Every stored token, by session key.
+    pub fn stored_tokens(&self) -> Result<Vec<SsoToken>, SsoError> {
+        let mut tokens = Vec::new();
+        for key in self.store.keys(keys::TOKEN_PREFIX)? {
+            if let Some(token) = self.read_json::<SsoToken>(&key)? {
+                tokens.push(token);
+            }
+        }
+        Ok(tokens)
+    }
+
+    fn read_json<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SsoError> {
+        let Some(bytes) = self.store.get(key)? else {
+            return Ok(None);
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(value) => Ok(Some(value)),
+            Err(error) => {
+                crate::debug!("ignoring unreadable entry {key}: {error}");
+                Ok(None)
+            }
+        }
+    }
+
+    fn write_json<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<(), SsoError> {
+        let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+        Ok(self.store.put(key, &bytes)?)
+    }
+
+    fn save_token(&self, token: &SsoToken, export: bool) -> Result<(), SsoError> {
+        self.write_json(&keys::token(&token.session_key), token)?;
+        if export || self.settings.export_sso_token() {
+            let path = cli_cache::write_token(token)?;
+            crate::debug!("exported the token to {}", path.display());
+        }
+        Ok(())
+    }
+
+    /// A usable token for `target`: the stored one while fresh, else refreshed, else the
+    /// AWS CLI's, else a sign-in when `login` allows one.
+    pub async fn token(
+        &self,
+        target: &SessionTarget,
+        login: Option<&LoginOptions>,
+    ) -> Result<SsoToken, SsoError> {
+        let now = token::now();
+        let key = target.session.key();
+        let stored = self.stored_token(&key)?;
+        let mut ended = false;
+        match stored {
+            Some(token) if token.is_fresh(now) => {
+                crate::debug!("session {key}: stored token has {}s left", token.seconds_left(now));
+                return Ok(token);
+            }
+            Some(token) if token.can_refresh(now) => match self.refresh(&token).await {
+                Ok(fresh) => return Ok(fresh),
+                Err(SsoError::SessionEnded) => ended = true,
+                Err(error) if token.is_usable(now) => {
+                    crate::debug!("session {key}: refresh failed ({error}); the token still works");
+                    return Ok(token);
+                }
+                Err(error) => return Err(error),
+            },
+            Some(token) if token.is_usable(now) => return Ok(token),
+            _ => {}
+        }
+        if let Some(token) = cli_cache::read_token(&target.session, now) {
+            crate::debug!("session {key}: using the AWS CLI's token");
+            return Ok(token);
+        }
+        match login {
+            Some(options) => self.login(target, options).await,
+            None if ended => Err(SsoError::SignInAgain {
+                session: target.label(),
+                command: target.login_command.clone(),
+            }),
+            None => Err(SsoError::SignInRequired {
+                session: target.label(),
+                command: target.login_command.clone(),
+            }),
+        }
+    }
+
+    /// Refreshes the stored token of `target` now; never signs in.
+    pub async fn refresh_target(&self, target: &SessionTarget) -> Result<SsoToken, SsoError> {
+        let now = token::now();
+        let sign_in_again = || SsoError::SignInAgain {
+            session: target.label(),
+            command: target.login_command.clone(),
+        };
+        let Some(stored) = self.stored_token(&target.session.key())? else {
+            return Err(SsoError::SignInRequired {
+                session: target.label(),
+                command: target.login_command.clone(),
+            });
+        };
+        if !stored.can_refresh(now) {
+            return Err(sign_in_again());
+        }
+        self.refresh(&stored).await.map_err(|error| match error {
+            SsoError::SessionEnded => sign_in_again(),
+            other => other,
+        })
+    }
+
+    /// CreateToken with the refresh token; the rotated token replaces the stored one.
+    async fn refresh(&self, stored: &SsoToken) -> Result<SsoToken, SsoError> {
+        crate::debug!("session {}: refreshing the token", stored.session_key);
+        let config = aws::sdk_config(&stored.region).await;
+        let grant = oidc::refresh(&aws::sso_oidc(&config), stored).await?;
+        let refreshed = SsoToken {
+            access_token: grant.access_token,
+            expires_at: token::now() + grant.expires_in,
+            refresh_token: grant.refresh_token.or_else(|| stored.refresh_token.clone()),
+            ..stored.clone()
+        };
+        self.save_token(&refreshed, false)?;
+        Ok(refreshed)
+    }
+
+    /// Signs in with the browser (authorization code + PKCE) or the device code, and
+    /// stores the token. Ctrl-C cancels.
+    pub async fn login(&self, target: &SessionTarget, options: &LoginOptions) -> Result<SsoToken, SsoError> {
+        let session = &target.session;
+        let opener = browser::choose(self.settings, options.no_browser);
+        let flow = match (&opener, options.use_device_code) {
+            (Some(_), false) => Flow::AuthorizationCode,
+            _ => Flow::DeviceCode,
+        };
+        crate::debug!("session {}: signing in with the {} flow", session.key(), flow.name());
+        let config = aws::sdk_config(&session.region).await;
+        let client = aws::sso_oidc(&config);
+        let registration = self.registration(&client, session, flow).await?;
+        let grant = cancellable(async {
+            match (flow, &opener) {
+                (Flow::AuthorizationCode, Some(opener)) => {
+                    browser_sign_in(&client, &registration, session, opener).await
+                }
+                _ => device_sign_in(&client, &registration, session, opener.as_ref()).await,
+            }
+        })
+        .await?;
+        let token = token::from_grant(session, &registration, grant.access_token, grant.expires_in, grant.refresh_token);
+        self.save_token(&token, options.export)?;
+        Ok(token)
+    }
+
+    /// The stored client registration while it is valid, else a new one.
+    async fn registration(
+        &self,
+        client: &OidcClient,
+        session: &SsoSession,
+        flow: Flow,
+    ) -> Result<ClientRegistration, SsoError> {
+        let key = keys::client(session, flow.name());
+        if let Some(registration) = self.read_json::<ClientRegistration>(&key)? {
+            if registration.is_usable(token::now()) {
+                crate::debug!("reusing client registration {}", registration.client_id);
+                return Ok(registration);
+            }
+        }
+        let registration = oidc::register_client(client, session, flow).await?;
+        self.write_json(&key, &registration)?;
+        Ok(registration)
+    }
+
+    /// Signs out at the portal (best effort) and deletes the token, the credentials
+    /// cached with it, and the copy exported to the AWS CLI cache.
+    pub async fn logout(&self, token: &SsoToken) -> Result<(), SsoError> {
+        let config = aws::sdk_config(&token.region).await;
+        let result = aws::sso_portal(&config)
+            .logout()
+            .access_token(&token.access_token)
+            .send()
+            .await;
+        if let Err(error) = result {
+            eprintln!(
+                "grant: the portal did not confirm the sign-out of {} ({}); the local tokens are deleted anyway",
+                token.session_key,
+                aws_sdk_sso::error::DisplayErrorContext(&error)
+            );
+        }
+        self.forget(token)
+    }
+
+    /// Deletes what grant keeps for `token`'s session, without calling AWS.
+    pub fn forget(&self, token: &SsoToken) -> Result<(), SsoError> {
+        self.store.delete(&keys::token(&token.session_key))?;
+        self.store.delete_prefix(&keys::credentials_prefix(&token.session_key))?;
+        let cached = cli_cache::read_token(
+            &SsoSession {
+                name: token.session_name.clone(),
+                start_url: token.start_url.clone(),
+                region: token.region.clone(),
+                scopes: token.scopes.clone(),
+            },
+            i64::MIN,
+        );
+        if cached.is_some_and(|cached| cached.access_token == token.access_token) {
+            cli_cache::remove_token(token);
+        }
+        Ok(())
+    }
+}
+
+/// Runs `future` until it ends or the user presses Ctrl-C.
+async fn cancellable<T>(future: impl Future<Output = Result<T, SsoError>>) -> Result<T, SsoError> {
+    tokio::select! {
+        result = future => result,
+        _ = tokio::signal::ctrl_c() => Err(SsoError::Cancelled),
+    }
+}
+
+async fn browser_sign_in(
+    client: &OidcClient,
+    registration: &ClientRegistration,
+    session: &SsoSession,
+    opener: &Opener,
+) -> Result<Grant, SsoError> {
+    let pkce = Pkce::new()?;
+    let state = loopback::random_text(32)?;
+    let callback = Callback::bind().await?;
+    let url = oidc::authorize_url(
+        &oidc::oidc_endpoint(&session.region),
+        registration,
+        &callback.redirect_uri,
+        &state,
+        &pkce.challenge,
+    )?;
+    if !opener.open(&url) {
+        eprintln!("grant: the browser did not start; using a sign-in code instead");
+        return device_sign_in(client, registration, session, None).await;
+    }
+    let waiting = Waiting::start(&format!("Signing in to {} in your browser; if it did not open", session.start_url), &url, None);
+    let deadline = tokio::time::Instant::now() + BROWSER_TIMEOUT;
+    let redirect = callback.wait_for_code(&state);
+    tokio::pin!(redirect);
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    let code = loop {
+        tokio::select! {
+            result = &mut redirect => break result?,
+            _ = ticker.tick() => {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                if left.is_zero() {
+                    return Err(SsoError::TimedOut);
+                }
+                waiting.time_left(left);
+            }
+        }
+    };
+    drop(waiting);
+    oidc::redeem_authorization_code(client, registration, &code, &callback.redirect_uri, &pkce.verifier).await
+}
+
+async fn device_sign_in(
+    client: &OidcClient,
+    registration: &ClientRegistration,
+    session: &SsoSession,
+    opener: Option<&Opener>,
+) -> Result<Grant, SsoError> {
+    let authorization = oidc::start_device_authorization(client, registration, &session.start_url).await?;
+    let url = authorization
+        .verification_uri_complete
+        .clone()
+        .unwrap_or_else(|| authorization.verification_uri.clone());
+    if let Some(opener) = opener {
+        opener.open(&url);
+    }
+    let waiting = Waiting::start(
+        &format!("To sign in to {}", session.start_url),
+        &url,
+        Some(&authorization.user_code),
+    );
+    oidc::poll_device_token(client, registration, &authorization, |left| waiting.time_left(left)).await
+}
