@@ -12,7 +12,10 @@ static ENABLED: AtomicBool = AtomicBool::new(false);
 pub fn init(debug_flag: bool) {
     let from_env = ["GRANT_DEBUG", "AWS_SSO_CREDENTIAL_PROCESS_DEBUG"]
         .iter()
-        .any(|name| std::env::var(name).is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1"));
+        .any(|name| {
+            std::env::var(name)
+                .is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
+        });
     ENABLED.store(debug_flag || from_env, Ordering::Relaxed);
 }
 

@@ -388,10 +388,12 @@ const PLAIN_SSO_KEYS: SsoKeys = SsoKeys {
 
 /// The session of `[sso-session name]`, for commands that name a session directly.
 pub fn sso_session_section(files: &AwsFiles, name: &str) -> Result<SsoSession, ProfileError> {
-    let values = files.sso_session(name)?.ok_or_else(|| ProfileError::NotFound {
-        name: format!("sso-session {name}"),
-        suggestions: Vec::new(),
-    })?;
+    let values = files
+        .sso_session(name)?
+        .ok_or_else(|| ProfileError::NotFound {
+            name: format!("sso-session {name}"),
+            suggestions: Vec::new(),
+        })?;
     let required = |key: &str| {
         values
             .get(key)

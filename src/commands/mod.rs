@@ -42,7 +42,10 @@ where
     let mut out = io::BufWriter::new(stdout.lock());
     let result = lines
         .into_iter()
-        .try_for_each(|line| writeln!(out, "{}", line.as_ref()))
+        .try_for_each(|line| {
+            out.write_all(line.as_ref().as_bytes())?;
+            out.write_all(b"\n")
+        })
         .and_then(|()| out.flush());
     match result {
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),

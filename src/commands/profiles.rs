@@ -3,7 +3,6 @@
 use crate::config::AwsFiles;
 
 pub fn run() -> anyhow::Result<()> {
-    let files = AwsFiles::load()?;
-    super::print_lines(files.profile_names())?;
+    super::print_lines(AwsFiles::list_profile_names()?.iter())?;
     Ok(())
 }

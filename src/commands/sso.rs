@@ -2,7 +2,9 @@
 
 use anyhow::{Context, bail};
 
-use crate::cli::{SsoCommand, SsoLoginArgs, SsoLogoutArgs, SsoSessionArgs, SsoTokensArgs, SsoTokensCommand};
+use crate::cli::{
+    SsoCommand, SsoLoginArgs, SsoLogoutArgs, SsoSessionArgs, SsoTokensArgs, SsoTokensCommand,
+};
 use crate::config::AwsFiles;
 use crate::profile::{self, SsoSession};
 use crate::secrets::SecretStore;
@@ -38,14 +40,22 @@ fn login(sso: &Sso<'_>, settings: &Settings, args: &SsoLoginArgs) -> anyhow::Res
     if args.export_sso_token {
         cli_cache::write_token(&token).context("cannot write the AWS CLI token cache")?;
     }
-    eprintln!("Signed in to {}: {}", target.label(), describe(&token, token::now()));
+    eprintln!(
+        "Signed in to {}: {}",
+        target.label(),
+        describe(&token, token::now())
+    );
     Ok(())
 }
 
 fn refresh(sso: &Sso<'_>, settings: &Settings, args: &SsoSessionArgs) -> anyhow::Result<()> {
     let target = target(args, settings)?;
     let token = crate::aws::runtime()?.block_on(sso.refresh_target(&target))?;
-    eprintln!("Refreshed {}: {}", target.label(), describe(&token, token::now()));
+    eprintln!(
+        "Refreshed {}: {}",
+        target.label(),
+        describe(&token, token::now())
+    );
     Ok(())
 }
 
@@ -57,7 +67,10 @@ fn logout(sso: &Sso<'_>, settings: &Settings, args: &SsoLogoutArgs) -> anyhow::R
         match sso.stored_token(&target.session.key())? {
             Some(token) => vec![token],
             None => {
-                eprintln!("No stored sign-in for {}; nothing to sign out of", target.label());
+                eprintln!(
+                    "No stored sign-in for {}; nothing to sign out of",
+                    target.label()
+                );
                 return Ok(());
             }
         }
@@ -93,14 +106,20 @@ fn tokens(sso: &Sso<'_>, args: SsoTokensArgs) -> anyhow::Result<()> {
                 eprintln!("Deleted the token of {}", token.session_key);
             }
         }
-        SsoTokensCommand::Clear { key: Some(key), all: false } => {
+        SsoTokensCommand::Clear {
+            key: Some(key),
+            all: false,
+        } => {
             let Some(token) = sso.stored_token(&key)? else {
                 bail!("no stored token for '{key}'; `grant sso tokens list` shows the stored ones");
             };
             sso.forget(&token)?;
             eprintln!("Deleted the token of {key}");
         }
-        SsoTokensCommand::Clear { key: None, all: false } => unreachable!("clap requires KEY or --all"),
+        SsoTokensCommand::Clear {
+            key: None,
+            all: false,
+        } => unreachable!("clap requires KEY or --all"),
     }
     Ok(())
 }
@@ -112,17 +131,27 @@ fn target(args: &SsoSessionArgs, settings: &Settings) -> anyhow::Result<SessionT
         let files = AwsFiles::load()?;
         let resolved = profile::resolve(&files, name)?;
         let Some(session) = profile::sso_session_of(&resolved.source) else {
-            bail!("profile '{name}' does not sign in through IAM Identity Center (no granted_sso_*, sso_session or sso_* keys)");
+            bail!(
+                "profile '{name}' does not sign in through IAM Identity Center (no granted_sso_*, sso_session or sso_* keys)"
+            );
         };
         (session.clone(), format!("--profile {}", shell_word(name)))
     } else if let Some(name) = &args.sso_session {
         let files = AwsFiles::load()?;
-        (profile::sso_session_section(&files, name)?, format!("--sso-session {}", shell_word(name)))
+        (
+            profile::sso_session_section(&files, name)?,
+            format!("--sso-session {}", shell_word(name)),
+        )
     } else {
-        let start_url = args.start_url.as_deref().or(settings.default_sso_start_url());
+        let start_url = args
+            .start_url
+            .as_deref()
+            .or(settings.default_sso_start_url());
         let region = args.region.as_deref().or(settings.default_sso_region());
         let (Some(start_url), Some(region)) = (start_url, region) else {
-            bail!("say which session: --profile NAME, --sso-session NAME, or --start-url URL --region REGION (or set DefaultSSOStartURL and DefaultSSORegion with `grant settings set`)");
+            bail!(
+                "say which session: --profile NAME, --sso-session NAME, or --start-url URL --region REGION (or set DefaultSSOStartURL and DefaultSSORegion with `grant settings set`)"
+            );
         };
         let session = SsoSession {
             name: None,
@@ -130,7 +159,11 @@ fn target(args: &SsoSessionArgs, settings: &Settings) -> anyhow::Result<SessionT
             region: region.to_owned(),
             scopes: Vec::new(),
         };
-        let selector = format!("--start-url {} --region {}", shell_word(start_url), shell_word(region));
+        let selector = format!(
+            "--start-url {} --region {}",
+            shell_word(start_url),
+            shell_word(region)
+        );
         (session, selector)
     };
     if !args.scopes.is_empty() {
@@ -158,7 +191,10 @@ fn describe(token: &SsoToken, now: i64) -> String {
     } else {
         ""
     };
-    format!("valid until {}{refresh}", expiry_text(token.expires_at, now))
+    format!(
+        "valid until {}{refresh}",
+        expiry_text(token.expires_at, now)
+    )
 }
 
 /// `2026-11-22T12:00:00Z (in 7h59m)`, or `expired`.
@@ -169,7 +205,10 @@ fn expiry_text(expires_at: i64, now: i64) -> String {
     }
     let when = time::OffsetDateTime::from_unix_timestamp(expires_at)
         .ok()
-        .and_then(|time| time.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|time| {
+            time.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default();
     format!("{when} (in {}h{:02}m)", left / 3600, (left % 3600) / 60)
 }

@@ -5,7 +5,7 @@
 //! reading one profile therefore never parses the other 9,999.
 
 use std::fmt;
-use std::io;
+use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -75,37 +75,64 @@ impl fmt::Display for Origin<'_> {
 impl ConfigFile {
     /// Reads and indexes `path`; a missing file is an empty one.
     pub fn read(path: &Path, kind: FileKind) -> Result<Self, ConfigError> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Vec::new(),
-            Err(source) => {
-                return Err(ConfigError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
+        Self::read_sections(path, kind, |_, _| true)
+    }
+
+    /// Reads only the sections `wanted` accepts (it sees every header, so it can also
+    /// just collect names). The file is streamed in 64 KiB blocks: a config of 10,000
+    /// profiles costs one pass and no large buffer, which matters on the paths that
+    /// run on every Tab and every AWS call.
+    pub fn read_sections(
+        path: &Path,
+        kind: FileKind,
+        mut wanted: impl FnMut(SectionKind, &str) -> bool,
+    ) -> Result<Self, ConfigError> {
+        let read_error = |source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
         };
-        let text = String::from_utf8(bytes).map_err(|error| {
-            let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-            ConfigError::Syntax {
-                path: path.to_path_buf(),
-                line: 1 + valid.iter().filter(|&&byte| byte == b'\n').count(),
-                message: "the file is not valid UTF-8".into(),
+        let mut collector = Collector::new(path, kind, &mut wanted);
+        let mut file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(collector.finish()),
+            Err(error) => return Err(read_error(error)),
+        };
+        let mut block = vec![0u8; 64 * 1024];
+        let mut partial_line: Vec<u8> = Vec::new();
+        loop {
+            let read = match file.read(&mut block) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(read_error(error)),
+            };
+            let chunk = &block[..read];
+            let Some(last_newline) = memchr::memrchr(b'\n', chunk) else {
+                partial_line.extend_from_slice(chunk);
+                continue;
+            };
+            let mut complete = &chunk[..=last_newline];
+            if !partial_line.is_empty() {
+                // Finish the line cut by the previous block, then take the rest as is.
+                let end_of_line = memchr::memchr(b'\n', complete).map_or(0, |at| at + 1);
+                partial_line.extend_from_slice(&complete[..end_of_line]);
+                collector.feed(&partial_line)?;
+                partial_line.clear();
+                complete = &complete[end_of_line..];
             }
-        })?;
-        Self::parse(path, kind, text)
+            collector.feed(complete)?;
+            partial_line.extend_from_slice(&chunk[last_newline + 1..]);
+        }
+        collector.feed(&partial_line)?;
+        Ok(collector.finish())
     }
 
     /// Indexes `text` as the contents of `path`.
     pub fn parse(path: &Path, kind: FileKind, text: String) -> Result<Self, ConfigError> {
-        let mut file = ConfigFile {
-            path: path.to_path_buf(),
-            kind,
-            text,
-            sections: Vec::new(),
-        };
-        file.sections = file.index()?;
-        Ok(file)
+        let mut keep_all = |_: SectionKind, _: &str| true;
+        let mut collector = Collector::new(path, kind, &mut keep_all);
+        collector.feed(text.as_bytes())?;
+        Ok(collector.finish())
     }
 
     pub fn path(&self) -> &Path {
@@ -116,75 +143,44 @@ impl ConfigFile {
         self.kind
     }
 
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
     fn syntax_error(&self, line: usize, message: impl Into<String>) -> ConfigError {
-        ConfigError::Syntax {
-            path: self.path.clone(),
-            line,
-            message: message.into(),
-        }
+        syntax_error(&self.path, line, message)
     }
+}
 
-    fn index(&self) -> Result<Vec<SectionSpan>, ConfigError> {
-        let text = self.text.as_str();
-        let mut sections: Vec<SectionSpan> = Vec::new();
-        for line in lexer::raw_lines(text) {
-            let content = line.text.trim_start_matches('\u{feff}');
-            if content.starts_with('[') {
-                let name = match lexer::classify(content) {
-                    Ok(Line::Header(name)) => name,
-                    Err(message) => return Err(self.syntax_error(line.number, message)),
-                    Ok(_) => unreachable!("a line starting with '[' is a header"),
-                };
-                if let Some(previous) = sections.last_mut() {
-                    previous.body.end = line.start;
-                }
-                let (kind, name) = self.section_name(name);
-                sections.push(SectionSpan {
-                    kind,
-                    name: lexer::span_of(text, name),
-                    header_line: line.number,
-                    body: line.end..text.len(),
-                });
-            } else if sections.is_empty() {
-                match lexer::classify(content) {
-                    Ok(Line::Blank | Line::Comment) => {}
-                    Ok(_) => {
-                        return Err(self.syntax_error(
-                            line.number,
-                            "expected a section header such as [profile NAME] before this line",
-                        ));
-                    }
-                    Err(message) => return Err(self.syntax_error(line.number, message)),
-                }
-            }
-        }
-        Ok(sections)
+fn syntax_error(path: &Path, line: usize, message: impl Into<String>) -> ConfigError {
+    ConfigError::Syntax {
+        path: path.to_path_buf(),
+        line,
+        message: message.into(),
     }
+}
 
-    /// Splits a header's text into the kind of section and its name.
-    fn section_name<'t>(&self, header: &'t str) -> (SectionKind, &'t str) {
-        let (kind, name) = match self.kind {
-            FileKind::Credentials => (SectionKind::Profile, header),
-            FileKind::Config if header == "default" => (SectionKind::Profile, header),
-            FileKind::Config => match header.split_once([' ', '\t']) {
+/// Splits a header's text into the kind of section and its name.
+fn section_name(file_kind: FileKind, header: &str) -> (SectionKind, &str) {
+    let (kind, name) = match file_kind {
+        FileKind::Credentials => (SectionKind::Profile, header),
+        FileKind::Config if header == "default" => (SectionKind::Profile, header),
+        FileKind::Config => {
+            let split = memchr::memchr2(b' ', b'\t', header.as_bytes())
+                .map(|at| (&header[..at], &header[at + 1..]));
+            match split {
                 Some(("profile", name)) => (SectionKind::Profile, name),
                 Some(("sso-session", name)) => (SectionKind::SsoSession, name),
                 Some(("services", name)) => (SectionKind::Services, name),
                 _ => (SectionKind::Ignored, header),
-            },
-        };
-        let name = name.trim_matches([' ', '\t']);
-        if is_usable_name(name) {
-            (kind, name)
-        } else {
-            (SectionKind::Ignored, name)
+            }
         }
+    };
+    let name = lexer::trim_whitespace(name);
+    if is_usable_name(name) {
+        (kind, name)
+    } else {
+        (SectionKind::Ignored, name)
     }
+}
 
+impl ConfigFile {
     /// Every section, in file order.
     pub fn sections(&self) -> impl Iterator<Item = Section<'_>> {
         self.sections
@@ -203,10 +199,177 @@ impl ConfigFile {
     }
 }
 
+/// Builds a `ConfigFile` from complete lines, fed in order, keeping the preamble and
+/// the wanted sections.
+struct Collector<'w> {
+    path: PathBuf,
+    kind: FileKind,
+    wanted: &'w mut dyn FnMut(SectionKind, &str) -> bool,
+    text: String,
+    sections: Vec<SectionSpan>,
+    /// Lines before the region being fed.
+    lines: usize,
+    /// How far into the region `lines` has counted.
+    counted_to: usize,
+    at_file_start: bool,
+    in_preamble: bool,
+    keeping: bool,
+}
+
+impl<'w> Collector<'w> {
+    fn new(
+        path: &Path,
+        kind: FileKind,
+        wanted: &'w mut dyn FnMut(SectionKind, &str) -> bool,
+    ) -> Self {
+        Collector {
+            path: path.to_path_buf(),
+            kind,
+            wanted,
+            text: String::new(),
+            sections: Vec::new(),
+            lines: 0,
+            counted_to: 0,
+            at_file_start: true,
+            in_preamble: true,
+            keeping: false,
+        }
+    }
+
+    /// Takes whole lines (the last one may lack its newline at the end of the file).
+    /// Lines are counted lazily, once per byte, and only where a number is needed.
+    fn feed(&mut self, region: &[u8]) -> Result<(), ConfigError> {
+        let mut position = 0;
+        self.counted_to = 0;
+        let first_line_start = if self.at_file_start && region.starts_with("\u{feff}".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        self.at_file_start &= region.is_empty();
+        let header_starts = memchr::memchr_iter(b'[', region)
+            .filter(|&at| at == first_line_start || (at > 0 && region[at - 1] == b'\n'));
+        for start in header_starts {
+            self.take_lines(region, position..start)?;
+            let end =
+                memchr::memchr(b'\n', &region[start..]).map_or(region.len(), |i| start + i + 1);
+            self.header(region, start..end)?;
+            position = end;
+        }
+        self.take_lines(region, position..region.len())?;
+        self.count_lines(region, region.len());
+        self.counted_to = 0;
+        Ok(())
+    }
+
+    /// Advances the line count to `offset` of `region`; returns the lines before it.
+    fn count_lines(&mut self, region: &[u8], offset: usize) -> usize {
+        if offset > self.counted_to {
+            self.lines += memchr::memchr_iter(b'\n', &region[self.counted_to..offset]).count();
+            self.counted_to = offset;
+        }
+        self.lines
+    }
+
+    fn utf8<'b>(
+        &mut self,
+        region: &'b [u8],
+        span: std::ops::Range<usize>,
+    ) -> Result<&'b str, ConfigError> {
+        std::str::from_utf8(&region[span.clone()]).map_err(|error| {
+            let line = self.count_lines(region, span.start + error.valid_up_to()) + 1;
+            syntax_error(&self.path, line, "the file is not valid UTF-8")
+        })
+    }
+
+    /// Lines that are not headers: checked in the preamble, kept in wanted sections,
+    /// skipped otherwise.
+    fn take_lines(
+        &mut self,
+        region: &[u8],
+        span: std::ops::Range<usize>,
+    ) -> Result<(), ConfigError> {
+        if self.in_preamble {
+            let text = self.utf8(region, span.clone())?;
+            let before = self.count_lines(region, span.start);
+            for line in lexer::raw_lines(text) {
+                let number = before + line.number;
+                match lexer::classify(line.text.trim_start_matches('\u{feff}')) {
+                    Ok(Line::Blank | Line::Comment) => {}
+                    Ok(_) => {
+                        return Err(syntax_error(
+                            &self.path,
+                            number,
+                            "expected a section header such as [profile NAME] before this line",
+                        ));
+                    }
+                    Err(message) => return Err(syntax_error(&self.path, number, message)),
+                }
+            }
+            self.text.push_str(text);
+        } else if self.keeping {
+            let text = self.utf8(region, span)?;
+            self.text.push_str(text);
+        }
+        Ok(())
+    }
+
+    fn header(&mut self, region: &[u8], span: std::ops::Range<usize>) -> Result<(), ConfigError> {
+        let start = span.start;
+        let raw = self.utf8(region, span)?;
+        let line = raw
+            .trim_end_matches(['\n', '\r'])
+            .trim_start_matches('\u{feff}');
+        let name = match lexer::classify(line) {
+            Ok(Line::Header(name)) => name,
+            Err(message) => {
+                let number = self.count_lines(region, start) + 1;
+                return Err(syntax_error(&self.path, number, message));
+            }
+            Ok(_) => unreachable!("a line starting with '[' is a header"),
+        };
+        let (kind, name) = section_name(self.kind, name);
+        self.close_section();
+        self.in_preamble = false;
+        self.keeping = (self.wanted)(kind, name);
+        if self.keeping {
+            let header_line = self.count_lines(region, start) + 1;
+            let offset = self.text.len();
+            let name_range = lexer::span_of(raw, name);
+            self.text.push_str(raw);
+            self.sections.push(SectionSpan {
+                kind,
+                name: offset + name_range.start..offset + name_range.end,
+                header_line,
+                body: self.text.len()..self.text.len(),
+            });
+        }
+        Ok(())
+    }
+
+    fn close_section(&mut self) {
+        if let Some(section) = self.sections.last_mut().filter(|_| self.keeping) {
+            section.body.end = self.text.len();
+        }
+    }
+
+    fn finish(mut self) -> ConfigFile {
+        self.close_section();
+        ConfigFile {
+            path: self.path,
+            kind: self.kind,
+            text: self.text,
+            sections: self.sections,
+        }
+    }
+}
+
 /// Names botocore and the AWS CLI accept: anything visible. (The Rust SDK is stricter;
 /// names grant generates stay within its set.)
 fn is_usable_name(name: &str) -> bool {
-    !name.is_empty() && !name.chars().any(char::is_control)
+    let visible_ascii = |byte: &u8| (0x20..0x7f).contains(byte);
+    !name.is_empty()
+        && (name.as_bytes().iter().all(visible_ascii) || !name.chars().any(char::is_control))
 }
 
 /// A section of a file, borrowed from it.
@@ -239,10 +402,11 @@ impl<'a> Section<'a> {
     /// Parses the section's properties.
     pub fn properties(&self) -> Result<Vec<Property>, ConfigError> {
         let body = &self.file.text[self.span.body.clone()];
+        let header_line = self.span.header_line;
         let mut properties: Vec<Property> = Vec::new();
         for raw in lexer::raw_lines(body) {
             let line = RawLine {
-                number: self.span.header_line + raw.number,
+                number: header_line + raw.number,
                 ..raw
             };
             let error = |message: &str| self.file.syntax_error(line.number, message);
@@ -370,6 +534,69 @@ mod tests {
                 "{text:?} gave {message}"
             );
         }
+    }
+
+    fn big_config() -> String {
+        let mut text = String::from("\u{feff}# generated\r\n");
+        for i in 0..3000 {
+            let padding = "x".repeat(i % 97);
+            text.push_str(&format!(
+                "[profile p{i}]\r\nregion = r{i}\n# {padding}\ns3 =\n  k = {padding}\n"
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn streaming_read_matches_parsing_the_whole_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        let text = big_config();
+        assert!(text.len() > 4 * 64 * 1024, "crosses several read blocks");
+        std::fs::write(&path, &text).unwrap();
+        let streamed = ConfigFile::read(&path, FileKind::Config).unwrap();
+        let parsed = ConfigFile::parse(&path, FileKind::Config, text.clone()).unwrap();
+        assert_eq!(streamed.text, text);
+        let summary = |file: &ConfigFile| -> Vec<(String, usize, Vec<Property>)> {
+            file.sections()
+                .map(|s| {
+                    (
+                        s.name().to_owned(),
+                        s.origin().line,
+                        s.properties().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let streamed_sections = summary(&streamed);
+        assert_eq!(streamed_sections, summary(&parsed));
+        assert_eq!(streamed_sections.len(), 3000);
+        assert_eq!(streamed_sections[2999].1, 2 + 2999 * 5);
+        assert_eq!(streamed_sections[2999].2[0].line, 3 + 2999 * 5);
+
+        let mut wanted_names = Vec::new();
+        let only = ConfigFile::read_sections(&path, FileKind::Config, |_, name| {
+            wanted_names.push(name.to_owned());
+            name == "p2500"
+        })
+        .unwrap();
+        assert_eq!(wanted_names.len(), 3000);
+        let section = only.sections().next().unwrap();
+        assert_eq!(
+            (section.name(), section.origin().line),
+            ("p2500", 2 + 2500 * 5)
+        );
+        assert_eq!(section.properties().unwrap()[0].value, "r2500");
+
+        std::fs::write(&path, format!("{text}[profile broken\n")).unwrap();
+        let error = ConfigFile::read_sections(&path, FileKind::Config, |_, _| false).unwrap_err();
+        assert!(
+            error.to_string().ends_with(&format!(
+                ":{}: a section header must end with ']'",
+                2 + 3000 * 5
+            )),
+            "{error}"
+        );
     }
 
     #[test]

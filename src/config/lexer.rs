@@ -9,6 +9,21 @@ use std::ops::Range;
 
 /// Whitespace as the SDKs define it: only space and tab.
 const WHITESPACE: &[char] = &[' ', '\t'];
+
+/// Trims space and tab, byte-wise (both are ASCII, so any cut is a char boundary).
+pub fn trim_whitespace(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let is_space = |byte: &u8| *byte == b' ' || *byte == b'\t';
+    let start = bytes
+        .iter()
+        .position(|byte| !is_space(byte))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|byte| !is_space(byte))
+        .map_or(start, |at| at + 1);
+    &text[start..end]
+}
 const COMMENT: &[char] = &['#', ';'];
 
 /// One physical line of a file.
@@ -32,7 +47,7 @@ pub fn raw_lines(text: &str) -> impl Iterator<Item = RawLine<'_>> {
             return None;
         }
         let rest = &text[start..];
-        let (line, consumed) = match rest.find('\n') {
+        let (line, consumed) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(newline) => (&rest[..newline], newline + 1),
             None => (rest, rest.len()),
         };
@@ -66,7 +81,7 @@ pub enum Line<'a> {
 
 /// Classifies one line (without its terminator). The error is a message for `path:line:`.
 pub fn classify(line: &str) -> Result<Line<'_>, &'static str> {
-    let trimmed = line.trim_matches(WHITESPACE);
+    let trimmed = trim_whitespace(line);
     if trimmed.is_empty() {
         return Ok(Line::Blank);
     }
@@ -88,7 +103,7 @@ fn header(line: &str) -> Result<&str, &'static str> {
     let line = strip_comment(line, false);
     line.strip_prefix('[')
         .and_then(|rest| rest.strip_suffix(']'))
-        .map(|name| name.trim_matches(WHITESPACE))
+        .map(trim_whitespace)
         .ok_or("a section header must end with ']'")
 }
 
@@ -98,25 +113,28 @@ pub fn property(line: &str) -> Result<(&str, &str), &'static str> {
     let (key, value) = line
         .split_once('=')
         .ok_or("expected 'key = value' (no '=' on this line)")?;
-    let key = key.trim_matches(WHITESPACE);
+    let key = trim_whitespace(key);
     if key.is_empty() {
         return Err("a property has no name before '='");
     }
-    Ok((key, value.trim_matches(WHITESPACE)))
+    Ok((key, trim_whitespace(value)))
 }
 
 /// Removes a trailing comment. In property lines the `#`/`;` must follow whitespace,
 /// so `url = https://x/#/y` keeps its value.
 fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
-    let line = line.trim_matches(WHITESPACE);
-    let mut previous_is_space = false;
-    for (index, character) in line.char_indices() {
-        if COMMENT.contains(&character) && (previous_is_space || !needs_whitespace) {
-            return line[..index].trim_matches(WHITESPACE);
-        }
-        previous_is_space = character.is_whitespace();
+    let line = trim_whitespace(line);
+    let comment_start = memchr::memchr2_iter(b'#', b';', line.as_bytes()).find(|&at| {
+        !needs_whitespace
+            || line[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_whitespace)
+    });
+    match comment_start {
+        Some(at) => trim_whitespace(&line[..at]),
+        None => line,
     }
-    line
 }
 
 /// Byte range of `inner` inside `outer`; `inner` must be a sub-slice of `outer`.

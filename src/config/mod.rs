@@ -32,6 +32,51 @@ pub struct AwsFiles {
     pub credentials: ConfigFile,
 }
 
+/// Names kept in one buffer: listing 10,000 profiles makes no 10,000 allocations,
+/// and names that arrive in order (generated configs) are not sorted again.
+#[derive(Debug, Default)]
+pub struct NameList {
+    buffer: String,
+    spans: Vec<(u32, u32)>,
+    in_order: bool,
+}
+
+impl NameList {
+    fn name(&self, (start, end): (u32, u32)) -> &str {
+        &self.buffer[start as usize..end as usize]
+    }
+
+    fn reserve(&mut self, bytes: usize) {
+        self.buffer.reserve(bytes);
+        self.spans.reserve(bytes / 16);
+    }
+
+    fn push(&mut self, name: &str) {
+        let start = self.buffer.len();
+        self.buffer.push_str(name);
+        let span = (start as u32, self.buffer.len() as u32);
+        self.in_order = match self.spans.last() {
+            None => true,
+            Some(&last) => self.in_order && self.name(last) <= name,
+        };
+        self.spans.push(span);
+    }
+
+    fn sort_and_dedup(&mut self) {
+        let mut spans = std::mem::take(&mut self.spans);
+        if !self.in_order {
+            // Stable sort: it merges the sorted runs a generated config is made of.
+            spans.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
+        }
+        spans.dedup_by(|a, b| self.name(*a) == self.name(*b));
+        self.spans = spans;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|span| self.name(*span))
+    }
+}
+
 /// The merged keys of one profile or sso-session: later sections and the credentials
 /// file win, as in the SDKs.
 #[derive(Debug, Clone)]
@@ -86,6 +131,30 @@ impl AwsFiles {
             config: ConfigFile::read(config, FileKind::Config)?,
             credentials: ConfigFile::read(credentials, FileKind::Credentials)?,
         })
+    }
+
+    /// Every profile name of the files named by the environment, sorted, without
+    /// duplicates, reading nothing but section headers.
+    pub fn list_profile_names() -> Result<NameList, ConfigError> {
+        let mut names = NameList::default();
+        // Sized from the file so the lists never move while they grow: on small VMs a
+        // page fault costs more than all the parsing.
+        let config_size = std::fs::metadata(paths::aws_config_file()).map_or(0, |meta| meta.len());
+        names.reserve(usize::try_from(config_size / 8).unwrap_or(0));
+        let files = [
+            (paths::aws_config_file(), FileKind::Config),
+            (paths::aws_credentials_file(), FileKind::Credentials),
+        ];
+        for (path, kind) in files {
+            ConfigFile::read_sections(&path, kind, |section, name| {
+                if section == SectionKind::Profile {
+                    names.push(name);
+                }
+                false
+            })?;
+        }
+        names.sort_and_dedup();
+        Ok(names)
     }
 
     /// Every profile name of both files, sorted, without duplicates.

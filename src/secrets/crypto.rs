@@ -49,15 +49,6 @@ impl std::fmt::Debug for DataKey {
     }
 }
 
-impl Drop for DataKey {
-    fn drop(&mut self) {
-        for byte in self.0.iter_mut() {
-            // Volatile so that the wipe of a value about to die is not optimised away.
-            unsafe { std::ptr::write_volatile(byte, 0) };
-        }
-    }
-}
-
 /// Why sealing failed; never carries secret bytes.
 #[derive(Debug)]
 pub enum SealError {

@@ -19,7 +19,7 @@ mod holder;
 mod kernel_keyring;
 #[cfg(any(target_os = "linux", target_os = "macos", windows))]
 mod os_keyring;
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests;
 
 use std::fmt;
@@ -56,7 +56,7 @@ pub enum SecretError {
         "the {backend} keyring backend does not exist on this system; set Keyring.Backend (or {BACKEND_ENV}) to auto"
     )]
     Unsupported { backend: &'static str },
-    #[error("cannot {action} grant's data key in the {backend}: {reason}; {}", holder_hint(.backend))]
+    #[error("cannot {action} grant's data key ({backend}): {reason}; {}", holder_hint(.backend))]
     Holder {
         backend: &'static str,
         action: &'static str,

@@ -6,7 +6,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 
-use super::holder::{KeyHolder, store_id};
+use super::holder::{Failure, HolderError, KeyHolder, store_id};
 use super::kernel_keyring::KernelKeyring;
 use super::*;
 
@@ -17,6 +17,10 @@ struct TestStore {
 
 impl TestStore {
     fn new() -> Self {
+        TestStore::with(open)
+    }
+
+    fn with(open: impl FnOnce(&Path) -> SecretStore) -> Self {
         let root = tempfile::tempdir().unwrap();
         let store = open(&root.path().join("state"));
         TestStore { store, root }
@@ -408,6 +412,12 @@ fn auto_without_a_session_bus_uses_the_kernel_keyring() {
 }
 
 #[test]
+fn a_store_can_be_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SecretStore>();
+}
+
+#[test]
 fn debug_output_shows_no_key_material() {
     let store = TestStore::new();
     store.put("token", b"hunter2").unwrap();
@@ -418,4 +428,65 @@ fn debug_output_shows_no_key_material() {
     );
     let key = store.holder().load().unwrap().unwrap();
     assert_eq!(format!("{key:?}"), "DataKey(..)");
+}
+
+/// A preferred holder that does not answer, as a Secret Service without a daemon.
+struct Unanswering(Failure);
+
+impl KeyHolder for Unanswering {
+    fn name(&self) -> &'static str {
+        "secret-service"
+    }
+    fn load(&self) -> Result<Option<DataKey>, HolderError> {
+        Err(HolderError::new(self.0, "no answer"))
+    }
+    fn store(&self, _key: &DataKey) -> Result<(), HolderError> {
+        Err(HolderError::new(self.0, "no answer"))
+    }
+    fn remove(&self) -> Result<(), HolderError> {
+        Err(HolderError::new(self.0, "no answer"))
+    }
+}
+
+fn preferring(failure: Failure) -> impl FnOnce(&Path) -> SecretStore {
+    move |state| SecretStore {
+        root: state.join("secrets"),
+        holders: vec![
+            Box::new(Unanswering(failure)),
+            Box::new(KernelKeyring::new(&store_id(state))),
+        ],
+        chosen: OnceLock::new(),
+        data_key: Mutex::new(None),
+    }
+}
+
+#[test]
+fn auto_falls_back_when_the_preferred_holder_does_not_answer() {
+    for failure in [Failure::Unreachable, Failure::Locked, Failure::TimedOut] {
+        let store = TestStore::with(preferring(failure));
+        assert_eq!(store.backend_name(), "secret-service", "nothing asked yet");
+        store.put("token", b"value").unwrap();
+        assert_eq!(store.backend_name(), "kernel-keyring");
+        assert!(store.entry_file("token").exists());
+        assert_eq!(
+            store.reopen().get("token").unwrap().as_deref(),
+            Some(&b"value"[..])
+        );
+    }
+}
+
+#[test]
+fn a_preferred_holder_that_answers_with_an_error_is_not_skipped() {
+    let root = tempfile::tempdir().unwrap();
+    let state = root.path().join("state");
+    let store = preferring(Failure::Other)(&state);
+    let message = store.put("token", b"value").unwrap_err().to_string();
+    assert_eq!(
+        message,
+        "cannot read grant's data key (secret-service): no answer; unlock the desktop \
+         keyring, or set Keyring.Backend (or GRANT_KEYRING_BACKEND) to kernel-keyring"
+    );
+    assert!(!state.exists(), "nothing was written");
+    let kernel = KernelKeyring::new(&store_id(&state));
+    assert!(kernel.load().unwrap().is_none(), "no fallback key was made");
 }

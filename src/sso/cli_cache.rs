@@ -40,7 +40,10 @@ pub fn cache_dir() -> PathBuf {
 }
 
 fn cache_file(cache_key: &str) -> PathBuf {
-    cache_dir().join(format!("{}.json", hex::encode(Sha1::digest(cache_key.as_bytes()))))
+    cache_dir().join(format!(
+        "{}.json",
+        hex::encode(Sha1::digest(cache_key.as_bytes()))
+    ))
 }
 
 /// The names the AWS CLI may have cached this session under: the sso-session name,
@@ -86,7 +89,9 @@ fn into_token(session: &SsoSession, cached: CachedToken) -> Option<SsoToken> {
     Some(SsoToken {
         session_key: session.key(),
         session_name: session.name.clone(),
-        start_url: cached.start_url.unwrap_or_else(|| session.start_url.clone()),
+        start_url: cached
+            .start_url
+            .unwrap_or_else(|| session.start_url.clone()),
         region: cached.region.unwrap_or_else(|| session.region.clone()),
         scopes: session.scopes.clone(),
         access_token: cached.access_token,
@@ -94,13 +99,19 @@ fn into_token(session: &SsoSession, cached: CachedToken) -> Option<SsoToken> {
         refresh_token: cached.refresh_token,
         client_id: cached.client_id,
         client_secret: cached.client_secret,
-        registration_expires_at: cached.registration_expires_at.as_deref().and_then(parse_time),
+        registration_expires_at: cached
+            .registration_expires_at
+            .as_deref()
+            .and_then(parse_time),
     })
 }
 
 /// Writes `token` where the AWS CLI and botocore look for it (0600, atomically).
 pub fn write_token(token: &SsoToken) -> std::io::Result<PathBuf> {
-    let cache_key = token.session_name.clone().unwrap_or_else(|| token.start_url.clone());
+    let cache_key = token
+        .session_name
+        .clone()
+        .unwrap_or_else(|| token.start_url.clone());
     let cached = CachedToken {
         start_url: Some(token.start_url.clone()),
         region: Some(token.region.clone()),
@@ -119,7 +130,10 @@ pub fn write_token(token: &SsoToken) -> std::io::Result<PathBuf> {
 
 /// Deletes the AWS CLI cache file grant would write for `token` (on logout).
 pub fn remove_token(token: &SsoToken) {
-    let cache_key = token.session_name.clone().unwrap_or_else(|| token.start_url.clone());
+    let cache_key = token
+        .session_name
+        .clone()
+        .unwrap_or_else(|| token.start_url.clone());
     let _ = std::fs::remove_file(cache_file(&cache_key));
 }
 
@@ -138,7 +152,9 @@ fn parse_time(text: &str) -> Option<i64> {
         return Some(time.unix_timestamp());
     }
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    let bare = text.strip_suffix("UTC").or_else(|| text.strip_suffix('Z'))?;
+    let bare = text
+        .strip_suffix("UTC")
+        .or_else(|| text.strip_suffix('Z'))?;
     PrimitiveDateTime::parse(bare, &format)
         .ok()
         .map(|time| time.assume_utc().unix_timestamp())
@@ -151,7 +167,10 @@ mod tests {
     #[test]
     fn cache_file_names_match_botocore() {
         let name = cache_file("my-sso");
-        assert!(name.ends_with("0ad374308c5a4e22f723adf10145eafad7c4031c.json"), "{name:?}");
+        assert!(
+            name.ends_with("0ad374308c5a4e22f723adf10145eafad7c4031c.json"),
+            "{name:?}"
+        );
     }
 
     #[test]
@@ -173,7 +192,10 @@ mod tests {
         };
         assert_eq!(
             cache_keys(&session),
-            vec!["https://x.awsapps.com/start/".to_owned(), "https://x.awsapps.com/start".to_owned()]
+            vec![
+                "https://x.awsapps.com/start/".to_owned(),
+                "https://x.awsapps.com/start".to_owned()
+            ]
         );
     }
 }

@@ -32,7 +32,10 @@ impl Pkce {
     pub fn new() -> Result<Self, SsoError> {
         let verifier = random_text(64)?;
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        Ok(Pkce { verifier, challenge })
+        Ok(Pkce {
+            verifier,
+            challenge,
+        })
     }
 }
 
@@ -66,8 +69,14 @@ impl Callback {
             };
             let result = check_redirect(&url, expected_state);
             let page = match &result {
-                Ok(_) => ("200 OK", "Signed in to AWS IAM Identity Center. You can close this tab and return to your terminal."),
-                Err(_) => ("400 Bad Request", "Sign-in failed. Return to your terminal for details."),
+                Ok(_) => (
+                    "200 OK",
+                    "Signed in to AWS IAM Identity Center. You can close this tab and return to your terminal.",
+                ),
+                Err(_) => (
+                    "400 Bad Request",
+                    "Sign-in failed. Return to your terminal for details.",
+                ),
             };
             respond(&mut stream, page.0, page.1).await;
             return result;
@@ -128,16 +137,30 @@ mod tests {
         let pkce = Pkce::new().unwrap();
         assert_eq!(pkce.verifier.len(), 64);
         assert!(pkce.verifier.bytes().all(|byte| UNRESERVED.contains(&byte)));
-        assert_eq!(pkce.challenge, URL_SAFE_NO_PAD.encode(Sha256::digest(pkce.verifier.as_bytes())));
+        assert_eq!(
+            pkce.challenge,
+            URL_SAFE_NO_PAD.encode(Sha256::digest(pkce.verifier.as_bytes()))
+        );
         assert_ne!(Pkce::new().unwrap().verifier, pkce.verifier);
     }
 
     #[test]
     fn redirect_checks_state_and_errors() {
-        let url = |query: &str| url::Url::parse(&format!("http://127.0.0.1/oauth/callback?{query}")).unwrap();
+        let url = |query: &str| {
+            url::Url::parse(&format!("http://127.0.0.1/oauth/callback?{query}")).unwrap()
+        };
         assert_eq!(check_redirect(&url("code=c&state=s"), "s").unwrap(), "c");
-        assert!(matches!(check_redirect(&url("code=c&state=x"), "s"), Err(SsoError::WrongState)));
-        assert!(matches!(check_redirect(&url("code=c"), "s"), Err(SsoError::WrongState)));
-        assert!(matches!(check_redirect(&url("error=access_denied&state=s"), "s"), Err(SsoError::BrowserRefused(_))));
+        assert!(matches!(
+            check_redirect(&url("code=c&state=x"), "s"),
+            Err(SsoError::WrongState)
+        ));
+        assert!(matches!(
+            check_redirect(&url("code=c"), "s"),
+            Err(SsoError::WrongState)
+        ));
+        assert!(matches!(
+            check_redirect(&url("error=access_denied&state=s"), "s"),
+            Err(SsoError::BrowserRefused(_))
+        ));
     }
 }

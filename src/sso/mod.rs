@@ -20,7 +20,9 @@ pub enum SsoError {
     Config(String),
     #[error("no valid sign-in for the SSO session '{session}'; run: {command}")]
     SignInRequired { session: String, command: String },
-    #[error("the SSO session '{session}' has ended (its refresh token is no longer accepted); sign in again: {command}")]
+    #[error(
+        "the SSO session '{session}' has ended (its refresh token is no longer accepted); sign in again: {command}"
+    )]
     SignInAgain { session: String, command: String },
     /// The refresh token or the client registration was refused.
     #[error("the SSO session has ended")]
@@ -31,7 +33,9 @@ pub enum SsoError {
     AccessDenied,
     #[error("the browser returned '{0}' instead of a sign-in")]
     BrowserRefused(String),
-    #[error("the browser redirect carried the wrong state value, so the sign-in was refused; run the command again")]
+    #[error(
+        "the browser redirect carried the wrong state value, so the sign-in was refused; run the command again"
+    )]
     WrongState,
     #[error("the sign-in timed out; run the command again")]
     TimedOut,

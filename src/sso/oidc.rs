@@ -101,7 +101,8 @@ pub async fn start_device_authorization(
         .send()
         .await
         .map_err(|error| service_error("StartDeviceAuthorization", error))?;
-    let missing = || SsoError::Malformed("StartDeviceAuthorization returned no device or user code");
+    let missing =
+        || SsoError::Malformed("StartDeviceAuthorization returned no device or user code");
     Ok(DeviceAuthorization {
         device_code: output.device_code.ok_or_else(missing)?,
         user_code: output.user_code.ok_or_else(missing)?,
@@ -208,7 +209,9 @@ pub async fn refresh(client: &Client, token: &SsoToken) -> Result<Grant, SsoErro
     }
 }
 
-fn grant_from(output: aws_sdk_ssooidc::operation::create_token::CreateTokenOutput) -> Result<Grant, SsoError> {
+fn grant_from(
+    output: aws_sdk_ssooidc::operation::create_token::CreateTokenOutput,
+) -> Result<Grant, SsoError> {
     Ok(Grant {
         access_token: output
             .access_token
@@ -240,7 +243,9 @@ pub fn authorize_url(
     code_challenge: &str,
 ) -> Result<String, SsoError> {
     let mut url = url::Url::parse(&format!("{endpoint}/authorize")).map_err(|_| {
-        SsoError::Config(format!("the OIDC endpoint '{endpoint}' is not a valid URL (check AWS_ENDPOINT_URL_SSO_OIDC)"))
+        SsoError::Config(format!(
+            "the OIDC endpoint '{endpoint}' is not a valid URL (check AWS_ENDPOINT_URL_SSO_OIDC)"
+        ))
     })?;
     url.query_pairs_mut()
         .append_pair("response_type", "code")

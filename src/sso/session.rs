@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use aws_sdk_ssooidc::Client as OidcClient;
 
+use super::SsoError;
 use super::browser::{self, Opener};
 use super::cli_cache;
 use super::loopback::{self, Callback, Pkce};
 use super::oidc::{self, Flow, Grant};
 use super::prompt::Waiting;
 use super::token::{self, ClientRegistration, SsoToken, keys};
-use super::SsoError;
 use crate::aws;
 use crate::profile::SsoSession;
 use crate::secrets::SecretStore;
@@ -63,40 +63,22 @@ impl<'a> Sso<'a> {
 
     /// The token stored for `session_key`; needs no runtime.
     pub fn stored_token(&self, session_key: &str) -> Result<Option<SsoToken>, SsoError> {
-        self.read_json(&keys::token(session_key))
+        Ok(self.store.get_json(&keys::token(session_key))?)
     }
 
     /// Every stored token, by session key.
     pub fn stored_tokens(&self) -> Result<Vec<SsoToken>, SsoError> {
         let mut tokens = Vec::new();
         for key in self.store.keys(keys::TOKEN_PREFIX)? {
-            if let Some(token) = self.read_json::<SsoToken>(&key)? {
+            if let Some(token) = self.store.get_json::<SsoToken>(&key)? {
                 tokens.push(token);
             }
         }
         Ok(tokens)
     }
 
-    fn read_json<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SsoError> {
-        let Some(bytes) = self.store.get(key)? else {
-            return Ok(None);
-        };
-        match serde_json::from_slice(&bytes) {
-            Ok(value) => Ok(Some(value)),
-            Err(error) => {
-                crate::debug!("ignoring unreadable entry {key}: {error}");
-                Ok(None)
-            }
-        }
-    }
-
-    fn write_json<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<(), SsoError> {
-        let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
-        Ok(self.store.put(key, &bytes)?)
-    }
-
     fn save_token(&self, token: &SsoToken, export: bool) -> Result<(), SsoError> {
-        self.write_json(&keys::token(&token.session_key), token)?;
+        self.store.put_json(&keys::token(&token.session_key), token)?;
         if export || self.settings.export_sso_token() {
             let path = cli_cache::write_token(token)?;
             crate::debug!("exported the token to {}", path.display());
@@ -117,7 +99,10 @@ impl<'a> Sso<'a> {
         let mut ended = false;
         match stored {
             Some(token) if token.is_fresh(now) => {
-                crate::debug!("session {key}: stored token has {}s left", token.seconds_left(now));
+                crate::debug!(
+                    "session {key}: stored token has {}s left",
+                    token.seconds_left(now)
+                );
                 return Ok(token);
             }
             Some(token) if token.can_refresh(now) => match self.refresh(&token).await {
@@ -188,14 +173,22 @@ impl<'a> Sso<'a> {
 
     /// Signs in with the browser (authorization code + PKCE) or the device code, and
     /// stores the token. Ctrl-C cancels.
-    pub async fn login(&self, target: &SessionTarget, options: &LoginOptions) -> Result<SsoToken, SsoError> {
+    pub async fn login(
+        &self,
+        target: &SessionTarget,
+        options: &LoginOptions,
+    ) -> Result<SsoToken, SsoError> {
         let session = &target.session;
         let opener = browser::choose(self.settings, options.no_browser);
         let flow = match (&opener, options.use_device_code) {
             (Some(_), false) => Flow::AuthorizationCode,
             _ => Flow::DeviceCode,
         };
-        crate::debug!("session {}: signing in with the {} flow", session.key(), flow.name());
+        crate::debug!(
+            "session {}: signing in with the {} flow",
+            session.key(),
+            flow.name()
+        );
         let config = aws::sdk_config(&session.region).await;
         let client = aws::sso_oidc(&config);
         let registration = self.registration(&client, session, flow).await?;
@@ -208,7 +201,13 @@ impl<'a> Sso<'a> {
             }
         })
         .await?;
-        let token = token::from_grant(session, &registration, grant.access_token, grant.expires_in, grant.refresh_token);
+        let token = token::from_grant(
+            session,
+            &registration,
+            grant.access_token,
+            grant.expires_in,
+            grant.refresh_token,
+        );
         self.save_token(&token, options.export)?;
         Ok(token)
     }
@@ -221,14 +220,13 @@ impl<'a> Sso<'a> {
         flow: Flow,
     ) -> Result<ClientRegistration, SsoError> {
         let key = keys::client(session, flow.name());
-        if let Some(registration) = self.read_json::<ClientRegistration>(&key)? {
-            if registration.is_usable(token::now()) {
-                crate::debug!("reusing client registration {}", registration.client_id);
-                return Ok(registration);
-            }
+        let stored = self.store.get_json::<ClientRegistration>(&key)?;
+        if let Some(registration) = stored.filter(|r| r.is_usable(token::now())) {
+            crate::debug!("reusing client registration {}", registration.client_id);
+            return Ok(registration);
         }
         let registration = oidc::register_client(client, session, flow).await?;
-        self.write_json(&key, &registration)?;
+        self.store.put_json(&key, &registration)?;
         Ok(registration)
     }
 
@@ -254,7 +252,8 @@ impl<'a> Sso<'a> {
     /// Deletes what grant keeps for `token`'s session, without calling AWS.
     pub fn forget(&self, token: &SsoToken) -> Result<(), SsoError> {
         self.store.delete(&keys::token(&token.session_key))?;
-        self.store.delete_prefix(&keys::credentials_prefix(&token.session_key))?;
+        self.store
+            .delete_prefix(&keys::credentials_prefix(&token.session_key))?;
         let cached = cli_cache::read_token(
             &SsoSession {
                 name: token.session_name.clone(),
@@ -299,7 +298,14 @@ async fn browser_sign_in(
         eprintln!("grant: the browser did not start; using a sign-in code instead");
         return device_sign_in(client, registration, session, None).await;
     }
-    let waiting = Waiting::start(&format!("Signing in to {} in your browser; if it did not open", session.start_url), &url, None);
+    let waiting = Waiting::start(
+        &format!(
+            "Signing in to {} in your browser; if it did not open",
+            session.start_url
+        ),
+        &url,
+        None,
+    );
     let deadline = tokio::time::Instant::now() + BROWSER_TIMEOUT;
     let redirect = callback.wait_for_code(&state);
     tokio::pin!(redirect);
@@ -317,7 +323,14 @@ async fn browser_sign_in(
         }
     };
     drop(waiting);
-    oidc::redeem_authorization_code(client, registration, &code, &callback.redirect_uri, &pkce.verifier).await
+    oidc::redeem_authorization_code(
+        client,
+        registration,
+        &code,
+        &callback.redirect_uri,
+        &pkce.verifier,
+    )
+    .await
 }
 
 async fn device_sign_in(
@@ -326,7 +339,8 @@ async fn device_sign_in(
     session: &SsoSession,
     opener: Option<&Opener>,
 ) -> Result<Grant, SsoError> {
-    let authorization = oidc::start_device_authorization(client, registration, &session.start_url).await?;
+    let authorization =
+        oidc::start_device_authorization(client, registration, &session.start_url).await?;
     let url = authorization
         .verification_uri_complete
         .clone()
@@ -339,5 +353,8 @@ async fn device_sign_in(
         &url,
         Some(&authorization.user_code),
     );
-    oidc::poll_device_token(client, registration, &authorization, |left| waiting.time_left(left)).await
+    oidc::poll_device_token(client, registration, &authorization, |left| {
+        waiting.time_left(left)
+    })
+    .await
 }

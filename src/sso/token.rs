@@ -67,7 +67,9 @@ impl SsoToken {
         self.refresh_token.is_some()
             && self.client_id.is_some()
             && self.client_secret.is_some()
-            && self.registration_expires_at.is_some_and(|expiry| expiry > now)
+            && self
+                .registration_expires_at
+                .is_some_and(|expiry| expiry > now)
     }
 }
 

@@ -42,8 +42,18 @@ fn malformed_config_gives_path_and_line() {
 #[test]
 fn non_utf8_config_is_an_error_with_a_line() {
     let env = TestEnv::new();
-    std::fs::write(env.aws_config_path(), b"[default]\nregion = \xff\n").unwrap();
+    std::fs::write(
+        env.aws_config_path(),
+        b"[default]\nregion = x\n[profile \xff]\n",
+    )
+    .unwrap();
     let line = failure(&env.run(&["profiles"]));
+    assert!(line.ends_with(":3: the file is not valid UTF-8"), "{line}");
+
+    // Listing names only reads headers; reading the profile itself finds the bad byte.
+    std::fs::write(env.aws_config_path(), b"[default]\nregion = \xff\n").unwrap();
+    assert_eq!(success(&env.run(&["profiles"])), "default\n");
+    let line = failure(&env.run(&["sso", "login", "--profile", "default"]));
     assert!(line.ends_with(":2: the file is not valid UTF-8"), "{line}");
 }
 

@@ -1,1 +1,2 @@
-//! Secret store tests (being written).
+//! The secret store through the binary. The store itself is tested in
+//! `src/secrets/tests.rs`; commands that use it are tested with their own modules.

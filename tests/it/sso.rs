@@ -7,15 +7,22 @@ use std::time::{Duration, Instant};
 use fake_aws::FakeAws;
 
 use crate::support::{
-    TestEnv, assert_no_secret_in_files, failure, python_script, python_with_botocore, stderr, stdout,
-    success,
+    TestEnv, assert_no_secret_in_files, failure, python_script, python_with_botocore, stderr,
+    stdout, success,
 };
 
 const START_URL: &str = "https://fake-org.awsapps.com/start";
 const SCOPE: &str = "sso:account:access";
 
 fn login(env: &TestEnv, extra: &[&str]) -> Output {
-    let mut args = vec!["sso", "login", "--start-url", START_URL, "--region", "eu-west-1"];
+    let mut args = vec![
+        "sso",
+        "login",
+        "--start-url",
+        START_URL,
+        "--region",
+        "eu-west-1",
+    ];
     args.extend_from_slice(extra);
     env.run(&args)
 }
@@ -45,22 +52,42 @@ fn device_flow_waits_through_pending_and_slow_down() {
     assert!(stdout(&out).is_empty(), "login prints nothing on stdout");
     let code = fake.last_user_code().unwrap();
     assert!(err.contains(&code), "the user code is shown: {err}");
-    assert!(err.contains(&format!("{}/device?user_code=", fake.url())), "{err}");
+    assert!(
+        err.contains(&format!("{}/device?user_code=", fake.url())),
+        "{err}"
+    );
     assert_eq!(fake.count("RegisterClient"), 1);
     assert_eq!(fake.count("StartDeviceAuthorization"), 1);
-    assert_eq!(fake.count("CreateToken:device_code"), 4, "pending, pending, slow down, success");
-    assert!(started.elapsed() >= Duration::from_secs(5), "SlowDown adds 5 s to the interval");
+    assert_eq!(
+        fake.count("CreateToken:device_code"),
+        4,
+        "pending, pending, slow down, success"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "SlowDown adds 5 s to the interval"
+    );
     let rows = token_rows(&env);
     assert_eq!(rows.len(), 1);
-    assert!(rows[0].starts_with(&format!("{START_URL}\t{START_URL}\teu-west-1\t")), "{rows:?}");
-    assert!(rows[0].ends_with("\tyes"), "scopes give a refresh token: {rows:?}");
+    assert!(
+        rows[0].starts_with(&format!("{START_URL}\t{START_URL}\teu-west-1\t")),
+        "{rows:?}"
+    );
+    assert!(
+        rows[0].ends_with("\tyes"),
+        "scopes give a refresh token: {rows:?}"
+    );
 
     // The registration is reused and a fresh token means no second sign-in.
     success(&login(&env, &["--scope", SCOPE]));
     assert_eq!(fake.count("StartDeviceAuthorization"), 1);
     success(&login(&env, &["--scope", SCOPE, "--force"]));
     assert_eq!(fake.count("StartDeviceAuthorization"), 2);
-    assert_eq!(fake.count("RegisterClient"), 1, "the registration is reused");
+    assert_eq!(
+        fake.count("RegisterClient"),
+        1,
+        "the registration is reused"
+    );
 }
 
 #[test]
@@ -90,13 +117,29 @@ fn browser_login(fake: &FakeAws, mode: &str) -> (TestEnv, Output, String) {
     let env = TestEnv::with_fake(fake);
     let log = env.tmp_dir.join("browser.log");
     let browser = python_script("browser.py");
-    success(&env.run(&["settings", "set", "--setting", "CustomBrowserPath", "--value", browser.to_str().unwrap()]));
+    success(&env.run(&[
+        "settings",
+        "set",
+        "--setting",
+        "CustomBrowserPath",
+        "--value",
+        browser.to_str().unwrap(),
+    ]));
     let out = env
         .grant()
         .env_remove("CI")
         .env("FAKE_BROWSER_MODE", mode)
         .env("FAKE_BROWSER_LOG", &log)
-        .args(["sso", "login", "--start-url", START_URL, "--region", "eu-west-1", "--scope", SCOPE])
+        .args([
+            "sso",
+            "login",
+            "--start-url",
+            START_URL,
+            "--region",
+            "eu-west-1",
+            "--scope",
+            SCOPE,
+        ])
         .output()
         .unwrap();
     let log = std::fs::read_to_string(&log).unwrap_or_default();
@@ -123,7 +166,11 @@ fn a_redirect_with_the_wrong_state_is_refused() {
     assert!(!out.status.success());
     assert!(err.contains("wrong state"), "{err}");
     assert_eq!(log, "authorize: 302\ncallback: 400\n");
-    assert_eq!(fake.count("CreateToken"), 0, "no token is asked for with a forged redirect");
+    assert_eq!(
+        fake.count("CreateToken"),
+        0,
+        "no token is asked for with a forged redirect"
+    );
     assert!(token_rows(&env).is_empty());
 }
 
@@ -137,11 +184,21 @@ fn ci_never_waits_on_a_browser_even_when_one_is_configured() {
         .start()
         .unwrap();
     let env = TestEnv::with_fake(&fake);
-    success(&env.run(&["settings", "set", "--setting", "CustomBrowserPath", "--value", "/bin/false"]));
+    success(&env.run(&[
+        "settings",
+        "set",
+        "--setting",
+        "CustomBrowserPath",
+        "--value",
+        "/bin/false",
+    ]));
     let out = login(&env, &[]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains(&fake.last_user_code().unwrap()), "URL and code are printed: {err}");
+    assert!(
+        err.contains(&fake.last_user_code().unwrap()),
+        "URL and code are printed: {err}"
+    );
     assert_eq!(fake.count("Authorize"), 0);
 }
 
@@ -157,22 +214,42 @@ fn refresh_rotates_the_refresh_token_and_a_revoked_one_asks_for_sign_in() {
 
     // Ten minutes left: a plain login refreshes instead of signing in again.
     let out = login(&env, &["--scope", SCOPE]);
-    assert!(stderr(&out).contains("renewed with its refresh token"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("renewed with its refresh token"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(fake.count("CreateToken:refresh_token"), 1);
     assert_eq!(fake.count("StartDeviceAuthorization"), 1);
 
     // The fake revokes a refresh token when it rotates it, so a second refresh works
     // only if the rotated one was stored.
-    success(&env.run(&["sso", "refresh", "--start-url", START_URL, "--region", "eu-west-1"]));
+    success(&env.run(&[
+        "sso",
+        "refresh",
+        "--start-url",
+        START_URL,
+        "--region",
+        "eu-west-1",
+    ]));
     assert_eq!(fake.count("CreateToken:refresh_token"), 2);
 
     for secret in fake.issued_secrets() {
         fake.revoke_token(&secret);
     }
-    let line = failure(&env.run(&["sso", "refresh", "--start-url", START_URL, "--region", "eu-west-1"]));
+    let line = failure(&env.run(&[
+        "sso",
+        "refresh",
+        "--start-url",
+        START_URL,
+        "--region",
+        "eu-west-1",
+    ]));
     assert_eq!(
         line,
-        format!("grant: the SSO session '{START_URL}' has ended (its refresh token is no longer accepted); sign in again: grant sso login --start-url {START_URL} --region eu-west-1")
+        format!(
+            "grant: the SSO session '{START_URL}' has ended (its refresh token is no longer accepted); sign in again: grant sso login --start-url {START_URL} --region eu-west-1"
+        )
     );
     assert_no_secret_in_files(&env.written_folders(), &fake.issued_secrets());
 }
@@ -183,7 +260,14 @@ fn logout_signs_out_at_the_portal_and_forgets_the_token() {
     let env = TestEnv::with_fake(&fake);
     success(&login(&env, &[]));
     assert_eq!(token_rows(&env).len(), 1);
-    success(&env.run(&["sso", "logout", "--start-url", START_URL, "--region", "eu-west-1"]));
+    success(&env.run(&[
+        "sso",
+        "logout",
+        "--start-url",
+        START_URL,
+        "--region",
+        "eu-west-1",
+    ]));
     assert_eq!(fake.count("Logout"), 1);
     assert!(token_rows(&env).is_empty());
 
@@ -204,7 +288,10 @@ fn botocore(env: &TestEnv, python: &std::path::Path, command: &str) -> Output {
         .env("AWS_CONFIG_FILE", env.aws_config_path())
         .env("AWS_SHARED_CREDENTIALS_FILE", env.aws_credentials_path())
         .env("AWS_ENDPOINT_URL_SSO", env.endpoint.as_deref().unwrap())
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", env.endpoint.as_deref().unwrap())
+        .env(
+            "AWS_ENDPOINT_URL_SSO_OIDC",
+            env.endpoint.as_deref().unwrap(),
+        )
         .env_remove("AWS_PROFILE")
         .output()
         .unwrap()
@@ -212,18 +299,30 @@ fn botocore(env: &TestEnv, python: &std::path::Path, command: &str) -> Output {
 
 #[test]
 fn botocore_uses_a_token_that_grant_exported() {
-    let Some(python) = python_with_botocore() else { return };
+    let Some(python) = python_with_botocore() else {
+        return;
+    };
     let fake = FakeAws::start();
     let env = TestEnv::with_fake(&fake);
     env.write_aws_config(SSO_SESSION_CONFIG);
-    success(&env.run(&["sso", "login", "--sso-session", "corp", "--export-sso-token"]));
+    success(&env.run(&[
+        "sso",
+        "login",
+        "--sso-session",
+        "corp",
+        "--export-sso-token",
+    ]));
     use sha1::Digest;
     let name = format!("{}.json", hex::encode(sha1::Sha1::digest(b"corp")));
     let cache_files: Vec<_> = std::fs::read_dir(env.home.join(".aws/sso/cache"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(cache_files, vec![name], "one token file, named as botocore names it");
+    assert_eq!(
+        cache_files,
+        vec![name],
+        "one token file, named as botocore names it"
+    );
     let out = botocore(&env, &python, "credentials");
     assert!(out.status.success(), "botocore: {}", stderr(&out));
     assert!(stdout(&out).starts_with("ASIA"), "{}", stdout(&out));
@@ -232,7 +331,9 @@ fn botocore_uses_a_token_that_grant_exported() {
 
 #[test]
 fn grant_uses_a_token_that_botocore_wrote() {
-    let Some(python) = python_with_botocore() else { return };
+    let Some(python) = python_with_botocore() else {
+        return;
+    };
     let fake = FakeAws::builder()
         .configure(|s| s.access_token_lifetime = Duration::from_secs(600))
         .start()
@@ -241,14 +342,28 @@ fn grant_uses_a_token_that_botocore_wrote() {
     env.write_aws_config(SSO_SESSION_CONFIG);
     // grant signs in and exports a token with ten minutes left; botocore refreshes it
     // and rewrites the cache file in its own format.
-    success(&env.run(&["sso", "login", "--sso-session", "corp", "--export-sso-token"]));
+    success(&env.run(&[
+        "sso",
+        "login",
+        "--sso-session",
+        "corp",
+        "--export-sso-token",
+    ]));
     fake.configure(|s| s.access_token_lifetime = Duration::from_secs(8 * 3600));
     let out = botocore(&env, &python, "refresh");
     assert!(out.status.success(), "botocore: {}", stderr(&out));
-    assert_eq!(fake.count("CreateToken:refresh_token"), 1, "botocore refreshed");
+    assert_eq!(
+        fake.count("CreateToken:refresh_token"),
+        1,
+        "botocore refreshed"
+    );
     // grant's own token was rotated away by botocore's refresh: grant falls back to the
     // token botocore wrote instead of asking for a sign-in.
     let out = env.run(&["sso", "login", "--sso-session", "corp"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(fake.count("StartDeviceAuthorization"), 1, "no second sign-in");
+    assert_eq!(
+        fake.count("StartDeviceAuthorization"),
+        1,
+        "no second sign-in"
+    );
 }

@@ -43,7 +43,12 @@ impl TestEnv {
 
     /// The folders a test's secrets could leak into.
     pub fn written_folders(&self) -> Vec<PathBuf> {
-        vec![self.home.clone(), self.config_dir.clone(), self.state_dir.clone(), self.tmp_dir.clone()]
+        vec![
+            self.home.clone(),
+            self.config_dir.clone(),
+            self.state_dir.clone(),
+            self.tmp_dir.clone(),
+        ]
     }
 
     pub fn aws_config_path(&self) -> PathBuf {
@@ -78,7 +83,11 @@ impl TestEnv {
             .env("CI", "true")
             .current_dir(&self.home);
         if let Some(url) = &self.endpoint {
-            for name in ["AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_STS"] {
+            for name in [
+                "AWS_ENDPOINT_URL_SSO",
+                "AWS_ENDPOINT_URL_SSO_OIDC",
+                "AWS_ENDPOINT_URL_STS",
+            ] {
                 command.env(name, url);
             }
         }
@@ -107,17 +116,28 @@ impl Drop for TestEnv {
 /// Fails when any of `secrets` appears in a file under `folders`.
 #[track_caller]
 pub fn assert_no_secret_in_files(folders: &[PathBuf], secrets: &[String]) {
-    assert!(!secrets.is_empty(), "the fake issued no secrets to look for");
+    assert!(
+        !secrets.is_empty(),
+        "the fake issued no secrets to look for"
+    );
     let mut stack: Vec<PathBuf> = folders.to_vec();
     let mut scanned = 0;
     while let Some(path) = stack.pop() {
         if path.is_dir() {
-            stack.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
+            stack.extend(
+                std::fs::read_dir(&path)
+                    .unwrap()
+                    .map(|entry| entry.unwrap().path()),
+            );
         } else if let Ok(bytes) = std::fs::read(&path) {
             scanned += 1;
             let text = String::from_utf8_lossy(&bytes);
             for secret in secrets {
-                assert!(!text.contains(secret.as_str()), "a secret of the fake is in plaintext in {}", path.display());
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "a secret of the fake is in plaintext in {}",
+                    path.display()
+                );
             }
         }
     }
@@ -140,7 +160,10 @@ pub fn python_with_botocore() -> Option<PathBuf> {
             return Some(python);
         }
     }
-    assert!(std::env::var_os("CI").is_none(), "CI must provide botocore (GRANT_TEST_PYTHON)");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must provide botocore (GRANT_TEST_PYTHON)"
+    );
     eprintln!("skipped: no Python with botocore (pip install botocore, or set GRANT_TEST_PYTHON)");
     None
 }
