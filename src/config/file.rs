@@ -316,17 +316,27 @@ impl<'w> Collector<'w> {
 
     fn header(&mut self, region: &[u8], span: std::ops::Range<usize>) -> Result<(), ConfigError> {
         let start = span.start;
-        let raw = self.utf8(region, span)?;
-        let line = raw
-            .trim_end_matches(['\n', '\r'])
-            .trim_start_matches('\u{feff}');
-        let name = match lexer::classify(line) {
-            Ok(Line::Header(name)) => name,
-            Err(message) => {
-                let number = self.count_lines(region, start) + 1;
-                return Err(syntax_error(&self.path, number, message));
+        let line = &region[span.clone()];
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+        let name = match lexer::plain_header(line) {
+            Some(inner) => {
+                let inner_start = lexer::span_of_bytes(region, inner).start;
+                lexer::trim_whitespace(self.utf8(region, inner_start..inner_start + inner.len())?)
             }
-            Ok(_) => unreachable!("a line starting with '[' is a header"),
+            None => {
+                let line_start = lexer::span_of_bytes(region, line).start;
+                let line = self.utf8(region, line_start..line_start + line.len())?;
+                match lexer::classify(line) {
+                    Ok(Line::Header(name)) => name,
+                    Err(message) => {
+                        let number = self.count_lines(region, start) + 1;
+                        return Err(syntax_error(&self.path, number, message));
+                    }
+                    Ok(_) => unreachable!("a line starting with '[' is a header"),
+                }
+            }
         };
         let (kind, name) = section_name(self.kind, name);
         self.close_section();
@@ -334,12 +344,12 @@ impl<'w> Collector<'w> {
         self.keeping = (self.wanted)(kind, name);
         if self.keeping {
             let header_line = self.count_lines(region, start) + 1;
-            let offset = self.text.len();
-            let name_range = lexer::span_of(raw, name);
+            let raw = self.utf8(region, span)?;
+            let offset = self.text.len() + lexer::span_of(raw, name).start;
             self.text.push_str(raw);
             self.sections.push(SectionSpan {
                 kind,
-                name: offset + name_range.start..offset + name_range.end,
+                name: offset..offset + name.len(),
                 header_line,
                 body: self.text.len()..self.text.len(),
             });

@@ -137,6 +137,21 @@ fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
     }
 }
 
+/// The inside of a plain `[name]` header line (no comment, nothing around the
+/// brackets): the common case, recognised without the general classification.
+pub fn plain_header(line: &[u8]) -> Option<&[u8]> {
+    let inner = line.strip_prefix(b"[")?.strip_suffix(b"]")?;
+    memchr::memchr2(b'#', b';', inner)
+        .is_none()
+        .then_some(inner)
+}
+
+/// Byte range of `inner` inside `outer`; `inner` must be a sub-slice of `outer`.
+pub fn span_of_bytes(outer: &[u8], inner: &[u8]) -> Range<usize> {
+    let start = inner.as_ptr() as usize - outer.as_ptr() as usize;
+    start..start + inner.len()
+}
+
 /// Byte range of `inner` inside `outer`; `inner` must be a sub-slice of `outer`.
 pub fn span_of(outer: &str, inner: &str) -> Range<usize> {
     let start = inner.as_ptr() as usize - outer.as_ptr() as usize;

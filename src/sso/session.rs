@@ -78,7 +78,8 @@ impl<'a> Sso<'a> {
     }
 
     fn save_token(&self, token: &SsoToken, export: bool) -> Result<(), SsoError> {
-        self.store.put_json(&keys::token(&token.session_key), token)?;
+        self.store
+            .put_json(&keys::token(&token.session_key), token)?;
         if export || self.settings.export_sso_token() {
             let path = cli_cache::write_token(token)?;
             crate::debug!("exported the token to {}", path.display());

@@ -91,6 +91,28 @@ fn device_flow_waits_through_pending_and_slow_down() {
 }
 
 #[test]
+fn a_trailing_slash_does_not_make_a_second_session() {
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    success(&env.run(&[
+        "sso",
+        "login",
+        "--start-url",
+        &format!("{START_URL}/"),
+        "--region",
+        "eu-west-1",
+    ]));
+    let out = login(&env, &[]);
+    assert!(stderr(&out).contains("Signed in to"), "{}", stderr(&out));
+    assert_eq!(
+        fake.count("StartDeviceAuthorization"),
+        1,
+        "the stored token serves both spellings"
+    );
+    assert_eq!(token_rows(&env).len(), 1);
+}
+
+#[test]
 fn device_code_expiry_ends_the_wait_with_a_clear_message() {
     let fake = FakeAws::builder()
         .configure(|s| {
@@ -273,6 +295,20 @@ fn logout_signs_out_at_the_portal_and_forgets_the_token() {
 
     success(&login(&env, &[]));
     success(&env.run(&["sso", "tokens", "clear", START_URL]));
+    assert!(token_rows(&env).is_empty());
+
+    success(&login(&env, &[]));
+    success(&env.run(&[
+        "sso",
+        "login",
+        "--start-url",
+        "https://other.awsapps.com/start",
+        "--region",
+        "us-east-1",
+    ]));
+    assert_eq!(token_rows(&env).len(), 2);
+    success(&env.run(&["sso", "logout", "--all"]));
+    assert_eq!(fake.count("Logout"), 3);
     assert!(token_rows(&env).is_empty());
     let line = failure(&env.run(&["sso", "tokens", "clear", "nope"]));
     assert!(line.contains("no stored token for 'nope'"), "{line}");
