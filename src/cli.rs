@@ -17,6 +17,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print credentials as credential_process JSON (for ~/.aws/config)
+    CredentialProcess(CredentialProcessArgs),
     /// Print every profile name of the AWS config and credentials files, sorted, one a line
     Profiles,
     /// Show or change grant's settings
@@ -103,6 +105,65 @@ pub enum SsoTokensCommand {
         #[arg(long)]
         all: bool,
     },
+}
+
+/// `credential_process = grant credential-process --profile NAME` in ~/.aws/config.
+/// Flags beat AWS_SSO_* variables, which beat the profile's keys, which beat settings.
+#[derive(Debug, Args)]
+pub struct CredentialProcessArgs {
+    /// The profile to print credentials for
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// ACCOUNT_ID/ROLE_NAME or an IAM role ARN, through the DefaultSSOStartURL setting
+    #[arg(conflicts_with = "profile")]
+    pub role: Option<String>,
+    /// Allow a sign-in in the browser when the SSO session has expired
+    #[arg(long, visible_alias = "interactive")]
+    pub auto_login: bool,
+    /// Never sign in, whatever the environment, profile or settings say
+    #[arg(long)]
+    pub noninteractive: bool,
+    /// The SSO account id (else AWS_SSO_ACCOUNT_ID, else the profile)
+    #[arg(long)]
+    pub account_id: Option<String>,
+    /// The SSO role name (else AWS_SSO_ROLE_NAME, else the profile)
+    #[arg(long)]
+    pub role_name: Option<String>,
+    /// The AWS access portal URL (else AWS_SSO_START_URL, else the profile, else DefaultSSOStartURL)
+    #[arg(long)]
+    pub start_url: Option<String>,
+    /// The IAM Identity Center region (else AWS_SSO_REGION, else the profile, else DefaultSSORegion)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Cached credentials with less life than this are renewed (e.g. 15m, 1h, 900s)
+    #[arg(long, default_value = "15m", value_parser = parse_duration)]
+    pub window: std::time::Duration,
+    /// Fetch new credentials without reading or writing the cache
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Log every decision to stderr and to the state folder's debug log
+    #[arg(long)]
+    pub debug: bool,
+    /// The MFA code for a role with mfa_serial (else asked on the terminal)
+    #[arg(long)]
+    pub mfa_token: Option<String>,
+}
+
+/// `90s`, `15m`, `1h`, or plain seconds.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((text, "s"), |at| text.split_at(at));
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration like 15m, 1h or 900s"))?;
+    let seconds = match unit {
+        "s" => value,
+        "m" => value * 60,
+        "h" => value * 3600,
+        _ => return Err(format!("'{text}' is not a duration like 15m, 1h or 900s")),
+    };
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Debug, Args)]

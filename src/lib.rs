@@ -8,6 +8,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod credentials;
 pub mod fsutil;
 pub mod log;
 pub mod paths;

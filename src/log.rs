@@ -1,22 +1,41 @@
 //! The debug log: decisions (cache hits, endpoints, lock waits), never secrets.
 //! Off by default; `--debug`, `GRANT_DEBUG=true` or `AWS_SSO_CREDENTIAL_PROCESS_DEBUG=true`
-//! turn it on, and lines go to stderr.
+//! turn it on. Lines go to stderr and, for credential-process, to a file in the
+//! state folder (the AWS CLI hides a credential process's stderr).
 
 use std::fmt;
+use std::fs::File;
 use std::io::Write;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
+static LOG_FILE: Mutex<Option<File>> = Mutex::new(None);
 
-/// Turns the log on for `--debug`, or when the environment asks for it.
-pub fn init(debug_flag: bool) {
+/// Turns the log on for `--debug`, or when the environment asks for it; with
+/// `file_name`, lines are also appended to that file of the state folder (0600).
+pub fn init(debug_flag: bool, file_name: Option<&str>) {
     let from_env = ["GRANT_DEBUG", "AWS_SSO_CREDENTIAL_PROCESS_DEBUG"]
         .iter()
         .any(|name| {
             std::env::var(name)
                 .is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
         });
-    ENABLED.store(debug_flag || from_env, Ordering::Relaxed);
+    let enabled = debug_flag || from_env;
+    ENABLED.store(enabled, Ordering::Relaxed);
+    if let (true, Some(name)) = (enabled, file_name) {
+        *LOG_FILE.lock().unwrap_or_else(|error| error.into_inner()) = open_log_file(name);
+    }
+}
+
+fn open_log_file(name: &str) -> Option<File> {
+    let dir = crate::paths::grant_state_dir();
+    crate::fsutil::create_private_dir(&dir).ok()?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(dir.join(name)).ok()
 }
 
 pub fn enabled() -> bool {
@@ -25,8 +44,17 @@ pub fn enabled() -> bool {
 
 /// Writes one line; callers pass only non-secret facts.
 pub fn write(args: fmt::Arguments<'_>) {
-    if enabled() {
-        let _ = writeln!(std::io::stderr().lock(), "grant[debug]: {args}");
+    if !enabled() {
+        return;
+    }
+    let line = format!("grant[debug] {}: {args}\n", std::process::id());
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    if let Some(file) = LOG_FILE
+        .lock()
+        .unwrap_or_else(|error| error.into_inner())
+        .as_mut()
+    {
+        let _ = file.write_all(line.as_bytes());
     }
 }
 

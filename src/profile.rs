@@ -164,15 +164,17 @@ fn find<'a>(files: &'a AwsFiles, name: &str) -> Result<SectionValues<'a>, Profil
     })
 }
 
-/// Up to three profile names close to `name`, best first.
+/// Up to three profile names close to `name` (a typo or two away, or similar), best first.
 fn closest_names(files: &AwsFiles, name: &str) -> Vec<String> {
-    let mut scored: Vec<(f64, &str)> = files
+    let mut scored: Vec<(usize, &str)> = files
         .profile_names()
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
-        .filter(|(score, _)| *score > 0.8)
+        .map(|candidate| (strsim::damerau_levenshtein(name, candidate), candidate))
+        .filter(|(distance, candidate)| {
+            *distance <= 2 || strsim::jaro_winkler(name, candidate) > 0.85
+        })
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.sort();
     scored
         .into_iter()
         .take(3)

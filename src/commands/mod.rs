@@ -1,5 +1,6 @@
 //! The logic behind each command of `crate::cli`.
 
+mod credential_process;
 mod profiles;
 mod settings;
 mod sso;
@@ -9,7 +10,12 @@ use std::io::{self, Write};
 use crate::cli::{Cli, Command};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::CredentialProcess(args) = cli.command {
+        return credential_process::run(args);
+    }
+    crate::log::init(false, None);
     match cli.command {
+        Command::CredentialProcess(_) => unreachable!("handled above"),
         Command::Profiles => profiles::run(),
         Command::Settings(args) => settings::run(args),
         Command::Sso(command) => sso::run(command),

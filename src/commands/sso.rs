@@ -12,6 +12,8 @@ use crate::settings::Settings;
 use crate::sso::token::{self, SsoToken};
 use crate::sso::{LoginOptions, SessionTarget, Sso, cli_cache};
 
+use super::credential_process::shell_word;
+
 pub fn run(command: SsoCommand) -> anyhow::Result<()> {
     let settings = Settings::load().context("cannot load grant's settings")?;
     let store = SecretStore::open(&settings)?;
@@ -30,6 +32,7 @@ fn login(sso: &Sso<'_>, settings: &Settings, args: &SsoLoginArgs) -> anyhow::Res
         no_browser: args.no_browser,
         use_device_code: args.use_device_code,
         export: args.export_sso_token,
+        prompt_on_terminal: false,
     };
     let runtime = crate::aws::runtime()?;
     let token = if args.force {
@@ -170,19 +173,6 @@ fn target(args: &SsoSessionArgs, settings: &Settings) -> anyhow::Result<SessionT
         session.scopes = args.scopes.clone();
     }
     Ok(SessionTarget::new(session, &selector))
-}
-
-/// A word a user can paste into a POSIX shell.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
 }
 
 fn describe(token: &SsoToken, now: i64) -> String {

@@ -85,6 +85,19 @@ impl ConfigFile {
     pub fn read_sections(
         path: &Path,
         kind: FileKind,
+        wanted: impl FnMut(SectionKind, &str) -> bool,
+    ) -> Result<Self, ConfigError> {
+        Self::read_hinted(path, kind, &[], wanted)
+    }
+
+    /// Like `read_sections`, but a header line containing none of `hints` (when
+    /// given) is skipped without being parsed: finding one profile among 10,000
+    /// then costs a substring search per header. Malformed headers of skipped
+    /// sections go unnoticed, as they do not matter to the caller.
+    pub fn read_hinted(
+        path: &Path,
+        kind: FileKind,
+        hints: &[&str],
         mut wanted: impl FnMut(SectionKind, &str) -> bool,
     ) -> Result<Self, ConfigError> {
         let read_error = |source| ConfigError::Read {
@@ -92,6 +105,10 @@ impl ConfigFile {
             source,
         };
         let mut collector = Collector::new(path, kind, &mut wanted);
+        collector.hints = hints
+            .iter()
+            .map(|hint| memchr::memmem::Finder::new(hint.as_bytes()).into_owned())
+            .collect();
         let mut file = match std::fs::File::open(path) {
             Ok(file) => file,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(collector.finish()),
@@ -205,6 +222,10 @@ struct Collector<'w> {
     path: PathBuf,
     kind: FileKind,
     wanted: &'w mut dyn FnMut(SectionKind, &str) -> bool,
+    /// When not empty, only header lines containing one of these are parsed.
+    hints: Vec<memchr::memmem::Finder<'static>>,
+    /// Per hint, its next occurrence in the region being fed (`usize::MAX`: none).
+    next_hints: Vec<Option<usize>>,
     text: String,
     sections: Vec<SectionSpan>,
     /// Lines before the region being fed.
@@ -226,6 +247,8 @@ impl<'w> Collector<'w> {
             path: path.to_path_buf(),
             kind,
             wanted,
+            hints: Vec::new(),
+            next_hints: Vec::new(),
             text: String::new(),
             sections: Vec::new(),
             lines: 0,
@@ -239,27 +262,85 @@ impl<'w> Collector<'w> {
     /// Takes whole lines (the last one may lack its newline at the end of the file).
     /// Lines are counted lazily, once per byte, and only where a number is needed.
     fn feed(&mut self, region: &[u8]) -> Result<(), ConfigError> {
-        let mut position = 0;
         self.counted_to = 0;
+        // None: not searched yet in this region.
+        self.next_hints = vec![None; self.hints.len()];
         let first_line_start = if self.at_file_start && region.starts_with("\u{feff}".as_bytes()) {
             3
         } else {
             0
         };
         self.at_file_start &= region.is_empty();
-        let header_starts = memchr::memchr_iter(b'[', region)
-            .filter(|&at| at == first_line_start || (at > 0 && region[at - 1] == b'\n'));
-        for start in header_starts {
+        let mut position = 0;
+        while let Some(start) = self.next_header(region, position, first_line_start) {
             self.take_lines(region, position..start)?;
             let end =
                 memchr::memchr(b'\n', &region[start..]).map_or(region.len(), |i| start + i + 1);
-            self.header(region, start..end)?;
+            if self.is_hinted_away(&region[start..end]) {
+                self.close_section();
+                self.in_preamble = false;
+                self.keeping = false;
+            } else {
+                self.header(region, start..end)?;
+            }
             position = end;
         }
         self.take_lines(region, position..region.len())?;
         self.count_lines(region, region.len());
         self.counted_to = 0;
         Ok(())
+    }
+
+    /// The next line at or after `from` that starts with `[`. While skipping
+    /// unwanted sections with hints, it jumps from hint to hint instead of visiting
+    /// every header.
+    fn next_header(
+        &mut self,
+        region: &[u8],
+        from: usize,
+        first_line_start: usize,
+    ) -> Option<usize> {
+        let is_line_start =
+            |at: usize| at == first_line_start || (at > 0 && region[at - 1] == b'\n');
+        let skipping = !self.keeping && !self.in_preamble && !self.hints.is_empty();
+        if !skipping {
+            return memchr::memchr_iter(b'[', &region[from..])
+                .map(|at| from + at)
+                .find(|&at| is_line_start(at));
+        }
+        let mut search_from = from;
+        loop {
+            let hint_at = self.next_hint(region, search_from)?;
+            let line_start = memchr::memrchr(b'\n', &region[..hint_at]).map_or(0, |at| at + 1);
+            let line_start = line_start.max(first_line_start.min(hint_at));
+            if line_start >= from && region[line_start] == b'[' && is_line_start(line_start) {
+                return Some(line_start);
+            }
+            search_from = hint_at + 1;
+        }
+    }
+
+    /// The first hint occurrence at or after `from`. Each hint's next occurrence is
+    /// remembered, so the region is searched once per hint, not once per match.
+    fn next_hint(&mut self, region: &[u8], from: usize) -> Option<usize> {
+        for (hint, next) in self.hints.iter().zip(self.next_hints.iter_mut()) {
+            if next.is_none_or(|at| at < from) {
+                *next = hint
+                    .find(&region[from..])
+                    .map(|at| from + at)
+                    .or(Some(usize::MAX));
+            }
+        }
+        self.next_hints
+            .iter()
+            .flatten()
+            .copied()
+            .min()
+            .filter(|&at| at != usize::MAX)
+    }
+
+    fn is_hinted_away(&self, line: &[u8]) -> bool {
+        !self.hints.is_empty() && !self.hints.iter().any(|hint| hint.find(line).is_some())
     }
 
     /// Advances the line count to `offset` of `region`; returns the lines before it.
@@ -551,7 +632,8 @@ mod tests {
         for i in 0..3000 {
             let padding = "x".repeat(i % 97);
             text.push_str(&format!(
-                "[profile p{i}]\r\nregion = r{i}\n# {padding}\ns3 =\n  k = {padding}\n"
+                "[profile p{i}]\r\nregion = r{i}\n# {padding} p{}\ns3 =\n  k = {padding}\n",
+                i + 1
             ));
         }
         text
@@ -597,6 +679,16 @@ mod tests {
             ("p2500", 2 + 2500 * 5)
         );
         assert_eq!(section.properties().unwrap()[0].value, "r2500");
+
+        // Hints skip unrelated headers; "p2500" also appears in p2499's comment.
+        let hinted = ConfigFile::read_hinted(
+            &path,
+            FileKind::Config,
+            &["p250", "sso-session"],
+            |_, name| name == "p2500",
+        )
+        .unwrap();
+        assert_eq!(summary(&hinted), summary(&only));
 
         std::fs::write(&path, format!("{text}[profile broken\n")).unwrap();
         let error = ConfigFile::read_sections(&path, FileKind::Config, |_, _| false).unwrap_err();

@@ -133,6 +133,49 @@ impl AwsFiles {
         })
     }
 
+    /// Only what resolving `profile` needs: that profile, the profiles its
+    /// `source_profile` chain names, and the sso-session sections. A 10,000-profile
+    /// config is scanned, not parsed; a chain costs one more scan per hop.
+    pub fn load_for_profile(profile: &str) -> Result<Self, ConfigError> {
+        let (config_path, credentials_path) =
+            (paths::aws_config_file(), paths::aws_credentials_file());
+        let mut wanted: std::collections::HashSet<String> = [profile.to_owned()].into();
+        for _ in 0..=crate::profile::MAX_CHAIN_DEPTH + 1 {
+            let keep = |kind: SectionKind, name: &str| {
+                kind == SectionKind::SsoSession
+                    || (kind == SectionKind::Profile && wanted.contains(name))
+            };
+            let mut hints: Vec<&str> = wanted.iter().map(String::as_str).collect();
+            hints.push("sso-session");
+            let files = AwsFiles {
+                config: ConfigFile::read_hinted(&config_path, FileKind::Config, &hints, keep)?,
+                credentials: ConfigFile::read_hinted(
+                    &credentials_path,
+                    FileKind::Credentials,
+                    &hints,
+                    keep,
+                )?,
+            };
+            let mut sources = Vec::new();
+            for section in files.config.sections().chain(files.credentials.sections()) {
+                if section.kind() != SectionKind::Profile {
+                    continue;
+                }
+                let properties = section.properties()?;
+                let source = properties.iter().rev().find(|p| p.key == "source_profile");
+                if let Some(source) = source.filter(|p| !wanted.contains(p.value.as_str())) {
+                    sources.push(source.value.clone());
+                }
+            }
+            if sources.is_empty() {
+                return Ok(files);
+            }
+            wanted.extend(sources);
+        }
+        // Deeper than any valid chain: load everything and let resolution name the chain.
+        Self::load()
+    }
+
     /// Every profile name of the files named by the environment, sorted, without
     /// duplicates, reading nothing but section headers.
     pub fn list_profile_names() -> Result<NameList, ConfigError> {

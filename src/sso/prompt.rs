@@ -1,7 +1,9 @@
 //! What the user sees while a sign-in waits: the URL and code as plain lines (so
 //! they survive in logs and without a terminal), plus a spinner with the time left
-//! when stderr is a terminal.
+//! when stderr is a terminal. Under credential-process the lines go to /dev/tty,
+//! because the AWS CLI shows a credential process's stderr only after it exits.
 
+use std::io::Write;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -11,12 +13,30 @@ pub struct Waiting {
 }
 
 impl Waiting {
-    pub fn start(what: &str, url: &str, code: Option<&str>) -> Self {
-        eprintln!("{what}, open: {url}");
+    pub fn start(what: &str, url: &str, code: Option<&str>, on_terminal: bool) -> Self {
+        let mut text = format!("{what}, open: {url}\n");
         if let Some(code) = code {
-            eprintln!("and check that it shows the code: {code}");
+            text.push_str(&format!("and check that it shows the code: {code}\n"));
         }
-        let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let terminal = on_terminal
+            .then(|| {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/tty")
+                    .ok()
+            })
+            .flatten();
+        let target = match terminal {
+            Some(mut tty) => {
+                let _ = tty.write_all(text.as_bytes());
+                ProgressDrawTarget::hidden()
+            }
+            None => {
+                eprint!("{text}");
+                ProgressDrawTarget::stderr()
+            }
+        };
+        let spinner = ProgressBar::with_draw_target(None, target);
         spinner.set_style(
             ProgressStyle::with_template("{spinner} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),

@@ -49,6 +49,8 @@ pub struct LoginOptions {
     pub use_device_code: bool,
     /// Also write the token to the AWS CLI cache.
     pub export: bool,
+    /// Show the URL and code on /dev/tty rather than stderr (credential-process).
+    pub prompt_on_terminal: bool,
 }
 
 pub struct Sso<'a> {
@@ -196,9 +198,11 @@ impl<'a> Sso<'a> {
         let grant = cancellable(async {
             match (flow, &opener) {
                 (Flow::AuthorizationCode, Some(opener)) => {
-                    browser_sign_in(&client, &registration, session, opener).await
+                    browser_sign_in(&client, &registration, session, opener, options).await
                 }
-                _ => device_sign_in(&client, &registration, session, opener.as_ref()).await,
+                _ => {
+                    device_sign_in(&client, &registration, session, opener.as_ref(), options).await
+                }
             }
         })
         .await?;
@@ -284,6 +288,7 @@ async fn browser_sign_in(
     registration: &ClientRegistration,
     session: &SsoSession,
     opener: &Opener,
+    options: &LoginOptions,
 ) -> Result<Grant, SsoError> {
     let pkce = Pkce::new()?;
     let state = loopback::random_text(32)?;
@@ -297,7 +302,7 @@ async fn browser_sign_in(
     )?;
     if !opener.open(&url) {
         eprintln!("grant: the browser did not start; using a sign-in code instead");
-        return device_sign_in(client, registration, session, None).await;
+        return device_sign_in(client, registration, session, None, options).await;
     }
     let waiting = Waiting::start(
         &format!(
@@ -306,6 +311,7 @@ async fn browser_sign_in(
         ),
         &url,
         None,
+        options.prompt_on_terminal,
     );
     let deadline = tokio::time::Instant::now() + BROWSER_TIMEOUT;
     let redirect = callback.wait_for_code(&state);
@@ -339,6 +345,7 @@ async fn device_sign_in(
     registration: &ClientRegistration,
     session: &SsoSession,
     opener: Option<&Opener>,
+    options: &LoginOptions,
 ) -> Result<Grant, SsoError> {
     let authorization =
         oidc::start_device_authorization(client, registration, &session.start_url).await?;
@@ -353,6 +360,7 @@ async fn device_sign_in(
         &format!("To sign in to {}", session.start_url),
         &url,
         Some(&authorization.user_code),
+        options.prompt_on_terminal,
     );
     oidc::poll_device_token(client, registration, &authorization, |left| {
         waiting.time_left(left)

@@ -4,6 +4,7 @@
 mod support;
 
 mod config_files;
+mod credential_process;
 mod fake_aws;
 mod profiles;
 mod secrets;

@@ -164,8 +164,17 @@ fn browser_login(fake: &FakeAws, mode: &str) -> (TestEnv, Output, String) {
         ])
         .output()
         .unwrap();
-    let log = std::fs::read_to_string(&log).unwrap_or_default();
-    (env, out, log)
+    // The browser runs on its own; give it a moment to write down the last step.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut text = String::new();
+    while Instant::now() < deadline {
+        text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.lines().count() >= 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (env, out, text)
 }
 
 #[test]

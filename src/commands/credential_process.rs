@@ -1,0 +1,360 @@
+//! `grant credential-process`: credential JSON for the AWS CLI and SDKs.
+//!
+//! The cache hit is the path every `aws` command pays for, so it reads only the
+//! profile's own sections, opens the secret store, and prints: no async runtime,
+//! no SDK configuration. Everything else happens on a miss, under a lock, so that
+//! many processes started at once make one upstream request.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::cli::CredentialProcessArgs;
+use crate::config::AwsFiles;
+use crate::credentials::Credentials;
+use crate::credentials::cache::CacheSlot;
+use crate::credentials::fetch::{self, FetchContext};
+use crate::credentials::lock::Lock;
+use crate::profile::{self, CredentialSource, ProfileError, SsoRole, SsoSession};
+use crate::secrets::SecretStore;
+use crate::settings::Settings;
+use crate::sso::{LoginOptions, Sso, token};
+
+/// A second process waits this long for the first one's fetch (which may include a
+/// browser sign-in) before giving up.
+const FETCH_LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// What to fetch, worked out from the flags, environment, profile and settings.
+struct Request {
+    /// Shown in messages and used in `grant sso login ...`.
+    label: String,
+    login_selector: String,
+    source: CredentialSource,
+    region: Option<String>,
+    interactive_auth: Option<bool>,
+    cache: CacheSlot,
+}
+
+pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
+    crate::log::init(args.debug, Some("credential-process.log"));
+    let settings = Settings::load().context("cannot load grant's settings")?;
+    let request = request(&args, &settings)?;
+    let store = SecretStore::open(&settings)?;
+    let window = i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX);
+    let cacheable = !args.no_cache && !matches!(request.source, CredentialSource::Static(_));
+
+    if cacheable && let Some(credentials) = fresh_from_cache(&request, &store, window)? {
+        return print(&credentials);
+    }
+    let _lock = if cacheable {
+        let lock = Lock::acquire(&request.cache.key, &request.label, FETCH_LOCK_TIMEOUT)?;
+        // Whoever held the lock may have just fetched what we need.
+        if let Some(credentials) = fresh_from_cache(&request, &store, window)? {
+            return print(&credentials);
+        }
+        Some(lock)
+    } else {
+        None
+    };
+
+    let sso = Sso::new(&store, &settings);
+    let context = FetchContext {
+        sso: &sso,
+        login: login_options(&args, &settings, request.interactive_auth),
+        login_selector: request.login_selector.clone(),
+        mfa_token: args.mfa_token.clone(),
+        region: request.region.clone(),
+    };
+    let credentials = crate::aws::runtime()?
+        .block_on(fetch::fetch(&context, &request.source))
+        .with_context(|| request.label.clone())?;
+    if cacheable && credentials.expiration.is_some() {
+        request.cache.put(&store, &credentials)?;
+        crate::debug!(
+            "{}: cached until {:?}",
+            request.cache.key,
+            credentials.expiration
+        );
+    }
+    print(&credentials)
+}
+
+fn fresh_from_cache(
+    request: &Request,
+    store: &SecretStore,
+    window: i64,
+) -> anyhow::Result<Option<Credentials>> {
+    let now = token::now();
+    match request.cache.get(store)? {
+        Some(credentials) => match credentials.seconds_left(now) {
+            Some(left) if left > window => {
+                crate::debug!("{}: cache hit, {left}s left", request.cache.key);
+                Ok(Some(credentials))
+            }
+            left => {
+                crate::debug!(
+                    "{}: cache entry has {left:?}s left, inside the {window}s window: renewing",
+                    request.cache.key
+                );
+                Ok(None)
+            }
+        },
+        None => {
+            crate::debug!("{}: cache miss", request.cache.key);
+            Ok(None)
+        }
+    }
+}
+
+fn print(credentials: &Credentials) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", credentials.to_process_json())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+fn request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<Request> {
+    match (&args.profile, &args.role) {
+        (Some(name), _) => profile_request(args, name),
+        (None, Some(role)) => role_request(args, settings, Some(role)),
+        (None, None) => role_request(args, settings, None),
+    }
+}
+
+fn profile_request(args: &CredentialProcessArgs, name: &str) -> anyhow::Result<Request> {
+    let files = AwsFiles::load_for_profile(name)?;
+    let mut resolved = match profile::resolve(&files, name) {
+        // The targeted load holds no other names: look again for suggestions.
+        Err(ProfileError::NotFound { .. }) => profile::resolve(&AwsFiles::load()?, name)?,
+        other => other?,
+    };
+    if let CredentialSource::Sso(role) = &mut resolved.source {
+        apply_sso_overrides(args, role);
+    }
+    let session = profile::sso_session_of(&resolved.source).map(SsoSession::key);
+    let definition = format!("{:?}|{:?}", resolved.source, resolved.region);
+    Ok(Request {
+        label: format!("profile '{name}'"),
+        login_selector: format!("--profile {}", shell_word(name)),
+        cache: CacheSlot::new(session.as_deref(), &format!("profile/{name}"), &definition),
+        source: resolved.source,
+        region: resolved.region,
+        interactive_auth: resolved.interactive_auth,
+    })
+}
+
+/// Flags beat AWS_SSO_* variables, which beat the profile's keys.
+fn apply_sso_overrides(args: &CredentialProcessArgs, role: &mut SsoRole) {
+    let pick = |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env_value(variable));
+    if let Some(account) = pick(&args.account_id, "AWS_SSO_ACCOUNT_ID") {
+        role.account_id = account;
+    }
+    if let Some(role_name) = pick(&args.role_name, "AWS_SSO_ROLE_NAME") {
+        role.role_name = role_name;
+    }
+    if let Some(start_url) = pick(&args.start_url, "AWS_SSO_START_URL") {
+        role.session.start_url = start_url;
+        role.session.name = None;
+    }
+    if let Some(region) = pick(&args.region, "AWS_SSO_REGION") {
+        role.session.region = region;
+    }
+}
+
+/// A role named without a profile: `ACCOUNT/ROLE`, an IAM role ARN, or only flags
+/// and AWS_SSO_* variables, with the start URL and region from the settings last.
+fn role_request(
+    args: &CredentialProcessArgs,
+    settings: &Settings,
+    role: Option<&String>,
+) -> anyhow::Result<Request> {
+    let (positional_account, positional_role) = match role {
+        Some(text) => {
+            let (account, role) = parse_role(text).with_context(|| {
+                format!(
+                    "'{text}' is not ACCOUNT_ID/ROLE_NAME or arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME"
+                )
+            })?;
+            (Some(account), Some(role))
+        }
+        None => (None, None),
+    };
+    let pick = |flag: &Option<String>,
+                positional: Option<String>,
+                variable: &str,
+                setting: Option<&str>| {
+        flag.clone()
+            .or(positional)
+            .or_else(|| env_value(variable))
+            .or_else(|| setting.map(str::to_owned))
+    };
+    let account_id = pick(
+        &args.account_id,
+        positional_account,
+        "AWS_SSO_ACCOUNT_ID",
+        None,
+    );
+    let role_name = pick(&args.role_name, positional_role, "AWS_SSO_ROLE_NAME", None);
+    let start_url = pick(
+        &args.start_url,
+        None,
+        "AWS_SSO_START_URL",
+        settings.default_sso_start_url(),
+    );
+    let region = pick(
+        &args.region,
+        None,
+        "AWS_SSO_REGION",
+        settings.default_sso_region(),
+    );
+    let (Some(account_id), Some(role_name), Some(start_url), Some(region)) =
+        (account_id, role_name, start_url, region)
+    else {
+        bail!(
+            "say what to fetch: --profile NAME, or ACCOUNT_ID/ROLE_NAME with DefaultSSOStartURL and DefaultSSORegion set (grant settings set), or --account-id, --role-name, --start-url and --region"
+        );
+    };
+    let session = SsoSession {
+        name: None,
+        start_url,
+        region: region.clone(),
+        scopes: Vec::new(),
+    };
+    let label = format!("role {role_name} in account {account_id}");
+    let login_selector = format!(
+        "--start-url {} --region {}",
+        shell_word(&session.start_url),
+        shell_word(&region)
+    );
+    let source = CredentialSource::Sso(SsoRole {
+        account_id: account_id.clone(),
+        role_name: role_name.clone(),
+        session,
+    });
+    let definition = format!("{source:?}");
+    let session_key = profile::sso_session_of(&source).map(SsoSession::key);
+    Ok(Request {
+        label,
+        login_selector,
+        cache: CacheSlot::new(
+            session_key.as_deref(),
+            &format!("role/{account_id}/{role_name}"),
+            &definition,
+        ),
+        source,
+        region: Some(region),
+        interactive_auth: None,
+    })
+}
+
+/// `123456789012/Role` or `arn:aws:iam::123456789012:role/path/Role`.
+fn parse_role(text: &str) -> Option<(String, String)> {
+    let (account, role) = match text.strip_prefix("arn:") {
+        Some(arn) => {
+            let parts: Vec<&str> = arn.splitn(5, ':').collect();
+            let [_partition, "iam", "", account, resource] = parts.as_slice() else {
+                return None;
+            };
+            (
+                *account,
+                resource.strip_prefix("role/")?.rsplit('/').next()?,
+            )
+        }
+        None => text.split_once('/')?,
+    };
+    let valid_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    (valid_account && !role.is_empty() && !role.contains('/'))
+        .then(|| (account.to_owned(), role.to_owned()))
+}
+
+/// A sign-in is allowed when asked for (flag, AWS_SSO_INTERACTIVE_AUTH, the
+/// profile's sso_interactive_auth, the setting), never with --noninteractive, and
+/// only where a person can answer: a terminal and no CI.
+fn login_options(
+    args: &CredentialProcessArgs,
+    settings: &Settings,
+    profile_says: Option<bool>,
+) -> Option<LoginOptions> {
+    if args.noninteractive {
+        return None;
+    }
+    let asked = args.auto_login
+        || env_value("AWS_SSO_INTERACTIVE_AUTH")
+            .is_some_and(|value| value.eq_ignore_ascii_case("true"))
+        || profile_says == Some(true)
+        || settings.credential_process_auto_login();
+    let has_terminal = !crate::sso::browser::is_ci()
+        && (std::io::stdin().is_terminal()
+            || std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/tty")
+                .is_ok());
+    if !asked {
+        crate::debug!(
+            "sign-in not allowed (use --auto-login or the setting CredentialProcessAutoLogin)"
+        );
+        return None;
+    }
+    if !has_terminal {
+        crate::debug!("sign-in allowed but there is no terminal (or CI is set): not signing in");
+        return None;
+    }
+    Some(LoginOptions {
+        prompt_on_terminal: true,
+        ..LoginOptions::default()
+    })
+}
+
+/// A word a user can paste into a POSIX shell.
+pub(crate) fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positional_roles_weep_style() {
+        let role = |text: &str| parse_role(text);
+        assert_eq!(
+            role("123456789012/Admin"),
+            Some(("123456789012".into(), "Admin".into()))
+        );
+        assert_eq!(
+            role("arn:aws:iam::123456789012:role/Admin"),
+            Some(("123456789012".into(), "Admin".into()))
+        );
+        assert_eq!(
+            role("arn:aws:iam::123456789012:role/team/Admin"),
+            Some(("123456789012".into(), "Admin".into()))
+        );
+        assert_eq!(
+            role("arn:aws-us-gov:iam::123456789012:role/A"),
+            Some(("123456789012".into(), "A".into()))
+        );
+        assert_eq!(role("12345/Admin"), None);
+        assert_eq!(role("arn:aws:iam::123456789012:user/Bob"), None);
+        assert_eq!(role("consoleme_oss_2_test_admin"), None);
+    }
+
+    #[test]
+    fn login_commands_quote_odd_names() {
+        assert_eq!(shell_word("dev/Admin"), "dev/Admin");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("a b"), "'a b'");
+    }
+}

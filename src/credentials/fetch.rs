@@ -1,0 +1,285 @@
+//! Fetching credentials from each kind of source. Runs only on a cache miss.
+
+use std::io::{BufRead, Write};
+use std::time::Duration;
+
+use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+
+use super::lock::{Lock, LockError};
+use super::{Credentials, process};
+use crate::aws;
+use crate::profile::{AssumeRole, CredentialSource, NamedSource, SsoRole, StaticKeys};
+use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError};
+
+/// How long a process waits for another one that is signing in or refreshing.
+const SESSION_LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+const DEFAULT_ROLE_DURATION: i32 = 3600;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error(transparent)]
+    Sso(#[from] SsoError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(
+        "IAM Identity Center refused the token of the SSO session '{session}'; sign in again: {command}"
+    )]
+    TokenRefused { session: String, command: String },
+    #[error("no access to the role {role} in account {account} through IAM Identity Center")]
+    NoSsoAccess { role: String, account: String },
+    #[error("STS refused AssumeRole of {role_arn}: {message}")]
+    AssumeRoleRefused { role_arn: String, message: String },
+    #[error("{service} is throttling requests (still after retries); wait a moment and try again")]
+    Throttled { service: &'static str },
+    #[error("{operation} failed: {message}")]
+    Service {
+        operation: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Process(String),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Mfa(String),
+}
+
+/// What a fetch may do beyond calling AWS.
+pub struct FetchContext<'a> {
+    pub sso: &'a Sso<'a>,
+    /// A sign-in is allowed (and how) when this is set.
+    pub login: Option<LoginOptions>,
+    /// How the user names the request in `grant sso login ...`, e.g. `--profile dev`.
+    pub login_selector: String,
+    pub mfa_token: Option<String>,
+    /// The region for STS; None uses us-east-1.
+    pub region: Option<String>,
+}
+
+pub async fn fetch(
+    context: &FetchContext<'_>,
+    source: &CredentialSource,
+) -> Result<Credentials, FetchError> {
+    match source {
+        CredentialSource::Sso(role) => sso_role(context, role).await,
+        CredentialSource::AssumeRole(role) => {
+            let base = Box::pin(fetch(context, &role.source)).await?;
+            assume_role(context, role, base).await
+        }
+        CredentialSource::Process(command) => process::run(command).map_err(FetchError::Process),
+        CredentialSource::Static(keys) => Ok(from_static(keys)),
+        CredentialSource::Named(NamedSource::Environment) => from_environment(),
+        CredentialSource::Named(other) => Err(FetchError::Unsupported(format!(
+            "credential_source = {other:?} is not supported by grant yet; use source_profile"
+        ))),
+    }
+}
+
+fn from_static(keys: &StaticKeys) -> Credentials {
+    Credentials {
+        access_key_id: keys.access_key_id.clone(),
+        secret_access_key: keys.secret_access_key.clone(),
+        session_token: keys.session_token.clone(),
+        expiration: None,
+        account_id: None,
+    }
+}
+
+fn from_environment() -> Result<Credentials, FetchError> {
+    let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    match (variable("AWS_ACCESS_KEY_ID"), variable("AWS_SECRET_ACCESS_KEY")) {
+        (Some(access_key_id), Some(secret_access_key)) => Ok(Credentials {
+            access_key_id,
+            secret_access_key,
+            session_token: variable("AWS_SESSION_TOKEN"),
+            expiration: None,
+            account_id: None,
+        }),
+        _ => Err(FetchError::Unsupported(
+            "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into(),
+        )),
+    }
+}
+
+async fn sso_role(context: &FetchContext<'_>, role: &SsoRole) -> Result<Credentials, FetchError> {
+    let target = SessionTarget::new(role.session.clone(), &context.login_selector);
+    let session_key = role.session.key();
+    let token = {
+        // One refresh or sign-in per session, however many processes need it.
+        let _lock = Lock::acquire(
+            &format!("sso-session:{session_key}"),
+            &format!("the SSO session '{session_key}'"),
+            SESSION_LOCK_TIMEOUT,
+        )?;
+        context.sso.token(&target, context.login.as_ref()).await?
+    };
+    let config = aws::sdk_config(&role.session.region).await;
+    crate::debug!(
+        "GetRoleCredentials for {}/{} in {}",
+        role.account_id,
+        role.role_name,
+        role.session.region
+    );
+    let result = aws::sso_portal(&config)
+        .get_role_credentials()
+        .account_id(&role.account_id)
+        .role_name(&role.role_name)
+        .access_token(&token.access_token)
+        .send()
+        .await;
+    let output = match result {
+        Ok(output) => output,
+        Err(error) => {
+            return Err(match error.as_service_error() {
+                Some(GetRoleCredentialsError::UnauthorizedException(_)) => {
+                    context.sso.forget(&token)?;
+                    FetchError::TokenRefused {
+                        session: target.label(),
+                        command: target.login_command,
+                    }
+                }
+                Some(GetRoleCredentialsError::TooManyRequestsException(_)) => {
+                    FetchError::Throttled {
+                        service: "IAM Identity Center",
+                    }
+                }
+                Some(GetRoleCredentialsError::ResourceNotFoundException(_)) => {
+                    FetchError::NoSsoAccess {
+                        role: role.role_name.clone(),
+                        account: role.account_id.clone(),
+                    }
+                }
+                _ if error
+                    .raw_response()
+                    .is_some_and(|raw| raw.status().as_u16() == 403) =>
+                {
+                    FetchError::NoSsoAccess {
+                        role: role.role_name.clone(),
+                        account: role.account_id.clone(),
+                    }
+                }
+                _ => FetchError::Service {
+                    operation: "IAM Identity Center GetRoleCredentials",
+                    message: aws_sdk_sso::error::DisplayErrorContext(&error).to_string(),
+                },
+            });
+        }
+    };
+    let credentials = output.role_credentials.ok_or(FetchError::Service {
+        operation: "GetRoleCredentials",
+        message: "no credentials in the answer".into(),
+    })?;
+    let missing = || FetchError::Service {
+        operation: "GetRoleCredentials",
+        message: "incomplete credentials in the answer".into(),
+    };
+    Ok(Credentials {
+        access_key_id: credentials.access_key_id.ok_or_else(missing)?,
+        secret_access_key: credentials.secret_access_key.ok_or_else(missing)?,
+        session_token: credentials.session_token,
+        expiration: Some(credentials.expiration / 1000),
+        account_id: Some(role.account_id.clone()),
+    })
+}
+
+async fn assume_role(
+    context: &FetchContext<'_>,
+    role: &AssumeRole,
+    base: Credentials,
+) -> Result<Credentials, FetchError> {
+    let keys = StaticKeys {
+        access_key_id: base.access_key_id,
+        secret_access_key: base.secret_access_key,
+        session_token: base.session_token,
+    };
+    let region = context.region.as_deref().unwrap_or("us-east-1");
+    let sts = aws::sts(&aws::sdk_config(region).await, &keys);
+    let session_name = role
+        .role_session_name
+        .clone()
+        .unwrap_or_else(|| format!("grant-{}", crate::sso::token::now()));
+    let mut request = sts
+        .assume_role()
+        .role_arn(&role.role_arn)
+        .role_session_name(session_name)
+        .duration_seconds(
+            role.duration_seconds
+                .map_or(DEFAULT_ROLE_DURATION, |seconds| seconds as i32),
+        )
+        .set_external_id(role.external_id.clone());
+    if let Some(serial) = &role.mfa_serial {
+        request = request
+            .serial_number(serial)
+            .token_code(mfa_code(context, serial)?);
+    }
+    crate::debug!("AssumeRole {} in {region}", role.role_arn);
+    let output = request
+        .send()
+        .await
+        .map_err(|error| match error.as_service_error() {
+            Some(AssumeRoleError::RegionDisabledException(_))
+            | Some(AssumeRoleError::ExpiredTokenException(_))
+            | None => FetchError::Service {
+                operation: "STS AssumeRole",
+                message: aws_sdk_sts::error::DisplayErrorContext(&error).to_string(),
+            },
+            Some(service_error) => {
+                let message = aws_sdk_sts::error::ProvideErrorMetadata::message(service_error)
+                    .unwrap_or("access denied")
+                    .to_owned();
+                if aws_sdk_sts::error::ProvideErrorMetadata::code(service_error)
+                    == Some("Throttling")
+                {
+                    FetchError::Throttled { service: "STS" }
+                } else {
+                    FetchError::AssumeRoleRefused {
+                        role_arn: role.role_arn.clone(),
+                        message,
+                    }
+                }
+            }
+        })?;
+    let credentials = output.credentials.ok_or(FetchError::Service {
+        operation: "STS AssumeRole",
+        message: "no credentials in the answer".into(),
+    })?;
+    Ok(Credentials {
+        access_key_id: credentials.access_key_id,
+        secret_access_key: credentials.secret_access_key,
+        session_token: Some(credentials.session_token),
+        expiration: Some(credentials.expiration.secs()),
+        account_id: role
+            .role_arn
+            .split(':')
+            .nth(4)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned),
+    })
+}
+
+/// The MFA code: `--mfa-token`, else asked on the terminal (never on stdout).
+fn mfa_code(context: &FetchContext<'_>, serial: &str) -> Result<String, FetchError> {
+    if let Some(code) = &context.mfa_token {
+        return Ok(code.clone());
+    }
+    let no_terminal = || {
+        FetchError::Mfa(format!(
+            "the role needs an MFA code for {serial}: pass --mfa-token CODE"
+        ))
+    };
+    if crate::sso::browser::is_ci() {
+        return Err(no_terminal());
+    }
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| no_terminal())?;
+    write!(&tty, "MFA code for {serial}: ").map_err(|_| no_terminal())?;
+    let mut line = String::new();
+    std::io::BufReader::new(&tty)
+        .read_line(&mut line)
+        .map_err(|_| no_terminal())?;
+    Ok(line.trim().to_owned())
+}
