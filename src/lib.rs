@@ -15,4 +15,5 @@ pub mod paths;
 pub mod profile;
 pub mod secrets;
 pub mod settings;
+pub mod shell;
 pub mod sso;

@@ -283,22 +283,8 @@ fn static_keys_and_other_processes_pass_through() {
 fn positional_roles_use_the_default_start_url() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    success(&env.run(&[
-        "settings",
-        "set",
-        "--setting",
-        "DefaultSSOStartURL",
-        "--value",
-        START_URL,
-    ]));
-    success(&env.run(&[
-        "settings",
-        "set",
-        "--setting",
-        "DefaultSSORegion",
-        "--value",
-        "eu-west-1",
-    ]));
+    env.set_setting("DefaultSSOStartURL", START_URL);
+    env.set_setting("DefaultSSORegion", "eu-west-1");
     let out = json(&env.run(&["credential-process", "222222222222/ReadOnly"]));
     assert_eq!(out["AccountId"], "222222222222");
     let out = json(&env.run(&[
@@ -363,26 +349,6 @@ fn the_debug_log_records_decisions_and_no_secret() {
     assert_no_secret_in_files(&env.written_folders(), &fake.issued_secrets());
 }
 
-fn consumer_env(env: &TestEnv, command: &mut Command) {
-    command
-        .env("HOME", &env.home)
-        .env("AWS_CONFIG_FILE", env.aws_config_path())
-        .env("AWS_SHARED_CREDENTIALS_FILE", env.aws_credentials_path())
-        .env("GRANT_CONFIG_DIR", &env.config_dir)
-        .env("GRANT_STATE_DIR", &env.state_dir)
-        .env("GRANT_KEYRING_BACKEND", "kernel-keyring")
-        .env("AWS_ENDPOINT_URL_SSO", env.endpoint.as_deref().unwrap())
-        .env(
-            "AWS_ENDPOINT_URL_SSO_OIDC",
-            env.endpoint.as_deref().unwrap(),
-        )
-        .env("AWS_ENDPOINT_URL_STS", env.endpoint.as_deref().unwrap())
-        .env("CI", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY");
-}
-
 #[test]
 fn boto3_gets_the_role_identity_through_the_credential_process() {
     let Some(python) = python_with_botocore() else {
@@ -391,10 +357,11 @@ fn boto3_gets_the_role_identity_through_the_credential_process() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
     let script = "import boto3, sys\nsts = boto3.Session(profile_name='dev').client('sts', endpoint_url=sys.argv[1])\nprint(sts.get_caller_identity()['Arn'])\n";
-    let mut command = Command::new(python);
-    command.args(["-c", script, env.endpoint.as_deref().unwrap()]);
-    consumer_env(&env, &mut command);
-    let out = command.output().unwrap();
+    let out = env
+        .consumer(python)
+        .args(["-c", script, env.endpoint.as_deref().unwrap()])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "boto3: {}", stderr(&out));
     assert!(
         stdout(&out).starts_with("arn:aws:sts::111111111111:assumed-role/AdministratorAccess/"),
@@ -430,19 +397,20 @@ fn the_aws_cli_v2_gets_the_role_identity_through_the_credential_process() {
     let Some(aws) = aws_cli_v2() else { return };
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    let mut command = Command::new(aws);
-    command.args([
-        "sts",
-        "get-caller-identity",
-        "--profile",
-        "dev",
-        "--endpoint-url",
-        env.endpoint.as_deref().unwrap(),
-        "--output",
-        "json",
-    ]);
-    consumer_env(&env, &mut command);
-    let out = command.output().unwrap();
+    let out = env
+        .consumer(aws)
+        .args([
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "dev",
+            "--endpoint-url",
+            env.endpoint.as_deref().unwrap(),
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "aws: {}", stderr(&out));
     let identity: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(

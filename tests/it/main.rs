@@ -9,4 +9,5 @@ mod fake_aws;
 mod profiles;
 mod secrets;
 mod settings;
+mod shell_quoting;
 mod sso;

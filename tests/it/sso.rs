@@ -112,15 +112,20 @@ fn a_trailing_slash_does_not_make_a_second_session() {
     assert_eq!(token_rows(&env).len(), 1);
 }
 
-#[test]
-fn device_code_expiry_ends_the_wait_with_a_clear_message() {
-    let fake = FakeAws::builder()
+/// A fake where nobody approves sign-ins, whose codes expire after `seconds`.
+fn fake_nobody_approves(seconds: u64) -> FakeAws {
+    FakeAws::builder()
         .configure(|s| {
             s.auto_approve = false;
-            s.device_code_lifetime = Duration::from_secs(3);
+            s.device_code_lifetime = Duration::from_secs(seconds);
         })
         .start()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn device_code_expiry_ends_the_wait_with_a_clear_message() {
+    let fake = fake_nobody_approves(3);
     let env = TestEnv::with_fake(&fake);
     let started = Instant::now();
     let out = login(&env, &[]);
@@ -139,14 +144,7 @@ fn browser_login(fake: &FakeAws, mode: &str) -> (TestEnv, Output, String) {
     let env = TestEnv::with_fake(fake);
     let log = env.tmp_dir.join("browser.log");
     let browser = python_script("browser.py");
-    success(&env.run(&[
-        "settings",
-        "set",
-        "--setting",
-        "CustomBrowserPath",
-        "--value",
-        browser.to_str().unwrap(),
-    ]));
+    env.set_setting("CustomBrowserPath", browser.to_str().unwrap());
     let out = env
         .grant()
         .env_remove("CI")
@@ -207,22 +205,9 @@ fn a_redirect_with_the_wrong_state_is_refused() {
 
 #[test]
 fn ci_never_waits_on_a_browser_even_when_one_is_configured() {
-    let fake = FakeAws::builder()
-        .configure(|s| {
-            s.auto_approve = false;
-            s.device_code_lifetime = Duration::from_secs(2);
-        })
-        .start()
-        .unwrap();
+    let fake = fake_nobody_approves(2);
     let env = TestEnv::with_fake(&fake);
-    success(&env.run(&[
-        "settings",
-        "set",
-        "--setting",
-        "CustomBrowserPath",
-        "--value",
-        "/bin/false",
-    ]));
+    env.set_setting("CustomBrowserPath", "/bin/false");
     let out = login(&env, &[]);
     assert!(!out.status.success());
     let err = stderr(&out);
@@ -326,18 +311,9 @@ fn logout_signs_out_at_the_portal_and_forgets_the_token() {
 const SSO_SESSION_CONFIG: &str = "[sso-session corp]\nsso_start_url = https://fake-org.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n[profile dev]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\nregion = eu-west-1\n";
 
 fn botocore(env: &TestEnv, python: &std::path::Path, command: &str) -> Output {
-    std::process::Command::new(python)
+    env.consumer(python)
         .arg(python_script("botocore_sso.py"))
         .args([command, "dev"])
-        .env("HOME", &env.home)
-        .env("AWS_CONFIG_FILE", env.aws_config_path())
-        .env("AWS_SHARED_CREDENTIALS_FILE", env.aws_credentials_path())
-        .env("AWS_ENDPOINT_URL_SSO", env.endpoint.as_deref().unwrap())
-        .env(
-            "AWS_ENDPOINT_URL_SSO_OIDC",
-            env.endpoint.as_deref().unwrap(),
-        )
-        .env_remove("AWS_PROFILE")
         .output()
         .unwrap()
 }

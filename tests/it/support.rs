@@ -94,6 +94,38 @@ impl TestEnv {
         command
     }
 
+    /// `grant settings set --setting NAME --value VALUE`, which must succeed.
+    pub fn set_setting(&self, name: &str, value: &str) {
+        success(&self.run(&["settings", "set", "--setting", name, "--value", value]));
+    }
+
+    /// Another program (botocore, the AWS CLI) seeing the same files, grant folders,
+    /// secret store and fake AWS as this test's grant.
+    pub fn consumer(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command
+            .env("HOME", &self.home)
+            .env("AWS_CONFIG_FILE", self.aws_config_path())
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_credentials_path())
+            .env("GRANT_CONFIG_DIR", &self.config_dir)
+            .env("GRANT_STATE_DIR", &self.state_dir)
+            .env("GRANT_KEYRING_BACKEND", "kernel-keyring")
+            .env("CI", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY");
+        if let Some(url) = &self.endpoint {
+            for name in [
+                "AWS_ENDPOINT_URL_SSO",
+                "AWS_ENDPOINT_URL_SSO_OIDC",
+                "AWS_ENDPOINT_URL_STS",
+            ] {
+                command.env(name, url);
+            }
+        }
+        command
+    }
+
     /// Runs `grant ARGS...` to completion.
     pub fn run(&self, args: &[&str]) -> Output {
         self.grant().args(args).output().expect("run grant")

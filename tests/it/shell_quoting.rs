@@ -1,0 +1,1 @@
+//! Shell quoting tests (being written).
