@@ -33,12 +33,12 @@ pub struct AwsFiles {
 }
 
 /// Names kept in one buffer: listing 10,000 profiles makes no 10,000 allocations,
-/// and names that arrive in order (generated configs) are not sorted again.
+/// and names that arrive in order are not sorted again.
 #[derive(Debug, Default)]
 pub struct NameList {
     buffer: String,
     spans: Vec<(u32, u32)>,
-    in_order: bool,
+    out_of_order: bool,
 }
 
 impl NameList {
@@ -55,16 +55,16 @@ impl NameList {
         let start = self.buffer.len();
         self.buffer.push_str(name);
         let span = (start as u32, self.buffer.len() as u32);
-        self.in_order = match self.spans.last() {
-            None => true,
-            Some(&last) => self.in_order && self.name(last) <= name,
-        };
+        self.out_of_order |= self
+            .spans
+            .last()
+            .is_some_and(|&last| self.name(last) > name);
         self.spans.push(span);
     }
 
     fn sort_and_dedup(&mut self) {
         let mut spans = std::mem::take(&mut self.spans);
-        if !self.in_order {
+        if self.out_of_order {
             // Stable sort: it merges the sorted runs a generated config is made of.
             spans.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
         }
@@ -254,6 +254,22 @@ mod tests {
                 credentials.into(),
             )
             .unwrap(),
+        }
+    }
+
+    #[test]
+    fn name_lists_come_out_sorted_and_unique_in_any_input_order() {
+        let expected: Vec<String> = (0..300).map(|i| format!("p{i:03}")).collect();
+        for order in [expected.clone(), expected.iter().rev().cloned().collect()] {
+            let mut names = NameList::default();
+            names.push("zz");
+            for name in order.iter().chain(order.iter().take(5)) {
+                names.push(name);
+            }
+            names.sort_and_dedup();
+            let mut all = expected.clone();
+            all.push("zz".into());
+            assert_eq!(names.iter().collect::<Vec<_>>(), all);
         }
     }
 
