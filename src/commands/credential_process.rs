@@ -19,6 +19,7 @@ use crate::credentials::lock::Lock;
 use crate::profile::{self, CredentialSource, ProfileError, SsoRole, SsoSession};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
+use crate::shell::shell_word;
 use crate::sso::{LoginOptions, Sso, token};
 
 /// A second process waits this long for the first one's fetch (which may include a
@@ -310,19 +311,6 @@ fn login_options(
     })
 }
 
-/// A word a user can paste into a POSIX shell.
-pub(crate) fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,12 +337,5 @@ mod tests {
         assert_eq!(role("12345/Admin"), None);
         assert_eq!(role("arn:aws:iam::123456789012:user/Bob"), None);
         assert_eq!(role("consoleme_oss_2_test_admin"), None);
-    }
-
-    #[test]
-    fn login_commands_quote_odd_names() {
-        assert_eq!(shell_word("dev/Admin"), "dev/Admin");
-        assert_eq!(shell_word("it's"), r"'it'\''s'");
-        assert_eq!(shell_word("a b"), "'a b'");
     }
 }

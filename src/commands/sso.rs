@@ -9,10 +9,9 @@ use crate::config::AwsFiles;
 use crate::profile::{self, SsoSession};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
+use crate::shell::shell_word;
 use crate::sso::token::{self, SsoToken};
 use crate::sso::{LoginOptions, SessionTarget, Sso, cli_cache};
-
-use super::credential_process::shell_word;
 
 pub fn run(command: SsoCommand) -> anyhow::Result<()> {
     let settings = Settings::load().context("cannot load grant's settings")?;

@@ -1,1 +1,133 @@
-//! Shell integration (being written).
+//! Shell code that the user's shell evaluates (`assume`, `grant init`).
+//!
+//! Profile names, regions and config values are untrusted: every value and name that
+//! enters shell code goes through [`Shell::quote`] or the name check, here and nowhere
+//! else, so that it reaches the shell as inert data.
+
+mod quote;
+
+#[cfg(test)]
+mod test_values;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A shell grant writes code for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    PowerShell,
+}
+
+/// Why a piece of shell code could not be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShellError {
+    #[error("unknown shell {0:?}; supported: {supported}", supported = Shell::SUPPORTED_NAMES)]
+    UnknownShell(String),
+    #[error(
+        "{0:?} is not a valid environment variable name (ASCII letters, digits and _, not starting with a digit)"
+    )]
+    InvalidName(String),
+    #[error("the value contains a NUL character, which no environment variable can hold")]
+    Nul,
+}
+
+impl Shell {
+    pub const ALL: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
+
+    /// For error messages and help texts.
+    pub const SUPPORTED_NAMES: &'static str = "bash, zsh, fish, powershell (or pwsh)";
+
+    /// The canonical name, as `FromStr` accepts it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+            Shell::PowerShell => "powershell",
+        }
+    }
+
+    /// `value` as one single-quoted word this shell reads back unchanged.
+    pub fn quote(self, value: &str) -> Result<String, ShellError> {
+        if value.contains('\0') {
+            return Err(ShellError::Nul);
+        }
+        Ok(match self {
+            Shell::Bash | Shell::Zsh => quote::posix(value),
+            Shell::Fish => quote::fish(value),
+            Shell::PowerShell => quote::powershell(value),
+        })
+    }
+
+    /// One statement, without a line break, that sets and exports `name` to `value`.
+    pub fn set_env(self, name: &str, value: &str) -> Result<String, ShellError> {
+        let name = checked_name(name)?;
+        let value = self.quote(value)?;
+        Ok(match self {
+            Shell::Bash | Shell::Zsh => format!("export {name}={value};"),
+            Shell::Fish => format!("set -gx {name} {value};"),
+            Shell::PowerShell => format!("$Env:{name} = {value};"),
+        })
+    }
+
+    /// One statement, without a line break, that removes `name` from the environment.
+    ///
+    /// fish's `set -e` of a variable that is not set fails silently with status 4.
+    pub fn unset_env(self, name: &str) -> Result<String, ShellError> {
+        let name = checked_name(name)?;
+        Ok(match self {
+            Shell::Bash | Shell::Zsh => format!("unset {name};"),
+            Shell::Fish => format!("set -e {name};"),
+            Shell::PowerShell => format!("Remove-Item Env:{name} -ErrorAction SilentlyContinue;"),
+        })
+    }
+}
+
+/// A word for messages that tell the user what to run (`grant sso login --profile
+/// 'it'\''s'`): bare when that is safe in a POSIX shell, else quoted.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        quote::posix(word)
+    }
+}
+
+fn checked_name(name: &str) -> Result<&str, ShellError> {
+    if quote::is_valid_name(name) {
+        Ok(name)
+    } else {
+        Err(ShellError::InvalidName(name.to_owned()))
+    }
+}
+
+impl fmt::Display for Shell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Shell {
+    type Err = ShellError;
+
+    /// Case-insensitive; `pwsh` is PowerShell.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let lowercase = text.to_ascii_lowercase();
+        match lowercase.as_str() {
+            "bash" => Ok(Shell::Bash),
+            "zsh" => Ok(Shell::Zsh),
+            "fish" => Ok(Shell::Fish),
+            "powershell" | "pwsh" => Ok(Shell::PowerShell),
+            _ => Err(ShellError::UnknownShell(text.to_owned())),
+        }
+    }
+}

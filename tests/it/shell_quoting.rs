@@ -1,1 +1,388 @@
-//! Shell quoting tests (being written).
+//! `grant::shell` statements run in real bash, zsh and fish: every hostile and random
+//! value must come back byte for byte, and the code hidden in them must never run.
+//!
+//! A shell that is not installed is skipped locally and fails the test under CI.
+//! PowerShell cannot be installed here; its quoting is checked in `src/shell/tests.rs`.
+
+#[path = "../../src/shell/test_values.rs"]
+mod test_values;
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use grant::shell::Shell;
+use tempfile::TempDir;
+use test_values::{CANARY, KEEP, hostile_values, random_nasty_values};
+
+/// How to run code in one real shell without the user's startup files.
+struct RealShell {
+    shell: Shell,
+    program: &'static str,
+    options: &'static [&'static str],
+    package: &'static str,
+}
+
+const BASH: RealShell = RealShell {
+    shell: Shell::Bash,
+    program: "bash",
+    options: &["--norc", "--noprofile"],
+    package: "bash",
+};
+
+const ZSH: RealShell = RealShell {
+    shell: Shell::Zsh,
+    program: "zsh",
+    options: &["-f"],
+    package: "zsh",
+};
+
+/// With RC_QUOTES, zsh reads `''` inside single quotes as one `'`.
+const ZSH_RC_QUOTES: RealShell = RealShell {
+    options: &["-f", "-o", "rcquotes"],
+    ..ZSH
+};
+
+const FISH: RealShell = RealShell {
+    shell: Shell::Fish,
+    program: "fish",
+    options: &["--no-config"],
+    package: "fish",
+};
+
+/// Shells read bytes differently under a UTF-8 locale and the C locale.
+const LOCALES: [&str; 2] = ["C.UTF-8", "C"];
+
+impl RealShell {
+    /// Whether the shell can run; false (after saying so) when it is missing, except
+    /// under CI, where a missing shell is a failure.
+    fn is_installed(&self) -> bool {
+        let installed = Command::new(self.program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|output| output.status.success());
+        if !installed {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{} is not installed, and CI must test every shell (apt-get install {})",
+                self.program,
+                self.package
+            );
+            eprintln!(
+                "skipped: {} not installed (apt-get install {})",
+                self.program, self.package
+            );
+        }
+        installed
+    }
+
+    /// Code that runs the statements in the file named by $SCRIPT, the way `assume`
+    /// runs grant's output.
+    fn load_script(&self) -> &'static str {
+        match self.shell {
+            Shell::Fish => "cat $SCRIPT | source",
+            _ => r#"eval "$(cat "$SCRIPT")""#,
+        }
+    }
+}
+
+/// A temporary HOME holding `KEEP`, and an empty working folder where `CANARY` would
+/// appear: code escaping from a value shows as a change to either.
+struct Sandbox {
+    root: TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir(root.path().join("home")).unwrap();
+        fs::write(root.path().join("home").join(KEEP), "").unwrap();
+        fs::create_dir(root.path().join("work")).unwrap();
+        Self { root }
+    }
+
+    fn home(&self) -> PathBuf {
+        self.root.path().join("home")
+    }
+
+    fn work(&self) -> PathBuf {
+        self.root.path().join("work")
+    }
+
+    /// Runs `code` with $SCRIPT naming a file that holds `statements`, one a line, and
+    /// asserts that it succeeded quietly and changed nothing in the sandbox.
+    fn run(&self, real: &RealShell, locale: &str, statements: &[String], code: &str) -> Output {
+        let output = self.run_unchecked(real, locale, statements, code);
+        assert_eq!(
+            self.changes(),
+            Vec::<String>::new(),
+            "code hidden in a value ran in {} ({locale})",
+            real.program
+        );
+        assert!(
+            output.status.success() && output.stderr.is_empty(),
+            "{} ({locale}) failed ({}): {}",
+            real.program,
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    fn run_unchecked(
+        &self,
+        real: &RealShell,
+        locale: &str,
+        statements: &[String],
+        code: &str,
+    ) -> Output {
+        let script = self.root.path().join("script");
+        fs::write(&script, statements.join("\n") + "\n").unwrap();
+        let home = self.home();
+        Command::new(real.program)
+            .args(real.options)
+            .arg("-c")
+            .arg(code)
+            .current_dir(self.work())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("LC_ALL", locale)
+            .env("SCRIPT", &script)
+            .env("INHERITED", "from the parent")
+            .output()
+            .unwrap()
+    }
+
+    /// What code run in the sandbox did: files created in the working folder, and
+    /// `~/KEEP` deleted.
+    fn changes(&self) -> Vec<String> {
+        let mut changes: Vec<String> = fs::read_dir(self.work())
+            .unwrap()
+            .map(|entry| format!("created {}", entry.unwrap().file_name().display()))
+            .collect();
+        if !self.home().join(KEEP).exists() {
+            changes.push(format!("deleted ~/{KEEP}"));
+        }
+        changes
+    }
+}
+
+/// The values every shell must carry: the hostile ones, then a few hundred random ones.
+fn test_values() -> Vec<String> {
+    let mut values = hostile_values();
+    values.extend(random_nasty_values(0x5EED_0002, 300));
+    assert!(values.iter().any(|value| value.contains(CANARY)));
+    values
+}
+
+/// A distinct variable name per value. Every fourth ends in `PATH`: fish splits such
+/// variables on `:` and must join them back.
+fn variable_name(index: usize) -> String {
+    if index % 4 == 3 {
+        format!("GRANT_TEST_{index}_PATH")
+    } else {
+        format!("GRANT_TEST_{index}")
+    }
+}
+
+fn set_statements(shell: Shell, values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(index, value)| shell.set_env(&variable_name(index), value).unwrap())
+        .collect()
+}
+
+/// `printf '%s\0' "$A" "$B" ...`, which reads the same in bash, zsh and fish.
+fn print_variables(count: usize) -> String {
+    let arguments: Vec<String> = (0..count)
+        .map(|index| format!(r#""${}""#, variable_name(index)))
+        .collect();
+    format!(r"printf '%s\0' {}", arguments.join(" "))
+}
+
+fn split_nul_terminated(bytes: &[u8]) -> Vec<&[u8]> {
+    let body = bytes.strip_suffix(b"\0").unwrap_or(bytes);
+    body.split(|&byte| byte == 0).collect()
+}
+
+/// The environment `env -0` printed.
+fn parse_environment(bytes: &[u8]) -> HashMap<String, Vec<u8>> {
+    split_nul_terminated(bytes)
+        .into_iter()
+        .filter_map(|entry| {
+            let equals = entry.iter().position(|&byte| byte == b'=')?;
+            let name = String::from_utf8_lossy(&entry[..equals]).into_owned();
+            Some((name, entry[equals + 1..].to_vec()))
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_same_values(real: &RealShell, locale: &str, expected: &[String], actual: &[&[u8]]) {
+    assert_eq!(actual.len(), expected.len(), "{} ({locale})", real.program);
+    for (index, (value, got)) in expected.iter().zip(actual).enumerate() {
+        assert!(
+            value.as_bytes() == *got,
+            "{} ({locale}) changed value {index}: {value:?} came back as {:?}",
+            real.program,
+            String::from_utf8_lossy(got)
+        );
+    }
+}
+
+/// Each value set by `set_env` reads back byte for byte inside the shell.
+fn check_values_read_back(real: &RealShell) {
+    if !real.is_installed() {
+        return;
+    }
+    let values = test_values();
+    let statements = set_statements(real.shell, &values);
+    let code = format!("{}\n{}", real.load_script(), print_variables(values.len()));
+    for locale in LOCALES {
+        let output = Sandbox::new().run(real, locale, &statements, &code);
+        let printed = split_nul_terminated(&output.stdout);
+        assert_same_values(real, locale, &values, &printed);
+    }
+}
+
+/// Programs the shell starts see every variable `set_env` set, byte for byte, and
+/// none that `unset_env` removed, including one the shell inherited.
+fn check_environment_of_children(real: &RealShell) {
+    if !real.is_installed() {
+        return;
+    }
+    let values = hostile_values();
+    let mut statements = set_statements(real.shell, &values);
+    let removed: Vec<String> = (0..values.len()).step_by(2).map(variable_name).collect();
+    for name in removed.iter().map(String::as_str).chain(["INHERITED"]) {
+        statements.push(real.shell.unset_env(name).unwrap());
+    }
+    let code = format!("{}\nenv -0", real.load_script());
+    for locale in LOCALES {
+        let output = Sandbox::new().run(real, locale, &statements, &code);
+        let environment = parse_environment(&output.stdout);
+        assert!(!environment.contains_key("INHERITED"), "{}", real.program);
+        for (index, value) in values.iter().enumerate() {
+            let name = variable_name(index);
+            let expected = (index % 2 == 1).then_some(value.as_bytes());
+            assert!(
+                environment.get(&name).map(Vec::as_slice) == expected,
+                "{} ({locale}): {name} should be {:?}, is {:?}",
+                real.program,
+                expected.map(String::from_utf8_lossy),
+                environment
+                    .get(&name)
+                    .map(|got| String::from_utf8_lossy(got))
+            );
+        }
+    }
+}
+
+#[test]
+fn bash_reads_back_every_value() {
+    check_values_read_back(&BASH);
+}
+
+#[test]
+fn zsh_reads_back_every_value() {
+    check_values_read_back(&ZSH);
+}
+
+#[test]
+fn zsh_with_rc_quotes_reads_back_every_value() {
+    check_values_read_back(&ZSH_RC_QUOTES);
+}
+
+#[test]
+fn fish_reads_back_every_value() {
+    check_values_read_back(&FISH);
+}
+
+#[test]
+fn bash_exports_and_unsets_for_child_processes() {
+    check_environment_of_children(&BASH);
+}
+
+#[test]
+fn zsh_exports_and_unsets_for_child_processes() {
+    check_environment_of_children(&ZSH);
+}
+
+#[test]
+fn fish_exports_and_unsets_for_child_processes() {
+    check_environment_of_children(&FISH);
+}
+
+/// Typed or pasted into an interactive bash or zsh, where `!` starts a history
+/// expansion outside single quotes, the statements still carry every value. The last
+/// value printed, `!?probe?`, proves that history expansion was on. Values with control
+/// characters are left out: the line editor acts on them before any quoting applies.
+#[test]
+fn interactive_history_expansion_leaves_values_alone() {
+    for real in [&BASH, &ZSH] {
+        if !real.is_installed() {
+            continue;
+        }
+        let values: Vec<String> = hostile_values()
+            .into_iter()
+            .filter(|value| !value.chars().any(char::is_control))
+            .collect();
+        let mut input = vec!["true probe".to_owned()];
+        input.extend(set_statements(real.shell, &values));
+        input.push(format!("{} \"!?probe?\"", print_variables(values.len())));
+        let sandbox = Sandbox::new();
+        let output = run_interactive(real, &sandbox, &input);
+        assert_eq!(sandbox.changes(), Vec::<String>::new(), "{}", real.program);
+        let mut printed = split_nul_terminated(&output.stdout);
+        assert_eq!(printed.pop(), Some(&b"true probe"[..]), "{}", real.program);
+        assert_same_values(real, "C.UTF-8, interactive", &values, &printed);
+    }
+}
+
+/// Runs `input` as if typed into an interactive shell.
+fn run_interactive(real: &RealShell, sandbox: &Sandbox, input: &[String]) -> Output {
+    let mut child = Command::new(real.program)
+        .args(real.options)
+        .arg("-i")
+        .current_dir(sandbox.work())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", sandbox.home())
+        .env("LC_ALL", "C.UTF-8")
+        .env("PS1", "")
+        .env("PS2", "")
+        .env("HISTSIZE", "1000")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all((input.join("\n") + "\n").as_bytes())
+        .unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// The sandbox notices code that runs, so the checks above can fail.
+#[test]
+fn the_sandbox_notices_code_that_runs() {
+    if !BASH.is_installed() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let unquoted = [format!("touch {CANARY}"), format!("rm ~/{KEEP}")];
+    sandbox.run_unchecked(&BASH, "C", &unquoted, BASH.load_script());
+    assert_eq!(
+        sandbox.changes(),
+        [format!("created {CANARY}"), format!("deleted ~/{KEEP}")]
+    );
+}
