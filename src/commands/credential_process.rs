@@ -13,9 +13,10 @@ use anyhow::{Context, bail};
 use crate::cli::CredentialProcessArgs;
 use crate::config::AwsFiles;
 use crate::credentials::Credentials;
-use crate::credentials::cache::CacheSlot;
+use crate::credentials::cache::{self, CacheSlot};
 use crate::credentials::fetch::{self, FetchContext};
 use crate::credentials::lock::Lock;
+use crate::paths;
 use crate::profile::{self, CredentialSource, ProfileError, SsoRole, SsoSession};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
@@ -40,12 +41,23 @@ struct Request {
 pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
     crate::log::init(args.debug, Some("credential-process.log"));
     let settings = Settings::load().context("cannot load grant's settings")?;
-    let request = request(&args, &settings)?;
     let store = SecretStore::open(&settings)?;
     let window = i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX);
-    let cacheable = !args.no_cache && !matches!(request.source, CredentialSource::Static(_));
+    let files = cache::files_identity(
+        &[&paths::aws_config_file(), &paths::aws_credentials_file()],
+        &request_inputs(&args),
+    );
+    let request_name = request_name(&args);
+    if !args.no_cache
+        && let Some(credentials) = hit_by_shortcut(&store, &request_name, &files, window)?
+    {
+        return print(&credentials);
+    }
 
+    let request = request(&args, &settings)?;
+    let cacheable = !args.no_cache && !matches!(request.source, CredentialSource::Static(_));
     if cacheable && let Some(credentials) = fresh_from_cache(&request, &store, window)? {
+        cache::remember_shortcut(&store, &request_name, &files, &request.cache.key)?;
         return print(&credentials);
     }
     let _lock = if cacheable {
@@ -72,6 +84,7 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         .with_context(|| request.label.clone())?;
     if cacheable && credentials.expiration.is_some() {
         request.cache.put(&store, &credentials)?;
+        cache::remember_shortcut(&store, &request_name, &files, &request.cache.key)?;
         crate::debug!(
             "{}: cached until {:?}",
             request.cache.key,
@@ -79,6 +92,68 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         );
     }
     print(&credentials)
+}
+
+/// What the request is, as the shortcut's name: the profile or the positional role.
+fn request_name(args: &CredentialProcessArgs) -> String {
+    match (&args.profile, &args.role) {
+        (Some(profile), _) => format!("profile/{profile}"),
+        (None, Some(role)) => format!("role/{role}"),
+        (None, None) => "flags".to_owned(),
+    }
+}
+
+/// Every input besides the files that shapes the request: flags, AWS_SSO_*
+/// variables. The settings file is part of it for positional roles.
+fn request_inputs(args: &CredentialProcessArgs) -> String {
+    let variables: Vec<String> = [
+        "AWS_SSO_ACCOUNT_ID",
+        "AWS_SSO_ROLE_NAME",
+        "AWS_SSO_START_URL",
+        "AWS_SSO_REGION",
+    ]
+    .iter()
+    .map(|name| env_value(name).unwrap_or_default())
+    .collect();
+    let settings_file = if args.profile.is_none() {
+        cache::files_identity(&[&crate::settings::config_file()], "")
+    } else {
+        String::new()
+    };
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{settings_file}",
+        args.profile,
+        args.role,
+        args.account_id,
+        args.role_name,
+        args.start_url,
+        args.region,
+        variables.join("|")
+    )
+}
+
+/// The cache hit that reads no config: the files are as they were when this
+/// request was last served.
+fn hit_by_shortcut(
+    store: &SecretStore,
+    request: &str,
+    files: &str,
+    window: i64,
+) -> anyhow::Result<Option<Credentials>> {
+    let Some(key) = cache::shortcut(store, request, files)? else {
+        return Ok(None);
+    };
+    let credentials = CacheSlot::get_by_key(store, &key)?;
+    let left = credentials
+        .as_ref()
+        .and_then(|c| c.seconds_left(token::now()));
+    match (credentials, left) {
+        (Some(credentials), Some(left)) if left > window => {
+            crate::debug!("{key}: cache hit (AWS files unchanged), {left}s left");
+            Ok(Some(credentials))
+        }
+        _ => Ok(None),
+    }
 }
 
 fn fresh_from_cache(

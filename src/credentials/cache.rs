@@ -1,8 +1,15 @@
 //! Cached credentials in the secret store, filed under the SSO session they came
 //! from (so logout deletes them) and tied to a fingerprint of the profile's
 //! definition (so an edited profile is never served old credentials).
+//!
+//! A shortcut per request remembers which entry served it and the identity of the
+//! AWS files at the time (device, inode, size, modification time in ns). While the
+//! files are untouched the cache hit needs no look at the config at all, however
+//! large it is.
 
 use serde::{Deserialize, Serialize};
+use std::path::Path;
+
 use sha2::{Digest, Sha256};
 
 use super::Credentials;
@@ -52,6 +59,12 @@ impl CacheSlot {
         })
     }
 
+    /// The entry behind a shortcut, without a definition to compare (the files it
+    /// was made from are unchanged).
+    pub fn get_by_key(store: &SecretStore, key: &str) -> Result<Option<Credentials>, SecretError> {
+        Ok(store.get_json::<Entry>(key)?.map(|entry| entry.credentials))
+    }
+
     pub fn put(&self, store: &SecretStore, credentials: &Credentials) -> Result<(), SecretError> {
         let entry = Entry {
             fingerprint: self.fingerprint.clone(),
@@ -59,4 +72,71 @@ impl CacheSlot {
         };
         store.put_json(&self.key, &entry)
     }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Shortcut {
+    files: String,
+    key: String,
+}
+
+fn shortcut_key(request: &str) -> String {
+    format!("credentials-shortcut/{request}")
+}
+
+/// A summary of the AWS files' identity and of `inputs` (the request and every
+/// flag or variable that shapes it): equal summaries mean an unchanged definition.
+pub fn files_identity(paths: &[&Path], inputs: &str) -> String {
+    let mut text = String::from(inputs);
+    for path in paths {
+        text.push('|');
+        match std::fs::metadata(path) {
+            Ok(meta) => text.push_str(&file_identity(&meta)),
+            Err(_) => text.push('-'),
+        }
+    }
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(unix)]
+fn file_identity(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::MetadataExt;
+    format!(
+        "{}:{}:{}:{}.{}",
+        meta.dev(),
+        meta.ino(),
+        meta.len(),
+        meta.mtime(),
+        meta.mtime_nsec()
+    )
+}
+
+#[cfg(not(unix))]
+fn file_identity(meta: &std::fs::Metadata) -> String {
+    format!("{}:{:?}", meta.len(), meta.modified().ok())
+}
+
+/// The cache key that served `request` while the files had identity `files`.
+pub fn shortcut(
+    store: &SecretStore,
+    request: &str,
+    files: &str,
+) -> Result<Option<String>, SecretError> {
+    let shortcut = store.get_json::<Shortcut>(&shortcut_key(request))?;
+    Ok(shortcut
+        .filter(|shortcut| shortcut.files == files)
+        .map(|shortcut| shortcut.key))
+}
+
+pub fn remember_shortcut(
+    store: &SecretStore,
+    request: &str,
+    files: &str,
+    key: &str,
+) -> Result<(), SecretError> {
+    let shortcut = Shortcut {
+        files: files.to_owned(),
+        key: key.to_owned(),
+    };
+    store.put_json(&shortcut_key(request), &shortcut)
 }
