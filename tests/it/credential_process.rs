@@ -421,3 +421,51 @@ fn the_aws_cli_v2_gets_the_role_identity_through_the_credential_process() {
         "{identity}"
     );
 }
+
+/// Runs `grant ARGS` on a pseudo-terminal (util-linux `script`), as a person would.
+fn on_a_terminal(env: &TestEnv, args: &str) -> Output {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_grant"));
+    let mut script = Command::new("script");
+    script
+        .env_clear()
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"]);
+    for (name, value) in env.grant().get_envs() {
+        match value {
+            Some(value) => script.env(name, value),
+            None => script.env_remove(name),
+        };
+    }
+    script.env_remove("CI").output().unwrap()
+}
+
+#[test]
+fn auto_login_signs_in_on_the_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must provide util-linux script"
+        );
+        eprintln!("skipped: no util-linux script");
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    env.write_aws_config(&granted_profile(
+        "dev",
+        "111111111111",
+        "AdministratorAccess",
+    ));
+    let out = on_a_terminal(&env, "credential-process --profile dev --auto-login");
+    let screen = stdout(&out);
+    assert!(out.status.success(), "{screen}{}", stderr(&out));
+    let code = fake
+        .last_user_code()
+        .expect("a device authorization was started");
+    assert!(
+        screen.contains(&code),
+        "the code is shown on the terminal: {screen}"
+    );
+    assert!(screen.contains("\"AccessKeyId\":\"ASIA"), "{screen}");
+    assert_eq!(fake.count("CreateToken:device_code"), 1);
+    assert_eq!(fake.count("GetRoleCredentials"), 1);
+}
