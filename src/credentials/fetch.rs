@@ -3,6 +3,7 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
+use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 
@@ -70,9 +71,15 @@ pub async fn fetch(
         CredentialSource::Process(command) => process::run(command).map_err(FetchError::Process),
         CredentialSource::Static(keys) => Ok(from_static(keys)),
         CredentialSource::Named(NamedSource::Environment) => from_environment(),
-        CredentialSource::Named(other) => Err(FetchError::Unsupported(format!(
-            "credential_source = {other:?} is not supported by grant yet; use source_profile"
-        ))),
+        CredentialSource::Named(NamedSource::Ec2InstanceMetadata) => {
+            let provider =
+                aws_config::imds::credentials::ImdsCredentialsProvider::builder().build();
+            from_provider("the EC2 instance metadata service", provider).await
+        }
+        CredentialSource::Named(NamedSource::EcsContainer) => {
+            let provider = aws_config::ecs::EcsCredentialsProvider::builder().build();
+            from_provider("the ECS container credentials endpoint", provider).await
+        }
     }
 }
 
@@ -100,6 +107,32 @@ fn from_environment() -> Result<Credentials, FetchError> {
             "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into(),
         )),
     }
+}
+
+/// Credentials from one of the SDK's own providers (instance or container roles).
+async fn from_provider(
+    source: &'static str,
+    provider: impl ProvideCredentials,
+) -> Result<Credentials, FetchError> {
+    let credentials =
+        provider
+            .provide_credentials()
+            .await
+            .map_err(|error| FetchError::Service {
+                operation: source,
+                message: aws_sdk_sts::error::DisplayErrorContext(&error).to_string(),
+            })?;
+    let expiration = credentials
+        .expiry()
+        .and_then(|expiry| expiry.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|since| i64::try_from(since.as_secs()).ok());
+    Ok(Credentials {
+        access_key_id: credentials.access_key_id().to_owned(),
+        secret_access_key: credentials.secret_access_key().to_owned(),
+        session_token: credentials.session_token().map(str::to_owned),
+        expiration,
+        account_id: None,
+    })
 }
 
 async fn sso_role(context: &FetchContext<'_>, role: &SsoRole) -> Result<Credentials, FetchError> {

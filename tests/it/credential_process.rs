@@ -469,3 +469,55 @@ fn auto_login_signs_in_on_the_terminal() {
     assert_eq!(fake.count("CreateToken:device_code"), 1);
     assert_eq!(fake.count("GetRoleCredentials"), 1);
 }
+
+/// Serves one container-credentials answer, as the ECS agent does, on 127.0.0.1.
+fn container_credentials_endpoint(body: String) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/credentials", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().flatten().take(4) {
+            let mut stream = stream;
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn container_credentials_can_source_a_role() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    // The container's own role credentials: temporary ones the fake issued.
+    let container = json(&credential_process(&env, &["--no-cache"]));
+    let body = serde_json::json!({
+        "AccessKeyId": container["AccessKeyId"],
+        "SecretAccessKey": container["SecretAccessKey"],
+        "Token": container["SessionToken"],
+        "Expiration": container["Expiration"],
+    })
+    .to_string();
+    let url = container_credentials_endpoint(body);
+    env.write_aws_config(
+        "[profile from-container]\nrole_arn = arn:aws:iam::333333333333:role/FromContainer\ncredential_source = EcsContainer\nregion = eu-west-1\n",
+    );
+    let out = env
+        .grant()
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &url)
+        .args(["credential-process", "--profile", "from-container"])
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["AccountId"], "333333333333");
+    let calls = fake.assume_role_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].caller_access_key_id,
+        container["AccessKeyId"].as_str().unwrap()
+    );
+}
