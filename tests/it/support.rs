@@ -73,24 +73,9 @@ impl TestEnv {
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("GRANT_CONFIG_DIR", &self.config_dir)
-            .env("GRANT_STATE_DIR", &self.state_dir)
-            .env("AWS_CONFIG_FILE", self.aws_config_path())
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_credentials_path())
             .env("TMPDIR", &self.tmp_dir)
-            .env("GRANT_KEYRING_BACKEND", "kernel-keyring")
-            .env("CI", "true")
             .current_dir(&self.home);
-        if let Some(url) = &self.endpoint {
-            for name in [
-                "AWS_ENDPOINT_URL_SSO",
-                "AWS_ENDPOINT_URL_SSO_OIDC",
-                "AWS_ENDPOINT_URL_STS",
-            ] {
-                command.env(name, url);
-            }
-        }
+        self.share_world(&mut command);
         command
     }
 
@@ -104,16 +89,23 @@ impl TestEnv {
     pub fn consumer(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = Command::new(program);
         command
-            .env("HOME", &self.home)
-            .env("AWS_CONFIG_FILE", self.aws_config_path())
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_credentials_path())
-            .env("GRANT_CONFIG_DIR", &self.config_dir)
-            .env("GRANT_STATE_DIR", &self.state_dir)
-            .env("GRANT_KEYRING_BACKEND", "kernel-keyring")
-            .env("CI", "true")
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_ACCESS_KEY_ID")
             .env_remove("AWS_SECRET_ACCESS_KEY");
+        self.share_world(&mut command);
+        command
+    }
+
+    /// The variables that put a process in this test's world.
+    fn share_world(&self, command: &mut Command) {
+        command
+            .env("HOME", &self.home)
+            .env("GRANT_CONFIG_DIR", &self.config_dir)
+            .env("GRANT_STATE_DIR", &self.state_dir)
+            .env("AWS_CONFIG_FILE", self.aws_config_path())
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_credentials_path())
+            .env("GRANT_KEYRING_BACKEND", "kernel-keyring")
+            .env("CI", "true");
         if let Some(url) = &self.endpoint {
             for name in [
                 "AWS_ENDPOINT_URL_SSO",
@@ -123,7 +115,6 @@ impl TestEnv {
                 command.env(name, url);
             }
         }
-        command
     }
 
     /// Runs `grant ARGS...` to completion.
