@@ -54,6 +54,40 @@ pub fn file_mode(path: &Path) -> Option<u32> {
     }
 }
 
+/// A summary of the identity of `paths` (device, inode, size, modification time in
+/// ns; or absence) and of `inputs`: equal summaries mean the files are as they were.
+/// Replacing a file (a new inode) or writing to it (a new mtime) changes it.
+pub fn files_identity(paths: &[&Path], inputs: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut text = String::from(inputs);
+    for path in paths {
+        text.push('|');
+        match fs::metadata(path) {
+            Ok(meta) => text.push_str(&file_identity(&meta)),
+            Err(_) => text.push('-'),
+        }
+    }
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(unix)]
+fn file_identity(meta: &fs::Metadata) -> String {
+    use std::os::unix::fs::MetadataExt;
+    format!(
+        "{}:{}:{}:{}.{}",
+        meta.dev(),
+        meta.ino(),
+        meta.len(),
+        meta.mtime(),
+        meta.mtime_nsec()
+    )
+}
+
+#[cfg(not(unix))]
+fn file_identity(meta: &fs::Metadata) -> String {
+    format!("{}:{:?}", meta.len(), meta.modified().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,7 +43,7 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
     let settings = Settings::load().context("cannot load grant's settings")?;
     let store = SecretStore::open(&settings)?;
     let window = i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX);
-    let files = cache::files_identity(
+    let files = crate::fsutil::files_identity(
         &[&paths::aws_config_file(), &paths::aws_credentials_file()],
         &request_inputs(&args),
     );
@@ -116,7 +116,7 @@ fn request_inputs(args: &CredentialProcessArgs) -> String {
     .map(|name| env_value(name).unwrap_or_default())
     .collect();
     let settings_file = if args.profile.is_none() {
-        cache::files_identity(&[&crate::settings::config_file()], "")
+        crate::fsutil::files_identity(&[&crate::settings::config_file()], "")
     } else {
         String::new()
     };

@@ -8,8 +8,6 @@
 //! large it is.
 
 use serde::{Deserialize, Serialize};
-use std::path::Path;
-
 use sha2::{Digest, Sha256};
 
 use super::Credentials;
@@ -82,38 +80,6 @@ struct Shortcut {
 
 fn shortcut_key(request: &str) -> String {
     format!("credentials-shortcut/{request}")
-}
-
-/// A summary of the AWS files' identity and of `inputs` (the request and every
-/// flag or variable that shapes it): equal summaries mean an unchanged definition.
-pub fn files_identity(paths: &[&Path], inputs: &str) -> String {
-    let mut text = String::from(inputs);
-    for path in paths {
-        text.push('|');
-        match std::fs::metadata(path) {
-            Ok(meta) => text.push_str(&file_identity(&meta)),
-            Err(_) => text.push('-'),
-        }
-    }
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
-
-#[cfg(unix)]
-fn file_identity(meta: &std::fs::Metadata) -> String {
-    use std::os::unix::fs::MetadataExt;
-    format!(
-        "{}:{}:{}:{}.{}",
-        meta.dev(),
-        meta.ino(),
-        meta.len(),
-        meta.mtime(),
-        meta.mtime_nsec()
-    )
-}
-
-#[cfg(not(unix))]
-fn file_identity(meta: &std::fs::Metadata) -> String {
-    format!("{}:{:?}", meta.len(), meta.modified().ok())
 }
 
 /// The cache key that served `request` while the files had identity `files`.

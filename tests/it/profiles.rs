@@ -19,6 +19,38 @@ fn lists_profiles_of_both_files_sorted_once() {
 }
 
 #[test]
+fn the_saved_list_follows_every_change_of_the_files() {
+    let env = TestEnv::new();
+    env.write_aws_config("[profile one]\n");
+    assert_eq!(success(&env.run(&["profiles"])), "one\n");
+    assert_eq!(
+        success(&env.run(&["profiles"])),
+        "one\n",
+        "served from the saved list"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    env.write_aws_config("[profile two]\n");
+    assert_eq!(
+        success(&env.run(&["profiles"])),
+        "two\n",
+        "same size, new mtime"
+    );
+    env.write_aws_credentials("[three]\n");
+    assert_eq!(success(&env.run(&["profiles"])), "three\ntwo\n");
+    std::fs::remove_file(env.aws_credentials_path()).unwrap();
+    assert_eq!(success(&env.run(&["profiles"])), "two\n");
+    let saved = env.state_dir.join("profile-names");
+    assert!(
+        std::fs::read_to_string(&saved)
+            .unwrap()
+            .ends_with("\ntwo\n")
+    );
+    // A damaged saved list is rebuilt from the files.
+    std::fs::write(&saved, "garbage").unwrap();
+    assert_eq!(success(&env.run(&["profiles"])), "two\n");
+}
+
+#[test]
 fn no_files_means_no_profiles() {
     let env = TestEnv::new();
     assert_eq!(success(&env.run(&["profiles"])), "");
