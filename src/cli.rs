@@ -19,6 +19,18 @@ pub struct Cli {
 pub enum Command {
     /// Print credentials as credential_process JSON (for ~/.aws/config)
     CredentialProcess(CredentialProcessArgs),
+    /// Switch this shell to a profile (through the `assume` function of `grant init`)
+    Assume(AssumeArgs),
+    /// Print the shell integration (`assume`, its hook, completions) to put in an rc file
+    Init {
+        /// bash, zsh, fish or powershell
+        shell: String,
+    },
+    /// Print the completion script for grant itself
+    Completions {
+        /// bash, zsh, fish or powershell
+        shell: String,
+    },
     /// Print every profile name of the AWS config and credentials files, sorted, one a line
     Profiles,
     /// Show or change grant's settings
@@ -147,6 +159,42 @@ pub struct CredentialProcessArgs {
     /// The MFA code for a role with mfa_serial (else asked on the terminal)
     #[arg(long)]
     pub mfa_token: Option<String>,
+}
+
+/// `assume PROFILE` runs `grant assume --shell SHELL PROFILE` and evaluates what it
+/// prints; `--exec` runs a command instead and leaves the shell as it is.
+#[derive(Debug, Args)]
+pub struct AssumeArgs {
+    /// The profile to switch to (a picker opens on the terminal without one)
+    #[arg(value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Export the keys themselves, not only AWS_PROFILE
+    #[arg(short = 'x', long)]
+    pub export_all_env_vars: bool,
+    /// The region to export (else the profile's)
+    #[arg(short, long)]
+    pub region: Option<String>,
+    /// Remove every variable assume set
+    #[arg(long, conflicts_with_all = ["profile", "export_all_env_vars", "exec"])]
+    pub unset: bool,
+    /// The role session length for role_arn profiles, e.g. 1h or 45m
+    #[arg(short, long, value_parser = parse_duration)]
+    pub duration: Option<std::time::Duration>,
+    /// The MFA code for a role with mfa_serial (else asked on the terminal)
+    #[arg(long)]
+    pub mfa_token: Option<String>,
+    /// Run the command after `--` with the credentials, leaving the shell unchanged
+    #[arg(long, requires = "command")]
+    pub exec: bool,
+    /// The command for --exec and its arguments
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
+    /// The shell to write code for (set by the `assume` function of `grant init`)
+    #[arg(long, value_name = "SHELL")]
+    pub shell: Option<String>,
+    /// Renew the keys of the assumed profile, quietly and never signing in (the shell hook)
+    #[arg(long, hide = true, conflicts_with_all = ["profile", "unset", "exec"])]
+    pub reassume: bool,
 }
 
 /// `90s`, `15m`, `1h`, or plain seconds.

@@ -5,38 +5,20 @@
 //! no SDK configuration. Everything else happens on a miss, under a lock, so that
 //! many processes started at once make one upstream request.
 
-use std::io::{IsTerminal, Write};
-use std::time::Duration;
+use std::io::Write;
 
 use anyhow::{Context, bail};
 
 use crate::cli::CredentialProcessArgs;
-use crate::config::AwsFiles;
 use crate::credentials::Credentials;
 use crate::credentials::cache::{self, CacheSlot};
-use crate::credentials::fetch::{self, FetchContext};
-use crate::credentials::lock::Lock;
+use crate::credentials::obtain::{self, Obtain, Request};
 use crate::paths;
-use crate::profile::{self, CredentialSource, ProfileError, SsoRole, SsoSession};
+use crate::profile::{self, CredentialSource, SsoRole, SsoSession};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
-use crate::sso::{LoginOptions, Sso, token};
-
-/// A second process waits this long for the first one's fetch (which may include a
-/// browser sign-in) before giving up.
-const FETCH_LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-
-/// What to fetch, worked out from the flags, environment, profile and settings.
-struct Request {
-    /// Shown in messages and used in `grant sso login ...`.
-    label: String,
-    login_selector: String,
-    source: CredentialSource,
-    region: Option<String>,
-    interactive_auth: Option<bool>,
-    cache: CacheSlot,
-}
+use crate::sso::{LoginOptions, token};
 
 pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
     crate::log::init(args.debug, Some("credential-process.log"));
@@ -55,41 +37,17 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
     }
 
     let request = request(&args, &settings)?;
-    let cacheable = !args.no_cache && !matches!(request.source, CredentialSource::Static(_));
-    if cacheable && let Some(credentials) = fresh_from_cache(&request, &store, window)? {
-        cache::remember_shortcut(&store, &request_name, &files, &request.cache.key)?;
-        return print(&credentials);
-    }
-    let _lock = if cacheable {
-        let lock = Lock::acquire(&request.cache.key, &request.label, FETCH_LOCK_TIMEOUT)?;
-        // Whoever held the lock may have just fetched what we need.
-        if let Some(credentials) = fresh_from_cache(&request, &store, window)? {
-            return print(&credentials);
-        }
-        Some(lock)
-    } else {
-        None
-    };
-
-    let sso = Sso::new(&store, &settings);
-    let context = FetchContext {
-        sso: &sso,
+    let obtain = Obtain {
+        store: &store,
+        settings: &settings,
+        window,
+        use_cache: !args.no_cache,
         login: login_options(&args, &settings, request.interactive_auth),
-        login_selector: request.login_selector.clone(),
         mfa_token: args.mfa_token.clone(),
-        region: request.region.clone(),
     };
-    let credentials = crate::aws::runtime()?
-        .block_on(fetch::fetch(&context, &request.source))
-        .with_context(|| request.label.clone())?;
-    if cacheable && credentials.expiration.is_some() {
-        request.cache.put(&store, &credentials)?;
+    let credentials = obtain.credentials(&request)?;
+    if !args.no_cache && request.is_cacheable() && credentials.expiration.is_some() {
         cache::remember_shortcut(&store, &request_name, &files, &request.cache.key)?;
-        crate::debug!(
-            "{}: cached until {:?}",
-            request.cache.key,
-            credentials.expiration
-        );
     }
     print(&credentials)
 }
@@ -156,33 +114,6 @@ fn hit_by_shortcut(
     }
 }
 
-fn fresh_from_cache(
-    request: &Request,
-    store: &SecretStore,
-    window: i64,
-) -> anyhow::Result<Option<Credentials>> {
-    let now = token::now();
-    match request.cache.get(store)? {
-        Some(credentials) => match credentials.seconds_left(now) {
-            Some(left) if left > window => {
-                crate::debug!("{}: cache hit, {left}s left", request.cache.key);
-                Ok(Some(credentials))
-            }
-            left => {
-                crate::debug!(
-                    "{}: cache entry has {left:?}s left, inside the {window}s window: renewing",
-                    request.cache.key
-                );
-                Ok(None)
-            }
-        },
-        None => {
-            crate::debug!("{}: cache miss", request.cache.key);
-            Ok(None)
-        }
-    }
-}
-
 fn print(credentials: &Credentials) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", credentials.to_process_json())?;
@@ -203,25 +134,11 @@ fn request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<
 }
 
 fn profile_request(args: &CredentialProcessArgs, name: &str) -> anyhow::Result<Request> {
-    let files = AwsFiles::load_for_profile(name)?;
-    let mut resolved = match profile::resolve(&files, name) {
-        // The targeted load holds no other names: look again for suggestions.
-        Err(ProfileError::NotFound { .. }) => profile::resolve(&AwsFiles::load()?, name)?,
-        other => other?,
-    };
-    if let CredentialSource::Sso(role) = &mut resolved.source {
+    let mut profile = obtain::load_profile(name)?;
+    if let CredentialSource::Sso(role) = &mut profile.source {
         apply_sso_overrides(args, role);
     }
-    let session = profile::sso_session_of(&resolved.source).map(SsoSession::key);
-    let definition = format!("{:?}|{:?}", resolved.source, resolved.region);
-    Ok(Request {
-        label: format!("profile '{name}'"),
-        login_selector: format!("--profile {}", shell_word(name)),
-        cache: CacheSlot::new(session.as_deref(), &format!("profile/{name}"), &definition),
-        source: resolved.source,
-        region: resolved.region,
-        interactive_auth: resolved.interactive_auth,
-    })
+    Ok(Request::for_profile(&profile))
 }
 
 /// Flags beat AWS_SSO_* variables, which beat the profile's keys.
@@ -348,9 +265,10 @@ fn parse_role(text: &str) -> Option<(String, String)> {
         .then(|| (account.to_owned(), role.to_owned()))
 }
 
-/// A sign-in is allowed when asked for (flag, AWS_SSO_INTERACTIVE_AUTH, the
-/// profile's sso_interactive_auth, the setting), never with --noninteractive, and
-/// only where a person can answer: a terminal and no CI.
+/// A sign-in is allowed when asked for, never with --noninteractive, and only where
+/// a person can answer: a terminal and no CI. Who asks follows the precedence of
+/// every parameter: the flag, else AWS_SSO_INTERACTIVE_AUTH, else the profile's
+/// sso_interactive_auth, else the setting CredentialProcessAutoLogin.
 fn login_options(
     args: &CredentialProcessArgs,
     settings: &Settings,
@@ -359,24 +277,19 @@ fn login_options(
     if args.noninteractive {
         return None;
     }
+    let from_environment =
+        env_value("AWS_SSO_INTERACTIVE_AUTH").map(|value| value.eq_ignore_ascii_case("true"));
     let asked = args.auto_login
-        || env_value("AWS_SSO_INTERACTIVE_AUTH")
-            .is_some_and(|value| value.eq_ignore_ascii_case("true"))
-        || profile_says == Some(true)
-        || settings.credential_process_auto_login();
-    let has_terminal = !crate::sso::browser::is_ci()
-        && (std::io::stdin().is_terminal()
-            || std::fs::OpenOptions::new()
-                .write(true)
-                .open("/dev/tty")
-                .is_ok());
+        || from_environment
+            .or(profile_says)
+            .unwrap_or_else(|| settings.credential_process_auto_login());
     if !asked {
         crate::debug!(
             "sign-in not allowed (use --auto-login or the setting CredentialProcessAutoLogin)"
         );
         return None;
     }
-    if !has_terminal {
+    if !obtain::has_terminal() {
         crate::debug!("sign-in allowed but there is no terminal (or CI is set): not signing in");
         return None;
     }

@@ -1,6 +1,8 @@
 //! The logic behind each command of `crate::cli`.
 
+mod assume;
 mod credential_process;
+mod init;
 mod profiles;
 mod settings;
 mod sso;
@@ -16,6 +18,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     crate::log::init(false, None);
     match cli.command {
         Command::CredentialProcess(_) => unreachable!("handled above"),
+        Command::Assume(args) => assume::run(args),
+        Command::Init { shell } => init::init(&shell),
+        Command::Completions { shell } => init::completions(&shell),
         Command::Profiles => profiles::run(),
         Command::Settings(args) => settings::run(args),
         Command::Sso(command) => sso::run(command),

@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod fetch;
 pub mod lock;
+pub mod obtain;
 mod process;
 
 use std::fmt;

@@ -4,6 +4,7 @@
 //! enters shell code goes through [`Shell::quote`] or the name check, here and nowhere
 //! else, so that it reaches the shell as inert data.
 
+pub mod integration;
 mod quote;
 
 #[cfg(test)]
@@ -88,6 +89,39 @@ impl Shell {
     }
 }
 
+/// What one `assume` does to a shell's environment: remove `unset`, then set `set`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct EnvChange {
+    pub unset: Vec<String>,
+    pub set: Vec<(String, String)>,
+}
+
+impl EnvChange {
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.set
+            .iter()
+            .find(|(set_name, _)| set_name == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+impl Shell {
+    /// `change` as shell code, one statement a line, every name checked and every
+    /// value quoted.
+    pub fn script(self, change: &EnvChange) -> Result<String, ShellError> {
+        let mut script = String::new();
+        for name in &change.unset {
+            script.push_str(&self.unset_env(name)?);
+            script.push('\n');
+        }
+        for (name, value) in &change.set {
+            script.push_str(&self.set_env(name, value)?);
+            script.push('\n');
+        }
+        Ok(script)
+    }
+}
+
 /// A word for messages that tell the user what to run (`grant sso login --profile
 /// 'it'\''s'`): bare when that is safe in a POSIX shell, else quoted.
 pub fn shell_word(word: &str) -> String {
@@ -130,4 +164,9 @@ impl FromStr for Shell {
             _ => Err(ShellError::UnknownShell(text.to_owned())),
         }
     }
+}
+
+/// Whether `name` is a variable name grant writes (`[A-Za-z_][A-Za-z0-9_]*`).
+pub fn is_variable_name(name: &str) -> bool {
+    quote::is_valid_name(name)
 }

@@ -1,7 +1,10 @@
 //! Integration tests: they run the real `grant` binary, each in its own temporary
 //! HOME, config folder and state folder, against the fake AWS in `tests/fake-aws`.
 
+mod shells;
 mod support;
+
+mod assume;
 
 mod config_files;
 mod credential_process;

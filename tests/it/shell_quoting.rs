@@ -4,10 +4,6 @@
 //! A shell that is not installed is skipped locally and fails the test under CI.
 //! PowerShell cannot be installed here; its quoting is checked in `src/shell/tests.rs`.
 
-#[path = "../../src/shell/test_values.rs"]
-mod test_values;
-
-use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,78 +11,11 @@ use std::process::{Command, Output, Stdio};
 
 use grant::shell::Shell;
 use tempfile::TempDir;
-use test_values::{CANARY, KEEP, hostile_values, random_nasty_values};
 
-/// How to run code in one real shell without the user's startup files.
-struct RealShell {
-    shell: Shell,
-    program: &'static str,
-    options: &'static [&'static str],
-    package: &'static str,
-}
-
-const BASH: RealShell = RealShell {
-    shell: Shell::Bash,
-    program: "bash",
-    options: &["--norc", "--noprofile"],
-    package: "bash",
+use crate::shells::test_values::{CANARY, KEEP, hostile_values, random_nasty_values};
+use crate::shells::{
+    BASH, FISH, LOCALES, RealShell, ZSH, ZSH_RC_QUOTES, parse_environment, split_nul_terminated,
 };
-
-const ZSH: RealShell = RealShell {
-    shell: Shell::Zsh,
-    program: "zsh",
-    options: &["-f"],
-    package: "zsh",
-};
-
-/// With RC_QUOTES, zsh reads `''` inside single quotes as one `'`.
-const ZSH_RC_QUOTES: RealShell = RealShell {
-    options: &["-f", "-o", "rcquotes"],
-    ..ZSH
-};
-
-const FISH: RealShell = RealShell {
-    shell: Shell::Fish,
-    program: "fish",
-    options: &["--no-config"],
-    package: "fish",
-};
-
-/// Shells read bytes differently under a UTF-8 locale and the C locale.
-const LOCALES: [&str; 2] = ["C.UTF-8", "C"];
-
-impl RealShell {
-    /// Whether the shell can run; false (after saying so) when it is missing, except
-    /// under CI, where a missing shell is a failure.
-    fn is_installed(&self) -> bool {
-        let installed = Command::new(self.program)
-            .arg("--version")
-            .output()
-            .is_ok_and(|output| output.status.success());
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{} is not installed, and CI must test every shell (apt-get install {})",
-                self.program,
-                self.package
-            );
-            eprintln!(
-                "skipped: {} not installed (apt-get install {})",
-                self.program, self.package
-            );
-        }
-        installed
-    }
-
-    /// Code that runs the statements in the file named by $SCRIPT, the way `assume`
-    /// runs grant's output.
-    fn load_script(&self) -> &'static str {
-        match self.shell {
-            Shell::Fish => "cat $SCRIPT | source",
-            _ => r#"eval "$(cat "$SCRIPT")""#,
-        }
-    }
-}
 
 /// A temporary HOME holding `KEEP`, and an empty working folder where `CANARY` would
 /// appear: code escaping from a value shows as a change to either.
@@ -205,23 +134,6 @@ fn print_variables(count: usize) -> String {
         .map(|index| format!(r#""${}""#, variable_name(index)))
         .collect();
     format!(r"printf '%s\0' {}", arguments.join(" "))
-}
-
-fn split_nul_terminated(bytes: &[u8]) -> Vec<&[u8]> {
-    let body = bytes.strip_suffix(b"\0").unwrap_or(bytes);
-    body.split(|&byte| byte == 0).collect()
-}
-
-/// The environment `env -0` printed.
-fn parse_environment(bytes: &[u8]) -> HashMap<String, Vec<u8>> {
-    split_nul_terminated(bytes)
-        .into_iter()
-        .filter_map(|entry| {
-            let equals = entry.iter().position(|&byte| byte == b'=')?;
-            let name = String::from_utf8_lossy(&entry[..equals]).into_owned();
-            Some((name, entry[equals + 1..].to_vec()))
-        })
-        .collect()
 }
 
 #[track_caller]

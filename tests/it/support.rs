@@ -96,6 +96,26 @@ impl TestEnv {
         command
     }
 
+    /// A shell in this test's world, with a clean environment, whose PATH finds this
+    /// test's grant first (the `assume` function runs `command grant`).
+    pub fn shell(&self, program: &str) -> Command {
+        let grant_dir = Path::new(env!("CARGO_BIN_EXE_grant")).parent().unwrap();
+        let mut path = std::ffi::OsString::from(grant_dir);
+        path.push(":");
+        path.push(std::env::var_os("PATH").unwrap_or_default());
+        let mut command = Command::new(program);
+        command
+            .env_clear()
+            .env("PATH", path)
+            .env("TMPDIR", &self.tmp_dir)
+            .env("LC_ALL", "C.UTF-8")
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .current_dir(&self.home);
+        self.share_world(&mut command);
+        command
+    }
+
     /// The variables that put a process in this test's world.
     fn share_world(&self, command: &mut Command) {
         command

@@ -1,0 +1,368 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+$global:__GrantClapCompleter = {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'grant'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'grant' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as credential_process JSON (for ~/.aws/config)')
+            [CompletionResult]::new('assume', 'assume', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (through the `assume` function of `grant init`)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration (`assume`, its hook, completions) to put in an rc file')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for grant itself')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Print every profile name of the AWS config and credentials files, sorted, one a line')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
+            [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;credential-process' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to print credentials for')
+            [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'The SSO account id (else AWS_SSO_ACCOUNT_ID, else the profile)')
+            [CompletionResult]::new('--role-name', '--role-name', [CompletionResultType]::ParameterName, 'The SSO role name (else AWS_SSO_ROLE_NAME, else the profile)')
+            [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The AWS access portal URL (else AWS_SSO_START_URL, else the profile, else DefaultSSOStartURL)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The IAM Identity Center region (else AWS_SSO_REGION, else the profile, else DefaultSSORegion)')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Cached credentials with less life than this are renewed (e.g. 15m, 1h, 900s)')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else asked on the terminal)')
+            [CompletionResult]::new('--auto-login', '--auto-login', [CompletionResultType]::ParameterName, 'Allow a sign-in in the browser when the SSO session has expired')
+            [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Allow a sign-in in the browser when the SSO session has expired')
+            [CompletionResult]::new('--noninteractive', '--noninteractive', [CompletionResultType]::ParameterName, 'Never sign in, whatever the environment, profile or settings say')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Fetch new credentials without reading or writing the cache')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log every decision to stderr and to the state folder''s debug log')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;assume' {
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'The region to export (else the profile''s)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to export (else the profile''s)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The role session length for role_arn profiles, e.g. 1h or 45m')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'The role session length for role_arn profiles, e.g. 1h or 45m')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else asked on the terminal)')
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write code for (set by the `assume` function of `grant init`)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Export the keys themselves, not only AWS_PROFILE')
+            [CompletionResult]::new('--export-all-env-vars', '--export-all-env-vars', [CompletionResultType]::ParameterName, 'Export the keys themselves, not only AWS_PROFILE')
+            [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove every variable assume set')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run the command after `--` with the credentials, leaving the shell unchanged')
+            [CompletionResult]::new('--reassume', '--reassume', [CompletionResultType]::ParameterName, 'Renew the keys of the assumed profile, quietly and never signing in (the shell hook)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;init' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;profiles' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;settings' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every setting with its value (the default when unset)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the value of one setting (an empty line when it has no value)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one setting')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;settings;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;settings;get' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;settings;set' {
+            [CompletionResult]::new('--setting', '--setting', [CompletionResultType]::ParameterName, 'Setting name, e.g. DefaultExportAllEnvVar or Keyring.Backend')
+            [CompletionResult]::new('--value', '--value', [CompletionResultType]::ParameterName, 'New value, checked against the setting''s type; an empty value restores the default')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;settings;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every setting with its value (the default when unset)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the value of one setting (an empty line when it has no value)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one setting')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;settings;help;list' {
+            break
+        }
+        'grant;settings;help;get' {
+            break
+        }
+        'grant;settings;help;set' {
+            break
+        }
+        'grant;settings;help;help' {
+            break
+        }
+        'grant;sso' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in and store the session''s token in the secret store')
+            [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Renew the session''s token with its refresh token, never opening a browser')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out at the portal and delete the session''s tokens and cached credentials')
+            [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'List or delete stored SSO tokens')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;sso;login' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile whose SSO session to use')
+            [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'An [sso-session NAME] section of the AWS config')
+            [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The AWS access portal URL, e.g. https://my-org.awsapps.com/start')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region of IAM Identity Center for --start-url')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Registration scope, repeatable (sso:account:access gives refresh tokens)')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the sign-in URL and code instead of opening a browser')
+            [CompletionResult]::new('--use-device-code', '--use-device-code', [CompletionResultType]::ParameterName, 'Use the device-code flow instead of the browser redirect to 127.0.0.1')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Sign in again even when the stored token is still valid')
+            [CompletionResult]::new('--export-sso-token', '--export-sso-token', [CompletionResultType]::ParameterName, 'Also write the token to the AWS CLI cache (~/.aws/sso/cache) for the AWS CLI and SDKs')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;sso;refresh' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile whose SSO session to use')
+            [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'An [sso-session NAME] section of the AWS config')
+            [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The AWS access portal URL, e.g. https://my-org.awsapps.com/start')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region of IAM Identity Center for --start-url')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Registration scope, repeatable (sso:account:access gives refresh tokens)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;sso;logout' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile whose SSO session to use')
+            [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'An [sso-session NAME] section of the AWS config')
+            [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The AWS access portal URL, e.g. https://my-org.awsapps.com/start')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region of IAM Identity Center for --start-url')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Registration scope, repeatable (sso:account:access gives refresh tokens)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Sign out of every stored session')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;sso;tokens' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show each stored session: name, start URL, region, expiry, whether refreshable')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete the stored token of one session (KEY as `list` shows it), or all')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;sso;tokens;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;sso;tokens;clear' {
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'all')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;sso;tokens;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show each stored session: name, start URL, region, expiry, whether refreshable')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete the stored token of one session (KEY as `list` shows it), or all')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;sso;tokens;help;list' {
+            break
+        }
+        'grant;sso;tokens;help;clear' {
+            break
+        }
+        'grant;sso;tokens;help;help' {
+            break
+        }
+        'grant;sso;help' {
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in and store the session''s token in the secret store')
+            [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Renew the session''s token with its refresh token, never opening a browser')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out at the portal and delete the session''s tokens and cached credentials')
+            [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'List or delete stored SSO tokens')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;sso;help;login' {
+            break
+        }
+        'grant;sso;help;refresh' {
+            break
+        }
+        'grant;sso;help;logout' {
+            break
+        }
+        'grant;sso;help;tokens' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show each stored session: name, start URL, region, expiry, whether refreshable')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete the stored token of one session (KEY as `list` shows it), or all')
+            break
+        }
+        'grant;sso;help;tokens;list' {
+            break
+        }
+        'grant;sso;help;tokens;clear' {
+            break
+        }
+        'grant;sso;help;help' {
+            break
+        }
+        'grant;help' {
+            [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as credential_process JSON (for ~/.aws/config)')
+            [CompletionResult]::new('assume', 'assume', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (through the `assume` function of `grant init`)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration (`assume`, its hook, completions) to put in an rc file')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for grant itself')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Print every profile name of the AWS config and credentials files, sorted, one a line')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
+            [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;help;credential-process' {
+            break
+        }
+        'grant;help;assume' {
+            break
+        }
+        'grant;help;init' {
+            break
+        }
+        'grant;help;completions' {
+            break
+        }
+        'grant;help;profiles' {
+            break
+        }
+        'grant;help;settings' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every setting with its value (the default when unset)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the value of one setting (an empty line when it has no value)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one setting')
+            break
+        }
+        'grant;help;settings;list' {
+            break
+        }
+        'grant;help;settings;get' {
+            break
+        }
+        'grant;help;settings;set' {
+            break
+        }
+        'grant;help;sso' {
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in and store the session''s token in the secret store')
+            [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Renew the session''s token with its refresh token, never opening a browser')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out at the portal and delete the session''s tokens and cached credentials')
+            [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'List or delete stored SSO tokens')
+            break
+        }
+        'grant;help;sso;login' {
+            break
+        }
+        'grant;help;sso;refresh' {
+            break
+        }
+        'grant;help;sso;logout' {
+            break
+        }
+        'grant;help;sso;tokens' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show each stored session: name, start URL, region, expiry, whether refreshable')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete the stored token of one session (KEY as `list` shows it), or all')
+            break
+        }
+        'grant;help;sso;tokens;list' {
+            break
+        }
+        'grant;help;sso;tokens;clear' {
+            break
+        }
+        'grant;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}
+
+# Profile names after --profile (and for assume), clap's completion for the rest.
+function global:__GrantProfileResults([string]$prefix) {
+    $prefix = $prefix.Trim("'")
+    & grant profiles 2>$null | Where-Object { $_.StartsWith($prefix) } | ForEach-Object {
+        $text = if ($_ -match '^[A-Za-z0-9_./:@%+-]+$') { $_ } else { "'" + ($_ -replace "['\u2018-\u201b]", '$0$0') + "'" }
+        [System.Management.Automation.CompletionResult]::new($text, $_, 'ParameterValue', $_)
+    }
+}
+
+Register-ArgumentCompleter -Native -CommandName 'grant' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $elements = @($commandAst.CommandElements | ForEach-Object { $_.ToString() })
+    $previous = if ($wordToComplete) { $elements[-2] } else { $elements[-1] }
+    if ($previous -eq '--profile') {
+        __GrantProfileResults $wordToComplete
+        return
+    }
+    & $global:__GrantClapCompleter $wordToComplete $commandAst $cursorPosition
+}

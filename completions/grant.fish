@@ -1,0 +1,147 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_grant_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_grant_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_grant_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_grant_using_subcommand
+    set -l cmd (__fish_grant_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c grant -n "__fish_grant_needs_command" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_needs_command" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_needs_command" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'
+complete -c grant -n "__fish_grant_needs_command" -f -a "assume" -d 'Switch this shell to a profile (through the `assume` function of `grant init`)'
+complete -c grant -n "__fish_grant_needs_command" -f -a "init" -d 'Print the shell integration (`assume`, its hook, completions) to put in an rc file'
+complete -c grant -n "__fish_grant_needs_command" -f -a "completions" -d 'Print the completion script for grant itself'
+complete -c grant -n "__fish_grant_needs_command" -f -a "profiles" -d 'Print every profile name of the AWS config and credentials files, sorted, one a line'
+complete -c grant -n "__fish_grant_needs_command" -f -a "settings" -d 'Show or change grant\'s settings'
+complete -c grant -n "__fish_grant_needs_command" -f -a "sso" -d 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens'
+complete -c grant -n "__fish_grant_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l profile -d 'The profile to print credentials for' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l account-id -d 'The SSO account id (else AWS_SSO_ACCOUNT_ID, else the profile)' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l role-name -d 'The SSO role name (else AWS_SSO_ROLE_NAME, else the profile)' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l start-url -d 'The AWS access portal URL (else AWS_SSO_START_URL, else the profile, else DefaultSSOStartURL)' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l region -d 'The IAM Identity Center region (else AWS_SSO_REGION, else the profile, else DefaultSSORegion)' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l window -d 'Cached credentials with less life than this are renewed (e.g. 15m, 1h, 900s)' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l mfa-token -d 'The MFA code for a role with mfa_serial (else asked on the terminal)' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l auto-login -l interactive -d 'Allow a sign-in in the browser when the SSO session has expired'
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l noninteractive -d 'Never sign in, whatever the environment, profile or settings say'
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l no-cache -d 'Fetch new credentials without reading or writing the cache'
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l debug -d 'Log every decision to stderr and to the state folder\'s debug log'
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand assume" -s r -l region -d 'The region to export (else the profile\'s)' -r
+complete -c grant -n "__fish_grant_using_subcommand assume" -s d -l duration -d 'The role session length for role_arn profiles, e.g. 1h or 45m' -r
+complete -c grant -n "__fish_grant_using_subcommand assume" -l mfa-token -d 'The MFA code for a role with mfa_serial (else asked on the terminal)' -r
+complete -c grant -n "__fish_grant_using_subcommand assume" -l shell -d 'The shell to write code for (set by the `assume` function of `grant init`)' -r
+complete -c grant -n "__fish_grant_using_subcommand assume" -s x -l export-all-env-vars -d 'Export the keys themselves, not only AWS_PROFILE'
+complete -c grant -n "__fish_grant_using_subcommand assume" -l unset -d 'Remove every variable assume set'
+complete -c grant -n "__fish_grant_using_subcommand assume" -l exec -d 'Run the command after `--` with the credentials, leaving the shell unchanged'
+complete -c grant -n "__fish_grant_using_subcommand assume" -l reassume -d 'Renew the keys of the assumed profile, quietly and never signing in (the shell hook)'
+complete -c grant -n "__fish_grant_using_subcommand assume" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand assume" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand init" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand init" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand profiles" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand profiles" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand settings; and not __fish_seen_subcommand_from list get set help" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand settings; and not __fish_seen_subcommand_from list get set help" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand settings; and not __fish_seen_subcommand_from list get set help" -f -a "list" -d 'List every setting with its value (the default when unset)'
+complete -c grant -n "__fish_grant_using_subcommand settings; and not __fish_seen_subcommand_from list get set help" -f -a "get" -d 'Print the value of one setting (an empty line when it has no value)'
+complete -c grant -n "__fish_grant_using_subcommand settings; and not __fish_seen_subcommand_from list get set help" -f -a "set" -d 'Change one setting'
+complete -c grant -n "__fish_grant_using_subcommand settings; and not __fish_seen_subcommand_from list get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from set" -l setting -d 'Setting name, e.g. DefaultExportAllEnvVar or Keyring.Backend' -r
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from set" -l value -d 'New value, checked against the setting\'s type; an empty value restores the default' -r
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every setting with its value (the default when unset)'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print the value of one setting (an empty line when it has no value)'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change one setting'
+complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "login" -d 'Sign in and store the session\'s token in the secret store'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "refresh" -d 'Renew the session\'s token with its refresh token, never opening a browser'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "logout" -d 'Sign out at the portal and delete the session\'s tokens and cached credentials'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "tokens" -d 'List or delete stored SSO tokens'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l profile -d 'A profile whose SSO session to use' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l sso-session -d 'An [sso-session NAME] section of the AWS config' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l start-url -d 'The AWS access portal URL, e.g. https://my-org.awsapps.com/start' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l region -d 'The region of IAM Identity Center for --start-url' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l scope -d 'Registration scope, repeatable (sso:account:access gives refresh tokens)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l no-browser -d 'Print the sign-in URL and code instead of opening a browser'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l use-device-code -d 'Use the device-code flow instead of the browser redirect to 127.0.0.1'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l force -d 'Sign in again even when the stored token is still valid'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l export-sso-token -d 'Also write the token to the AWS CLI cache (~/.aws/sso/cache) for the AWS CLI and SDKs'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from refresh" -l profile -d 'A profile whose SSO session to use' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from refresh" -l sso-session -d 'An [sso-session NAME] section of the AWS config' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from refresh" -l start-url -d 'The AWS access portal URL, e.g. https://my-org.awsapps.com/start' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from refresh" -l region -d 'The region of IAM Identity Center for --start-url' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from refresh" -l scope -d 'Registration scope, repeatable (sso:account:access gives refresh tokens)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from refresh" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from refresh" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from logout" -l profile -d 'A profile whose SSO session to use' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from logout" -l sso-session -d 'An [sso-session NAME] section of the AWS config' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from logout" -l start-url -d 'The AWS access portal URL, e.g. https://my-org.awsapps.com/start' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from logout" -l region -d 'The region of IAM Identity Center for --start-url' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from logout" -l scope -d 'Registration scope, repeatable (sso:account:access gives refresh tokens)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from logout" -l all -d 'Sign out of every stored session'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from tokens" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from tokens" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from tokens" -f -a "list" -d 'Show each stored session: name, start URL, region, expiry, whether refreshable'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from tokens" -f -a "clear" -d 'Delete the stored token of one session (KEY as `list` shows it), or all'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from tokens" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "login" -d 'Sign in and store the session\'s token in the secret store'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Renew the session\'s token with its refresh token, never opening a browser'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Sign out at the portal and delete the session\'s tokens and cached credentials'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "tokens" -d 'List or delete stored SSO tokens'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "assume" -d 'Switch this shell to a profile (through the `assume` function of `grant init`)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "init" -d 'Print the shell integration (`assume`, its hook, completions) to put in an rc file'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "completions" -d 'Print the completion script for grant itself'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "profiles" -d 'Print every profile name of the AWS config and credentials files, sorted, one a line'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "settings" -d 'Show or change grant\'s settings'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "sso" -d 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "list" -d 'List every setting with its value (the default when unset)'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "get" -d 'Print the value of one setting (an empty line when it has no value)'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Change one setting'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "login" -d 'Sign in and store the session\'s token in the secret store'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "refresh" -d 'Renew the session\'s token with its refresh token, never opening a browser'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "logout" -d 'Sign out at the portal and delete the session\'s tokens and cached credentials'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "tokens" -d 'List or delete stored SSO tokens'
+
+# Profile names after --profile: each line of `grant profiles` as it is.
+function __grant_profiles
+    command grant profiles 2>/dev/null
+end
+complete -c grant -n '__fish_seen_subcommand_from credential-process login logout refresh' -l profile -f -r -a '(__grant_profiles)'

@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# grant's integration for bash: add `eval "$(grant init bash)"` to ~/.bashrc.
+# The binary writes every line of shell code, quoted; `assume` only evaluates it.
+
+assume() {
+    local arg
+    for arg in "$@"; do
+        case $arg in
+            # These write to the terminal, not shell code: run them as they are.
+            --exec | -h | --help | -V | --version)
+                command grant assume "$@"
+                return
+                ;;
+            --) break ;;
+        esac
+    done
+    local code
+    code=$(command grant assume --shell bash "$@") || return
+    eval "$code"
+}
+
+# Keys exported with -x expire; before each prompt, renew them when they have less
+# than five minutes left. The check is a comparison with the shell's own clock.
+__grant_hook() {
+    local status=$?
+    if [[ ${GRANT_EXPIRES-} =~ ^[0-9]+$ ]]; then
+        local now
+        printf -v now '%(%s)T' -1
+        if ((now + 300 >= GRANT_EXPIRES)); then
+            assume --reassume
+        fi
+    fi
+    return "$status"
+}
+
+if [[ " ${PROMPT_COMMAND[*]-} " != *" __grant_hook"[\;\ ]* ]]; then
+    if ((${#PROMPT_COMMAND[@]} > 1)); then
+        PROMPT_COMMAND=(__grant_hook "${PROMPT_COMMAND[@]}")
+    else
+        # A string, or an array of one: both are the string in element 0.
+        # shellcheck disable=SC2178
+        PROMPT_COMMAND="__grant_hook${PROMPT_COMMAND[0]:+;${PROMPT_COMMAND[0]}}"
+    fi
+fi
+
+# Completion for assume; the profile helpers come with grant's own completion.
+__grant_complete_assume() {
+    COMPREPLY=()
+    local current previous
+    __grant_words
+    case $previous in
+        -r | --region | -d | --duration | --mfa-token | --shell) return ;;
+    esac
+    if [[ $current == -* ]]; then
+        local option
+        for option in -x --export-all-env-vars -r --region --unset -d --duration --mfa-token --exec --help; do
+            [[ $option == "$current"* ]] && COMPREPLY+=("$option")
+        done
+        return
+    fi
+    __grant_complete_profiles "$current"
+}
+
+complete -F __grant_complete_assume assume

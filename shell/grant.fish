@@ -1,0 +1,43 @@
+# grant's integration for fish: add `grant init fish | source` to
+# ~/.config/fish/config.fish. The binary writes every line of shell code, quoted;
+# `assume` only evaluates it.
+
+function assume --description 'Switch this shell to an AWS profile (grant)'
+    for arg in $argv
+        switch $arg
+            # These write to the terminal, not shell code: run them as they are.
+            case --exec -h --help -V --version
+                command grant assume $argv
+                return
+            case --
+                break
+        end
+    end
+    set -l code (command grant assume --shell fish $argv)
+    or return
+    string join \n -- $code | source
+end
+
+# Keys exported with -x expire; before each command line runs, renew them when they
+# have less than five minutes left. fish has no clock variable: the age of a file
+# dated at the epoch ($__grant_clock, made by `grant init fish`) is the time, and
+# `path` is a builtin, so the check starts no process.
+function __grant_hook --on-event fish_preexec
+    string match -qr '^[0-9]+$' -- "$GRANT_EXPIRES"; or return 0
+    set -l now (path mtime --relative -- $__grant_clock 2>/dev/null)
+    or set now (date +%s)
+    if test (math $now + 300) -ge $GRANT_EXPIRES
+        assume --reassume
+    end
+    return 0
+end
+
+# Completion for assume; `__grant_profiles` comes with grant's own completion.
+complete -c assume -f
+complete -c assume -n 'not __fish_seen_subcommand_from --exec' -a '(__grant_profiles)'
+complete -c assume -s x -l export-all-env-vars -d 'Export the keys themselves'
+complete -c assume -s r -l region -r -d 'The region to export'
+complete -c assume -l unset -d 'Remove every variable assume set'
+complete -c assume -s d -l duration -r -d 'The role session length'
+complete -c assume -l mfa-token -r -d 'The MFA code'
+complete -c assume -l exec -d 'Run a command with the credentials'

@@ -1,0 +1,38 @@
+# grant's integration for PowerShell: add
+#   Invoke-Expression (& grant init powershell | Out-String)
+# to $PROFILE. The binary writes every line of code, quoted; `assume` only runs it.
+
+function assume {
+    # These write to the terminal, not code: run them as they are.
+    foreach ($arg in $args) {
+        if ($arg -eq '--') { break }
+        if (@('--exec', '-h', '--help', '-V', '--version') -contains $arg) {
+            & grant assume @args
+            return
+        }
+    }
+    $code = & grant assume --shell powershell @args
+    if ($LASTEXITCODE -eq 0 -and $code) {
+        Invoke-Expression ($code -join "`n")
+    }
+}
+
+# Keys exported with -x expire; before each prompt, renew them when they have less
+# than five minutes left, comparing with the clock, without starting a process.
+if (-not $global:__GrantPromptWrapped) {
+    $global:__GrantPromptWrapped = $true
+    $global:__GrantOriginalPrompt = $function:prompt
+    function global:prompt {
+        if ($env:GRANT_EXPIRES -match '^[0-9]+$' -and
+            ([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 300) -ge [long]$env:GRANT_EXPIRES) {
+            assume --reassume
+        }
+        & $global:__GrantOriginalPrompt
+    }
+}
+
+# Completion for assume: profile names, quoted when they need it.
+Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    __GrantProfileResults $wordToComplete
+}

@@ -1,0 +1,428 @@
+//! `grant assume`: the shell code that switches a shell to a profile (evaluated by
+//! the `assume` function of `grant init`), or a command run with the profile's
+//! credentials (`--exec`).
+//!
+//! A profile with `credential_process` gets `AWS_PROFILE` only, so the SDKs renew
+//! by themselves; others, or `-x`, get the keys. `GRANT_EXPORTED` lists what was
+//! set, so that the next assume removes exactly that; `GRANT_EXPIRES` (epoch
+//! seconds) tells the shell hook when to renew exported keys.
+
+use std::io::IsTerminal;
+
+use anyhow::{Context, bail};
+
+use crate::cli::AssumeArgs;
+use crate::config::AwsFiles;
+use crate::credentials::obtain::{self, Obtain, Request};
+use crate::credentials::{Credentials, format_expiration};
+use crate::profile::{CredentialSource, Profile};
+use crate::secrets::SecretStore;
+use crate::settings::Settings;
+use crate::shell::{EnvChange, Shell, is_variable_name, shell_word};
+use crate::sso::{LoginOptions, token};
+
+/// The variables that carry keys; they beat AWS_PROFILE in every SDK, so an
+/// AWS_PROFILE-only assume removes them.
+const KEY_VARIABLES: [&str; 5] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+];
+/// Every variable assume may set, for `--unset`.
+const ALL_VARIABLES: [&str; 13] = [
+    "AWS_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCOUNT_ID",
+    PROFILE_VARIABLE,
+    EXPIRES_VARIABLE,
+    DURATION_VARIABLE,
+    EXPORTED_VARIABLE,
+];
+const PROFILE_VARIABLE: &str = "GRANT_PROFILE";
+/// When the exported keys expire, in epoch seconds: the hook's signal.
+const EXPIRES_VARIABLE: &str = "GRANT_EXPIRES";
+/// The `-d` of the assume, so that the hook renews with the same.
+const DURATION_VARIABLE: &str = "GRANT_DURATION";
+/// The names the last assume set, separated by spaces.
+const EXPORTED_VARIABLE: &str = "GRANT_EXPORTED";
+/// Cached credentials with less life are renewed, as credential-process does.
+const WINDOW_SECONDS: i64 = 15 * 60;
+
+/// What was asked for, once the flags, environment and settings are read.
+struct Plan {
+    profile: Profile,
+    /// Export the keys; otherwise only AWS_PROFILE, relying on credential_process.
+    export_keys: bool,
+    region: Option<String>,
+    duration: Option<u32>,
+    /// Let the shell hook renew the keys before they expire.
+    hook: bool,
+}
+
+pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
+    let shell = args.shell.as_deref().map(str::parse::<Shell>).transpose()?;
+    if args.unset {
+        return emit(needs_shell(shell)?, &unset_everything());
+    }
+    let settings = Settings::load().context("cannot load grant's settings")?;
+    if args.reassume {
+        return reassume(needs_shell(shell)?, &settings);
+    }
+    let shell = if args.exec {
+        None
+    } else {
+        Some(needs_shell(shell)?)
+    };
+    let name = match &args.profile {
+        Some(name) => name.clone(),
+        None => pick_profile()?,
+    };
+    let profile = obtain::load_profile(&name)?;
+    let duration = args
+        .duration
+        .map(|duration| u32::try_from(duration.as_secs()).unwrap_or(u32::MAX));
+    let export_keys = args.exec
+        || args.export_all_env_vars
+        || settings.default_export_all_env_var()
+        || profile.credential_process.is_none();
+    let plan = Plan {
+        region: args.region.clone().or_else(|| profile.region.clone()),
+        hook: !args.exec && settings.auto_reassume(),
+        profile,
+        export_keys,
+        duration,
+    };
+    let login = obtain::has_terminal().then(|| LoginOptions {
+        prompt_on_terminal: true,
+        ..LoginOptions::default()
+    });
+    let credentials = credentials(&plan, &settings, login, args.mfa_token.clone())?;
+    let change = env_change(&plan, &credentials);
+    match shell {
+        None => run_command(&change, &args.command),
+        Some(shell) => {
+            emit(shell, &change)?;
+            confirm(&plan, &credentials);
+            Ok(())
+        }
+    }
+}
+
+fn needs_shell(shell: Option<Shell>) -> anyhow::Result<Shell> {
+    shell.context(
+        "`grant assume` writes code for the `assume` function of your shell: add eval \"$(grant init bash)\" (or zsh, fish, powershell) to your shell's rc file, or run a command with --exec -- CMD",
+    )
+}
+
+/// The profile's credentials, through the same cache as credential-process: an
+/// AWS_PROFILE-only assume warms it, and it is where a sign-in happens.
+fn credentials(
+    plan: &Plan,
+    settings: &Settings,
+    login: Option<LoginOptions>,
+    mfa_token: Option<String>,
+) -> anyhow::Result<Credentials> {
+    let mut profile = plan.profile.clone();
+    let variant = match plan.duration {
+        Some(seconds) => set_role_duration(&mut profile, seconds)?,
+        None => String::new(),
+    };
+    let request = Request::for_profile_variant(&profile, &variant);
+    let store = SecretStore::open(settings)?;
+    let obtain = Obtain {
+        store: &store,
+        settings,
+        window: WINDOW_SECONDS,
+        use_cache: true,
+        login,
+        mfa_token,
+    };
+    obtain.credentials(&request)
+}
+
+/// `-d` sets the session length of the profile's own role; it is cached apart.
+fn set_role_duration(profile: &mut Profile, seconds: u32) -> anyhow::Result<String> {
+    let CredentialSource::AssumeRole(role) = &mut profile.source else {
+        bail!(
+            "profile '{}': --duration sets the session length of a role_arn profile; an IAM Identity Center role's length is set by its permission set",
+            profile.name
+        );
+    };
+    if !(900..=43_200).contains(&seconds) {
+        bail!("--duration must be from 15m to 12h (900 to 43200 seconds)");
+    }
+    role.duration_seconds = Some(seconds);
+    Ok(format!("#duration={seconds}"))
+}
+
+/// What to unset and set: first what the previous assume set and, for an
+/// AWS_PROFILE-only assume, any keys in the environment.
+fn env_change(plan: &Plan, credentials: &Credentials) -> EnvChange {
+    let mut set: Vec<(String, String)> = Vec::new();
+    let mut add = |name: &str, value: &str| set.push((name.to_owned(), value.to_owned()));
+    add("AWS_PROFILE", &plan.profile.name);
+    if let Some(region) = &plan.region {
+        add("AWS_REGION", region);
+        add("AWS_DEFAULT_REGION", region);
+    }
+    if plan.export_keys {
+        add("AWS_ACCESS_KEY_ID", &credentials.access_key_id);
+        add("AWS_SECRET_ACCESS_KEY", &credentials.secret_access_key);
+        if let Some(token) = &credentials.session_token {
+            add("AWS_SESSION_TOKEN", token);
+        }
+        if let Some(expiration) = credentials.expiration {
+            add("AWS_CREDENTIAL_EXPIRATION", &format_expiration(expiration));
+            add("AWS_SESSION_EXPIRATION", &format_expiration(expiration));
+            if plan.hook {
+                add(EXPIRES_VARIABLE, &expiration.to_string());
+            }
+        }
+        if let Some(account) = &credentials.account_id {
+            add("AWS_ACCOUNT_ID", account);
+        }
+    }
+    add(PROFILE_VARIABLE, &plan.profile.name);
+    if let Some(seconds) = plan.duration {
+        add(DURATION_VARIABLE, &seconds.to_string());
+    }
+    let mut names: Vec<&str> = set.iter().map(|(name, _)| name.as_str()).collect();
+    names.push(EXPORTED_VARIABLE);
+    let exported = names.join(" ");
+    let mut to_remove = previously_exported();
+    to_remove.extend(KEY_VARIABLES.map(str::to_owned));
+    to_remove.push(EXPIRES_VARIABLE.to_owned());
+    let unset = present(
+        to_remove
+            .into_iter()
+            .filter(|name| !names.contains(&name.as_str())),
+    );
+    set.push((EXPORTED_VARIABLE.to_owned(), exported));
+    EnvChange { unset, set }
+}
+
+/// The names in GRANT_EXPORTED that are variable names (it is the user's to edit).
+fn previously_exported() -> Vec<String> {
+    env_value(EXPORTED_VARIABLE)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter(|name| is_variable_name(name))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The names that are set in this environment, once each: fish's `set -e` of a
+/// variable that is not set fails.
+fn present(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut present: Vec<String> = Vec::new();
+    for name in names {
+        if std::env::var_os(&name).is_some() && !present.contains(&name) {
+            present.push(name);
+        }
+    }
+    present
+}
+
+fn unset_everything() -> EnvChange {
+    let mut names = previously_exported();
+    names.extend(ALL_VARIABLES.map(str::to_owned));
+    EnvChange {
+        unset: present(names),
+        set: Vec::new(),
+    }
+}
+
+fn emit(shell: Shell, change: &EnvChange) -> anyhow::Result<()> {
+    let script = shell.script(change)?;
+    super::print_lines([script.trim_end()])?;
+    Ok(())
+}
+
+/// The shell hook's call: renew the keys of the assumed profile from the cache or
+/// a refresh, never signing in. Whatever happens, the hook must not try again at
+/// every prompt, so a failure says so on one line and ends the hook's watch.
+fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> {
+    let stop_watching = EnvChange {
+        unset: present([EXPIRES_VARIABLE.to_owned()]),
+        set: Vec::new(),
+    };
+    let Some(name) = env_value(PROFILE_VARIABLE) else {
+        return emit(shell, &stop_watching);
+    };
+    if !settings.auto_reassume() {
+        return emit(shell, &stop_watching);
+    }
+    match renewed(&name, settings) {
+        Ok((plan, credentials)) => {
+            emit(shell, &env_change(&plan, &credentials))?;
+            if !is_quiet() {
+                eprintln!(
+                    "grant: renewed the keys of {},{}",
+                    shell_word(&name),
+                    until(&credentials)
+                );
+            }
+            Ok(())
+        }
+        Err(error) => {
+            eprintln!(
+                "grant: cannot renew the keys of {} without a sign-in ({}); run: assume -x {}",
+                shell_word(&name),
+                super::one_line(&error),
+                shell_word(&name)
+            );
+            emit(shell, &stop_watching)
+        }
+    }
+}
+
+fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials)> {
+    let profile = obtain::load_profile(name)?;
+    let region_was_exported = previously_exported().iter().any(|n| n == "AWS_REGION");
+    let plan = Plan {
+        region: env_value("AWS_REGION")
+            .filter(|_| region_was_exported)
+            .or_else(|| profile.region.clone()),
+        duration: env_value(DURATION_VARIABLE).and_then(|text| text.parse().ok()),
+        export_keys: true,
+        hook: true,
+        profile,
+    };
+    let credentials = credentials(&plan, settings, None, None)?;
+    Ok((plan, credentials))
+}
+
+/// `assume` without a profile: a fuzzy picker on the terminal, never without one
+/// (FuzzySelect redraws forever when stderr is not a terminal).
+fn pick_profile() -> anyhow::Result<String> {
+    if !std::io::stderr().is_terminal() || crate::sso::browser::is_ci() {
+        bail!("give a profile: assume PROFILE (grant profiles lists them)");
+    }
+    let names: Vec<String> = AwsFiles::list_profile_names()?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    if names.is_empty() {
+        bail!(
+            "no profiles in {}; add one, or run grant sso populate",
+            crate::paths::aws_config_file().display()
+        );
+    }
+    let choice = dialoguer::FuzzySelect::new()
+        .with_prompt("Profile")
+        .items(&names)
+        .default(0)
+        .interact_on_opt(&dialoguer::console::Term::stderr())
+        .context("cannot show the profile picker")?;
+    match choice {
+        Some(index) => Ok(names[index].clone()),
+        None => bail!("no profile chosen"),
+    }
+}
+
+/// Replaces this process with the command (so that signals and the exit status
+/// are the command's own), its environment changed as the shell's would be.
+fn run_command(change: &EnvChange, command_line: &[String]) -> anyhow::Result<()> {
+    let Some((program, arguments)) = command_line.split_first() else {
+        bail!("--exec needs a command after --, e.g. assume dev --exec -- aws s3 ls");
+    };
+    let mut command = std::process::Command::new(program);
+    command.args(arguments);
+    for name in &change.unset {
+        command.env_remove(name);
+    }
+    command.envs(change.set.iter().map(|(name, value)| (name, value)));
+    let error = exec(command);
+    Err(error).with_context(|| format!("cannot run {}", shell_word(program)))
+}
+
+#[cfg(unix)]
+fn exec(mut command: std::process::Command) -> std::io::Error {
+    use std::os::unix::process::CommandExt;
+    command.exec()
+}
+
+#[cfg(not(unix))]
+fn exec(mut command: std::process::Command) -> std::io::Error {
+    match command.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(error) => error,
+    }
+}
+
+/// One line on stderr: which profile, account, role and region, and until when.
+fn confirm(plan: &Plan, credentials: &Credentials) {
+    if is_quiet() {
+        return;
+    }
+    let mut facts = Vec::new();
+    if let Some(account) = credentials
+        .account_id
+        .clone()
+        .or_else(|| account_of(&plan.profile.source))
+    {
+        facts.push(format!("account {account}"));
+    }
+    if let Some(role) = role_of(&plan.profile.source) {
+        facts.push(format!("role {role}"));
+    }
+    if let Some(region) = &plan.region {
+        facts.push(format!("region {region}"));
+    }
+    let how = if plan.export_keys {
+        format!("keys exported,{}", until(credentials))
+    } else {
+        format!(
+            "AWS_PROFILE exported, credential_process renews the credentials (cached{})",
+            until(credentials)
+        )
+    };
+    eprintln!(
+        "grant: assumed {} ({}); {how}",
+        shell_word(&plan.profile.name),
+        facts.join(", "),
+    );
+}
+
+/// ` valid until 10:52 UTC (59 min)`, or nothing for long-term keys.
+fn until(credentials: &Credentials) -> String {
+    let Some(expiration) = credentials.expiration else {
+        return String::new();
+    };
+    let time = format_expiration(expiration);
+    let clock = time.get(11..16).unwrap_or(&time);
+    let minutes = (expiration - token::now()).max(0) / 60;
+    format!(" valid until {clock} UTC ({minutes} min)")
+}
+
+fn account_of(source: &CredentialSource) -> Option<String> {
+    match source {
+        CredentialSource::Sso(role) => Some(role.account_id.clone()),
+        CredentialSource::AssumeRole(role) => role.role_arn.split(':').nth(4).map(str::to_owned),
+        _ => None,
+    }
+}
+
+fn role_of(source: &CredentialSource) -> Option<String> {
+    match source {
+        CredentialSource::Sso(role) => Some(role.role_name.clone()),
+        CredentialSource::AssumeRole(role) => role.role_arn.rsplit('/').next().map(str::to_owned),
+        _ => None,
+    }
+}
+
+fn is_quiet() -> bool {
+    env_value("GRANT_QUIET").is_some_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}

@@ -1,0 +1,47 @@
+//! `grant init SHELL` and `grant completions SHELL`.
+
+use clap::CommandFactory;
+
+use crate::cli::Cli;
+use crate::shell::{Shell, integration};
+use crate::{fsutil, paths};
+
+pub fn init(shell: &str) -> anyhow::Result<()> {
+    let shell: Shell = shell.parse()?;
+    let clock = paths::grant_state_dir().join("clock");
+    if shell == Shell::Fish {
+        ensure_clock(&clock);
+    }
+    let script = integration::init(shell, Cli::command(), &clock)?;
+    super::print_lines([script.trim_end()])?;
+    Ok(())
+}
+
+pub fn completions(shell: &str) -> anyhow::Result<()> {
+    let shell: Shell = shell.parse()?;
+    let script = integration::completions(shell, Cli::command());
+    super::print_lines([script.trim_end()])?;
+    Ok(())
+}
+
+/// fish's clock: an empty file dated at the epoch, whose age is the time. Without
+/// it the hook falls back to `date`, so a failure here is only logged.
+fn ensure_clock(path: &std::path::Path) {
+    let made = path
+        .parent()
+        .map_or(Ok(()), fsutil::create_private_dir)
+        .and_then(|()| {
+            let mut options = std::fs::OpenOptions::new();
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(path)?;
+            file.set_modified(std::time::UNIX_EPOCH)
+        });
+    if let Err(error) = made {
+        crate::debug!("cannot make fish's clock {}: {error}", path.display());
+    }
+}

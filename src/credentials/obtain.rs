@@ -1,0 +1,163 @@
+//! One request's credentials, as `credential-process` and `assume` both get them:
+//! from the cache while they have more than the window of life left, else fetched
+//! under a cross-process lock, so that many processes started at once make one
+//! upstream request, and cached again.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use super::Credentials;
+use super::cache::CacheSlot;
+use super::fetch::{self, FetchContext};
+use super::lock::Lock;
+use crate::config::AwsFiles;
+use crate::profile::{self, CredentialSource, Profile, ProfileError, SsoSession};
+use crate::secrets::SecretStore;
+use crate::settings::Settings;
+use crate::shell::shell_word;
+use crate::sso::{LoginOptions, Sso, token};
+
+/// A second process waits this long for the first one's fetch (which may include a
+/// browser sign-in) before giving up.
+const FETCH_LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// What to fetch, worked out from the flags, environment, profile and settings.
+pub struct Request {
+    /// Shown in messages, e.g. `profile 'dev'`.
+    pub label: String,
+    /// How `grant sso login` names the request, e.g. `--profile dev`.
+    pub login_selector: String,
+    pub source: CredentialSource,
+    pub region: Option<String>,
+    pub interactive_auth: Option<bool>,
+    pub cache: CacheSlot,
+}
+
+impl Request {
+    /// The request for a resolved profile. Every request for the same profile with
+    /// the same definition shares one cache entry, whichever command made it.
+    pub fn for_profile(profile: &Profile) -> Request {
+        Request::for_profile_variant(profile, "")
+    }
+
+    /// Like [`Request::for_profile`], cached apart under `variant` (e.g. a role
+    /// session length that `assume -d` asked for), so that it never evicts the
+    /// profile's usual entry.
+    pub fn for_profile_variant(profile: &Profile, variant: &str) -> Request {
+        let name = &profile.name;
+        let session = profile::sso_session_of(&profile.source).map(SsoSession::key);
+        let definition = format!("{:?}|{:?}", profile.source, profile.region);
+        Request {
+            label: format!("profile '{name}'"),
+            login_selector: format!("--profile {}", shell_word(name)),
+            cache: CacheSlot::new(
+                session.as_deref(),
+                &format!("profile/{name}{variant}"),
+                &definition,
+            ),
+            source: profile.source.clone(),
+            region: profile.region.clone(),
+            interactive_auth: profile.interactive_auth,
+        }
+    }
+
+    /// Static keys are never cached: they are in the AWS files already.
+    pub fn is_cacheable(&self) -> bool {
+        !matches!(self.source, CredentialSource::Static(_))
+    }
+}
+
+/// Resolves profile `name`, reading only its sections; on a miss the whole files
+/// are read to suggest the closest names.
+pub fn load_profile(name: &str) -> anyhow::Result<Profile> {
+    let files = AwsFiles::load_for_profile(name)?;
+    Ok(match profile::resolve(&files, name) {
+        Err(ProfileError::NotFound { .. }) => profile::resolve(&AwsFiles::load()?, name)?,
+        other => other?,
+    })
+}
+
+/// How to get credentials beyond the request itself.
+pub struct Obtain<'a> {
+    pub store: &'a SecretStore,
+    pub settings: &'a Settings,
+    /// Cached credentials with this many seconds of life or less are renewed.
+    pub window: i64,
+    /// False: neither read nor write the cache.
+    pub use_cache: bool,
+    /// A sign-in is allowed (and how) when this is set.
+    pub login: Option<LoginOptions>,
+    pub mfa_token: Option<String>,
+}
+
+impl Obtain<'_> {
+    pub fn credentials(&self, request: &Request) -> anyhow::Result<Credentials> {
+        let cacheable = self.use_cache && request.is_cacheable();
+        if cacheable && let Some(credentials) = self.fresh_from_cache(request)? {
+            return Ok(credentials);
+        }
+        let _lock = if cacheable {
+            let lock = Lock::acquire(&request.cache.key, &request.label, FETCH_LOCK_TIMEOUT)?;
+            // Whoever held the lock may have just fetched what we need.
+            if let Some(credentials) = self.fresh_from_cache(request)? {
+                return Ok(credentials);
+            }
+            Some(lock)
+        } else {
+            None
+        };
+        let sso = Sso::new(self.store, self.settings);
+        let context = FetchContext {
+            sso: &sso,
+            login: self.login.clone(),
+            login_selector: request.login_selector.clone(),
+            mfa_token: self.mfa_token.clone(),
+            region: request.region.clone(),
+        };
+        let credentials = crate::aws::runtime()?
+            .block_on(fetch::fetch(&context, &request.source))
+            .with_context(|| request.label.clone())?;
+        if cacheable && credentials.expiration.is_some() {
+            request.cache.put(self.store, &credentials)?;
+            crate::debug!(
+                "{}: cached until {:?}",
+                request.cache.key,
+                credentials.expiration
+            );
+        }
+        Ok(credentials)
+    }
+
+    fn fresh_from_cache(&self, request: &Request) -> anyhow::Result<Option<Credentials>> {
+        let key = &request.cache.key;
+        let Some(credentials) = request.cache.get(self.store)? else {
+            crate::debug!("{key}: cache miss");
+            return Ok(None);
+        };
+        match credentials.seconds_left(token::now()) {
+            Some(left) if left > self.window => {
+                crate::debug!("{key}: cache hit, {left}s left");
+                Ok(Some(credentials))
+            }
+            left => {
+                crate::debug!(
+                    "{key}: cache entry has {left:?}s left, inside the {}s window: renewing",
+                    self.window
+                );
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Whether a person could answer a sign-in or an MFA prompt: a terminal, and no CI.
+pub fn has_terminal() -> bool {
+    !crate::sso::browser::is_ci()
+        && (std::io::stdin().is_terminal()
+            || std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/tty")
+                .is_ok())
+}

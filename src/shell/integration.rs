@@ -1,0 +1,92 @@
+//! What `grant init SHELL` and `grant completions SHELL` print: the static snippets
+//! under `shell/` (the `assume` function, its hook, its completion), and clap's
+//! completion of grant with profile names added after `--profile`.
+
+use std::path::Path;
+
+use super::{Shell, ShellError};
+
+const BASH_INIT: &str = include_str!("../../shell/grant.bash");
+const BASH_COMPLETE: &str = include_str!("../../shell/complete.bash");
+const ZSH_INIT: &str = include_str!("../../shell/grant.zsh");
+const ZSH_COMPLETE: &str = include_str!("../../shell/complete.zsh");
+const FISH_INIT: &str = include_str!("../../shell/grant.fish");
+const FISH_COMPLETE: &str = include_str!("../../shell/complete.fish");
+const POWERSHELL_INIT: &str = include_str!("../../shell/grant.ps1");
+const POWERSHELL_COMPLETE: &str = include_str!("../../shell/complete.ps1");
+
+/// How clap's zsh completion describes a `--profile` value, and what completes it.
+const ZSH_PROFILE_ACTION: (&str, &str) = (":PROFILE:_default'", ":PROFILE:__grant_profiles'");
+/// The line of clap's zsh completion that registers it; the profile helper goes before.
+const ZSH_REGISTRATION: &str = "if [ \"$funcstack[1]\" = \"_grant\" ]; then";
+/// clap's PowerShell completer, kept as a script block that ours falls back to.
+const POWERSHELL_REGISTRATION: (&str, &str) = (
+    "Register-ArgumentCompleter -Native -CommandName 'grant' -ScriptBlock {",
+    "$global:__GrantClapCompleter = {",
+);
+
+/// The completion script of grant for `shell`, from the CLI definition `command`.
+pub fn completions(shell: Shell, command: clap::Command) -> String {
+    let clap_script = clap_completions(shell, command);
+    match shell {
+        Shell::Bash => format!("{clap_script}{BASH_COMPLETE}"),
+        Shell::Zsh => {
+            let (from, to) = ZSH_PROFILE_ACTION;
+            let script = clap_script.replace(from, to);
+            match script.split_once(ZSH_REGISTRATION) {
+                Some((body, registration)) => {
+                    format!(
+                        "{body}{}\n{ZSH_REGISTRATION}{registration}",
+                        ZSH_COMPLETE.trim()
+                    )
+                }
+                None => format!("{script}{ZSH_COMPLETE}"),
+            }
+        }
+        Shell::Fish => format!("{clap_script}{FISH_COMPLETE}"),
+        Shell::PowerShell => {
+            let (from, to) = POWERSHELL_REGISTRATION;
+            format!("{}{POWERSHELL_COMPLETE}", clap_script.replacen(from, to, 1))
+        }
+    }
+}
+
+/// The integration for an rc file: `assume`, its hook and completions. `clock_file`
+/// is fish's clock (a file dated at the epoch, see `shell/grant.fish`).
+pub fn init(shell: Shell, command: clap::Command, clock_file: &Path) -> Result<String, ShellError> {
+    let completions = completions(shell, command);
+    Ok(match shell {
+        Shell::Bash => format!("{BASH_INIT}\n{completions}"),
+        // Completion needs compinit; without it, assume still works.
+        Shell::Zsh => {
+            format!("{ZSH_INIT}\nif (( $+functions[compdef] )); then\n{completions}\nfi\n")
+        }
+        Shell::Fish => {
+            let clock = Shell::Fish.quote(&clock_file.to_string_lossy())?;
+            format!("set -g __grant_clock {clock}\n{FISH_INIT}\n{completions}")
+        }
+        Shell::PowerShell => format!("{POWERSHELL_INIT}\n{completions}"),
+    })
+}
+
+fn clap_completions(shell: Shell, mut command: clap::Command) -> String {
+    let generator = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+        Shell::PowerShell => clap_complete::Shell::PowerShell,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(generator, &mut command, "grant", &mut script);
+    String::from_utf8(script).expect("clap_complete writes UTF-8")
+}
+
+/// The file each shell's completion is committed as, under `completions/`.
+pub fn completion_file_name(shell: Shell) -> &'static str {
+    match shell {
+        Shell::Bash => "grant.bash",
+        Shell::Zsh => "_grant",
+        Shell::Fish => "grant.fish",
+        Shell::PowerShell => "_grant.ps1",
+    }
+}

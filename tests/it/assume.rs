@@ -1,0 +1,897 @@
+//! `assume` in real bash, zsh and fish: `grant init` sourced, the real binary
+//! behind it, the fake AWS behind that. Each script records the environment with
+//! `env -0` into files, and the test reads them back.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use fake_aws::FakeAws;
+use grant::shell::Shell;
+
+use crate::shells::test_values::{CANARY, KEEP, hostile_values};
+use crate::shells::{BASH, FISH, RealShell, ZSH, parse_environment};
+use crate::support::{TestEnv, failure, stderr, stdout, success};
+
+const START_URL: &str = "https://fake-org.awsapps.com/start";
+
+/// Every variable an assume may leave behind.
+const ASSUME_VARIABLES: [&str; 13] = [
+    "AWS_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCOUNT_ID",
+    "GRANT_PROFILE",
+    "GRANT_EXPIRES",
+    "GRANT_DURATION",
+    "GRANT_EXPORTED",
+];
+const KEY_VARIABLES: [&str; 5] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+];
+
+/// An SSO profile served through credential_process, as the seeds write them.
+fn credential_process_profile(name: &str) -> String {
+    format!(
+        "[profile {name}]\ngranted_sso_start_url = {START_URL}\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = AdministratorAccess\ngranted_sso_registration_scopes = sso:account:access\nregion = eu-west-1\ncredential_process = grant credential-process --profile {name}\n\n"
+    )
+}
+
+fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
+    let env = TestEnv::with_fake(fake);
+    env.write_aws_config(&format!(
+        "{}{extra_config}",
+        credential_process_profile("dev")
+    ));
+    success(&env.run(&["sso", "login", "--profile", "dev"]));
+    env
+}
+
+/// The line that loads the integration, as the README tells users to write it.
+fn init_line(real: &RealShell) -> String {
+    match real.shell {
+        Shell::Fish => "grant init fish | source".to_owned(),
+        shell => format!(r#"eval "$(grant init {shell})""#),
+    }
+}
+
+fn last_status(real: &RealShell) -> &'static str {
+    match real.shell {
+        Shell::Fish => "$status",
+        _ => "$?",
+    }
+}
+
+/// Where a script writes what it saw: `env -0 > "$OUT/NAME"` in every shell.
+struct Outputs {
+    dir: PathBuf,
+}
+
+impl Outputs {
+    fn new(env: &TestEnv) -> Self {
+        let dir = env.tmp_dir.join("out");
+        std::fs::create_dir_all(&dir).unwrap();
+        Outputs { dir }
+    }
+
+    #[track_caller]
+    fn environment(&self, name: &str) -> HashMap<String, String> {
+        let bytes = std::fs::read(self.dir.join(name))
+            .unwrap_or_else(|_| panic!("the script did not record '{name}'"));
+        parse_environment(&bytes)
+            .into_iter()
+            .map(|(name, value)| (name, String::from_utf8(value).unwrap()))
+            .collect()
+    }
+
+    #[track_caller]
+    fn text(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join(name))
+            .unwrap_or_else(|_| panic!("the script did not record '{name}'"))
+    }
+}
+
+fn shell_command(env: &TestEnv, real: &RealShell, outputs: &Outputs) -> Command {
+    let mut command = env.shell(real.program);
+    command.args(real.options).env("OUT", &outputs.dir);
+    command
+}
+
+/// Runs `lines` as a script file in `real`, non-interactively.
+fn run_script(env: &TestEnv, real: &RealShell, outputs: &Outputs, lines: &[String]) -> Output {
+    let script = env.tmp_dir.join(format!("script.{}", real.program));
+    std::fs::write(&script, lines.join("\n") + "\n").unwrap();
+    shell_command(env, real, outputs)
+        .arg(&script)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Runs `lines` as typed into an interactive shell, so that its prompt hooks run.
+/// bash and zsh read them from a pipe; fish runs its hooks only on a terminal, so
+/// it gets one from `script` (util-linux).
+fn run_interactive(env: &TestEnv, real: &RealShell, outputs: &Outputs, lines: &[String]) -> Output {
+    let mut command = match real.shell {
+        Shell::Fish => {
+            let mut command = env.shell("script");
+            command
+                .args(["-qec", "fish --no-config -i", "/dev/null"])
+                .env("OUT", &outputs.dir)
+                .env("TERM", "dumb");
+            command
+        }
+        _ => {
+            let mut command = shell_command(env, real, outputs);
+            command.arg("-i").env("PS1", "").env("PS2", "");
+            command
+        }
+    };
+    let mut input = lines.join("\n");
+    input.push_str("\nexit\n");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    wait_at_most(child, Duration::from_secs(60))
+}
+
+#[track_caller]
+fn wait_at_most(mut child: std::process::Child, limit: Duration) -> Output {
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn script_succeeded(real: &RealShell, output: &Output) {
+    assert!(
+        output.status.success(),
+        "{} failed ({}): {}",
+        real.program,
+        output.status,
+        stderr(output)
+    );
+}
+
+fn is_available(real: &RealShell) -> bool {
+    if real.shell == Shell::Fish && !tool_is_installed("script", "bsdutils") {
+        return false;
+    }
+    real.is_installed()
+}
+
+/// Whether `program` runs; missing, the test is skipped locally and fails under CI.
+fn tool_is_installed(program: &str, package: &str) -> bool {
+    let installed = Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    assert!(
+        installed || std::env::var_os("CI").is_none(),
+        "{program} is not installed, and CI must run it (apt-get install {package})"
+    );
+    if !installed {
+        eprintln!("skipped: {program} not installed (apt-get install {package})");
+    }
+    installed
+}
+
+#[track_caller]
+fn assert_absent(environment: &HashMap<String, String>, names: &[&str], step: &str) {
+    for name in names {
+        assert!(
+            !environment.contains_key(*name),
+            "{step}: {name} should be unset, is {:?}",
+            environment[*name]
+        );
+    }
+}
+
+fn credential_process_json(env: &TestEnv) -> serde_json::Value {
+    let output = env.run(&["credential-process", "--profile", "dev"]);
+    serde_json::from_str(&success(&output)).unwrap()
+}
+
+/// The semantics of Granted's assume, in one shell.
+fn switches_profiles(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = signed_in(&fake, "");
+    env.write_aws_credentials(
+        "[static]\naws_access_key_id = AKIASTATICEXAMPLE\naws_secret_access_key = static-secret\n",
+    );
+    fake.reset_counts();
+    let outputs = Outputs::new(&env);
+    let status = last_status(real);
+    let lines = [
+        init_line(real),
+        // A key left in the shell by something else must not beat AWS_PROFILE.
+        match real.shell {
+            Shell::Fish => "set -gx AWS_SESSION_TOKEN stale".to_owned(),
+            _ => "export AWS_SESSION_TOKEN=stale".to_owned(),
+        },
+        r#"assume dev; env -0 > "$OUT/profile""#.to_owned(),
+        r#"assume -x dev; env -0 > "$OUT/keys""#.to_owned(),
+        r#"assume static; env -0 > "$OUT/switched""#.to_owned(),
+        r#"assume --unset; env -0 > "$OUT/unset""#.to_owned(),
+        r#"assume dev --exec -- sh -c 'printf %s "$AWS_ACCESS_KEY_ID" > "$OUT/exec-key"'"#
+            .to_owned(),
+        r#"env -0 > "$OUT/after-exec""#.to_owned(),
+        format!(r#"assume dev --exec -- sh -c 'exit 3'; echo {status} > "$OUT/exec-status""#),
+        format!(r#"assume no-such-profile; echo {status} > "$OUT/unknown-status""#),
+        r#"env -0 > "$OUT/after-unknown""#.to_owned(),
+    ];
+    let output = run_script(&env, real, &outputs, &lines);
+    script_succeeded(real, &output);
+    assert!(output.stdout.is_empty(), "nothing on the terminal's stdout");
+
+    let profile = outputs.environment("profile");
+    assert_eq!(profile["AWS_PROFILE"], "dev");
+    assert_eq!(profile["AWS_REGION"], "eu-west-1");
+    assert_eq!(profile["AWS_DEFAULT_REGION"], "eu-west-1");
+    assert_absent(&profile, &KEY_VARIABLES, "assume dev");
+    assert_absent(&profile, &["GRANT_EXPIRES"], "assume dev");
+
+    let keys = outputs.environment("keys");
+    let issued = fake.issued_secrets();
+    assert!(
+        issued.contains(&keys["AWS_SECRET_ACCESS_KEY"]),
+        "keys of the fake"
+    );
+    assert!(
+        issued.contains(&keys["AWS_SESSION_TOKEN"]),
+        "token of the fake"
+    );
+    assert_eq!(keys["AWS_PROFILE"], "dev");
+    assert_eq!(keys["AWS_REGION"], "eu-west-1");
+    assert_eq!(keys["AWS_ACCOUNT_ID"], "111111111111");
+    let expiration = grant::credentials::parse_expiration(&keys["AWS_CREDENTIAL_EXPIRATION"])
+        .expect("RFC 3339 expiration");
+    assert_eq!(
+        keys["AWS_SESSION_EXPIRATION"],
+        keys["AWS_CREDENTIAL_EXPIRATION"]
+    );
+    assert_eq!(keys["GRANT_EXPIRES"], expiration.to_string());
+    // `assume dev` warmed the cache that -x and credential-process then used.
+    let served = credential_process_json(&env);
+    assert_eq!(served["AccessKeyId"], keys["AWS_ACCESS_KEY_ID"].as_str());
+    assert_eq!(fake.count("GetRoleCredentials"), 1, "{:?}", fake.counts());
+
+    let switched = outputs.environment("switched");
+    assert_eq!(switched["AWS_PROFILE"], "static");
+    assert_eq!(switched["AWS_ACCESS_KEY_ID"], "AKIASTATICEXAMPLE");
+    assert_eq!(switched["AWS_SECRET_ACCESS_KEY"], "static-secret");
+    assert_absent(
+        &switched,
+        &[
+            "AWS_SESSION_TOKEN",
+            "AWS_CREDENTIAL_EXPIRATION",
+            "AWS_SESSION_EXPIRATION",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_ACCOUNT_ID",
+            "GRANT_EXPIRES",
+        ],
+        "switching from dev to static",
+    );
+
+    let unset = outputs.environment("unset");
+    assert_absent(&unset, &ASSUME_VARIABLES, "assume --unset");
+
+    assert_eq!(outputs.text("exec-key"), keys["AWS_ACCESS_KEY_ID"]);
+    assert_absent(
+        &outputs.environment("after-exec"),
+        &ASSUME_VARIABLES,
+        "the shell after --exec",
+    );
+    assert_eq!(outputs.text("exec-status").trim(), "3");
+
+    assert_ne!(outputs.text("unknown-status").trim(), "0");
+    assert_absent(
+        &outputs.environment("after-unknown"),
+        &ASSUME_VARIABLES,
+        "a failed assume",
+    );
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("profile 'no-such-profile' is not in the AWS config"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(
+            "grant: assumed dev (account 111111111111, role AdministratorAccess, region eu-west-1)"
+        ),
+        "a confirmation on stderr: {errors}"
+    );
+
+    // DefaultExportAllEnvVar does what -x does; GRANT_QUIET silences the confirmation.
+    env.set_setting("DefaultExportAllEnvVar", "true");
+    let quiet = match real.shell {
+        Shell::Fish => "set -gx GRANT_QUIET true",
+        _ => "export GRANT_QUIET=true",
+    };
+    let lines = [
+        init_line(real),
+        quiet.to_owned(),
+        r#"assume dev; env -0 > "$OUT/default-keys""#.to_owned(),
+    ];
+    let output = run_script(&env, real, &outputs, &lines);
+    script_succeeded(real, &output);
+    let default_keys = outputs.environment("default-keys");
+    assert_eq!(default_keys["AWS_ACCESS_KEY_ID"], keys["AWS_ACCESS_KEY_ID"]);
+    assert_eq!(default_keys["AWS_PROFILE"], "dev");
+    assert!(
+        stderr(&output).is_empty(),
+        "GRANT_QUIET: {}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn bash_assume_switches_profiles() {
+    switches_profiles(&BASH);
+}
+
+#[test]
+fn zsh_assume_switches_profiles() {
+    switches_profiles(&ZSH);
+}
+
+#[test]
+fn fish_assume_switches_profiles() {
+    switches_profiles(&FISH);
+}
+
+/// Profiles whose names, regions and keys are hostile shell code, as static-key
+/// profiles (no fake needed); only those the config reader reads back verbatim.
+struct HostileProfiles {
+    /// (profile name, the value of its region and access key)
+    profiles: Vec<(String, String)>,
+}
+
+impl HostileProfiles {
+    fn write(env: &TestEnv) -> Self {
+        let values: Vec<String> = hostile_values()
+            .into_iter()
+            .filter(|value| !value.contains(['\n', '\r']))
+            .collect();
+        let mut config = String::new();
+        let mut credentials = String::new();
+        let mut candidates = Vec::new();
+        for (index, value) in values.iter().enumerate() {
+            let name = format!("h{index}");
+            config.push_str(&format!("[profile {name}]\nregion = {value}\n"));
+            credentials.push_str(&format!(
+                "[{name}]\naws_access_key_id = {value}\naws_secret_access_key = secret {value}\n"
+            ));
+            candidates.push((name, value.clone()));
+            // The value as a profile name, where the reader takes it as one.
+            if is_a_profile_name(env, value) {
+                config.push_str(&format!("[profile {value}]\nregion = n{index}\n"));
+                credentials.push_str(&format!(
+                    "[{value}]\naws_access_key_id = n{index}\naws_secret_access_key = s\n"
+                ));
+            }
+        }
+        env.write_aws_config(&config);
+        env.write_aws_credentials(&credentials);
+        let files =
+            grant::config::AwsFiles::load_from(&env.aws_config_path(), &env.aws_credentials_path())
+                .expect("the hostile files parse");
+        let names = files.profile_names();
+        let mut profiles: Vec<(String, String)> = candidates
+            .into_iter()
+            .filter(|(name, value)| {
+                let section = files.profile(name).unwrap().unwrap();
+                section.get("region") == Some(value.as_str())
+                    && section.get("aws_access_key_id") == Some(value.as_str())
+            })
+            .collect();
+        let verbatim_values = profiles.len();
+        for (index, value) in values.iter().enumerate() {
+            let region = format!("n{index}");
+            let usable = names.contains(value.as_str())
+                && files
+                    .profile(value)
+                    .unwrap()
+                    .is_some_and(|section| section.get("region") == Some(region.as_str()));
+            // A name that starts with `-` reads as an option, in assume as in any CLI.
+            if usable && !value.is_empty() && !value.starts_with('-') {
+                profiles.push((value.clone(), region));
+            }
+        }
+        let hostile_names = profiles.len() - verbatim_values;
+        assert!(
+            verbatim_values >= 30 && hostile_names >= 10,
+            "too few hostile values survive the config reader: {verbatim_values} values, {hostile_names} names"
+        );
+        HostileProfiles { profiles }
+    }
+}
+
+/// Whether the config reader takes `[profile NAME]` as the profile NAME.
+fn is_a_profile_name(env: &TestEnv, name: &str) -> bool {
+    let probe = env.tmp_dir.join("probe");
+    std::fs::write(&probe, format!("[profile {name}]\nregion = x\n")).unwrap();
+    grant::config::AwsFiles::load_from(&probe, &env.tmp_dir.join("none"))
+        .is_ok_and(|files| files.profile_names().contains(name))
+}
+
+fn carries_hostile_input_as_data(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let env = TestEnv::new();
+    std::fs::write(env.home.join(KEEP), "").unwrap();
+    let hostile = HostileProfiles::write(&env);
+    let outputs = Outputs::new(&env);
+    let mut lines = vec![init_line(real)];
+    for (index, (name, _)) in hostile.profiles.iter().enumerate() {
+        lines.push(format!(
+            r#"assume {}; env -0 > "$OUT/{index}""#,
+            real.shell.quote(name).unwrap()
+        ));
+    }
+    lines.push(r#"assume --unset; env -0 > "$OUT/unset""#.to_owned());
+    let output = run_script(&env, real, &outputs, &lines);
+    script_succeeded(real, &output);
+    for (index, (name, value)) in hostile.profiles.iter().enumerate() {
+        let environment = outputs.environment(&index.to_string());
+        assert_eq!(&environment["AWS_PROFILE"], name, "{}", real.program);
+        if name.starts_with('h') && name[1..].bytes().all(|b| b.is_ascii_digit()) {
+            assert_eq!(
+                &environment["AWS_REGION"], value,
+                "{}: region",
+                real.program
+            );
+            assert_eq!(
+                &environment["AWS_ACCESS_KEY_ID"], value,
+                "{}: key",
+                real.program
+            );
+            assert_eq!(
+                environment["AWS_SECRET_ACCESS_KEY"],
+                format!("secret {value}"),
+                "{}: secret",
+                real.program
+            );
+        } else {
+            assert_eq!(
+                &environment["AWS_REGION"], value,
+                "{}: region",
+                real.program
+            );
+        }
+    }
+    assert_absent(&outputs.environment("unset"), &ASSUME_VARIABLES, "unset");
+    assert!(
+        !env.home.join(CANARY).exists(),
+        "code hidden in a profile ran in {}",
+        real.program
+    );
+    assert!(
+        env.home.join(KEEP).exists(),
+        "code hidden in a profile ran in {}",
+        real.program
+    );
+}
+
+#[test]
+fn bash_carries_hostile_names_and_values_as_data() {
+    carries_hostile_input_as_data(&BASH);
+}
+
+#[test]
+fn zsh_carries_hostile_names_and_values_as_data() {
+    carries_hostile_input_as_data(&ZSH);
+}
+
+#[test]
+fn fish_carries_hostile_names_and_values_as_data() {
+    carries_hostile_input_as_data(&FISH);
+}
+
+/// Keys that expire within five minutes are renewed before the next command line.
+fn hook_renews_expiring_keys(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::builder()
+        .configure(|settings| settings.role_credentials_lifetime = Duration::from_secs(120))
+        .start()
+        .unwrap();
+    let env = signed_in(&fake, "");
+    let outputs = Outputs::new(&env);
+    let user_hook = match real.shell {
+        Shell::Bash => r#"PROMPT_COMMAND='echo ran >> "$OUT/user-hook"'"#,
+        Shell::Zsh => {
+            r#"autoload -Uz add-zsh-hook; mine() { echo ran >> "$OUT/user-hook"; }; add-zsh-hook preexec mine"#
+        }
+        Shell::Fish => {
+            r#"function mine --on-event fish_preexec; echo ran >> "$OUT/user-hook"; end"#
+        }
+        Shell::PowerShell => unreachable!("not installable here"),
+    };
+    let lines = |label: &str| {
+        vec![
+            user_hook.to_owned(),
+            init_line(real),
+            format!(r#"assume -x dev; env -0 > "$OUT/{label}-first""#),
+            format!(r#"env -0 > "$OUT/{label}-second""#),
+        ]
+    };
+
+    let output = run_interactive(&env, real, &outputs, &lines("on"));
+    let first = outputs.environment("on-first");
+    let second = outputs.environment("on-second");
+    let issued = fake.issued_secrets();
+    assert!(issued.contains(&second["AWS_SECRET_ACCESS_KEY"]));
+    assert_ne!(
+        first["AWS_ACCESS_KEY_ID"], second["AWS_ACCESS_KEY_ID"],
+        "{}: the hook renewed the keys",
+        real.program
+    );
+    assert_ne!(first["GRANT_EXPIRES"], "");
+    assert_eq!(second["AWS_PROFILE"], "dev");
+    let terminal = format!("{}{}", stdout(&output), stderr(&output));
+    let grant_lines: Vec<&str> = terminal
+        .split(['\n', '\r'])
+        .filter(|line| line.starts_with("grant:"))
+        .collect();
+    let renewals = grant_lines
+        .iter()
+        .filter(|line| line.starts_with("grant: renewed the keys of dev, valid until "))
+        .count();
+    assert!(renewals >= 1, "{}: {grant_lines:?}", real.program);
+    assert!(
+        grant_lines.iter().all(|line| {
+            line.starts_with("grant: renewed the keys of dev, valid until ")
+                || line.starts_with("grant: assumed dev ")
+        }),
+        "{}: the hook printed only its one line a renewal: {grant_lines:?}",
+        real.program
+    );
+    assert!(
+        outputs.text("user-hook").lines().count() >= 2,
+        "{}: the user's own hook still runs",
+        real.program
+    );
+
+    env.set_setting("AutoReassume", "false");
+    let output = run_interactive(&env, real, &outputs, &lines("off"));
+    let first = outputs.environment("off-first");
+    let second = outputs.environment("off-second");
+    assert_eq!(first["AWS_ACCESS_KEY_ID"], second["AWS_ACCESS_KEY_ID"]);
+    assert!(
+        !first.contains_key("GRANT_EXPIRES"),
+        "no hook without AutoReassume"
+    );
+    let terminal = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(
+        !terminal.contains("renewed"),
+        "{}: {terminal}",
+        real.program
+    );
+}
+
+#[test]
+fn bash_hook_renews_expiring_keys() {
+    hook_renews_expiring_keys(&BASH);
+}
+
+#[test]
+fn zsh_hook_renews_expiring_keys() {
+    hook_renews_expiring_keys(&ZSH);
+}
+
+#[test]
+fn fish_hook_renews_expiring_keys() {
+    hook_renews_expiring_keys(&FISH);
+}
+
+/// A failed renewal says so once and stops the hook; the keys stay as they were.
+#[test]
+fn a_hook_that_cannot_renew_says_so_once() {
+    if !is_available(&BASH) {
+        return;
+    }
+    let fake = FakeAws::builder()
+        .configure(|settings| settings.role_credentials_lifetime = Duration::from_secs(120))
+        .start()
+        .unwrap();
+    let env = signed_in(&fake, "");
+    let outputs = Outputs::new(&env);
+    let lines = [
+        init_line(&BASH),
+        // The hook runs before the next prompt: by then the session is gone.
+        r#"assume -x dev; grant sso logout --profile dev; env -0 > "$OUT/first""#.to_owned(),
+        r#"env -0 > "$OUT/second""#.to_owned(),
+        r#"env -0 > "$OUT/third""#.to_owned(),
+    ];
+    let output = run_interactive(&env, &BASH, &outputs, &lines);
+    let first = outputs.environment("first");
+    let third = outputs.environment("third");
+    assert_eq!(first["AWS_ACCESS_KEY_ID"], third["AWS_ACCESS_KEY_ID"]);
+    assert!(
+        !third.contains_key("GRANT_EXPIRES"),
+        "the hook stopped watching"
+    );
+    let errors = stderr(&output);
+    let refusals: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.contains("cannot renew"))
+        .collect();
+    assert_eq!(refusals.len(), 1, "{errors}");
+    assert!(
+        refusals[0].ends_with("run: assume -x dev"),
+        "{}",
+        refusals[0]
+    );
+}
+
+/// Without a terminal there is no picker: an error at once, never a prompt.
+#[test]
+fn assume_without_a_profile_and_no_terminal_is_an_error() {
+    let env = TestEnv::new();
+    env.write_aws_config("[profile a]\nregion = eu-west-1\n");
+    for ci in ["true", ""] {
+        let child = env
+            .grant()
+            .args(["assume", "--shell", "bash"])
+            .env("CI", ci)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let output = wait_at_most(child, Duration::from_secs(10));
+        let line = failure(&output);
+        assert!(line.contains("give a profile: assume PROFILE"), "{line}");
+    }
+}
+
+#[test]
+fn assume_outside_the_shell_integration_says_how_to_set_it_up() {
+    let env = TestEnv::new();
+    env.write_aws_credentials("[s]\naws_access_key_id = A\naws_secret_access_key = B\n");
+    let line = failure(&env.run(&["assume", "s"]));
+    assert!(line.contains(r#"eval "$(grant init bash)""#), "{line}");
+    let exec = env.run(&[
+        "assume",
+        "s",
+        "--exec",
+        "--",
+        "sh",
+        "-c",
+        "echo $AWS_ACCESS_KEY_ID",
+    ]);
+    assert_eq!(success(&exec), "A\n");
+}
+
+#[test]
+fn duration_applies_to_roles_and_is_refused_for_sso_roles() {
+    let fake = FakeAws::start();
+    let env = signed_in(
+        &fake,
+        "[profile chained]\nrole_arn = arn:aws:iam::333333333333:role/Deploy\nsource_profile = dev\nregion = eu-west-1\n",
+    );
+    let script = success(&env.run(&["assume", "--shell", "bash", "-d", "2h", "chained"]));
+    assert!(script.contains("export GRANT_DURATION='7200';"), "{script}");
+    let calls = fake.assume_role_calls();
+    assert_eq!(
+        calls.last().unwrap().duration_seconds.as_deref(),
+        Some("7200"),
+        "{calls:?}"
+    );
+    let line = failure(&env.run(&["assume", "--shell", "bash", "-d", "2h", "dev"]));
+    assert!(
+        line.contains("--duration sets the session length of a role_arn profile"),
+        "{line}"
+    );
+}
+
+#[test]
+fn init_names_the_supported_shells_for_an_unknown_one() {
+    let env = TestEnv::new();
+    let line = failure(&env.run(&["init", "tcsh"]));
+    assert!(line.contains("bash, zsh, fish, powershell"), "{line}");
+}
+
+/// Each snippet passes its shell's own syntax check, and shellcheck for bash.
+#[test]
+fn every_snippet_passes_its_shells_syntax_check() {
+    let env = TestEnv::new();
+    let checks: [(&RealShell, &[&str]); 3] = [
+        (&BASH, &["-n"]),
+        (&ZSH, &["-n"]),
+        (&FISH, &["--no-execute"]),
+    ];
+    for (real, check) in checks {
+        if !real.is_installed() {
+            continue;
+        }
+        let script = env.tmp_dir.join(format!("init.{}", real.program));
+        let init = success(&env.run(&["init", real.program]));
+        assert!(init.contains("assume"), "{init}");
+        std::fs::write(&script, init).unwrap();
+        let output = Command::new(real.program)
+            .args(check)
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{} rejects its snippet: {}",
+            real.program,
+            stderr(&output)
+        );
+    }
+    if tool_is_installed("shellcheck", "shellcheck") {
+        let snippets = ["shell/grant.bash", "shell/complete.bash"]
+            .map(|file| Path::new(env!("CARGO_MANIFEST_DIR")).join(file));
+        let output = Command::new("shellcheck")
+            .args(["--shell=bash", "--severity=style"])
+            .args(snippets)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "shellcheck: {}", stdout(&output));
+    }
+}
+
+/// The files under completions/ are what `grant completions` prints today. After a
+/// CLI change, regenerate them with GRANT_WRITE_COMPLETIONS=1 cargo test completions.
+#[test]
+fn committed_completions_match_the_cli() {
+    let env = TestEnv::new();
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for shell in Shell::ALL {
+        let generated = success(&env.run(&["completions", shell.name()]));
+        let path = folder.join(grant::shell::integration::completion_file_name(shell));
+        if std::env::var_os("GRANT_WRITE_COMPLETIONS").is_some() {
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is out of date: run GRANT_WRITE_COMPLETIONS=1 cargo test committed_completions",
+            path.display()
+        );
+    }
+}
+
+const COMPLETION_PROFILES: &str = "[profile dev]\nregion = a\n[profile dev-eu]\nregion = b\n[profile team:ops]\nregion = c\n[profile $(touch CANARY)]\nregion = d\n[profile prod]\nregion = e\n";
+
+#[test]
+fn bash_completes_profile_names() {
+    if !BASH.is_installed() {
+        return;
+    }
+    let env = TestEnv::new();
+    env.write_aws_config(COMPLETION_PROFILES);
+    let outputs = Outputs::new(&env);
+    // What bash sets before it calls a completion function.
+    let complete = |label: &str, function: &str, line: &str, words: &str| {
+        format!(
+            r#"COMP_LINE={line}; COMP_POINT=${{#COMP_LINE}}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); COMPREPLY=(); {function} x "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"; printf '%s\0' "${{COMPREPLY[@]}}" > "$OUT/{label}""#
+        )
+    };
+    let lines = [
+        init_line(&BASH),
+        r#"complete -p assume grant > "$OUT/registered""#.to_owned(),
+        complete(
+            "assume-dev",
+            "__grant_complete_assume",
+            "'assume de'",
+            "assume de",
+        ),
+        complete(
+            "assume-all",
+            "__grant_complete_assume",
+            "'assume '",
+            "assume ''",
+        ),
+        complete(
+            "assume-colon",
+            "__grant_complete_assume",
+            "'assume team:o'",
+            "assume team : o",
+        ),
+        complete(
+            "grant-profile",
+            "__grant_complete",
+            "'grant credential-process --profile p'",
+            "grant credential-process --profile p",
+        ),
+    ];
+    let output = run_script(&env, &BASH, &outputs, &lines);
+    script_succeeded(&BASH, &output);
+    let registered = outputs.text("registered");
+    assert!(
+        registered.contains("-F __grant_complete_assume assume"),
+        "{registered}"
+    );
+    assert!(registered.contains("-F __grant_complete") && registered.contains(" grant"));
+    let words = |label: &str| -> Vec<String> {
+        outputs
+            .text(label)
+            .split_terminator('\0')
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(words("assume-dev"), ["dev", "dev-eu"]);
+    assert_eq!(
+        words("assume-all"),
+        ["$(touch CANARY)", "dev", "dev-eu", "prod", "team:ops"]
+    );
+    assert_eq!(
+        words("assume-colon"),
+        ["ops"],
+        "trimmed at the colon, as bash splits there"
+    );
+    assert_eq!(words("grant-profile"), ["prod"]);
+    assert!(
+        !env.home.join(CANARY).exists(),
+        "a profile name ran as code"
+    );
+}
+
+#[test]
+fn fish_completes_profile_names() {
+    if !FISH.is_installed() {
+        return;
+    }
+    let env = TestEnv::new();
+    env.write_aws_config(COMPLETION_PROFILES);
+    let outputs = Outputs::new(&env);
+    let lines = [
+        init_line(&FISH),
+        r#"complete -C 'assume ' > "$OUT/assume""#.to_owned(),
+        r#"complete -C 'assume de' > "$OUT/assume-dev""#.to_owned(),
+        r#"complete -C 'grant credential-process --profile ' > "$OUT/grant""#.to_owned(),
+    ];
+    let output = run_script(&env, &FISH, &outputs, &lines);
+    script_succeeded(&FISH, &output);
+    let candidates = |label: &str| -> Vec<String> {
+        outputs
+            .text(label)
+            .lines()
+            .map(|line| line.split('\t').next().unwrap().to_owned())
+            .collect()
+    };
+    let all = ["$(touch CANARY)", "dev", "dev-eu", "prod", "team:ops"];
+    let assume = candidates("assume");
+    for name in all {
+        assert!(assume.iter().any(|c| c == name), "{name} in {assume:?}");
+    }
+    assert_eq!(candidates("assume-dev"), ["dev", "dev-eu"]);
+    let grant = candidates("grant");
+    for name in all {
+        assert!(grant.iter().any(|c| c == name), "{name} in {grant:?}");
+    }
+    assert!(
+        !env.home.join(CANARY).exists(),
+        "a profile name ran as code"
+    );
+}

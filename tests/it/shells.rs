@@ -1,0 +1,99 @@
+//! The real shells the tests run grant's code in, and how to read what they did.
+//!
+//! A shell that is not installed is skipped locally and fails the test under CI.
+
+#[path = "../../src/shell/test_values.rs"]
+pub mod test_values;
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use grant::shell::Shell;
+
+/// How to run code in one real shell without the user's startup files.
+pub struct RealShell {
+    pub shell: Shell,
+    pub program: &'static str,
+    pub options: &'static [&'static str],
+    pub package: &'static str,
+}
+
+pub const BASH: RealShell = RealShell {
+    shell: Shell::Bash,
+    program: "bash",
+    options: &["--norc", "--noprofile"],
+    package: "bash",
+};
+
+pub const ZSH: RealShell = RealShell {
+    shell: Shell::Zsh,
+    program: "zsh",
+    options: &["-f"],
+    package: "zsh",
+};
+
+/// With RC_QUOTES, zsh reads `''` inside single quotes as one `'`.
+pub const ZSH_RC_QUOTES: RealShell = RealShell {
+    options: &["-f", "-o", "rcquotes"],
+    ..ZSH
+};
+
+pub const FISH: RealShell = RealShell {
+    shell: Shell::Fish,
+    program: "fish",
+    options: &["--no-config"],
+    package: "fish",
+};
+
+/// Shells read bytes differently under a UTF-8 locale and the C locale.
+pub const LOCALES: [&str; 2] = ["C.UTF-8", "C"];
+
+impl RealShell {
+    /// Whether the shell can run; false (after saying so) when it is missing, except
+    /// under CI, where a missing shell is a failure.
+    pub fn is_installed(&self) -> bool {
+        let installed = Command::new(self.program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|output| output.status.success());
+        if !installed {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{} is not installed, and CI must test every shell (apt-get install {})",
+                self.program,
+                self.package
+            );
+            eprintln!(
+                "skipped: {} not installed (apt-get install {})",
+                self.program, self.package
+            );
+        }
+        installed
+    }
+
+    /// Code that runs the statements in the file named by $SCRIPT, the way `assume`
+    /// runs grant's output.
+    pub fn load_script(&self) -> &'static str {
+        match self.shell {
+            Shell::Fish => "cat $SCRIPT | source",
+            _ => r#"eval "$(cat "$SCRIPT")""#,
+        }
+    }
+}
+
+pub fn split_nul_terminated(bytes: &[u8]) -> Vec<&[u8]> {
+    let body = bytes.strip_suffix(b"\0").unwrap_or(bytes);
+    body.split(|&byte| byte == 0).collect()
+}
+
+/// The environment `env -0` printed.
+pub fn parse_environment(bytes: &[u8]) -> HashMap<String, Vec<u8>> {
+    split_nul_terminated(bytes)
+        .into_iter()
+        .filter_map(|entry| {
+            let equals = entry.iter().position(|&byte| byte == b'=')?;
+            let name = String::from_utf8_lossy(&entry[..equals]).into_owned();
+            Some((name, entry[equals + 1..].to_vec()))
+        })
+        .collect()
+}
