@@ -90,3 +90,64 @@ pub fn completion_file_name(shell: Shell) -> &'static str {
         Shell::PowerShell => "_grant.ps1",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::CommandFactory;
+
+    fn completions_of(shell: Shell) -> String {
+        completions(shell, Cli::command())
+    }
+
+    #[test]
+    fn zsh_completes_profile_values_with_grant_profiles() {
+        let script = completions_of(Shell::Zsh);
+        assert!(
+            !script.contains(ZSH_PROFILE_ACTION.0),
+            "every --profile is ours"
+        );
+        assert!(script.matches(ZSH_PROFILE_ACTION.1).count() >= 4);
+        let helper = script.find("__grant_profiles() {").unwrap();
+        assert!(
+            helper < script.find(ZSH_REGISTRATION).unwrap(),
+            "defined before use"
+        );
+    }
+
+    #[test]
+    fn powershell_falls_back_to_clap_for_all_but_profiles() {
+        let script = completions_of(Shell::PowerShell);
+        assert_eq!(script.matches(POWERSHELL_REGISTRATION.1).count(), 1);
+        assert_eq!(
+            script.matches(POWERSHELL_REGISTRATION.0).count(),
+            1,
+            "ours alone"
+        );
+        assert!(
+            script.find(POWERSHELL_REGISTRATION.1).unwrap()
+                < script.find(POWERSHELL_REGISTRATION.0).unwrap()
+        );
+    }
+
+    /// PowerShell cannot run here: its snippet is kept simple and checked as text.
+    #[test]
+    fn powershell_assume_evaluates_only_what_succeeded() {
+        let script = init(Shell::PowerShell, Cli::command(), Path::new("/x")).unwrap();
+        assert!(script.contains("$code = & grant assume --shell powershell @args"));
+        assert!(script.contains("if ($LASTEXITCODE -eq 0 -and $code) {"));
+        assert_eq!(
+            script.matches("Invoke-Expression").count(),
+            1 + 1,
+            "{script}"
+        );
+        assert!(script.contains("Register-ArgumentCompleter -Native -CommandName assume"));
+    }
+
+    #[test]
+    fn fish_init_names_its_clock_quoted() {
+        let script = init(Shell::Fish, Cli::command(), Path::new("/tmp/it's/clock")).unwrap();
+        assert!(script.starts_with("set -g __grant_clock '/tmp/it\\'s/clock'\n"));
+    }
+}

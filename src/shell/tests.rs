@@ -295,3 +295,36 @@ fn words_for_messages_are_bare_only_when_safe() {
     assert_eq!(shell_word("a b"), "'a b'");
     assert_eq!(shell_word(""), "''");
 }
+
+/// `script` is `unset_env` then `set_env`, a line each, every value quoted: for
+/// PowerShell (not installable here) each line is checked with the reference reader.
+#[test]
+fn scripts_remove_then_set_with_every_value_quoted() {
+    let change = EnvChange {
+        unset: vec!["AWS_SESSION_TOKEN".into()],
+        set: hostile_values()
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| (format!("V{index}"), value))
+            .collect(),
+    };
+    let script = Shell::PowerShell.script(&change).unwrap();
+    let mut statements = script.split(";\n");
+    assert_eq!(
+        statements.next(),
+        Some("Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue")
+    );
+    for (name, value) in &change.set {
+        let statement = statements.next().unwrap();
+        let word = statement
+            .strip_prefix(&format!("$Env:{name} = "))
+            .unwrap_or_else(|| panic!("{statement:?}"));
+        assert_eq!(read_powershell_word(word).as_deref(), Some(value.as_str()));
+    }
+    assert_eq!(statements.next(), Some(""));
+    let bad_name = EnvChange {
+        unset: vec!["AWS PROFILE".into()],
+        set: Vec::new(),
+    };
+    assert!(Shell::Bash.script(&bad_name).is_err());
+}

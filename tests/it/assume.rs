@@ -233,18 +233,24 @@ fn switches_profiles(real: &RealShell) {
         },
         r#"assume dev; env -0 > "$OUT/profile""#.to_owned(),
         r#"assume -x dev; env -0 > "$OUT/keys""#.to_owned(),
+        r#"assume -r us-west-2 dev; env -0 > "$OUT/region""#.to_owned(),
         r#"assume static; env -0 > "$OUT/switched""#.to_owned(),
         r#"assume --unset; env -0 > "$OUT/unset""#.to_owned(),
         r#"assume dev --exec -- sh -c 'printf %s "$AWS_ACCESS_KEY_ID" > "$OUT/exec-key"'"#
             .to_owned(),
         r#"env -0 > "$OUT/after-exec""#.to_owned(),
+        r#"assume dev --exec -- sh -c 'echo "exec said $AWS_PROFILE"'"#.to_owned(),
         format!(r#"assume dev --exec -- sh -c 'exit 3'; echo {status} > "$OUT/exec-status""#),
         format!(r#"assume no-such-profile; echo {status} > "$OUT/unknown-status""#),
         r#"env -0 > "$OUT/after-unknown""#.to_owned(),
     ];
     let output = run_script(&env, real, &outputs, &lines);
     script_succeeded(real, &output);
-    assert!(output.stdout.is_empty(), "nothing on the terminal's stdout");
+    assert_eq!(
+        stdout(&output),
+        "exec said dev\n",
+        "only --exec's command writes to the terminal's stdout"
+    );
 
     let profile = outputs.environment("profile");
     assert_eq!(profile["AWS_PROFILE"], "dev");
@@ -277,6 +283,11 @@ fn switches_profiles(real: &RealShell) {
     let served = credential_process_json(&env);
     assert_eq!(served["AccessKeyId"], keys["AWS_ACCESS_KEY_ID"].as_str());
     assert_eq!(fake.count("GetRoleCredentials"), 1, "{:?}", fake.counts());
+
+    let region = outputs.environment("region");
+    assert_eq!(region["AWS_REGION"], "us-west-2");
+    assert_eq!(region["AWS_DEFAULT_REGION"], "us-west-2");
+    assert_absent(&region, &KEY_VARIABLES, "assume -r, after -x");
 
     let switched = outputs.environment("switched");
     assert_eq!(switched["AWS_PROFILE"], "static");
@@ -690,11 +701,11 @@ fn assume_outside_the_shell_integration_says_how_to_set_it_up() {
 }
 
 #[test]
-fn duration_applies_to_roles_and_is_refused_for_sso_roles() {
+fn duration_and_mfa_token_reach_assume_role() {
     let fake = FakeAws::start();
     let env = signed_in(
         &fake,
-        "[profile chained]\nrole_arn = arn:aws:iam::333333333333:role/Deploy\nsource_profile = dev\nregion = eu-west-1\n",
+        "[profile chained]\nrole_arn = arn:aws:iam::333333333333:role/Deploy\nsource_profile = dev\nregion = eu-west-1\n[profile with-mfa]\nrole_arn = arn:aws:iam::333333333333:role/Guarded\nsource_profile = dev\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n",
     );
     let script = success(&env.run(&["assume", "--shell", "bash", "-d", "2h", "chained"]));
     assert!(script.contains("export GRANT_DURATION='7200';"), "{script}");
