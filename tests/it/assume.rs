@@ -682,6 +682,54 @@ fn assume_without_a_profile_and_no_terminal_is_an_error() {
     }
 }
 
+/// On a terminal (a pseudo-terminal from `script`), `assume` alone opens the fuzzy
+/// picker; typing part of a name and Enter assumes that profile.
+#[test]
+fn assume_without_a_profile_picks_one_on_the_terminal() {
+    if !tool_is_installed("script", "bsdutils") {
+        return;
+    }
+    let env = TestEnv::new();
+    env.write_aws_credentials(
+        "[alpha]\naws_access_key_id = AKIAALPHA\naws_secret_access_key = a\n[bravo]\naws_access_key_id = AKIABRAVO\naws_secret_access_key = b\n",
+    );
+    let picked = env.tmp_dir.join("picked");
+    let command = format!(
+        "grant assume --shell bash > {}",
+        Shell::Bash.quote(&picked.to_string_lossy()).unwrap()
+    );
+    let mut child = env
+        .shell("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("CI", "")
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut keyboard = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        std::io::Write::write_all(&mut keyboard, b"brav").unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        std::io::Write::write_all(&mut keyboard, b"\r").unwrap();
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let output = wait_at_most(child, Duration::from_secs(20));
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        terminal.contains("Profile"),
+        "the picker showed: {terminal}"
+    );
+    let script = std::fs::read_to_string(&picked).unwrap();
+    assert!(script.contains("export AWS_PROFILE='bravo';"), "{script}");
+    assert!(
+        script.contains("export AWS_ACCESS_KEY_ID='AKIABRAVO';"),
+        "{script}"
+    );
+}
+
 #[test]
 fn assume_outside_the_shell_integration_says_how_to_set_it_up() {
     let env = TestEnv::new();
