@@ -424,28 +424,12 @@ fn the_aws_cli_v2_gets_the_role_identity_through_the_credential_process() {
 
 /// Runs `grant ARGS` on a pseudo-terminal (util-linux `script`), as a person would.
 fn on_a_terminal(env: &TestEnv, args: &str) -> Output {
-    let command = format!("{} {args}", env!("CARGO_BIN_EXE_grant"));
-    let mut script = Command::new("script");
-    script
-        .env_clear()
-        .args(["--quiet", "--return", "--command", &command, "/dev/null"]);
-    for (name, value) in env.grant().get_envs() {
-        match value {
-            Some(value) => script.env(name, value),
-            None => script.env_remove(name),
-        };
-    }
-    script.env_remove("CI").output().unwrap()
+    on_a_terminal_with(env, args, &[], "")
 }
 
 #[test]
 fn auto_login_signs_in_on_the_terminal() {
-    if Command::new("script").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must provide util-linux script"
-        );
-        eprintln!("skipped: no util-linux script");
+    if !script_available() {
         return;
     }
     let fake = FakeAws::start();
@@ -520,4 +504,444 @@ fn container_credentials_can_source_a_role() {
         calls[0].caller_access_key_id,
         container["AccessKeyId"].as_str().unwrap()
     );
+}
+
+/// Whether util-linux `script` is here; CI must have it.
+fn script_available() -> bool {
+    if Command::new("script").arg("--version").output().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must provide util-linux script"
+    );
+    eprintln!("skipped: no util-linux script");
+    false
+}
+
+/// Runs `grant ARGS` on a pseudo-terminal with `variables` added to the test's
+/// world, typing `input` there. The screen (prompts and stdout) is the output's stdout.
+fn on_a_terminal_with(
+    env: &TestEnv,
+    args: &str,
+    variables: &[(&str, &str)],
+    input: &str,
+) -> Output {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_grant"));
+    let mut script = Command::new("script");
+    script
+        .env_clear()
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"]);
+    for (name, value) in env.grant().get_envs() {
+        match value {
+            Some(value) => script.env(name, value),
+            None => script.env_remove(name),
+        };
+    }
+    script.env_remove("CI").envs(variables.iter().copied());
+    let mut child = script
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+    }
+    output_within(child, Duration::from_secs(60))
+}
+
+/// The child's output, or a failed test (and the child killed) after `limit`: a
+/// hang must not hang the suite.
+#[track_caller]
+fn output_within(mut child: std::process::Child, limit: Duration) -> Output {
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {limit:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Polls `condition` for up to `limit`.
+#[track_caller]
+fn wait_until(what: &str, limit: Duration, condition: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !condition() {
+        assert!(started.elapsed() < limit, "waited {limit:?} for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn start_url_and_region_flags_beat_environment_which_beats_the_profile() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    let other_url = "https://other-org.awsapps.com/start";
+    let run = |variables: &[(&str, &str)], extra: &[&str]| {
+        let mut args = vec!["credential-process", "--profile", "dev", "--no-cache"];
+        args.extend_from_slice(extra);
+        env.grant()
+            .envs(variables.iter().copied())
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+
+    // AWS_SSO_START_URL beats the profile's: no sign-in for that one.
+    let line = failure(&run(&[("AWS_SSO_START_URL", other_url)], &[]));
+    assert!(
+        line.contains(&format!("SSO session '{other_url}'"))
+            && line.contains("grant sso login --profile dev"),
+        "{line}"
+    );
+    // --start-url beats AWS_SSO_START_URL, in both directions.
+    let out = run(
+        &[("AWS_SSO_START_URL", other_url)],
+        &["--start-url", START_URL],
+    );
+    assert_eq!(json(&out)["AccountId"], "111111111111");
+    let line = failure(&run(
+        &[("AWS_SSO_START_URL", START_URL)],
+        &["--start-url", other_url],
+    ));
+    assert!(
+        line.contains(&format!("SSO session '{other_url}'")),
+        "{line}"
+    );
+
+    // The SSO region: the profile's, else AWS_SSO_REGION, else --region.
+    let region_used = |variables: &[(&str, &str)], extra: &[&str]| {
+        let mut extra = extra.to_vec();
+        extra.push("--debug");
+        let out = run(variables, &extra);
+        success(&out);
+        let log = stderr(&out);
+        let line = log
+            .lines()
+            .find(|line| line.contains("GetRoleCredentials for 111111111111/AdministratorAccess"))
+            .unwrap_or_else(|| panic!("no GetRoleCredentials line: {log}"))
+            .to_owned();
+        line.rsplit(" in ").next().unwrap().to_owned()
+    };
+    assert_eq!(region_used(&[], &[]), "eu-west-1");
+    assert_eq!(
+        region_used(&[("AWS_SSO_REGION", "us-west-2")], &[]),
+        "us-west-2"
+    );
+    assert_eq!(
+        region_used(
+            &[("AWS_SSO_REGION", "us-west-2")],
+            &["--region", "ap-south-1"]
+        ),
+        "ap-south-1"
+    );
+}
+
+/// The profile `dev` of a session nobody signed in to, `extra` lines in its section.
+fn unsigned_env(fake: &FakeAws, extra: &str) -> TestEnv {
+    let env = TestEnv::with_fake(fake);
+    let mut config = granted_profile("dev", "111111111111", "AdministratorAccess");
+    config.push_str(extra);
+    env.write_aws_config(&config);
+    env
+}
+
+#[test]
+fn every_source_of_the_sign_in_policy_allows_a_sign_in_on_a_terminal() {
+    if !script_available() {
+        return;
+    }
+    // (flags, variables, profile lines, CredentialProcessAutoLogin)
+    let cases: [(&str, &[(&str, &str)], &str, bool); 5] = [
+        ("--auto-login", &[], "", false),
+        ("--interactive", &[], "", false),
+        ("", &[("AWS_SSO_INTERACTIVE_AUTH", "true")], "", false),
+        ("", &[], "sso_interactive_auth = true\n", false),
+        ("", &[], "", true),
+    ];
+    for (flags, variables, profile_lines, setting) in cases {
+        let fake = FakeAws::start();
+        let env = unsigned_env(&fake, profile_lines);
+        if setting {
+            env.set_setting("CredentialProcessAutoLogin", "true");
+        }
+        let case = format!("{flags:?} {variables:?} {profile_lines:?} setting={setting}");
+        let out = on_a_terminal_with(
+            &env,
+            &format!("credential-process --profile dev {flags}"),
+            variables,
+            "",
+        );
+        let screen = stdout(&out);
+        assert!(out.status.success(), "{case}: {screen}{}", stderr(&out));
+        let code = fake.last_user_code().expect("a device authorization");
+        assert!(
+            screen.contains(&code),
+            "{case}: the code on the terminal: {screen}"
+        );
+        assert!(
+            screen.contains("\"AccessKeyId\":\"ASIA"),
+            "{case}: {screen}"
+        );
+        assert_eq!(fake.count("CreateToken:device_code"), 1, "{case}");
+    }
+}
+
+#[test]
+fn the_sign_in_policy_follows_precedence_and_noninteractive_wins() {
+    if !script_available() {
+        return;
+    }
+    let interactive = "sso_interactive_auth = true\n";
+    let not_interactive = "sso_interactive_auth = false\n";
+    // (flags, variables, profile lines, CredentialProcessAutoLogin): none may sign in.
+    let cases: [(&str, &[(&str, &str)], &str, bool); 5] = [
+        ("", &[("AWS_SSO_INTERACTIVE_AUTH", "false")], "", true),
+        (
+            "",
+            &[("AWS_SSO_INTERACTIVE_AUTH", "false")],
+            interactive,
+            false,
+        ),
+        ("", &[], not_interactive, true),
+        (
+            "--noninteractive",
+            &[("AWS_SSO_INTERACTIVE_AUTH", "true")],
+            interactive,
+            true,
+        ),
+        ("--auto-login --noninteractive", &[], "", false),
+    ];
+    for (flags, variables, profile_lines, setting) in cases {
+        let fake = FakeAws::start();
+        let env = unsigned_env(&fake, profile_lines);
+        if setting {
+            env.set_setting("CredentialProcessAutoLogin", "true");
+        }
+        let case = format!("{flags:?} {variables:?} {profile_lines:?} setting={setting}");
+        let out = on_a_terminal_with(
+            &env,
+            &format!("credential-process --profile dev {flags}"),
+            variables,
+            "",
+        );
+        let screen = stdout(&out);
+        assert!(!out.status.success(), "{case}: signed in: {screen}");
+        assert!(
+            screen.contains("run: grant sso login --profile dev"),
+            "{case}: {screen}"
+        );
+        assert_eq!(fake.count("StartDeviceAuthorization"), 0, "{case}");
+        assert!(fake.last_user_code().is_none(), "{case}");
+    }
+}
+
+#[test]
+fn without_a_terminal_an_allowed_sign_in_fails_fast_with_the_command() {
+    let fake = FakeAws::start();
+    let env = unsigned_env(&fake, "");
+    env.set_setting("CredentialProcessAutoLogin", "true");
+    for (flags, variables) in [
+        (&["--auto-login"][..], &[][..]),
+        (&[][..], &[("AWS_SSO_INTERACTIVE_AUTH", "true")][..]),
+        (&[][..], &[][..]),
+    ] {
+        // setsid: no controlling terminal, so no /dev/tty; stdin is null; no CI.
+        let mut command = Command::new("setsid");
+        command.arg("-w").arg(env!("CARGO_BIN_EXE_grant"));
+        command.env_clear();
+        for (name, value) in env.grant().get_envs() {
+            if let Some(value) = value {
+                command.env(name, value);
+            }
+        }
+        let child = command
+            .env_remove("CI")
+            .envs(variables.iter().copied())
+            .args(["credential-process", "--profile", "dev"])
+            .args(flags)
+            .current_dir(&env.home)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("setsid (util-linux)");
+        let line = failure(&output_within(child, Duration::from_secs(5)));
+        assert_eq!(
+            line,
+            format!(
+                "grant: profile 'dev': no valid sign-in for the SSO session '{START_URL}'; run: grant sso login --profile dev"
+            ),
+            "{flags:?} {variables:?}"
+        );
+    }
+    assert!(
+        fake.counts().values().all(|count| *count == 0),
+        "{:?}",
+        fake.counts()
+    );
+}
+
+#[test]
+fn the_mfa_code_is_asked_on_the_terminal() {
+    if !script_available() {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    fake.register_static_key(
+        "AKIAMFAUSER000000001",
+        "mfa-user-long-term-secret",
+        "111111111111",
+        "alice",
+    );
+    env.write_aws_credentials(
+        "[alice]\naws_access_key_id = AKIAMFAUSER000000001\naws_secret_access_key = mfa-user-long-term-secret\n",
+    );
+    env.write_aws_config(
+        "[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = alice\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\nregion = eu-west-1\n",
+    );
+    let out = on_a_terminal_with(&env, "credential-process --profile deploy", &[], "246810\n");
+    let screen = stdout(&out);
+    assert!(out.status.success(), "{screen}{}", stderr(&out));
+    assert!(
+        screen.contains("MFA code for arn:aws:iam::111111111111:mfa/alice"),
+        "the prompt is on the terminal: {screen}"
+    );
+    // The code was typed ahead, so its echo comes before the prompt and the JSON
+    // follows the prompt on the same line.
+    let start = screen
+        .find("{\"Version\"")
+        .unwrap_or_else(|| panic!("no JSON on the terminal: {screen}"));
+    let document = screen[start..].lines().next().unwrap().trim_end();
+    let document: Value = serde_json::from_str(document).unwrap();
+    assert_eq!(document["AccountId"], "222222222222");
+    let calls = fake.assume_role_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].token_code.as_deref(), Some("246810"));
+    assert_eq!(
+        calls[0].serial_number.as_deref(),
+        Some("arn:aws:iam::111111111111:mfa/alice")
+    );
+    assert_eq!(calls[0].caller_access_key_id, "AKIAMFAUSER000000001");
+}
+
+#[test]
+fn a_killed_lock_holder_does_not_block_the_process_waiting_for_it() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    fake.delay("GetRoleCredentials", Duration::from_secs(120));
+    let quiet = || {
+        let mut command = env.grant();
+        command
+            .args(["credential-process", "--profile", "dev", "--debug"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command
+    };
+    // The holder takes the profile's lock and waits on GetRoleCredentials.
+    let mut holder = quiet().spawn().unwrap();
+    wait_until(
+        "the holder's GetRoleCredentials",
+        Duration::from_secs(20),
+        || fake.count("GetRoleCredentials") == 1,
+    );
+    // The waiter finds the lock taken.
+    let waiter = quiet().spawn().unwrap();
+    let log = env.state_dir.join("credential-process.log");
+    let waiter_pid = waiter.id();
+    wait_until("the waiter to wait", Duration::from_secs(20), || {
+        std::fs::read_to_string(&log).is_ok_and(|text| {
+            text.lines().any(|line| {
+                line.starts_with(&format!("grant[debug] {waiter_pid}:"))
+                    && line.contains("held by another process, waiting")
+            })
+        })
+    });
+    fake.reset_faults();
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let out = output_within(waiter, Duration::from_secs(10));
+    assert_eq!(json(&out)["AccountId"], "111111111111");
+    assert!(stderr(&out).contains("acquired after"), "{}", stderr(&out));
+    assert_eq!(fake.count("GetRoleCredentials"), 2);
+}
+
+#[test]
+fn the_debug_log_of_a_refresh_and_a_role_chain_names_endpoints_and_no_secret() {
+    let fake = FakeAws::builder()
+        .configure(|s| s.access_token_lifetime = Duration::from_secs(600))
+        .start()
+        .unwrap();
+    let env = signed_in(&fake);
+    fake.configure(|s| s.access_token_lifetime = Duration::from_secs(8 * 3600));
+    let mut config = granted_profile("dev", "111111111111", "AdministratorAccess");
+    config.push_str(
+        "[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = dev\nexternal_id = tenant-42\nregion = eu-west-1\n",
+    );
+    env.write_aws_config(&config);
+    let run = |value: Option<&str>| {
+        let mut command = env.grant();
+        if let Some(value) = value {
+            command.env("AWS_SSO_CREDENTIAL_PROCESS_DEBUG", value);
+        }
+        command
+            .args(["credential-process", "--profile", "deploy"])
+            .output()
+            .unwrap()
+    };
+
+    let out = run(Some("true"));
+    assert_eq!(json(&out)["AccountId"], "222222222222");
+    assert_eq!(fake.count("CreateToken:refresh_token"), 1);
+    assert_eq!(fake.count("AssumeRole"), 1);
+    let err = stderr(&out);
+    let log = std::fs::read_to_string(env.state_dir.join("credential-process.log"))
+        .expect("AWS_SSO_CREDENTIAL_PROCESS_DEBUG=true writes the log file");
+    let url = fake.url();
+    for text in [&err, &log] {
+        for expected in [
+            "cache miss".to_owned(),
+            format!("IAM Identity Center OIDC endpoint: {url} (from AWS_ENDPOINT_URL_SSO_OIDC)"),
+            format!("IAM Identity Center portal endpoint: {url} (from AWS_ENDPOINT_URL_SSO)"),
+            format!("STS endpoint: {url} (from AWS_ENDPOINT_URL_STS)"),
+            "AssumeRole arn:aws:iam::222222222222:role/Deployer".to_owned(),
+        ] {
+            assert!(
+                text.contains(&expected),
+                "{expected:?} missing from:\n{text}"
+            );
+        }
+    }
+    let secrets = fake.issued_secrets();
+    assert!(
+        secrets.len() >= 6,
+        "refreshed tokens and two sets of keys: {secrets:?}"
+    );
+    for secret in &secrets {
+        assert!(!err.contains(secret.as_str()), "a secret on stderr:\n{err}");
+        assert!(
+            !log.contains(secret.as_str()),
+            "a secret in the log:\n{log}"
+        );
+    }
+    assert_no_secret_in_files(&env.written_folders(), &secrets);
+
+    // A cache hit with the variable set is logged too; without it, or false, nothing.
+    let hit = run(Some("true"));
+    assert!(stderr(&hit).contains("cache hit"), "{}", stderr(&hit));
+    for value in [None, Some("false")] {
+        let quiet = run(value);
+        success(&quiet);
+        assert_eq!(stderr(&quiet), "", "{value:?}");
+    }
 }
