@@ -11,7 +11,7 @@ use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
 use crate::sso::token::{self, SsoToken};
-use crate::sso::{LoginOptions, SessionTarget, Sso, cli_cache};
+use crate::sso::{LoginOptions, Origin, SessionTarget, Sso, cli_cache};
 
 pub fn run(command: SsoCommand) -> anyhow::Result<()> {
     let settings = Settings::load().context("cannot load grant's settings")?;
@@ -34,10 +34,13 @@ fn login(sso: &Sso<'_>, settings: &Settings, args: &SsoLoginArgs) -> anyhow::Res
         prompt_on_terminal: false,
     };
     let runtime = crate::aws::runtime()?;
-    let token = if args.force {
-        runtime.block_on(sso.login(&target, &options))?
+    let (token, origin) = if args.force {
+        (
+            runtime.block_on(sso.login(&target, &options))?,
+            Origin::SignedIn,
+        )
     } else {
-        runtime.block_on(sso.token(&target, Some(&options)))?
+        runtime.block_on(sso.token_and_origin(&target, Some(&options)))?
     };
     if args.export_sso_token {
         cli_cache::write_token(&token).context("cannot write the AWS CLI token cache")?;
@@ -45,7 +48,7 @@ fn login(sso: &Sso<'_>, settings: &Settings, args: &SsoLoginArgs) -> anyhow::Res
     eprintln!(
         "Signed in to {}: {}",
         target.label(),
-        describe(&token, token::now())
+        describe(&token, origin, token::now())
     );
     Ok(())
 }
@@ -56,7 +59,7 @@ fn refresh(sso: &Sso<'_>, settings: &Settings, args: &SsoSessionArgs) -> anyhow:
     eprintln!(
         "Refreshed {}: {}",
         target.label(),
-        describe(&token, token::now())
+        describe(&token, Origin::Refreshed, token::now())
     );
     Ok(())
 }
@@ -66,12 +69,16 @@ fn logout(sso: &Sso<'_>, settings: &Settings, args: &SsoLogoutArgs) -> anyhow::R
         sso.stored_tokens()?
     } else {
         let target = target(&args.session, settings)?;
-        match sso.stored_token(&target.session.key())? {
+        let key = target.session.key();
+        match sso.stored_token(&key)? {
             Some(token) => vec![token],
             None => {
+                // Credentials may have come from the AWS CLI's token: they go too.
+                let deleted = sso.forget_credentials(&key)?;
                 eprintln!(
-                    "No stored sign-in for {}; nothing to sign out of",
-                    target.label()
+                    "No stored sign-in for {}; nothing to sign out of{}",
+                    target.label(),
+                    deleted_text(deleted)
                 );
                 return Ok(());
             }
@@ -81,6 +88,12 @@ fn logout(sso: &Sso<'_>, settings: &Settings, args: &SsoLogoutArgs) -> anyhow::R
     for token in &tokens {
         runtime.block_on(sso.logout(token))?;
         eprintln!("Signed out of {}", token.session_key);
+    }
+    if args.all {
+        let deleted = sso.forget_all_session_credentials()?;
+        if deleted > 0 {
+            eprintln!("Deleted {deleted} cached credentials of SSO sessions");
+        }
     }
     Ok(())
 }
@@ -106,6 +119,10 @@ fn tokens(sso: &Sso<'_>, args: SsoTokensArgs) -> anyhow::Result<()> {
             for token in sso.stored_tokens()? {
                 sso.forget(&token)?;
                 eprintln!("Deleted the token of {}", token.session_key);
+            }
+            let deleted = sso.forget_all_session_credentials()?;
+            if deleted > 0 {
+                eprintln!("Deleted {deleted} cached credentials of SSO sessions");
             }
         }
         SsoTokensCommand::Clear {
@@ -174,16 +191,31 @@ fn target(args: &SsoSessionArgs, settings: &Settings) -> anyhow::Result<SessionT
     Ok(SessionTarget::new(session, &selector))
 }
 
-fn describe(token: &SsoToken, now: i64) -> String {
+/// What a sign-in gave, truthfully: where the token came from, how long it lasts,
+/// and whether grant can renew it without a new sign-in.
+fn describe(token: &SsoToken, origin: Origin, now: i64) -> String {
+    let how = match origin {
+        Origin::SignedIn => "",
+        Origin::Stored => "already signed in, ",
+        Origin::Refreshed => "renewed with its refresh token, ",
+        Origin::AwsCli => "using the AWS CLI's token, ",
+    };
     let refresh = if token.can_refresh(now) {
-        ", renewed with its refresh token"
+        "refreshable"
     } else {
-        ""
+        "not refreshable (sign in again when it expires)"
     };
     format!(
-        "valid until {}{refresh}",
+        "{how}valid until {}, {refresh}",
         expiry_text(token.expires_at, now)
     )
+}
+
+fn deleted_text(deleted: usize) -> String {
+    match deleted {
+        0 => String::new(),
+        n => format!("; deleted {n} cached credentials"),
+    }
 }
 
 /// `2026-11-22T12:00:00Z (in 7h59m)`, or `expired`.

@@ -66,23 +66,34 @@ fn cache_keys(session: &SsoSession) -> Vec<String> {
 /// A token of the AWS CLI's cache for `session`, when one is usable.
 pub fn read_token(session: &SsoSession, now: i64) -> Option<SsoToken> {
     cache_keys(session).iter().find_map(|key| {
-        let path = cache_file(key);
-        let text = std::fs::read_to_string(&path).ok()?;
-        let cached: CachedToken = match serde_json::from_str(&text) {
-            Ok(cached) => cached,
-            Err(error) => {
-                crate::debug!("ignoring {}: {error}", path.display());
-                return None;
-            }
-        };
-        let token = into_token(session, cached)?;
+        let (path, token) = load(session, key)?;
         crate::debug!(
             "AWS CLI cache {} has a token with {}s left",
             path.display(),
-            token.expires_at - now
+            token.expires_at.saturating_sub(now)
         );
         token.is_usable(now).then_some(token)
     })
+}
+
+/// The token of the AWS CLI's cache for `session`, expired or not.
+pub fn read_any_token(session: &SsoSession) -> Option<SsoToken> {
+    cache_keys(session)
+        .iter()
+        .find_map(|key| load(session, key).map(|(_, token)| token))
+}
+
+fn load(session: &SsoSession, cache_key: &str) -> Option<(PathBuf, SsoToken)> {
+    let path = cache_file(cache_key);
+    let text = std::fs::read_to_string(&path).ok()?;
+    let cached: CachedToken = match serde_json::from_str(&text) {
+        Ok(cached) => cached,
+        Err(error) => {
+            crate::debug!("ignoring {}: {error}", path.display());
+            return None;
+        }
+    };
+    into_token(session, cached).map(|token| (path, token))
 }
 
 fn into_token(session: &SsoSession, cached: CachedToken) -> Option<SsoToken> {

@@ -9,10 +9,28 @@ mod prompt;
 mod session;
 pub mod token;
 
-pub use session::{LoginOptions, SessionTarget, Sso};
+pub use session::{LoginOptions, Origin, SessionTarget, Sso};
 pub use token::SsoToken;
 
 use crate::secrets::SecretError;
+
+/// Why a session can no longer be refreshed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// InvalidGrant and the like: revoked, rotated away or expired.
+    RefreshTokenRefused,
+    /// The OIDC client registration behind the token expired (InvalidClient).
+    RegistrationExpired,
+}
+
+impl std::fmt::Display for EndReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EndReason::RefreshTokenRefused => "its refresh token is no longer accepted",
+            EndReason::RegistrationExpired => "its client registration has expired",
+        })
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SsoError {
@@ -20,13 +38,19 @@ pub enum SsoError {
     Config(String),
     #[error("no valid sign-in for the SSO session '{session}'; run: {command}")]
     SignInRequired { session: String, command: String },
+    #[error("the SSO session '{session}' has ended ({reason}); sign in again: {command}")]
+    SignInAgain {
+        session: String,
+        reason: EndReason,
+        command: String,
+    },
     #[error(
-        "the SSO session '{session}' has ended (its refresh token is no longer accepted); sign in again: {command}"
+        "the SSO session '{session}' cannot be refreshed: it has no refresh token (sessions without registration scopes such as sso:account:access get none); sign in again: {command}"
     )]
-    SignInAgain { session: String, command: String },
+    NotRefreshable { session: String, command: String },
     /// The refresh token or the client registration was refused.
-    #[error("the SSO session has ended")]
-    SessionEnded,
+    #[error("the SSO session has ended ({0})")]
+    SessionEnded(EndReason),
     #[error("the sign-in code expired before it was approved; run the command again")]
     DeviceCodeExpired,
     #[error("the sign-in was denied in the browser")]

@@ -7,8 +7,8 @@ use aws_sdk_ssooidc::Client;
 use aws_sdk_ssooidc::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
 
-use super::SsoError;
 use super::token::{self, ClientRegistration, SsoToken};
+use super::{EndReason, SsoError};
 use crate::profile::SsoSession;
 
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -185,7 +185,7 @@ pub async fn refresh(client: &Client, token: &SsoToken) -> Result<Grant, SsoErro
     let (Some(refresh_token), Some(client_id), Some(client_secret)) =
         (&token.refresh_token, &token.client_id, &token.client_secret)
     else {
-        return Err(SsoError::SessionEnded);
+        return Err(SsoError::SessionEnded(EndReason::RefreshTokenRefused));
     };
     let result = client
         .create_token()
@@ -198,12 +198,14 @@ pub async fn refresh(client: &Client, token: &SsoToken) -> Result<Grant, SsoErro
     match result {
         Ok(output) => grant_from(output),
         Err(error) => match error.as_service_error() {
+            Some(CreateTokenError::InvalidClientException(_)) => {
+                Err(SsoError::SessionEnded(EndReason::RegistrationExpired))
+            }
             Some(
                 CreateTokenError::InvalidGrantException(_)
-                | CreateTokenError::InvalidClientException(_)
                 | CreateTokenError::ExpiredTokenException(_)
                 | CreateTokenError::AccessDeniedException(_),
-            ) => Err(SsoError::SessionEnded),
+            ) => Err(SsoError::SessionEnded(EndReason::RefreshTokenRefused)),
             _ => Err(service_error("CreateToken", error)),
         },
     }

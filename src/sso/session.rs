@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use aws_sdk_ssooidc::Client as OidcClient;
 
-use super::SsoError;
 use super::browser::{self, Opener};
 use super::cli_cache;
 use super::loopback::{self, Callback, Pkce};
 use super::oidc::{self, Flow, Grant};
 use super::prompt::Waiting;
 use super::token::{self, ClientRegistration, SsoToken, keys};
+use super::{EndReason, SsoError};
 use crate::aws;
 use crate::profile::SsoSession;
 use crate::secrets::SecretStore;
@@ -41,6 +41,19 @@ impl SessionTarget {
     pub fn label(&self) -> String {
         self.session.key()
     }
+}
+
+/// Where [`Sso::token_and_origin`] found the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// grant's stored token, still good.
+    Stored,
+    /// The stored token, just renewed with its refresh token.
+    Refreshed,
+    /// A token the AWS CLI left in its cache.
+    AwsCli,
+    /// A new sign-in.
+    SignedIn,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -96,41 +109,59 @@ impl<'a> Sso<'a> {
         target: &SessionTarget,
         login: Option<&LoginOptions>,
     ) -> Result<SsoToken, SsoError> {
+        self.token_and_origin(target, login)
+            .await
+            .map(|(token, _)| token)
+    }
+
+    /// Like [`Sso::token`], also saying where the token came from.
+    pub async fn token_and_origin(
+        &self,
+        target: &SessionTarget,
+        login: Option<&LoginOptions>,
+    ) -> Result<(SsoToken, Origin), SsoError> {
         let now = token::now();
         let key = target.session.key();
         let stored = self.stored_token(&key)?;
-        let mut ended = false;
+        let mut ended = None;
         match stored {
             Some(token) if token.is_fresh(now) => {
                 crate::debug!(
                     "session {key}: stored token has {}s left",
                     token.seconds_left(now)
                 );
-                return Ok(token);
+                return Ok((token, Origin::Stored));
             }
             Some(token) if token.can_refresh(now) => match self.refresh(&token).await {
-                Ok(fresh) => return Ok(fresh),
-                Err(SsoError::SessionEnded) => ended = true,
+                Ok(fresh) => return Ok((fresh, Origin::Refreshed)),
+                Err(SsoError::SessionEnded(reason)) => ended = Some(reason),
                 Err(error) if token.is_usable(now) => {
                     crate::debug!("session {key}: refresh failed ({error}); the token still works");
-                    return Ok(token);
+                    return Ok((token, Origin::Stored));
                 }
                 Err(error) => return Err(error),
             },
-            Some(token) if token.is_usable(now) => return Ok(token),
+            Some(token) if token.is_usable(now) => {
+                crate::debug!(
+                    "session {key}: stored token has {}s left and cannot be refreshed",
+                    token.seconds_left(now)
+                );
+                return Ok((token, Origin::Stored));
+            }
             _ => {}
         }
         if let Some(token) = cli_cache::read_token(&target.session, now) {
             crate::debug!("session {key}: using the AWS CLI's token");
-            return Ok(token);
+            return Ok((token, Origin::AwsCli));
         }
-        match login {
-            Some(options) => self.login(target, options).await,
-            None if ended => Err(SsoError::SignInAgain {
+        match (login, ended) {
+            (Some(options), _) => Ok((self.login(target, options).await?, Origin::SignedIn)),
+            (None, Some(reason)) => Err(SsoError::SignInAgain {
                 session: target.label(),
+                reason,
                 command: target.login_command.clone(),
             }),
-            None => Err(SsoError::SignInRequired {
+            (None, None) => Err(SsoError::SignInRequired {
                 session: target.label(),
                 command: target.login_command.clone(),
             }),
@@ -140,21 +171,28 @@ impl<'a> Sso<'a> {
     /// Refreshes the stored token of `target` now; never signs in.
     pub async fn refresh_target(&self, target: &SessionTarget) -> Result<SsoToken, SsoError> {
         let now = token::now();
-        let sign_in_again = || SsoError::SignInAgain {
-            session: target.label(),
-            command: target.login_command.clone(),
-        };
         let Some(stored) = self.stored_token(&target.session.key())? else {
             return Err(SsoError::SignInRequired {
                 session: target.label(),
                 command: target.login_command.clone(),
             });
         };
+        let sign_in_again = |reason| SsoError::SignInAgain {
+            session: target.label(),
+            reason,
+            command: target.login_command.clone(),
+        };
+        if stored.refresh_token.is_none() {
+            return Err(SsoError::NotRefreshable {
+                session: target.label(),
+                command: target.login_command.clone(),
+            });
+        }
         if !stored.can_refresh(now) {
-            return Err(sign_in_again());
+            return Err(sign_in_again(EndReason::RegistrationExpired));
         }
         self.refresh(&stored).await.map_err(|error| match error {
-            SsoError::SessionEnded => sign_in_again(),
+            SsoError::SessionEnded(reason) => sign_in_again(reason),
             other => other,
         })
     }
@@ -163,7 +201,22 @@ impl<'a> Sso<'a> {
     async fn refresh(&self, stored: &SsoToken) -> Result<SsoToken, SsoError> {
         crate::debug!("session {}: refreshing the token", stored.session_key);
         let config = aws::sdk_config(&stored.region).await;
-        let grant = oidc::refresh(&aws::sso_oidc(&config), stored).await?;
+        let grant = match oidc::refresh(&aws::sso_oidc(&config), stored).await {
+            Ok(grant) => grant,
+            Err(SsoError::SessionEnded(EndReason::RegistrationExpired)) => {
+                // The next sign-in must register again rather than reuse it.
+                crate::debug!(
+                    "session {}: the client registration expired; forgetting it",
+                    stored.session_key
+                );
+                let session = session_of(stored);
+                for flow in [Flow::AuthorizationCode, Flow::DeviceCode] {
+                    self.store.delete(&keys::client(&session, flow.name()))?;
+                }
+                return Err(SsoError::SessionEnded(EndReason::RegistrationExpired));
+            }
+            Err(error) => return Err(error),
+        };
         let refreshed = SsoToken {
             access_token: grant.access_token,
             expires_at: token::now() + grant.expires_in,
@@ -257,21 +310,44 @@ impl<'a> Sso<'a> {
     /// Deletes what grant keeps for `token`'s session, without calling AWS.
     pub fn forget(&self, token: &SsoToken) -> Result<(), SsoError> {
         self.store.delete(&keys::token(&token.session_key))?;
-        self.store
-            .delete_prefix(&keys::credentials_prefix(&token.session_key))?;
-        let cached = cli_cache::read_token(
-            &SsoSession {
-                name: token.session_name.clone(),
-                start_url: token.start_url.clone(),
-                region: token.region.clone(),
-                scopes: token.scopes.clone(),
-            },
-            i64::MIN,
-        );
+        self.forget_credentials(&token.session_key)?;
+        let cached = cli_cache::read_any_token(&session_of(token));
         if cached.is_some_and(|cached| cached.access_token == token.access_token) {
             cli_cache::remove_token(token);
         }
         Ok(())
+    }
+}
+
+impl Sso<'_> {
+    /// Deletes the role credentials cached with `session_key`'s tokens; returns how many.
+    pub fn forget_credentials(&self, session_key: &str) -> Result<usize, SsoError> {
+        Ok(self
+            .store
+            .delete_prefix(&keys::credentials_prefix(session_key))?)
+    }
+
+    /// Deletes the role credentials cached for every SSO session (not those of
+    /// profiles without one); returns how many.
+    pub fn forget_all_session_credentials(&self) -> Result<usize, SsoError> {
+        let unsso = keys::credentials_prefix("-");
+        let mut deleted = 0;
+        for key in self.store.keys(keys::CREDENTIALS_PREFIX)? {
+            if !key.starts_with(&unsso) && self.store.delete(&key)? {
+                deleted += 1;
+            }
+        }
+        Ok(deleted)
+    }
+}
+
+/// The session a stored token belongs to.
+fn session_of(token: &SsoToken) -> SsoSession {
+    SsoSession {
+        name: token.session_name.clone(),
+        start_url: token.start_url.clone(),
+        region: token.region.clone(),
+        scopes: token.scopes.clone(),
     }
 }
 

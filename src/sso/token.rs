@@ -118,9 +118,12 @@ pub mod keys {
         )
     }
 
+    /// Every cached role credential sits under this.
+    pub const CREDENTIALS_PREFIX: &str = "credentials/";
+
     /// Cached role credentials obtained with this session's token.
     pub fn credentials_prefix(session_key: &str) -> String {
-        format!("credentials/{session_key}/")
+        format!("{CREDENTIALS_PREFIX}{session_key}/")
     }
 }
 
