@@ -87,6 +87,8 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;profiles' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Also show where each profile''s credentials come from')
+            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Also show where each profile''s credentials come from')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -155,6 +157,8 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Renew the session''s token with its refresh token, never opening a browser')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out at the portal and delete the session''s tokens and cached credentials')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'List or delete stored SSO tokens')
+            [CompletionResult]::new('populate', 'populate', [CompletionResultType]::ParameterValue, 'Write a profile for every account and role you can reach into the AWS config')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the profiles `populate` would write, changing nothing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -239,11 +243,47 @@ $global:__GrantClapCompleter = {
         'grant;sso;tokens;help;help' {
             break
         }
+        'grant;sso;populate' {
+            [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The AWS access portal URL (else the setting DefaultSSOStartURL)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The IAM Identity Center region (else the setting DefaultSSORegion)')
+            [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'Write an [sso-session NAME] section and make every profile use it')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Put this before every profile name')
+            [CompletionResult]::new('--profile-template', '--profile-template', [CompletionResultType]::ParameterName, 'How to name profiles, from {account_name}, {account_id} and {role_name}')
+            [CompletionResult]::new('--profile-region', '--profile-region', [CompletionResultType]::ParameterName, 'The `region` of every profile')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Registration scope, repeatable (default sso:account:access, for refresh tokens)')
+            [CompletionResult]::new('--no-credential-process', '--no-credential-process', [CompletionResultType]::ParameterName, 'Plain sso_* profiles that the AWS CLI serves itself, without credential_process')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Remove profiles generated before from this start URL for roles that are gone')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the sign-in URL and code instead of opening a browser, if a sign-in is needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;sso;generate' {
+            [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The AWS access portal URL (else the setting DefaultSSOStartURL)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The IAM Identity Center region (else the setting DefaultSSORegion)')
+            [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'Write an [sso-session NAME] section and make every profile use it')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Put this before every profile name')
+            [CompletionResult]::new('--profile-template', '--profile-template', [CompletionResultType]::ParameterName, 'How to name profiles, from {account_name}, {account_id} and {role_name}')
+            [CompletionResult]::new('--profile-region', '--profile-region', [CompletionResultType]::ParameterName, 'The `region` of every profile')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Registration scope, repeatable (default sso:account:access, for refresh tokens)')
+            [CompletionResult]::new('--no-credential-process', '--no-credential-process', [CompletionResultType]::ParameterName, 'Plain sso_* profiles that the AWS CLI serves itself, without credential_process')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Remove profiles generated before from this start URL for roles that are gone')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the sign-in URL and code instead of opening a browser, if a sign-in is needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grant;sso;help' {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in and store the session''s token in the secret store')
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Renew the session''s token with its refresh token, never opening a browser')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out at the portal and delete the session''s tokens and cached credentials')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'List or delete stored SSO tokens')
+            [CompletionResult]::new('populate', 'populate', [CompletionResultType]::ParameterValue, 'Write a profile for every account and role you can reach into the AWS config')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the profiles `populate` would write, changing nothing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -265,6 +305,12 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;sso;help;tokens;clear' {
+            break
+        }
+        'grant;sso;help;populate' {
+            break
+        }
+        'grant;sso;help;generate' {
             break
         }
         'grant;sso;help;help' {
@@ -316,6 +362,8 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Renew the session''s token with its refresh token, never opening a browser')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Sign out at the portal and delete the session''s tokens and cached credentials')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'List or delete stored SSO tokens')
+            [CompletionResult]::new('populate', 'populate', [CompletionResultType]::ParameterValue, 'Write a profile for every account and role you can reach into the AWS config')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the profiles `populate` would write, changing nothing')
             break
         }
         'grant;help;sso;login' {
@@ -336,6 +384,12 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;sso;tokens;clear' {
+            break
+        }
+        'grant;help;sso;populate' {
+            break
+        }
+        'grant;help;sso;generate' {
             break
         }
         'grant;help;help' {

@@ -73,11 +73,17 @@ _grant() {
             grant__subcmd__help__subcmd__settings,set)
                 cmd="grant__subcmd__help__subcmd__settings__subcmd__set"
                 ;;
+            grant__subcmd__help__subcmd__sso,generate)
+                cmd="grant__subcmd__help__subcmd__sso__subcmd__generate"
+                ;;
             grant__subcmd__help__subcmd__sso,login)
                 cmd="grant__subcmd__help__subcmd__sso__subcmd__login"
                 ;;
             grant__subcmd__help__subcmd__sso,logout)
                 cmd="grant__subcmd__help__subcmd__sso__subcmd__logout"
+                ;;
+            grant__subcmd__help__subcmd__sso,populate)
+                cmd="grant__subcmd__help__subcmd__sso__subcmd__populate"
                 ;;
             grant__subcmd__help__subcmd__sso,refresh)
                 cmd="grant__subcmd__help__subcmd__sso__subcmd__refresh"
@@ -115,6 +121,9 @@ _grant() {
             grant__subcmd__settings__subcmd__help,set)
                 cmd="grant__subcmd__settings__subcmd__help__subcmd__set"
                 ;;
+            grant__subcmd__sso,generate)
+                cmd="grant__subcmd__sso__subcmd__generate"
+                ;;
             grant__subcmd__sso,help)
                 cmd="grant__subcmd__sso__subcmd__help"
                 ;;
@@ -124,11 +133,17 @@ _grant() {
             grant__subcmd__sso,logout)
                 cmd="grant__subcmd__sso__subcmd__logout"
                 ;;
+            grant__subcmd__sso,populate)
+                cmd="grant__subcmd__sso__subcmd__populate"
+                ;;
             grant__subcmd__sso,refresh)
                 cmd="grant__subcmd__sso__subcmd__refresh"
                 ;;
             grant__subcmd__sso,tokens)
                 cmd="grant__subcmd__sso__subcmd__tokens"
+                ;;
+            grant__subcmd__sso__subcmd__help,generate)
+                cmd="grant__subcmd__sso__subcmd__help__subcmd__generate"
                 ;;
             grant__subcmd__sso__subcmd__help,help)
                 cmd="grant__subcmd__sso__subcmd__help__subcmd__help"
@@ -138,6 +153,9 @@ _grant() {
                 ;;
             grant__subcmd__sso__subcmd__help,logout)
                 cmd="grant__subcmd__sso__subcmd__help__subcmd__logout"
+                ;;
+            grant__subcmd__sso__subcmd__help,populate)
+                cmd="grant__subcmd__sso__subcmd__help__subcmd__populate"
                 ;;
             grant__subcmd__sso__subcmd__help,refresh)
                 cmd="grant__subcmd__sso__subcmd__help__subcmd__refresh"
@@ -438,8 +456,22 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help__subcmd__sso)
-            opts="login refresh logout tokens"
+            opts="login refresh logout tokens populate generate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__sso__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -466,6 +498,20 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help__subcmd__sso__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__sso__subcmd__populate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -550,7 +596,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__profiles)
-            opts="-h -V --help --version"
+            opts="-l -h -V --long --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,7 +744,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__sso)
-            opts="-h -V --help --version login refresh logout tokens help"
+            opts="-h -V --help --version login refresh logout tokens populate generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,9 +757,65 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        grant__subcmd__sso__subcmd__help)
-            opts="login refresh logout tokens help"
+        grant__subcmd__sso__subcmd__generate)
+            opts="-h -V --start-url --region --sso-session --prefix --profile-template --profile-region --scope --no-credential-process --prune --no-browser --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --start-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sso-session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__sso__subcmd__help)
+            opts="login refresh logout tokens populate generate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__sso__subcmd__help__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -754,6 +856,20 @@ _grant() {
             return 0
             ;;
         grant__subcmd__sso__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__sso__subcmd__help__subcmd__populate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -877,6 +993,48 @@ _grant() {
                     return 0
                     ;;
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__sso__subcmd__populate)
+            opts="-h -V --start-url --region --sso-session --prefix --profile-template --profile-region --scope --no-credential-process --prune --no-browser --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --start-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sso-session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -61,6 +61,7 @@ complete -c grant -n "__fish_grant_using_subcommand init" -s h -l help -d 'Print
 complete -c grant -n "__fish_grant_using_subcommand init" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand profiles" -s l -l long -d 'Also show where each profile\'s credentials come from'
 complete -c grant -n "__fish_grant_using_subcommand profiles" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand profiles" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand settings; and not __fish_seen_subcommand_from list get set help" -s h -l help -d 'Print help'
@@ -81,13 +82,15 @@ complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_su
 complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print the value of one setting (an empty line when it has no value)'
 complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change one setting'
 complete -c grant -n "__fish_grant_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -s h -l help -d 'Print help'
-complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -s V -l version -d 'Print version'
-complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "login" -d 'Sign in and store the session\'s token in the secret store'
-complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "refresh" -d 'Renew the session\'s token with its refresh token, never opening a browser'
-complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "logout" -d 'Sign out at the portal and delete the session\'s tokens and cached credentials'
-complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "tokens" -d 'List or delete stored SSO tokens'
-complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -f -a "login" -d 'Sign in and store the session\'s token in the secret store'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -f -a "refresh" -d 'Renew the session\'s token with its refresh token, never opening a browser'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -f -a "logout" -d 'Sign out at the portal and delete the session\'s tokens and cached credentials'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -f -a "tokens" -d 'List or delete stored SSO tokens'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -f -a "populate" -d 'Write a profile for every account and role you can reach into the AWS config'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -f -a "generate" -d 'Print the profiles `populate` would write, changing nothing'
+complete -c grant -n "__fish_grant_using_subcommand sso; and not __fish_seen_subcommand_from login refresh logout tokens populate generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l profile -d 'A profile whose SSO session to use' -r
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l sso-session -d 'An [sso-session NAME] section of the AWS config' -r
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from login" -l start-url -d 'The AWS access portal URL, e.g. https://my-org.awsapps.com/start' -r
@@ -119,10 +122,36 @@ complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcomm
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from tokens" -f -a "list" -d 'Show each stored session: name, start URL, region, expiry, whether refreshable'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from tokens" -f -a "clear" -d 'Delete the stored token of one session (KEY as `list` shows it), or all'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from tokens" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l start-url -d 'The AWS access portal URL (else the setting DefaultSSOStartURL)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l region -d 'The IAM Identity Center region (else the setting DefaultSSORegion)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l sso-session -d 'Write an [sso-session NAME] section and make every profile use it' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l prefix -d 'Put this before every profile name' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l profile-template -d 'How to name profiles, from {account_name}, {account_id} and {role_name}' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l profile-region -d 'The `region` of every profile' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l scope -d 'Registration scope, repeatable (default sso:account:access, for refresh tokens)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l no-credential-process -d 'Plain sso_* profiles that the AWS CLI serves itself, without credential_process'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l prune -d 'Remove profiles generated before from this start URL for roles that are gone'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -l no-browser -d 'Print the sign-in URL and code instead of opening a browser, if a sign-in is needed'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from populate" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l start-url -d 'The AWS access portal URL (else the setting DefaultSSOStartURL)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l region -d 'The IAM Identity Center region (else the setting DefaultSSORegion)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l sso-session -d 'Write an [sso-session NAME] section and make every profile use it' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l prefix -d 'Put this before every profile name' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l profile-template -d 'How to name profiles, from {account_name}, {account_id} and {role_name}' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l profile-region -d 'The `region` of every profile' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l scope -d 'Registration scope, repeatable (default sso:account:access, for refresh tokens)' -r
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l no-credential-process -d 'Plain sso_* profiles that the AWS CLI serves itself, without credential_process'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l prune -d 'Remove profiles generated before from this start URL for roles that are gone'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -l no-browser -d 'Print the sign-in URL and code instead of opening a browser, if a sign-in is needed'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from generate" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "login" -d 'Sign in and store the session\'s token in the secret store'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Renew the session\'s token with its refresh token, never opening a browser'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Sign out at the portal and delete the session\'s tokens and cached credentials'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "tokens" -d 'List or delete stored SSO tokens'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "populate" -d 'Write a profile for every account and role you can reach into the AWS config'
+complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Print the profiles `populate` would write, changing nothing'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'
 complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles settings sso help" -f -a "assume" -d 'Switch this shell to a profile (through the `assume` function of `grant init`)'
@@ -139,6 +168,8 @@ complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcom
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "refresh" -d 'Renew the session\'s token with its refresh token, never opening a browser'
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "logout" -d 'Sign out at the portal and delete the session\'s tokens and cached credentials'
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "tokens" -d 'List or delete stored SSO tokens'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "populate" -d 'Write a profile for every account and role you can reach into the AWS config'
+complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from sso" -f -a "generate" -d 'Print the profiles `populate` would write, changing nothing'
 
 # Profile names after --profile: each line of `grant profiles` as it is.
 function __grant_profiles

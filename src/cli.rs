@@ -32,7 +32,7 @@ pub enum Command {
         shell: String,
     },
     /// Print every profile name of the AWS config and credentials files, sorted, one a line
-    Profiles,
+    Profiles(ProfilesArgs),
     /// Show or change grant's settings
     Settings(SettingsArgs),
     /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
@@ -50,6 +50,52 @@ pub enum SsoCommand {
     Logout(SsoLogoutArgs),
     /// List or delete stored SSO tokens
     Tokens(SsoTokensArgs),
+    /// Write a profile for every account and role you can reach into the AWS config
+    Populate(PopulateArgs),
+    /// Print the profiles `populate` would write, changing nothing
+    Generate(PopulateArgs),
+}
+
+/// Which directory to list, and how the generated profiles look.
+#[derive(Debug, Args)]
+pub struct PopulateArgs {
+    /// The AWS access portal URL (else the setting DefaultSSOStartURL)
+    #[arg(long)]
+    pub start_url: Option<String>,
+    /// The IAM Identity Center region (else the setting DefaultSSORegion)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Write an [sso-session NAME] section and make every profile use it
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Put this before every profile name
+    #[arg(long, default_value = "")]
+    pub prefix: String,
+    /// How to name profiles, from {account_name}, {account_id} and {role_name}
+    #[arg(long, value_name = "TEMPLATE", default_value = crate::populate::DEFAULT_TEMPLATE)]
+    pub profile_template: String,
+    /// The `region` of every profile
+    #[arg(long, value_name = "REGION")]
+    pub profile_region: Option<String>,
+    /// Registration scope, repeatable (default sso:account:access, for refresh tokens)
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Plain sso_* profiles that the AWS CLI serves itself, without credential_process
+    #[arg(long)]
+    pub no_credential_process: bool,
+    /// Remove profiles generated before from this start URL for roles that are gone
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the sign-in URL and code instead of opening a browser, if a sign-in is needed
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    /// Also show where each profile's credentials come from
+    #[arg(short, long)]
+    pub long: bool,
 }
 
 /// Which IAM Identity Center session a command is about. Without any of these, the

@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod fsutil;
 pub mod log;
 pub mod paths;
+pub mod populate;
 pub mod profile;
 pub mod secrets;
 pub mod settings;

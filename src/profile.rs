@@ -439,16 +439,11 @@ fn sso_role(files: &AwsFiles, values: &SectionValues<'_>) -> Result<Option<SsoRo
     .iter()
     .any(|key| values.contains(key));
     if uses_granted_keys {
-        return sso_role_from_keys(values, &GRANTED_SSO_KEYS, None).map(Some);
+        // granted_sso_session: an [sso-session] section, out of the AWS CLI's sight.
+        let session = session_section(files, values, "granted_sso_session")?;
+        return sso_role_from_keys(values, &GRANTED_SSO_KEYS, session.as_ref()).map(Some);
     }
-    if let Some(session_name) = values.get("sso_session") {
-        let session = files.sso_session(session_name)?.ok_or_else(|| {
-            invalid(
-                values,
-                "sso_session",
-                format!("[sso-session {session_name}] is not in the config file"),
-            )
-        })?;
+    if let Some(session) = session_section(files, values, "sso_session")? {
         return sso_role_from_keys(values, &PLAIN_SSO_KEYS, Some(&session)).map(Some);
     }
     let uses_plain_keys = [
@@ -462,6 +457,24 @@ fn sso_role(files: &AwsFiles, values: &SectionValues<'_>) -> Result<Option<SsoRo
         return sso_role_from_keys(values, &PLAIN_SSO_KEYS, None).map(Some);
     }
     Ok(None)
+}
+
+/// The `[sso-session NAME]` that the profile's `key` names, if it names one.
+fn session_section<'a>(
+    files: &'a AwsFiles,
+    values: &SectionValues<'_>,
+    key: &str,
+) -> Result<Option<SectionValues<'a>>, ProfileError> {
+    let Some(session_name) = values.get(key) else {
+        return Ok(None);
+    };
+    files.sso_session(session_name)?.map(Some).ok_or_else(|| {
+        invalid(
+            values,
+            key,
+            format!("[sso-session {session_name}] is not in the config file"),
+        )
+    })
 }
 
 /// Builds the role from the profile's keys; with an sso-session, the start URL,

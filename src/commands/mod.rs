@@ -3,13 +3,14 @@
 mod assume;
 mod credential_process;
 mod init;
+mod populate;
 mod profiles;
 mod settings;
 mod sso;
 
 use std::io::{self, Write};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, SsoCommand};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::CredentialProcess(args) = cli.command {
@@ -21,8 +22,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Assume(args) => assume::run(args),
         Command::Init { shell } => init::init(&shell),
         Command::Completions { shell } => init::completions(&shell),
-        Command::Profiles => profiles::run(),
+        Command::Profiles(args) => profiles::run(&args),
         Command::Settings(args) => settings::run(args),
+        Command::Sso(SsoCommand::Populate(args)) => populate::run(&args, true),
+        Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
         Command::Sso(command) => sso::run(command),
     }
 }

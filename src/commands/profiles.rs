@@ -7,12 +7,17 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use crate::cli::ProfilesArgs;
 use crate::config::AwsFiles;
+use crate::profile::{self, CredentialSource, NamedSource};
 use crate::{fsutil, paths};
 
 const NAMES_FILE: &str = "profile-names";
 
-pub fn run() -> anyhow::Result<()> {
+pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
+    if args.long {
+        return long_listing();
+    }
     let aws_files = [paths::aws_config_file(), paths::aws_credentials_file()];
     let identity = fsutil::files_identity(&[&aws_files[0], &aws_files[1]], NAMES_FILE);
     let saved = paths::grant_state_dir().join(NAMES_FILE);
@@ -44,4 +49,60 @@ fn saved_names(path: &Path, identity: &str) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     let (saved_identity, names) = text.split_once('\n')?;
     (saved_identity == identity).then(|| names.to_owned())
+}
+
+/// Each profile and where its credentials come from, in two columns.
+fn long_listing() -> anyhow::Result<()> {
+    let files = AwsFiles::load()?;
+    let rows: Vec<(&str, String)> = files
+        .profile_names()
+        .into_iter()
+        .map(|name| {
+            let source = match profile::resolve(&files, name) {
+                Ok(profile) => describe(&profile.source),
+                Err(error) => format!("error: {error}"),
+            };
+            (name, source)
+        })
+        .collect();
+    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    super::print_lines(
+        rows.iter()
+            .map(|(name, source)| format!("{name:width$}  {source}")),
+    )?;
+    Ok(())
+}
+
+fn describe(source: &CredentialSource) -> String {
+    match source {
+        CredentialSource::Sso(role) => format!(
+            "sso {}/{} ({}, {})",
+            role.account_id,
+            role.role_name,
+            role.session
+                .name
+                .as_deref()
+                .unwrap_or(&role.session.start_url),
+            role.session.region
+        ),
+        CredentialSource::AssumeRole(role) => {
+            let via = match (&role.source_profile, &role.source) {
+                (Some(profile), _) => format!("profile {profile}"),
+                (None, CredentialSource::Named(named)) => named_source(*named).to_owned(),
+                (None, other) => describe(other),
+            };
+            format!("role {} via {via}", role.role_arn)
+        }
+        CredentialSource::Process(command) => format!("process {command}"),
+        CredentialSource::Static(_) => "static keys".to_owned(),
+        CredentialSource::Named(named) => named_source(*named).to_owned(),
+    }
+}
+
+fn named_source(source: NamedSource) -> &'static str {
+    match source {
+        NamedSource::Environment => "the environment",
+        NamedSource::Ec2InstanceMetadata => "EC2 instance metadata",
+        NamedSource::EcsContainer => "the ECS container role",
+    }
 }

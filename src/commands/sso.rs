@@ -22,6 +22,9 @@ pub fn run(command: SsoCommand) -> anyhow::Result<()> {
         SsoCommand::Refresh(args) => refresh(&sso, &settings, &args),
         SsoCommand::Logout(args) => logout(&sso, &settings, &args),
         SsoCommand::Tokens(args) => tokens(&sso, args),
+        SsoCommand::Populate(_) | SsoCommand::Generate(_) => {
+            unreachable!("commands::run sends these to populate")
+        }
     }
 }
 

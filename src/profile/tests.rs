@@ -66,6 +66,36 @@ fn granted_keys_win_over_the_credential_process_that_calls_grant() {
 }
 
 #[test]
+fn granted_registration_scopes_sessions_and_bare_credential_processes() {
+    let files = corpus_files("seed-granted-credential-process.ini");
+    let example = resolve(&files, "example").unwrap();
+    assert_eq!(sso(&example).session.scopes, ["sso:account:access"]);
+    assert_eq!(sso(&example).session.region, "ap-southeast-2");
+    let two = resolve(&files, "two-scopes").unwrap();
+    assert_eq!(
+        sso(&two).session.scopes,
+        ["sso:account:access", "sso:other:scope"]
+    );
+    let auto = resolve(&files, "auto-example").unwrap();
+    assert_eq!(
+        auto.source,
+        CredentialSource::Process(
+            "granted credential-process --auto-login --profile my-profile".into()
+        )
+    );
+    let through = resolve(&files, "through-a-session").unwrap();
+    let role = sso(&through);
+    assert_eq!(role.session.name.as_deref(), Some("corp"));
+    assert_eq!(role.session.start_url, "https://corp.awsapps.com/start");
+    assert_eq!(role.session.scopes, ["sso:account:access"]);
+    assert_eq!(
+        (role.account_id.as_str(), role.role_name.as_str()),
+        ("210987654321", "Deploy")
+    );
+    assert_eq!(through.region.as_deref(), Some("eu-west-1"));
+}
+
+#[test]
 fn other_tools_credential_processes_are_sources() {
     for (file, name, command) in [
         (

@@ -1,6 +1,7 @@
 //! IAM Identity Center (AWS SSO): sign-in flows, the token lifecycle, and the AWS
 //! CLI token cache.
 
+pub mod accounts;
 pub mod browser;
 pub mod cli_cache;
 mod loopback;

@@ -9,6 +9,7 @@ mod assume;
 mod config_files;
 mod credential_process;
 mod fake_aws;
+mod populate;
 mod profiles;
 mod secrets;
 mod settings;

@@ -99,14 +99,10 @@ impl TestEnv {
     /// A shell in this test's world, with a clean environment, whose PATH finds this
     /// test's grant first (the `assume` function runs `command grant`).
     pub fn shell(&self, program: &str) -> Command {
-        let grant_dir = Path::new(env!("CARGO_BIN_EXE_grant")).parent().unwrap();
-        let mut path = std::ffi::OsString::from(grant_dir);
-        path.push(":");
-        path.push(std::env::var_os("PATH").unwrap_or_default());
         let mut command = Command::new(program);
         command
             .env_clear()
-            .env("PATH", path)
+            .env("PATH", path_with_grant())
             .env("TMPDIR", &self.tmp_dir)
             .env("LC_ALL", "C.UTF-8")
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
@@ -154,6 +150,16 @@ impl Drop for TestEnv {
             let _ = store.destroy();
         }
     }
+}
+
+/// PATH with this test's grant first, for what runs `grant` by name (`assume`,
+/// generated `credential_process = grant ...` lines).
+pub fn path_with_grant() -> std::ffi::OsString {
+    let grant_dir = Path::new(env!("CARGO_BIN_EXE_grant")).parent().unwrap();
+    let mut path = std::ffi::OsString::from(grant_dir);
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    path
 }
 
 /// Fails when any of `secrets` appears in a file under `folders`.

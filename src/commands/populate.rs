@@ -1,0 +1,238 @@
+//! `grant sso populate` and `grant sso generate`: a profile for every account and
+//! role the signed-in session reaches, written into the AWS config or printed.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::cli::PopulateArgs;
+use crate::config::document::Document;
+use crate::credentials::lock::Lock;
+use crate::credentials::obtain;
+use crate::populate::{self, Options, Summary};
+use crate::profile::SsoSession;
+use crate::secrets::SecretStore;
+use crate::settings::Settings;
+use crate::shell::shell_word;
+use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError, SsoToken, accounts};
+use crate::{fsutil, paths};
+
+/// A second populate waits this long for the first to finish.
+const POPULATE_LOCK_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+const DEFAULT_SCOPE: &str = "sso:account:access";
+
+pub fn run(args: &PopulateArgs, write: bool) -> anyhow::Result<()> {
+    let settings = Settings::load().context("cannot load grant's settings")?;
+    let options = options(args, &settings)?;
+    let store = SecretStore::open(&settings)?;
+    let sso = Sso::new(&store, &settings);
+    let login = obtain::has_terminal().then(|| LoginOptions {
+        no_browser: args.no_browser,
+        ..LoginOptions::default()
+    });
+    let runtime = crate::aws::runtime()?;
+    let token = runtime.block_on(session_token(&sso, &options, login.as_ref()))?;
+    let config = runtime.block_on(crate::aws::sdk_config(&options.sso_region));
+    let progress = Progress::new();
+    let roles = runtime
+        .block_on(accounts::list_roles(
+            &config,
+            &token.access_token,
+            |done, total| progress.show(done, total),
+        ))
+        .with_context(|| format!("cannot list the accounts of {}", options.start_url))?;
+    progress.finish();
+    let profiles = options.profiles(&roles);
+    if !write {
+        let mut document = Document::parse(Path::new("generated"), "")?;
+        options.merge(&mut document, &profiles, false);
+        super::print_lines([document.render().trim_end()])?;
+        return Ok(());
+    }
+    let path = paths::aws_config_file();
+    let summary = merge_into_file(&path, &options, &profiles, args.prune)?;
+    report(&summary, &options, &path, &token);
+    Ok(())
+}
+
+fn options(args: &PopulateArgs, settings: &Settings) -> anyhow::Result<Options> {
+    let start_url = args
+        .start_url
+        .as_deref()
+        .or(settings.default_sso_start_url());
+    let region = args.region.as_deref().or(settings.default_sso_region());
+    let (Some(start_url), Some(region)) = (start_url, region) else {
+        bail!(
+            "say which directory: --start-url URL --region REGION (or set DefaultSSOStartURL and DefaultSSORegion with `grant settings set`)"
+        );
+    };
+    populate::check_template(&args.profile_template).map_err(anyhow::Error::msg)?;
+    if let Some(session) = &args.sso_session
+        && populate::sanitize(session) != *session
+    {
+        bail!("--sso-session '{session}': use letters, digits and _-/.%@:+ only");
+    }
+    let scopes = if args.scopes.is_empty() {
+        vec![DEFAULT_SCOPE.to_owned()]
+    } else {
+        args.scopes.clone()
+    };
+    Ok(Options {
+        start_url: start_url.to_owned(),
+        sso_region: region.to_owned(),
+        scopes,
+        sso_session: args.sso_session.clone(),
+        credential_process: !args.no_credential_process,
+        profile_region: args.profile_region.clone(),
+        template: args.profile_template.clone(),
+        prefix: args.prefix.clone(),
+    })
+}
+
+/// The token to list with: the named sso-session's, else one signed in with the
+/// start URL alone, else a sign-in (as the sso-session, when named).
+async fn session_token(
+    sso: &Sso<'_>,
+    options: &Options,
+    login: Option<&LoginOptions>,
+) -> Result<SsoToken, SsoError> {
+    let selector = format!(
+        "--start-url {} --region {}",
+        shell_word(&options.start_url),
+        shell_word(&options.sso_region)
+    );
+    let session = |name: Option<String>| SsoSession {
+        name,
+        start_url: options.start_url.clone(),
+        region: options.sso_region.clone(),
+        scopes: options.scopes.clone(),
+    };
+    let by_url = SessionTarget::new(session(None), &selector);
+    let Some(name) = &options.sso_session else {
+        return sso.token(&by_url, login).await;
+    };
+    let named = SessionTarget::new(session(Some(name.clone())), &selector);
+    match sso.token(&named, None).await {
+        Err(SsoError::SignInRequired { .. }) => match sso.token(&by_url, None).await {
+            Err(SsoError::SignInRequired { .. }) => sso.token(&named, login).await,
+            other => other,
+        },
+        other => other,
+    }
+}
+
+/// Merges under a lock (a second populate waits), then writes atomically, keeping
+/// the file's mode and the previous version as a backup. An unchanged file is not
+/// written at all.
+fn merge_into_file(
+    path: &Path,
+    options: &Options,
+    profiles: &[populate::GeneratedProfile],
+    prune: bool,
+) -> anyhow::Result<Summary> {
+    let _lock = Lock::acquire(
+        &format!("populate:{}", path.display()),
+        &format!("the AWS config file {}", path.display()),
+        POPULATE_LOCK_TIMEOUT,
+    )?;
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut document = Document::parse(path, text.as_deref().unwrap_or(""))?;
+    let summary = options.merge(&mut document, profiles, prune);
+    if !summary.changed() {
+        return Ok(summary);
+    }
+    let mode = fsutil::file_mode(path).unwrap_or(0o600);
+    if let Some(text) = &text {
+        let backup = backup_path(path);
+        fsutil::write_atomic(&backup, text.as_bytes(), Some(mode))
+            .with_context(|| format!("cannot write the backup {}", backup.display()))?;
+    }
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    fsutil::write_atomic(path, document.render().as_bytes(), Some(mode))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(summary)
+}
+
+pub fn backup_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".grant-backup");
+    path.with_file_name(name)
+}
+
+fn report(summary: &Summary, options: &Options, path: &Path, token: &SsoToken) {
+    for name in &summary.skipped {
+        eprintln!(
+            "grant: left the profile {} as it is: it is your own, not generated by grant",
+            shell_word(name)
+        );
+    }
+    let total = summary.added + summary.updated + summary.unchanged;
+    if !summary.changed() {
+        eprintln!(
+            "grant: {total} profiles for {}: no change to {}",
+            options.start_url,
+            path.display()
+        );
+        return;
+    }
+    eprintln!(
+        "grant: {total} profiles for {}: {} added, {} updated, {} removed; wrote {} (the previous version is {})",
+        options.start_url,
+        summary.added,
+        summary.updated,
+        summary.removed.len(),
+        path.display(),
+        backup_path(path).display()
+    );
+    if let Some(name) = &options.sso_session
+        && token.session_name.as_deref() != Some(name.as_str())
+    {
+        eprintln!(
+            "grant: the profiles sign in as the SSO session '{name}': run grant sso login --sso-session {} once",
+            shell_word(name)
+        );
+    }
+}
+
+/// Accounts done / in all, on the terminal only.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "listing roles: {pos}/{len} accounts {bar:30}",
+                )
+                .expect("a valid template"),
+            );
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn show(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
