@@ -140,11 +140,48 @@ pub enum NamedSource {
     EcsContainer,
 }
 
+/// Values for the IAM Identity Center keys a profile leaves out: the flags,
+/// AWS_SSO_* variables and settings that come after the profile in precedence.
+#[derive(Debug, Clone, Default)]
+pub struct SsoDefaults {
+    pub start_url: Option<String>,
+    pub region: Option<String>,
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+}
+
+impl SsoDefaults {
+    /// The settings DefaultSSOStartURL and DefaultSSORegion.
+    pub fn from_settings(settings: &crate::settings::Settings) -> Self {
+        SsoDefaults {
+            start_url: settings.default_sso_start_url().map(str::to_owned),
+            region: settings.default_sso_region().map(str::to_owned),
+            ..SsoDefaults::default()
+        }
+    }
+}
+
+/// What resolution reads: the files, and what fills keys a profile leaves out.
+struct Resolver<'a> {
+    files: &'a AwsFiles,
+    defaults: &'a SsoDefaults,
+}
+
 /// Resolves profile `name` from `files`.
 pub fn resolve(files: &AwsFiles, name: &str) -> Result<Profile, ProfileError> {
+    resolve_with(files, name, &SsoDefaults::default())
+}
+
+/// Resolves profile `name`; SSO keys it leaves out come from `defaults`.
+pub fn resolve_with(
+    files: &AwsFiles,
+    name: &str,
+    defaults: &SsoDefaults,
+) -> Result<Profile, ProfileError> {
     let values = find(files, name)?;
     let mut chain = vec![name.to_owned()];
-    let source = source_of(files, &values, &mut chain)?;
+    let resolver = Resolver { files, defaults };
+    let source = source_of(&resolver, &values, &mut chain)?;
     let region = region_of(files, &values, &source)?;
     Ok(Profile {
         name: name.to_owned(),
@@ -195,15 +232,15 @@ fn invalid_at(origin: Origin<'_>, profile: &str, message: impl Into<String>) -> 
 }
 
 fn source_of(
-    files: &AwsFiles,
+    resolver: &Resolver<'_>,
     values: &SectionValues<'_>,
     chain: &mut Vec<String>,
 ) -> Result<CredentialSource, ProfileError> {
     if values.contains("role_arn") {
-        return assume_role(files, values, chain)
+        return assume_role(resolver, values, chain)
             .map(|role| CredentialSource::AssumeRole(Box::new(role)));
     }
-    if let Some(role) = sso_role(files, values)? {
+    if let Some(role) = sso_role(resolver, values)? {
         return Ok(CredentialSource::Sso(role));
     }
     if let Some(keys) = static_keys(values)? {
@@ -220,7 +257,7 @@ fn source_of(
 }
 
 fn assume_role(
-    files: &AwsFiles,
+    resolver: &Resolver<'_>,
     values: &SectionValues<'_>,
     chain: &mut Vec<String>,
 ) -> Result<AssumeRole, ProfileError> {
@@ -245,7 +282,7 @@ fn assume_role(
         }
         (None, Some(named)) => (named_source(values, named)?, None),
         (Some(source_name), None) => (
-            source_profile(files, values, source_name, chain)?,
+            source_profile(resolver, values, source_name, chain)?,
             Some(source_name.to_owned()),
         ),
     };
@@ -263,7 +300,7 @@ fn assume_role(
 /// The credentials of `source_profile`. A profile naming itself uses its own static
 /// keys, as botocore allows; any other repetition is a cycle.
 fn source_profile(
-    files: &AwsFiles,
+    resolver: &Resolver<'_>,
     values: &SectionValues<'_>,
     source_name: &str,
     chain: &mut Vec<String>,
@@ -298,14 +335,14 @@ fn source_profile(
             chain: chain.clone(),
         });
     }
-    let source_values = files.profile(source_name)?.ok_or_else(|| {
+    let source_values = resolver.files.profile(source_name)?.ok_or_else(|| {
         invalid(
             values,
             "source_profile",
             format!("source_profile '{source_name}' does not exist"),
         )
     })?;
-    source_of(files, &source_values, chain)
+    source_of(resolver, &source_values, chain)
 }
 
 fn named_source(values: &SectionValues<'_>, name: &str) -> Result<CredentialSource, ProfileError> {
@@ -430,7 +467,12 @@ fn scope_list(list: Option<&str>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-fn sso_role(files: &AwsFiles, values: &SectionValues<'_>) -> Result<Option<SsoRole>, ProfileError> {
+fn sso_role(
+    resolver: &Resolver<'_>,
+    values: &SectionValues<'_>,
+) -> Result<Option<SsoRole>, ProfileError> {
+    let files = resolver.files;
+    let defaults = resolver.defaults;
     let uses_granted_keys = [
         GRANTED_SSO_KEYS.start_url,
         GRANTED_SSO_KEYS.account_id,
@@ -441,10 +483,10 @@ fn sso_role(files: &AwsFiles, values: &SectionValues<'_>) -> Result<Option<SsoRo
     if uses_granted_keys {
         // granted_sso_session: an [sso-session] section, out of the AWS CLI's sight.
         let session = session_section(files, values, "granted_sso_session")?;
-        return sso_role_from_keys(values, &GRANTED_SSO_KEYS, session.as_ref()).map(Some);
+        return sso_role_from_keys(values, &GRANTED_SSO_KEYS, session.as_ref(), defaults).map(Some);
     }
     if let Some(session) = session_section(files, values, "sso_session")? {
-        return sso_role_from_keys(values, &PLAIN_SSO_KEYS, Some(&session)).map(Some);
+        return sso_role_from_keys(values, &PLAIN_SSO_KEYS, Some(&session), defaults).map(Some);
     }
     let uses_plain_keys = [
         PLAIN_SSO_KEYS.start_url,
@@ -454,7 +496,7 @@ fn sso_role(files: &AwsFiles, values: &SectionValues<'_>) -> Result<Option<SsoRo
     .iter()
     .any(|key| values.contains(key));
     if uses_plain_keys {
-        return sso_role_from_keys(values, &PLAIN_SSO_KEYS, None).map(Some);
+        return sso_role_from_keys(values, &PLAIN_SSO_KEYS, None, defaults).map(Some);
     }
     Ok(None)
 }
@@ -478,31 +520,50 @@ fn session_section<'a>(
 }
 
 /// Builds the role from the profile's keys; with an sso-session, the start URL,
-/// region and scopes come from that section instead.
+/// region and scopes come from that section instead. A key left out takes its
+/// value from `defaults`, else it is an error that says how to give it.
 fn sso_role_from_keys(
     values: &SectionValues<'_>,
     keys: &SsoKeys,
     session: Option<&SectionValues<'_>>,
+    defaults: &SsoDefaults,
 ) -> Result<SsoRole, ProfileError> {
     let session_values = session.unwrap_or(values);
     let (session_keys, name) = match session {
         Some(section) => (&PLAIN_SSO_KEYS, Some(section.name.to_owned())),
         None => (keys, None),
     };
-    let required = |source: &SectionValues<'_>, key: &str| {
+    let required = |source: &SectionValues<'_>, key: &str, default: &Option<String>, hint: &str| {
         source
             .get(key)
             .map(str::to_owned)
-            .ok_or_else(|| invalid_at(source.origin, values.name, format!("{key} is missing")))
+            .or_else(|| default.clone())
+            .ok_or_else(|| {
+                invalid_at(
+                    source.origin,
+                    values.name,
+                    format!("{key} is missing{hint}"),
+                )
+            })
     };
     let scopes = scope_list(session_values.get(session_keys.scopes));
     Ok(SsoRole {
-        account_id: required(values, keys.account_id)?,
-        role_name: required(values, keys.role_name)?,
+        account_id: required(values, keys.account_id, &defaults.account_id, "")?,
+        role_name: required(values, keys.role_name, &defaults.role_name, "")?,
         session: SsoSession {
             name,
-            start_url: required(session_values, session_keys.start_url)?,
-            region: required(session_values, session_keys.region)?,
+            start_url: required(
+                session_values,
+                session_keys.start_url,
+                &defaults.start_url,
+                " (or set DefaultSSOStartURL)",
+            )?,
+            region: required(
+                session_values,
+                session_keys.region,
+                &defaults.region,
+                " (or set DefaultSSORegion)",
+            )?,
             scopes,
         },
     })

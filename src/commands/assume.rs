@@ -15,7 +15,7 @@ use crate::cli::AssumeArgs;
 use crate::config::AwsFiles;
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::credentials::{Credentials, format_expiration};
-use crate::profile::{CredentialSource, Profile};
+use crate::profile::{CredentialSource, Profile, SsoDefaults};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::{EnvChange, Shell, is_variable_name, shell_word};
@@ -85,7 +85,7 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
         Some(name) => name.clone(),
         None => pick_profile()?,
     };
-    let profile = obtain::load_profile(&name)?;
+    let profile = obtain::load_profile(&name, &SsoDefaults::from_settings(&settings))?;
     let duration = args
         .duration
         .map(|duration| u32::try_from(duration.as_secs()).unwrap_or(u32::MAX));
@@ -285,7 +285,7 @@ fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> {
 }
 
 fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials)> {
-    let profile = obtain::load_profile(name)?;
+    let profile = obtain::load_profile(name, &SsoDefaults::from_settings(settings))?;
     let region_was_exported = previously_exported().iter().any(|n| n == "AWS_REGION");
     let plan = Plan {
         region: env_value("AWS_REGION")

@@ -14,7 +14,7 @@ use crate::credentials::Credentials;
 use crate::credentials::cache::{self, CacheSlot};
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::paths;
-use crate::profile::{self, CredentialSource, SsoRole, SsoSession};
+use crate::profile::{self, CredentialSource, SsoDefaults, SsoRole, SsoSession};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
@@ -61,8 +61,8 @@ fn request_name(args: &CredentialProcessArgs) -> String {
     }
 }
 
-/// Every input besides the files that shapes the request: flags, AWS_SSO_*
-/// variables. The settings file is part of it for positional roles.
+/// Every input besides the AWS files that shapes the request: flags, AWS_SSO_*
+/// variables, and the settings file.
 fn request_inputs(args: &CredentialProcessArgs) -> String {
     let variables: Vec<String> = [
         "AWS_SSO_ACCOUNT_ID",
@@ -73,11 +73,8 @@ fn request_inputs(args: &CredentialProcessArgs) -> String {
     .iter()
     .map(|name| env_value(name).unwrap_or_default())
     .collect();
-    let settings_file = if args.profile.is_none() {
-        crate::fsutil::files_identity(&[&crate::settings::config_file()], "")
-    } else {
-        String::new()
-    };
+    // The settings fill in what a request leaves out (DefaultSSOStartURL, ...).
+    let settings_file = crate::fsutil::files_identity(&[&crate::settings::config_file()], "");
     format!(
         "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{settings_file}",
         args.profile,
@@ -127,14 +124,29 @@ fn env_value(name: &str) -> Option<String> {
 
 fn request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<Request> {
     match (&args.profile, &args.role) {
-        (Some(name), _) => profile_request(args, name),
+        (Some(name), _) => profile_request(args, settings, name),
         (None, Some(role)) => role_request(args, settings, Some(role)),
         (None, None) => role_request(args, settings, None),
     }
 }
 
-fn profile_request(args: &CredentialProcessArgs, name: &str) -> anyhow::Result<Request> {
-    let mut profile = obtain::load_profile(name)?;
+fn profile_request(
+    args: &CredentialProcessArgs,
+    settings: &Settings,
+    name: &str,
+) -> anyhow::Result<Request> {
+    let pick = |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env_value(variable));
+    // Keys the profile leaves out come last in precedence: flags, then the
+    // environment (both beat the profile anyway, below), then the settings.
+    let defaults = SsoDefaults {
+        start_url: pick(&args.start_url, "AWS_SSO_START_URL")
+            .or_else(|| settings.default_sso_start_url().map(str::to_owned)),
+        region: pick(&args.region, "AWS_SSO_REGION")
+            .or_else(|| settings.default_sso_region().map(str::to_owned)),
+        account_id: pick(&args.account_id, "AWS_SSO_ACCOUNT_ID"),
+        role_name: pick(&args.role_name, "AWS_SSO_ROLE_NAME"),
+    };
+    let mut profile = obtain::load_profile(name, &defaults)?;
     if let CredentialSource::Sso(role) = &mut profile.source {
         apply_sso_overrides(args, role);
     }

@@ -13,7 +13,7 @@ use super::cache::CacheSlot;
 use super::fetch::{self, FetchContext};
 use super::lock::Lock;
 use crate::config::AwsFiles;
-use crate::profile::{self, CredentialSource, Profile, ProfileError, SsoSession};
+use crate::profile::{self, CredentialSource, Profile, ProfileError, SsoDefaults, SsoSession};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
@@ -69,12 +69,14 @@ impl Request {
     }
 }
 
-/// Resolves profile `name`, reading only its sections; on a miss the whole files
-/// are read to suggest the closest names.
-pub fn load_profile(name: &str) -> anyhow::Result<Profile> {
+/// Resolves profile `name`, reading only its sections, SSO keys it leaves out taken
+/// from `defaults`; on a miss the whole files are read to suggest the closest names.
+pub fn load_profile(name: &str, defaults: &SsoDefaults) -> anyhow::Result<Profile> {
     let files = AwsFiles::load_for_profile(name)?;
-    Ok(match profile::resolve(&files, name) {
-        Err(ProfileError::NotFound { .. }) => profile::resolve(&AwsFiles::load()?, name)?,
+    Ok(match profile::resolve_with(&files, name, defaults) {
+        Err(ProfileError::NotFound { .. }) => {
+            profile::resolve_with(&AwsFiles::load()?, name, defaults)?
+        }
         other => other?,
     })
 }

@@ -945,3 +945,41 @@ fn the_debug_log_of_a_refresh_and_a_role_chain_names_endpoints_and_no_secret() {
         assert_eq!(stderr(&quiet), "", "{value:?}");
     }
 }
+
+/// Keys a profile leaves out come from what follows it in precedence: AWS_SSO_*
+/// variables (and flags), else the settings DefaultSSOStartURL / DefaultSSORegion.
+#[test]
+fn a_profile_without_a_start_url_takes_it_from_the_environment_or_the_settings() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    env.write_aws_config(&format!(
+        "{}[profile bare]\ngranted_sso_account_id = 222222222222\ngranted_sso_role_name = ReadOnly\n",
+        granted_profile("dev", "111111111111", "AdministratorAccess")
+    ));
+    let bare = ["credential-process", "--profile", "bare"];
+    let line = failure(&env.run(&bare));
+    assert!(
+        line.contains("granted_sso_start_url is missing (or set DefaultSSOStartURL)"),
+        "{line}"
+    );
+    let from_environment = env
+        .grant()
+        .args(bare)
+        .env("AWS_SSO_START_URL", START_URL)
+        .env("AWS_SSO_REGION", "eu-west-1")
+        .output()
+        .unwrap();
+    assert_eq!(json(&from_environment)["AccountId"], "222222222222");
+    assert!(
+        failure(&env.run(&bare)).contains("is missing"),
+        "the variables are gone"
+    );
+    env.set_setting("DefaultSSOStartURL", START_URL);
+    env.set_setting("DefaultSSORegion", "eu-west-1");
+    assert_eq!(json(&env.run(&bare))["AccountId"], "222222222222");
+    assert_eq!(
+        fake.count("GetRoleCredentials"),
+        1,
+        "the second came from the cache"
+    );
+}
