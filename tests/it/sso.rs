@@ -878,3 +878,59 @@ fn no_browser_and_default_browser_stdout_print_the_url_and_code_instead() {
         );
     }
 }
+
+/// On a terminal the wait shows the code and a spinner with the time left; Ctrl-C
+/// (typed into the pseudo-terminal `script` gives it) ends it cleanly, storing nothing.
+#[test]
+fn ctrl_c_cancels_a_sign_in_cleanly() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !has_script {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have script (bsdutils)"
+        );
+        eprintln!("skipped: script not installed (apt-get install bsdutils)");
+        return;
+    }
+    let fake = fake_nobody_approves(600);
+    let env = TestEnv::with_fake(&fake);
+    let command = format!(
+        "{} sso login --start-url {START_URL} --region eu-west-1 --use-device-code",
+        env!("CARGO_BIN_EXE_grant")
+    );
+    let mut child = env
+        .shell("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("CI", "")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut keyboard = child.stdin.take().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    std::io::Write::write_all(&mut keyboard, b"\x03").unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("Ctrl-C did not end the sign-in");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(keyboard);
+    let output = child.wait_with_output().unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    let code = fake.last_user_code().expect("a device code was issued");
+    assert!(terminal.contains(&code), "the code is shown: {terminal}");
+    assert!(
+        terminal.contains("left, Ctrl-C to cancel)"),
+        "the spinner: {terminal}"
+    );
+    assert!(terminal.contains("grant: sign-in cancelled"), "{terminal}");
+    assert!(!terminal.contains("panicked"), "{terminal}");
+    assert!(token_rows(&env).is_empty(), "nothing stored");
+}
