@@ -892,3 +892,21 @@ async fn http_controls_mirror_the_rust_api() {
     assert_eq!(raw_http(&fake, "GET", "/_fake", "").status, 200);
     assert_eq!(raw_http(&fake, "GET", "/nowhere", "").status, 404);
 }
+
+#[test]
+fn sts_refuses_an_unsigned_request() {
+    let fake = FakeAws::start();
+    let response = raw_http(
+        &fake,
+        "POST",
+        "/",
+        "Action=GetCallerIdentity&Version=2011-06-15",
+    );
+    assert_eq!(response.status, 403, "{}", response.body);
+    assert!(
+        response.body.contains("<Code>MissingAuthenticationToken</Code>"),
+        "{}",
+        response.body
+    );
+    assert_eq!(fake.count("GetCallerIdentity"), 1);
+}
