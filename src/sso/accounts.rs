@@ -133,13 +133,23 @@ where
     E: std::error::Error + aws_sdk_sso::error::ProvideErrorMetadata + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    if error.as_service_error().and_then(|e| e.code()) == Some("UnauthorizedException") {
-        return SsoError::Service {
-            operation: operation.to_owned(),
-            message: "the token was refused; sign in again".to_owned(),
-        };
-    }
-    service_error(operation, aws_sdk_sso::error::DisplayErrorContext(&error))
+    let message = match error.as_service_error() {
+        Some(service) => match service.code() {
+            Some("UnauthorizedException") => {
+                "the token was refused (signed out or expired); sign in again".to_owned()
+            }
+            Some("TooManyRequestsException") => {
+                "throttled, still after retries; wait a moment and try again".to_owned()
+            }
+            code => format!(
+                "{}: {}",
+                code.unwrap_or("error"),
+                service.message().unwrap_or("no message")
+            ),
+        },
+        None => aws_sdk_sso::error::DisplayErrorContext(&error).to_string(),
+    };
+    service_error(operation, message)
 }
 
 fn service_error(operation: &str, error: impl std::fmt::Display) -> SsoError {

@@ -368,3 +368,53 @@ fn progress_shows_on_a_terminal() {
     assert!(terminal.contains("/50 accounts"), "{terminal}");
     assert_eq!(config(&env).matches("[profile account-").count(), 50);
 }
+
+/// Throttling while listing is retried with backoff; the file keeps its mode.
+#[test]
+fn throttled_listing_is_retried_and_the_file_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = FakeAws::builder()
+        .directory(Directory::generated(30, 2))
+        .start()
+        .unwrap();
+    let env = signed_in(&fake);
+    std::fs::set_permissions(
+        env.aws_config_path(),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    fake.fail("ListAccountRoles", 429, Some(6));
+    fake.fail("ListAccounts", 429, Some(2));
+    let output = populate(&env, &[]);
+    success(&output);
+    assert_eq!(config(&env).matches("\n[profile account-").count(), 60);
+    assert_eq!(
+        fake.count("ListAccountRoles"),
+        30 + 6,
+        "each throttled call retried"
+    );
+    assert_eq!(
+        fake.count("ListAccounts"),
+        1 + 2,
+        "one page, throttled twice"
+    );
+    let mode = std::fs::metadata(env.aws_config_path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+
+    fake.fail("ListAccountRoles", 429, None);
+    let line = failure(&populate(&env, &["--prune"]));
+    assert!(
+        line.ends_with(
+            "ListAccountRoles failed: throttled, still after retries; wait a moment and try again"
+        ),
+        "{line}"
+    );
+    assert_eq!(
+        config(&env).matches("\n[profile account-").count(),
+        60,
+        "unchanged"
+    );
+}
