@@ -31,8 +31,20 @@ pub enum FetchError {
     NoSsoAccess { role: String, account: String },
     #[error("STS refused AssumeRole of {role_arn}: {message}")]
     AssumeRoleRefused { role_arn: String, message: String },
-    #[error("{service} is throttling requests (still after retries); wait a moment and try again")]
-    Throttled { service: &'static str },
+    #[error(
+        "{service} throttled {operation} (still throttling after {} attempts); wait a minute and try again",
+        aws::MAX_ATTEMPTS
+    )]
+    Throttled {
+        service: &'static str,
+        operation: &'static str,
+    },
+    #[error("{}", call_message(service, operation, failure))]
+    Call {
+        service: &'static str,
+        operation: &'static str,
+        failure: aws::CallFailure,
+    },
     #[error("{operation} failed: {message}")]
     Service {
         operation: &'static str,
@@ -44,6 +56,36 @@ pub enum FetchError {
     Unsupported(String),
     #[error("{0}")]
     Mfa(String),
+}
+
+/// `IAM Identity Center GetRoleCredentials failed: HTTP 500 ...; try again in a moment`.
+fn call_message(service: &str, operation: &str, failure: &aws::CallFailure) -> String {
+    let operation = format!("{service} {operation}");
+    match failure {
+        aws::CallFailure::TimedOut(_) => format!(
+            "{operation} did not answer: {failure}; check the network (and any proxy), then try again"
+        ),
+        aws::CallFailure::Unreachable(_) => format!(
+            "{operation} failed: {failure}; check the network (and any proxy), then try again"
+        ),
+        _ => format!("{operation} failed: {failure}; try again in a moment"),
+    }
+}
+
+/// A failed call as a [`FetchError`]: throttling apart, the rest as it came.
+fn call_error(
+    service: &'static str,
+    operation: &'static str,
+    failure: aws::CallFailure,
+) -> FetchError {
+    match failure {
+        aws::CallFailure::Throttled => FetchError::Throttled { service, operation },
+        failure => FetchError::Call {
+            service,
+            operation,
+            failure,
+        },
+    }
 }
 
 /// What a fetch may do beyond calling AWS.
@@ -172,11 +214,6 @@ async fn sso_role(context: &FetchContext<'_>, role: &SsoRole) -> Result<Credenti
                         command: target.login_command,
                     }
                 }
-                Some(GetRoleCredentialsError::TooManyRequestsException(_)) => {
-                    FetchError::Throttled {
-                        service: "IAM Identity Center",
-                    }
-                }
                 Some(GetRoleCredentialsError::ResourceNotFoundException(_)) => {
                     FetchError::NoSsoAccess {
                         role: role.role_name.clone(),
@@ -192,21 +229,25 @@ async fn sso_role(context: &FetchContext<'_>, role: &SsoRole) -> Result<Credenti
                         account: role.account_id.clone(),
                     }
                 }
-                _ => FetchError::Service {
-                    operation: "IAM Identity Center GetRoleCredentials",
-                    message: aws_sdk_sso::error::DisplayErrorContext(&error).to_string(),
-                },
+                _ => call_error(
+                    "IAM Identity Center",
+                    "GetRoleCredentials",
+                    aws::describe_error(&error),
+                ),
             });
         }
     };
     let credentials = output.role_credentials.ok_or(FetchError::Service {
-        operation: "GetRoleCredentials",
-        message: "no credentials in the answer".into(),
+        operation: "IAM Identity Center GetRoleCredentials",
+        message: "no credentials in the answer; try again in a moment".into(),
     })?;
     let missing = || FetchError::Service {
-        operation: "GetRoleCredentials",
-        message: "incomplete credentials in the answer".into(),
+        operation: "IAM Identity Center GetRoleCredentials",
+        message: "incomplete credentials in the answer; try again in a moment".into(),
     };
+    if credentials.expiration <= 0 {
+        return Err(missing());
+    }
     Ok(Credentials {
         access_key_id: credentials.access_key_id.ok_or_else(missing)?,
         secret_access_key: credentials.secret_access_key.ok_or_else(missing)?,
@@ -247,36 +288,38 @@ async fn assume_role(
             .token_code(mfa_code(context, serial)?);
     }
     crate::debug!("AssumeRole {} in {region}", role.role_arn);
-    let output = request
-        .send()
-        .await
-        .map_err(|error| match error.as_service_error() {
-            Some(AssumeRoleError::RegionDisabledException(_))
-            | Some(AssumeRoleError::ExpiredTokenException(_))
-            | None => FetchError::Service {
-                operation: "STS AssumeRole",
-                message: aws_sdk_sts::error::DisplayErrorContext(&error).to_string(),
-            },
-            Some(service_error) => {
-                let message = aws_sdk_sts::error::ProvideErrorMetadata::message(service_error)
-                    .unwrap_or("access denied")
-                    .to_owned();
-                if aws_sdk_sts::error::ProvideErrorMetadata::code(service_error)
-                    == Some("Throttling")
-                {
-                    FetchError::Throttled { service: "STS" }
-                } else {
-                    FetchError::AssumeRoleRefused {
-                        role_arn: role.role_arn.clone(),
-                        message,
-                    }
-                }
+    let output = request.send().await.map_err(|error| {
+        let failure = aws::describe_error(&error);
+        let refused = match (&failure, error.as_service_error()) {
+            (_, Some(AssumeRoleError::RegionDisabledException(_)))
+            | (_, Some(AssumeRoleError::ExpiredTokenException(_)))
+            | (_, None) => None,
+            (aws::CallFailure::Status { status, .. }, Some(service_error))
+                if (400..500).contains(status) =>
+            {
+                aws_sdk_sts::error::ProvideErrorMetadata::message(service_error)
+                    .or(Some("access denied"))
             }
-        })?;
+            _ => None,
+        };
+        match refused {
+            Some(message) => FetchError::AssumeRoleRefused {
+                role_arn: role.role_arn.clone(),
+                message: message.to_owned(),
+            },
+            None => call_error("STS", "AssumeRole", failure),
+        }
+    })?;
     let credentials = output.credentials.ok_or(FetchError::Service {
         operation: "STS AssumeRole",
-        message: "no credentials in the answer".into(),
+        message: "no credentials in the answer; try again in a moment".into(),
     })?;
+    if credentials.expiration.secs() <= 0 || credentials.access_key_id.is_empty() {
+        return Err(FetchError::Service {
+            operation: "STS AssumeRole",
+            message: "incomplete credentials in the answer; try again in a moment".into(),
+        });
+    }
     Ok(Credentials {
         access_key_id: credentials.access_key_id,
         secret_access_key: credentials.secret_access_key,

@@ -19,6 +19,11 @@ use crate::settings::Settings;
 use crate::shell::shell_word;
 use crate::sso::{LoginOptions, Sso, token};
 
+/// Cached credentials whose renewal failed are still served while they have more
+/// than this much life left; never once they expire, nor just before (a client may
+/// use them for a while, and the clocks of this machine and AWS may differ a bit).
+const STALE_MARGIN_SECS: i64 = 60;
+
 /// A second process waits this long for the first one's fetch (which may include a
 /// browser sign-in) before giving up.
 const FETCH_LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -97,30 +102,28 @@ pub struct Obtain<'a> {
 impl Obtain<'_> {
     pub fn credentials(&self, request: &Request) -> anyhow::Result<Credentials> {
         let cacheable = self.use_cache && request.is_cacheable();
-        if cacheable && let Some(credentials) = self.fresh_from_cache(request)? {
-            return Ok(credentials);
+        let mut cached = None;
+        if cacheable {
+            match self.cached_entry(request)? {
+                Cached::Fresh(credentials) => return Ok(credentials),
+                Cached::Renew(old) => cached = old,
+            }
         }
         let _lock = if cacheable {
             let lock = Lock::acquire(&request.cache.key, &request.label, FETCH_LOCK_TIMEOUT)?;
             // Whoever held the lock may have just fetched what we need.
-            if let Some(credentials) = self.fresh_from_cache(request)? {
-                return Ok(credentials);
+            match self.cached_entry(request)? {
+                Cached::Fresh(credentials) => return Ok(credentials),
+                Cached::Renew(old) => cached = old,
             }
             Some(lock)
         } else {
             None
         };
-        let sso = Sso::new(self.store, self.settings);
-        let context = FetchContext {
-            sso: &sso,
-            login: self.login.clone(),
-            login_selector: request.login_selector.clone(),
-            mfa_token: self.mfa_token.clone(),
-            region: request.region.clone(),
+        let credentials = match self.fetch(request) {
+            Ok(credentials) => credentials,
+            Err(error) => return Self::still_valid(request, cached, error),
         };
-        let credentials = crate::aws::runtime()?
-            .block_on(fetch::fetch(&context, &request.source))
-            .with_context(|| request.label.clone())?;
         if cacheable && credentials.expiration.is_some() {
             request.cache.put(self.store, &credentials)?;
             crate::debug!(
@@ -132,26 +135,90 @@ impl Obtain<'_> {
         Ok(credentials)
     }
 
-    fn fresh_from_cache(&self, request: &Request) -> anyhow::Result<Option<Credentials>> {
+    /// Fetches from the source; credentials that arrive already expired (a clock
+    /// set wrong, here or there) are an error, not something to hand out.
+    fn fetch(&self, request: &Request) -> anyhow::Result<Credentials> {
+        let sso = Sso::new(self.store, self.settings);
+        let context = FetchContext {
+            sso: &sso,
+            login: self.login.clone(),
+            login_selector: request.login_selector.clone(),
+            mfa_token: self.mfa_token.clone(),
+            region: request.region.clone(),
+        };
+        let credentials = crate::aws::runtime()?
+            .block_on(fetch::fetch(&context, &request.source))
+            .with_context(|| request.label.clone())?;
+        let now = token::now();
+        if let Some(expiration) = credentials.expiration
+            && expiration <= now
+        {
+            anyhow::bail!(
+                "{}: the credentials received already expired at {} by this machine's clock (now {}); check that the clock is right, then try again",
+                request.label,
+                super::format_expiration(expiration),
+                super::format_expiration(now)
+            );
+        }
+        Ok(credentials)
+    }
+
+    /// After a failed renewal: the cached credentials while they are still valid
+    /// (with a margin), else the error. The cache entry is left as it was.
+    fn still_valid(
+        request: &Request,
+        cached: Option<Credentials>,
+        error: anyhow::Error,
+    ) -> anyhow::Result<Credentials> {
+        let key = &request.cache.key;
+        let Some(credentials) = cached else {
+            return Err(error);
+        };
+        match credentials.seconds_left(token::now()) {
+            Some(left) if left > STALE_MARGIN_SECS => {
+                crate::debug!(
+                    "{key}: renewal failed ({}); serving the cached credentials, still valid for {left}s",
+                    crate::commands::one_line(&error)
+                );
+                Ok(credentials)
+            }
+            left => {
+                crate::debug!(
+                    "{key}: renewal failed and the cached credentials have {left:?}s left: not served"
+                );
+                Err(error)
+            }
+        }
+    }
+
+    fn cached_entry(&self, request: &Request) -> anyhow::Result<Cached> {
         let key = &request.cache.key;
         let Some(credentials) = request.cache.get(self.store)? else {
             crate::debug!("{key}: cache miss");
-            return Ok(None);
+            return Ok(Cached::Renew(None));
         };
         match credentials.seconds_left(token::now()) {
             Some(left) if left > self.window => {
                 crate::debug!("{key}: cache hit, {left}s left");
-                Ok(Some(credentials))
+                Ok(Cached::Fresh(credentials))
             }
             left => {
                 crate::debug!(
                     "{key}: cache entry has {left:?}s left, inside the {}s window: renewing",
                     self.window
                 );
-                Ok(None)
+                Ok(Cached::Renew(Some(credentials)))
             }
         }
     }
+}
+
+/// What the cache holds for a request.
+enum Cached {
+    /// Served as it is.
+    Fresh(Credentials),
+    /// To be renewed; the old entry, if any, is the fallback should renewal fail.
+    Renew(Option<Credentials>),
 }
 
 /// Whether a person could answer a sign-in or an MFA prompt: a terminal, and no CI.

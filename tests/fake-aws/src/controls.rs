@@ -20,7 +20,7 @@ AWS_ENDPOINT_URL_STS set to this base URL. Browser pages: /device, /authorize.
 
 Controls (JSON bodies):
   GET  /_fake/counts                 request counters by operation
-  POST /_fake/fail                   {\"op\",\"status\",\"times\"?,\"code\"?}
+  POST /_fake/fail                   {\"op\",\"status\",\"times\"?,\"code\"?,\"body\"?}
   POST /_fake/delay                  {\"op\",\"ms\"}
   POST /_fake/reset-faults
   POST /_fake/reset                  counters, faults and recorded calls
@@ -110,6 +110,7 @@ struct FailInput {
     status: u16,
     times: Option<u32>,
     code: Option<String>,
+    body: Option<String>,
 }
 
 fn fail(state: &mut State, req: &Request) -> Reply {
@@ -118,6 +119,7 @@ fn fail(state: &mut State, req: &Request) -> Reply {
         status: input.status,
         code: input.code,
         remaining: input.times,
+        body: input.body,
     };
     state.faults.set_failure(&input.op, failure);
     Ok(done())
@@ -374,6 +376,24 @@ mod tests {
         assert!(body["error"].as_str().unwrap().contains("invalid JSON"));
         let (status, _) = call(&shared, "POST", "/_fake/fail", r#"{"op":"X"}"#);
         assert_eq!(status, 400);
+    }
+
+    #[test]
+    fn a_fault_can_answer_with_a_raw_body() {
+        let shared = state();
+        let (status, _) = call(
+            &shared,
+            "POST",
+            "/_fake/fail",
+            r#"{"op":"ListAccounts","status":200,"times":1,"body":"{\"accountList\": [tru"}"#,
+        );
+        assert_eq!(status, 200);
+        let req = Request::new("GET", "/assignment/accounts", vec![], vec![]);
+        let response = crate::router::handle(&shared, &req);
+        assert_eq!(response.status, 200);
+        assert_eq!(response.body, br#"{"accountList": [tru"#);
+        let response = crate::router::handle(&shared, &req);
+        assert_ne!(response.body, br#"{"accountList": [tru"#, "only once");
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub(crate) struct Failure {
     pub code: Option<String>,
     /// How many more requests fail; `None` = until cleared.
     pub remaining: Option<u32>,
+    /// A raw body to answer with instead of the service's error document (a
+    /// truncated or mistyped answer, an HTML error page), with `status` (even 200).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -90,6 +94,7 @@ mod tests {
             status: 500,
             code: None,
             remaining,
+            body: None,
         }
     }
 

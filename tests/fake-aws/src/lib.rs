@@ -170,6 +170,22 @@ impl FakeAws {
             status,
             code: code.map(str::to_string),
             remaining: times,
+            body: None,
+        };
+        self.state().faults.set_failure(op, failure);
+    }
+
+    /// Answers `op` with `status` (200 included) and exactly `body` instead of the
+    /// real answer, for the next `times` requests: a truncated or mistyped document,
+    /// an HTML error page. The content type is the service's usual one (JSON for the
+    /// portal and OIDC, XML for STS), or `text/html` when `body` starts with `<!DOCTYPE`
+    /// or `<html`.
+    pub fn fail_with_body(&self, op: &str, status: u16, body: &str, times: Option<u32>) {
+        let failure = Failure {
+            status,
+            code: None,
+            remaining: times,
+            body: Some(body.to_string()),
         };
         self.state().faults.set_failure(op, failure);
     }

@@ -117,6 +117,23 @@ fn dispatch(route: &Route, state: &mut State, req: &Request) -> Result<Response,
 const FAULT_MESSAGE: &str = "fake-aws: injected fault";
 
 fn fault_response(service: Service, failure: &Failure) -> Response {
+    if let Some(body) = &failure.body {
+        let start = body
+            .trim_start()
+            .get(..9)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let content_type = if start.starts_with("<!doctype") || start.starts_with("<html") {
+            "text/html; charset=utf-8"
+        } else {
+            match service {
+                Service::Sts => "text/xml",
+                Service::Browser => "text/plain; charset=utf-8",
+                Service::Portal | Service::Oidc => "application/json",
+            }
+        };
+        return Response::new(failure.status, content_type, body.as_bytes().to_vec());
+    }
     let code = failure
         .code
         .clone()
