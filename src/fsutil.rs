@@ -117,3 +117,12 @@ mod tests {
         assert_eq!(file_mode(&path), Some(0o644));
     }
 }
+
+/// Options that create a file readable by its owner only (0600), like every file
+/// grant makes; set create/write/... on them as usual.
+pub fn private_file_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}

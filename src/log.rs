@@ -31,11 +31,11 @@ pub fn init(debug_flag: bool, file_name: Option<&str>) {
 fn open_log_file(name: &str) -> Option<File> {
     let dir = crate::paths::grant_state_dir();
     crate::fsutil::create_private_dir(&dir).ok()?;
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(dir.join(name)).ok()
+    crate::fsutil::private_file_options()
+        .create(true)
+        .append(true)
+        .open(dir.join(name))
+        .ok()
 }
 
 pub fn enabled() -> bool {

@@ -31,10 +31,7 @@ fn ensure_clock(path: &std::path::Path) {
         .parent()
         .map_or(Ok(()), fsutil::create_private_dir)
         .and_then(|()| {
-            let mut options = std::fs::OpenOptions::new();
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let file = options
+            let file = fsutil::private_file_options()
                 .create(true)
                 .truncate(false)
                 .write(true)

@@ -2,7 +2,7 @@
 //! (make -j, terraform) make one upstream request. The kernel releases a lock when
 //! its holder dies, so a crashed process never blocks anyone.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -44,7 +44,7 @@ impl Lock {
         if let Some(dir) = path.parent() {
             fsutil::create_private_dir(dir).map_err(io_error)?;
         }
-        let file = OpenOptions::new()
+        let file = fsutil::private_file_options()
             .create(true)
             .truncate(false)
             .write(true)

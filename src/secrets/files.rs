@@ -86,7 +86,7 @@ impl EntryDir {
         create_private_dir(&self.path)?;
         let path = self.path.join(CREATION_LOCK);
         loop {
-            match fs::OpenOptions::new()
+            match crate::fsutil::private_file_options()
                 .write(true)
                 .create_new(true)
                 .open(&path)

@@ -81,6 +81,7 @@ impl Outputs {
     fn new(env: &TestEnv) -> Self {
         let dir = env.tmp_dir.join("out");
         std::fs::create_dir_all(&dir).unwrap();
+        env.written_by_the_test(&dir);
         Outputs { dir }
     }
 

@@ -9,6 +9,8 @@ mod assume;
 mod config_files;
 mod credential_process;
 mod fake_aws;
+mod faults;
+mod load;
 mod populate;
 mod profiles;
 mod secrets;

@@ -157,6 +157,7 @@ fn the_file_is_private_and_holds_the_value() {
 fn set_keeps_comments_and_other_keys() {
     let env = TestEnv::new();
     fs::create_dir_all(&env.config_dir).unwrap();
+    env.written_by_the_test(&env.config_dir);
     let original = "# chosen by hand\nAutoReassume = true # on purpose\nSomethingNew = 3\n";
     fs::write(config_file(&env), original).unwrap();
     success(&env.run(&[
@@ -288,6 +289,7 @@ fn a_wrong_type_says_what_is_expected() {
 fn a_wrong_type_in_the_file_names_file_and_setting() {
     let env = TestEnv::new();
     fs::create_dir_all(&env.config_dir).unwrap();
+    env.written_by_the_test(&env.config_dir);
     fs::write(config_file(&env), "AutoReassume = \"yes\"\n").unwrap();
     let line = failure(&env.run(&["settings", "list"]));
     let expected = format!(
@@ -314,6 +316,7 @@ fn a_wrong_type_in_the_file_names_file_and_setting() {
 fn a_malformed_file_gives_path_and_line() {
     let env = TestEnv::new();
     fs::create_dir_all(&env.config_dir).unwrap();
+    env.written_by_the_test(&env.config_dir);
     fs::write(
         config_file(&env),
         "# settings\nAutoReassume = true\nDefaultBrowser = [\n",

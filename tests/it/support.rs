@@ -1,8 +1,11 @@
 //! A temporary world for one test: HOME, AWS files, grant's folders, and a `grant`
 //! command that sees only them.
 
+use std::cell::{Cell, RefCell};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use tempfile::TempDir;
 
@@ -15,6 +18,13 @@ pub struct TestEnv {
     pub tmp_dir: PathBuf,
     /// The fake AWS every grant of this test talks to, when set.
     pub endpoint: Option<String>,
+    /// Set by [`TestEnv::allow_plaintext_token_export`].
+    token_export_allowed: Cell<bool>,
+    /// Paths given to [`TestEnv::written_by_the_test`].
+    test_paths: RefCell<Vec<PathBuf>>,
+    /// The fake of [`TestEnv::with_fake`], asked for its secrets at the end even when
+    /// the test pointed `endpoint` elsewhere.
+    fake_url: Option<String>,
 }
 
 impl TestEnv {
@@ -30,6 +40,9 @@ impl TestEnv {
             home,
             tmp_dir,
             endpoint: None,
+            token_export_allowed: Cell::new(false),
+            test_paths: RefCell::new(Vec::new()),
+            fake_url: None,
             _root: root,
         }
     }
@@ -38,7 +51,22 @@ impl TestEnv {
     pub fn with_fake(fake: &fake_aws::FakeAws) -> Self {
         let mut env = Self::new();
         env.endpoint = Some(fake.url().to_owned());
+        env.fake_url = Some(fake.url().to_owned());
         env
+    }
+
+    /// For a test that exports its SSO token to the AWS CLI cache on purpose
+    /// (`--export-sso-token`, the `ExportSSOToken` setting): the end-of-test scan then
+    /// skips HOME/.aws/sso/cache, and only it.
+    pub fn allow_plaintext_token_export(&self) {
+        self.token_export_allowed.set(true);
+    }
+
+    /// `path` (a file, or a folder and all under it) is the test's own input or output
+    /// (a file it wrote in grant's folders, what a shell script recorded), not grant's:
+    /// the end-of-test checks leave it out.
+    pub fn written_by_the_test(&self, path: &Path) {
+        self.test_paths.borrow_mut().push(path.to_path_buf());
     }
 
     /// The folders a test's secrets could leak into.
@@ -140,8 +168,15 @@ impl TestEnv {
 }
 
 impl Drop for TestEnv {
-    /// Removes this test's data key from the kernel keyring (its files go with the temp dir).
+    /// Checks what the test left behind (see [`TestEnv::leftover_problems`]), then
+    /// removes this test's data key from the kernel keyring (its files go with the temp
+    /// dir).
     fn drop(&mut self) {
+        let problems = if std::thread::panicking() {
+            Vec::new()
+        } else {
+            self.leftover_problems()
+        };
         let store = grant::secrets::SecretStore::open_with(
             grant::settings::KeyringBackend::KernelKeyring,
             &self.state_dir,
@@ -149,7 +184,128 @@ impl Drop for TestEnv {
         if let Ok(store) = store {
             let _ = store.destroy();
         }
+        if !problems.is_empty() {
+            panic!(
+                "security check after the test:\n  {}",
+                problems.join("\n  ")
+            );
+        }
     }
+}
+
+impl TestEnv {
+    /// What every test flow must leave behind: no secret the fake issued in plaintext
+    /// in any file under HOME, the config and state folders and TMPDIR (except the AWS
+    /// CLI cache when the test allowed the export); grant's files 0600 and folders 0700
+    /// in the config and state folders, and the AWS CLI cache files 0600.
+    fn leftover_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let test_paths = self.test_paths.borrow();
+        let files: Vec<(PathBuf, bool)> = files_under(&self.written_folders())
+            .into_iter()
+            .filter(|(path, _)| !test_paths.iter().any(|own| path.starts_with(own)))
+            .collect();
+        if let Some(url) = self.fake_url.as_ref().or(self.endpoint.as_ref()) {
+            match issued_secrets(url) {
+                Ok(secrets) => {
+                    let cli_cache = self.home.join(".aws/sso/cache");
+                    for path in files.iter().filter(|(_, is_dir)| !is_dir) {
+                        let path = &path.0;
+                        if self.token_export_allowed.get() && path.starts_with(&cli_cache) {
+                            continue;
+                        }
+                        let Ok(bytes) = std::fs::read(path) else {
+                            continue;
+                        };
+                        let text = String::from_utf8_lossy(&bytes);
+                        if let Some(secret) = secrets.iter().find(|s| text.contains(s.as_str())) {
+                            problems.push(format!(
+                                "a secret of the fake ({}...) is in plaintext in {}",
+                                secret.chars().take(6).collect::<String>(),
+                                path.display()
+                            ));
+                        }
+                    }
+                }
+                Err(error) => problems.push(format!(
+                    "cannot list the fake's secrets at {url} (drop the FakeAws after the TestEnv): {error}"
+                )),
+            }
+        }
+        problems.extend(self.mode_problems(&files));
+        problems
+    }
+
+    fn mode_problems(&self, files: &[(PathBuf, bool)]) -> Vec<String> {
+        use std::os::unix::fs::PermissionsExt;
+        let cli_cache = self.home.join(".aws/sso/cache");
+        let mut problems = Vec::new();
+        for (path, is_dir) in files {
+            let grants = path.starts_with(&self.config_dir) || path.starts_with(&self.state_dir);
+            let exported = !is_dir && path.starts_with(&cli_cache);
+            if !grants && !exported {
+                continue;
+            }
+            let Ok(meta) = std::fs::symlink_metadata(path) else {
+                continue;
+            };
+            let mode = meta.permissions().mode() & 0o7777;
+            let wanted = if *is_dir { 0o700 } else { 0o600 };
+            if mode != wanted {
+                problems.push(format!(
+                    "{} is mode {mode:04o}, not {wanted:04o}",
+                    path.display()
+                ));
+            }
+        }
+        problems
+    }
+}
+
+/// Every file and folder under `folders` (the folders themselves included, when they
+/// exist), with whether it is a folder. Symbolic links are not followed.
+fn files_under(folders: &[PathBuf]) -> Vec<(PathBuf, bool)> {
+    let mut found = Vec::new();
+    let mut stack: Vec<PathBuf> = folders.to_vec();
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                stack.extend(entries.filter_map(|entry| entry.ok()).map(|e| e.path()));
+            }
+            found.push((path, true));
+        } else if meta.is_file() {
+            found.push((path, false));
+        }
+    }
+    found
+}
+
+/// `GET URL/_fake/issued-secrets` with a plain HTTP/1.0 request (no client library).
+fn issued_secrets(url: &str) -> std::io::Result<Vec<String>> {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "GET /_fake/issued-secrets HTTP/1.0\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let text = String::from_utf8_lossy(&response);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("no HTTP header"))?;
+    if !head.starts_with("HTTP/1.") || head.split(' ').nth(1) != Some("200") {
+        return Err(std::io::Error::other(format!(
+            "unexpected answer: {}",
+            head.lines().next().unwrap_or("")
+        )));
+    }
+    serde_json::from_str(body).map_err(std::io::Error::other)
 }
 
 /// PATH with this test's grant first, for what runs `grant` by name (`assume`,
@@ -265,4 +421,71 @@ pub fn failure(output: &Output) -> String {
 
 pub fn corpus_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus"))
+}
+
+/// The end-of-test checks themselves: each must catch what it is for.
+mod end_of_test_checks {
+    use super::TestEnv;
+    use fake_aws::FakeAws;
+    use std::os::unix::fs::PermissionsExt;
+    use std::time::Duration;
+
+    #[test]
+    #[should_panic(expected = "is in plaintext in")]
+    fn a_secret_of_the_fake_in_a_file_fails_the_test() {
+        let fake = FakeAws::start();
+        let env = TestEnv::with_fake(&fake);
+        let token = fake.mint_access_token(Duration::from_secs(600));
+        std::fs::write(env.tmp_dir.join("leak"), format!("x{token}x")).unwrap();
+    }
+
+    #[test]
+    #[should_panic(expected = "is mode 0644, not 0600")]
+    fn a_readable_file_in_the_state_folder_fails_the_test() {
+        let env = TestEnv::new();
+        std::fs::create_dir_all(&env.state_dir).unwrap();
+        std::fs::set_permissions(&env.state_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let file = env.state_dir.join("cache.json");
+        std::fs::write(&file, "{}").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+
+    #[test]
+    #[should_panic(expected = "is mode 0755, not 0700")]
+    fn an_open_folder_in_the_config_folder_fails_the_test() {
+        let env = TestEnv::new();
+        std::fs::create_dir_all(&env.config_dir).unwrap();
+        std::fs::set_permissions(&env.config_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn an_allowed_export_may_hold_the_token_in_the_aws_cli_cache_only() {
+        let fake = FakeAws::start();
+        let env = TestEnv::with_fake(&fake);
+        env.allow_plaintext_token_export();
+        let token = fake.mint_access_token(Duration::from_secs(600));
+        let cache = env.home.join(".aws/sso/cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        let file = cache.join("0123.json");
+        std::fs::write(&file, format!("{{\"accessToken\":\"{token}\"}}")).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let copy = env.home.join("copy");
+        std::fs::write(&copy, &token).unwrap();
+        let problems = env.leftover_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains(&*copy.to_string_lossy()),
+            "{problems:?}"
+        );
+        std::fs::remove_file(&copy).unwrap();
+        // An exported file must still be 0600.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let problems = env.leftover_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("is mode 0644, not 0600"),
+            "{problems:?}"
+        );
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
 }
