@@ -30,6 +30,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration (`assume`, its hook, completions) to put in an rc file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for grant itself')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Print every profile name of the AWS config and credentials files, sorted, one a line')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -93,6 +94,35 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;cache' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete the cached credentials of one profile, or of all')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;cache;clear' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose credentials to delete')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Delete every cached credential')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;cache;help' {
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete the cached credentials of one profile, or of all')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;cache;help;clear' {
+            break
+        }
+        'grant;cache;help;help' {
             break
         }
         'grant;settings' {
@@ -322,6 +352,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration (`assume`, its hook, completions) to put in an rc file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for grant itself')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Print every profile name of the AWS config and credentials files, sorted, one a line')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -340,6 +371,13 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;profiles' {
+            break
+        }
+        'grant;help;cache' {
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete the cached credentials of one profile, or of all')
+            break
+        }
+        'grant;help;cache;clear' {
             break
         }
         'grant;help;settings' {

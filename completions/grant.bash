@@ -19,6 +19,9 @@ _grant() {
             grant,assume)
                 cmd="grant__subcmd__assume"
                 ;;
+            grant,cache)
+                cmd="grant__subcmd__cache"
+                ;;
             grant,completions)
                 cmd="grant__subcmd__completions"
                 ;;
@@ -40,8 +43,23 @@ _grant() {
             grant,sso)
                 cmd="grant__subcmd__sso"
                 ;;
+            grant__subcmd__cache,clear)
+                cmd="grant__subcmd__cache__subcmd__clear"
+                ;;
+            grant__subcmd__cache,help)
+                cmd="grant__subcmd__cache__subcmd__help"
+                ;;
+            grant__subcmd__cache__subcmd__help,clear)
+                cmd="grant__subcmd__cache__subcmd__help__subcmd__clear"
+                ;;
+            grant__subcmd__cache__subcmd__help,help)
+                cmd="grant__subcmd__cache__subcmd__help__subcmd__help"
+                ;;
             grant__subcmd__help,assume)
                 cmd="grant__subcmd__help__subcmd__assume"
+                ;;
+            grant__subcmd__help,cache)
+                cmd="grant__subcmd__help__subcmd__cache"
                 ;;
             grant__subcmd__help,completions)
                 cmd="grant__subcmd__help__subcmd__completions"
@@ -63,6 +81,9 @@ _grant() {
                 ;;
             grant__subcmd__help,sso)
                 cmd="grant__subcmd__help__subcmd__sso"
+                ;;
+            grant__subcmd__help__subcmd__cache,clear)
+                cmd="grant__subcmd__help__subcmd__cache__subcmd__clear"
                 ;;
             grant__subcmd__help__subcmd__settings,get)
                 cmd="grant__subcmd__help__subcmd__settings__subcmd__get"
@@ -194,7 +215,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles settings sso help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings sso help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,6 +259,80 @@ _grant() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__cache)
+            opts="-h -V --help --version clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__cache__subcmd__clear)
+            opts="-h -V --profile --all --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__cache__subcmd__help)
+            opts="clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__cache__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__cache__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -302,7 +397,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles settings sso help"
+            opts="credential-process assume init completions profiles cache settings sso help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,6 +413,34 @@ _grant() {
         grant__subcmd__help__subcmd__assume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__cache)
+            opts="clear"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__cache__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

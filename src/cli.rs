@@ -33,6 +33,9 @@ pub enum Command {
     },
     /// Print every profile name of the AWS config and credentials files, sorted, one a line
     Profiles(ProfilesArgs),
+    /// Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Show or change grant's settings
     Settings(SettingsArgs),
     /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
@@ -89,6 +92,19 @@ pub struct PopulateArgs {
     /// Print the sign-in URL and code instead of opening a browser, if a sign-in is needed
     #[arg(long)]
     pub no_browser: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Delete the cached credentials of one profile, or of all
+    Clear {
+        /// The profile whose credentials to delete
+        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+        profile: Option<String>,
+        /// Delete every cached credential
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Args)]

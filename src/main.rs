@@ -1,9 +1,13 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
-    let cli = grant::cli::Cli::parse();
+    let cli = match grant::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     match grant::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -11,4 +15,24 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Help and --version print as clap writes them; a mistake in the arguments is one
+/// line, like every other error, with the usage that fits.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    let shown_as_is = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if shown_as_is {
+        let _ = error.print();
+        return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+    }
+    eprintln!(
+        "grant: {}",
+        grant::commands::usage_line(&error.render().to_string())
+    );
+    ExitCode::from(2)
 }

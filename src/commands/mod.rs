@@ -1,6 +1,7 @@
 //! The logic behind each command of `crate::cli`.
 
 mod assume;
+mod cache;
 mod credential_process;
 mod init;
 mod populate;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init { shell } => init::init(&shell),
         Command::Completions { shell } => init::completions(&shell),
         Command::Profiles(args) => profiles::run(&args),
+        Command::Cache(command) => cache::run(command),
         Command::Settings(args) => settings::run(args),
         Command::Sso(SsoCommand::Populate(args)) => populate::run(&args, true),
         Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
@@ -44,6 +46,48 @@ pub fn one_line(error: &anyhow::Error) -> String {
         line.push_str(&text);
     }
     line.replace(['\n', '\r'], " ")
+}
+
+/// clap's report of an argument mistake (`error: ...`, indented details, a blank
+/// line, `Usage: ...`, a hint) as one line: the mistake, then the usage.
+pub fn usage_line(report: &str) -> String {
+    let mut mistake = Vec::new();
+    let mut usage = None;
+    for line in report.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("Usage:") {
+            usage = Some(rest.trim());
+        } else if usage.is_none()
+            && !line.is_empty()
+            && !line.starts_with("tip:")
+            && !line.starts_with("For more information")
+        {
+            mistake.push(line.strip_prefix("error:").unwrap_or(line).trim());
+        }
+    }
+    let mistake = mistake.join(" ");
+    match usage {
+        Some(usage) => format!("{mistake} (usage: {usage}; more with --help)"),
+        None => format!("{mistake} (more with --help)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::usage_line;
+
+    #[test]
+    fn argument_mistakes_are_one_line_with_the_usage() {
+        let report = "error: the following required arguments were not provided:\n  --profile <PROFILE>\n\nUsage: grant cache clear --profile <PROFILE>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_line(report),
+            "the following required arguments were not provided: --profile <PROFILE> (usage: grant cache clear --profile <PROFILE>; more with --help)"
+        );
+        let report = "error: invalid value '5x' for '--window <WINDOW>': not a duration\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_line(report),
+            "invalid value '5x' for '--window <WINDOW>': not a duration (more with --help)"
+        );
+    }
 }
 
 /// Writes lines to stdout; a closed pipe (`grant profiles | head`) ends quietly.

@@ -106,3 +106,23 @@ pub fn remember_shortcut(
     };
     store.put_json(&shortcut_key(request), &shortcut)
 }
+
+/// Deletes the cached credentials of profile `name` (every variant of it), or of
+/// every request when `name` is `None`, with the shortcuts to them; returns how
+/// many entries held credentials.
+pub fn clear(store: &SecretStore, name: Option<&str>) -> Result<usize, SecretError> {
+    let Some(name) = name else {
+        store.delete_prefix(&shortcut_key(""))?;
+        return store.delete_prefix(keys::CREDENTIALS_PREFIX);
+    };
+    let own = format!("/profile/{name}");
+    let variant = format!("/profile/{name}#");
+    let mut deleted = 0;
+    for key in store.keys(keys::CREDENTIALS_PREFIX)? {
+        if (key.ends_with(&own) || key.contains(&variant)) && store.delete(&key)? {
+            deleted += 1;
+        }
+    }
+    store.delete(&shortcut_key(&format!("profile/{name}")))?;
+    Ok(deleted)
+}

@@ -128,26 +128,24 @@ async fn account_roles(
     Ok(roles)
 }
 
-fn sdk_error<E, R>(operation: &str, error: aws_sdk_sso::error::SdkError<E, R>) -> SsoError
+fn sdk_error<E>(
+    operation: &str,
+    error: aws_sdk_sso::error::SdkError<E, aws_sdk_sso::config::http::HttpResponse>,
+) -> SsoError
 where
     E: std::error::Error + aws_sdk_sso::error::ProvideErrorMetadata + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
-    let message = match error.as_service_error() {
-        Some(service) => match service.code() {
-            Some("UnauthorizedException") => {
-                "the token was refused (signed out or expired); sign in again".to_owned()
-            }
-            Some("TooManyRequestsException") => {
-                "throttled, still after retries; wait a moment and try again".to_owned()
-            }
-            code => format!(
-                "{}: {}",
-                code.unwrap_or("error"),
-                service.message().unwrap_or("no message")
-            ),
-        },
-        None => aws_sdk_sso::error::DisplayErrorContext(&error).to_string(),
+    let unauthorized = error
+        .as_service_error()
+        .is_some_and(|service| service.code() == Some("UnauthorizedException"));
+    let message = match crate::aws::describe_error(&error) {
+        _ if unauthorized => {
+            "the token was refused (signed out or expired); sign in again".to_owned()
+        }
+        crate::aws::CallFailure::Throttled => {
+            format!("throttled, still after {MAX_ATTEMPTS} attempts; wait a moment and try again")
+        }
+        failure => failure.line(MAX_ATTEMPTS),
     };
     service_error(operation, message)
 }

@@ -54,6 +54,9 @@ pub enum SsoError {
     SessionEnded(EndReason),
     #[error("the sign-in code expired before it was approved; run the command again")]
     DeviceCodeExpired,
+    /// IAM Identity Center no longer knows the stored client registration.
+    #[error("IAM Identity Center refused grant's client registration; run the command again")]
+    ClientRefused,
     #[error("the sign-in was denied in the browser")]
     AccessDenied,
     #[error("the browser returned '{0}' instead of a sign-in")]

@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use aws_sdk_ssooidc::Client;
-use aws_sdk_ssooidc::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
+use aws_sdk_ssooidc::operation::start_device_authorization::StartDeviceAuthorizationError;
 
 use super::token::{self, ClientRegistration, SsoToken};
 use super::{EndReason, SsoError};
@@ -54,7 +55,7 @@ where
 {
     SsoError::Service {
         operation: operation.to_owned(),
-        message: DisplayErrorContext(&error).to_string(),
+        message: crate::aws::describe_error(&error).to_string(),
     }
 }
 
@@ -100,7 +101,12 @@ pub async fn start_device_authorization(
         .start_url(start_url)
         .send()
         .await
-        .map_err(|error| service_error("StartDeviceAuthorization", error))?;
+        .map_err(|error| match error.as_service_error() {
+            Some(StartDeviceAuthorizationError::InvalidClientException(_)) => {
+                SsoError::ClientRefused
+            }
+            _ => service_error("StartDeviceAuthorization", error),
+        })?;
     let missing =
         || SsoError::Malformed("StartDeviceAuthorization returned no device or user code");
     Ok(DeviceAuthorization {
@@ -152,6 +158,9 @@ pub async fn poll_device_token(
                 Some(CreateTokenError::AccessDeniedException(_)) => {
                     return Err(SsoError::AccessDenied);
                 }
+                Some(CreateTokenError::InvalidClientException(_)) => {
+                    return Err(SsoError::ClientRefused);
+                }
                 _ => return Err(service_error("CreateToken", error)),
             },
         }
@@ -175,7 +184,10 @@ pub async fn redeem_authorization_code(
         .code_verifier(code_verifier)
         .send()
         .await
-        .map_err(|error| service_error("CreateToken", error))?;
+        .map_err(|error| match error.as_service_error() {
+            Some(CreateTokenError::InvalidClientException(_)) => SsoError::ClientRefused,
+            _ => service_error("CreateToken", error),
+        })?;
     grant_from(output)
 }
 

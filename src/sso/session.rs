@@ -247,18 +247,38 @@ impl<'a> Sso<'a> {
         );
         let config = aws::sdk_config(&session.region).await;
         let client = aws::sso_oidc(&config);
-        let registration = self.registration(&client, session, flow).await?;
-        let grant = cancellable(async {
-            match (flow, &opener) {
-                (Flow::AuthorizationCode, Some(opener)) => {
-                    browser_sign_in(&client, &registration, session, opener, options).await
-                }
-                _ => {
-                    device_sign_in(&client, &registration, session, opener.as_ref(), options).await
-                }
+        let mut registration = self.registration(&client, session, flow).await?;
+        let sign_in = |registration: ClientRegistration| {
+            let (client, opener) = (&client, &opener);
+            async move {
+                let grant = cancellable(async {
+                    match (flow, opener) {
+                        (Flow::AuthorizationCode, Some(opener)) => {
+                            browser_sign_in(client, &registration, session, opener, options).await
+                        }
+                        _ => {
+                            device_sign_in(client, &registration, session, opener.as_ref(), options)
+                                .await
+                        }
+                    }
+                })
+                .await;
+                (grant, registration)
             }
-        })
-        .await?;
+        };
+        let (mut grant, used) = sign_in(registration).await;
+        registration = used;
+        if matches!(grant, Err(SsoError::ClientRefused)) {
+            // Deleted or expired at the service: register anew, once.
+            crate::debug!(
+                "client {} refused: registering again",
+                registration.client_id
+            );
+            self.store.delete(&keys::client(session, flow.name()))?;
+            let fresh = self.registration(&client, session, flow).await?;
+            (grant, registration) = sign_in(fresh).await;
+        }
+        let grant = grant?;
         let token = token::from_grant(
             session,
             &registration,

@@ -983,3 +983,36 @@ fn a_profile_without_a_start_url_takes_it_from_the_environment_or_the_settings()
         "the second came from the cache"
     );
 }
+
+#[test]
+fn cache_clear_forgets_credentials_but_not_the_sign_in() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    env.write_aws_config(&format!(
+        "{}{}",
+        granted_profile("dev", "111111111111", "AdministratorAccess"),
+        granted_profile("other", "111111111111", "ReadOnly")
+    ));
+    let dev = json(&credential_process(&env, &[]));
+    json(&env.run(&["credential-process", "--profile", "other"]));
+    assert_eq!(fake.count("GetRoleCredentials"), 2);
+
+    let cleared = env.run(&["cache", "clear", "--profile", "dev"]);
+    success(&cleared);
+    assert!(stderr(&cleared).contains("deleted 1 cached credentials of profile dev"));
+    let renewed = json(&credential_process(&env, &[]));
+    assert_ne!(renewed["AccessKeyId"], dev["AccessKeyId"]);
+    json(&env.run(&["credential-process", "--profile", "other"]));
+    assert_eq!(
+        fake.count("GetRoleCredentials"),
+        3,
+        "only dev was fetched again"
+    );
+
+    success(&env.run(&["cache", "clear", "--all"]));
+    json(&credential_process(&env, &[]));
+    json(&env.run(&["credential-process", "--profile", "other"]));
+    assert_eq!(fake.count("GetRoleCredentials"), 5, "both fetched again");
+    assert_eq!(fake.count("CreateToken"), 0, "the sign-in stayed");
+    assert!(failure(&env.run(&["cache", "clear"])).contains("--profile"));
+}

@@ -375,6 +375,7 @@ fn botocore_uses_a_token_that_grant_exported() {
     };
     let fake = FakeAws::start();
     let env = TestEnv::with_fake(&fake);
+    env.allow_plaintext_token_export();
     env.write_aws_config(SSO_SESSION_CONFIG);
     success(&env.run(&[
         "sso",
@@ -410,6 +411,7 @@ fn grant_uses_a_token_that_botocore_wrote() {
         .start()
         .unwrap();
     let env = TestEnv::with_fake(&fake);
+    env.allow_plaintext_token_export();
     env.write_aws_config(SSO_SESSION_CONFIG);
     // grant signs in and exports a token with ten minutes left; botocore refreshes it
     // and rewrites the cache file in its own format.
@@ -555,6 +557,7 @@ fn the_export_sso_token_setting_writes_the_aws_cli_cache() {
         .start()
         .unwrap();
     let env = TestEnv::with_fake(&fake);
+    env.allow_plaintext_token_export();
     env.write_aws_config(SSO_SESSION_CONFIG);
     success(&env.run(&["sso", "login", "--profile", "dev"]));
     assert!(exported_token(&env).is_none(), "off by default");
@@ -933,4 +936,23 @@ fn ctrl_c_cancels_a_sign_in_cleanly() {
     assert!(terminal.contains("grant: sign-in cancelled"), "{terminal}");
     assert!(!terminal.contains("panicked"), "{terminal}");
     assert!(token_rows(&env).is_empty(), "nothing stored");
+}
+
+/// A registration the service no longer knows (deleted or expired there) is
+/// replaced by a new one, without failing the sign-in.
+#[test]
+fn a_registration_the_service_forgot_is_replaced_at_sign_in() {
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    success(&login(&env, &[]));
+    let first = stored_token(&env, START_URL).expect("a stored token");
+    let client_id = first.client_id.clone().expect("the token names its client");
+    assert!(fake.expire_client(&client_id));
+    fake.reset_counts();
+    let output = login(&env, &["--force"]);
+    success(&output);
+    assert_eq!(fake.count("RegisterClient"), 1, "{:?}", fake.counts());
+    let second = stored_token(&env, START_URL).unwrap();
+    assert_ne!(second.client_id.as_deref(), Some(client_id.as_str()));
+    assert_ne!(second.access_token, first.access_token);
 }
