@@ -408,7 +408,7 @@ fn throttled_listing_is_retried_and_the_file_keeps_its_mode() {
     let line = failure(&populate(&env, &["--prune"]));
     assert!(
         line.ends_with(
-            "ListAccountRoles failed: throttled, still after retries; wait a moment and try again"
+            "ListAccountRoles failed: throttled, still after 8 attempts; wait a moment and try again"
         ),
         "{line}"
     );

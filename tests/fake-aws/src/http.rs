@@ -1,11 +1,18 @@
-//! HTTP plumbing: the tiny_http accept loop, and plain request/response values so the
-//! service modules never touch tiny_http.
+//! HTTP plumbing: an HTTP/1.1 server with a thread per connection (keep-alive,
+//! Content-Length and chunked bodies, `Expect: 100-continue`), and plain
+//! request/response values for the service modules.
+//!
+//! It replaced tiny_http, whose worker pool could lose the wake-up of a new
+//! connection while its threads served kept-alive ones: the request then sat
+//! unread until the client timed out and retried, which made counts flaky.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
@@ -119,10 +126,15 @@ impl Response {
     }
 }
 
-/// Runs `handler` for each request on its own thread until `stop` is set and the
-/// server is unblocked.
+/// Headers larger than this end the connection; no client here comes close.
+const MAX_HEAD: usize = 64 << 10;
+/// A kept-alive connection that stays silent this long is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Accepts connections until `stop` is set (and one more connection wakes the
+/// loop), each served on a thread of its own.
 pub(crate) fn spawn_server<H>(
-    server: Arc<tiny_http::Server>,
+    listener: TcpListener,
     stop: Arc<AtomicBool>,
     handler: Arc<H>,
 ) -> JoinHandle<()>
@@ -130,60 +142,208 @@ where
     H: Fn(&Request) -> Response + Send + Sync + 'static,
 {
     std::thread::spawn(move || {
-        loop {
-            match server.recv() {
-                Ok(request) => {
-                    let handler = Arc::clone(&handler);
-                    std::thread::spawn(move || serve_one(request, &*handler));
-                }
-                Err(_) if stop.load(Ordering::SeqCst) => break,
-                Err(_) => continue,
+        for stream in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
             }
+            let Ok(stream) = stream else { continue };
+            let handler = Arc::clone(&handler);
+            std::thread::spawn(move || serve_connection(stream, &*handler));
         }
     })
 }
 
-fn serve_one<H: Fn(&Request) -> Response>(mut raw: tiny_http::Request, handler: &H) {
-    let request = match read_request(&mut raw) {
-        Ok(request) => request,
-        Err(e) => {
-            let _ = raw.respond(to_tiny(Response::text(400, &e)));
+/// Serves requests on one connection until the client closes it or asks to.
+fn serve_connection<H: Fn(&Request) -> Response>(stream: TcpStream, handler: &H) {
+    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let (request, keep_alive) = match read_request(&mut reader, &mut writer) {
+            Ok(Some(read)) => read,
+            Ok(None) => return,
+            Err(message) => {
+                let _ = write_response(&mut writer, Response::text(400, &message), false);
+                return;
+            }
+        };
+        let response = catch_unwind(AssertUnwindSafe(|| handler(&request)))
+            .unwrap_or_else(|_| Response::text(500, "fake-aws: handler panicked"));
+        // The client may have hung up (e.g. it timed out on a delayed answer).
+        if write_response(&mut writer, response, keep_alive).is_err() || !keep_alive {
             return;
         }
+    }
+}
+
+/// The next request and whether the connection stays open after it; `None` when
+/// the client closed the connection between requests.
+fn read_request(
+    reader: &mut BufReader<TcpStream>,
+    writer: &mut TcpStream,
+) -> Result<Option<(Request, bool)>, String> {
+    let Some(head) = read_head(reader)? else {
+        return Ok(None);
     };
-    let response = catch_unwind(AssertUnwindSafe(|| handler(&request)))
-        .unwrap_or_else(|_| Response::text(500, "fake-aws: handler panicked"));
-    // The client may have hung up (e.g. it timed out on a delayed answer).
-    let _ = raw.respond(to_tiny(response));
-}
-
-fn read_request(raw: &mut tiny_http::Request) -> Result<Request, String> {
-    let mut body = Vec::new();
-    raw.as_reader()
-        .take(MAX_BODY)
-        .read_to_end(&mut body)
-        .map_err(|e| format!("cannot read request body: {e}"))?;
-    let headers = raw
-        .headers()
+    let mut header_slots = [httparse::EMPTY_HEADER; 100];
+    let mut parsed = httparse::Request::new(&mut header_slots);
+    match parsed.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) => return Err("incomplete request head".into()),
+        Err(error) => return Err(format!("malformed request: {error}")),
+    }
+    let headers: Vec<(String, String)> = parsed
+        .headers
         .iter()
-        .map(|h| (h.field.as_str().to_string(), h.value.as_str().to_string()))
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).trim().to_string(),
+            )
+        })
         .collect();
-    Ok(Request::new(
-        raw.method().as_str(),
-        raw.url(),
-        headers,
-        body,
-    ))
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.to_ascii_lowercase())
+    };
+    let http_1_0 = parsed.version == Some(0);
+    let keep_alive = match header("connection").as_deref() {
+        Some("close") => false,
+        Some("keep-alive") => true,
+        _ => !http_1_0,
+    };
+    if header("expect").as_deref() == Some("100-continue") {
+        writer
+            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .map_err(|e| format!("cannot answer Expect: {e}"))?;
+    }
+    let body = if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        read_chunked(reader)?
+    } else {
+        let length: u64 = match header("content-length") {
+            Some(text) => text.parse().map_err(|_| "bad Content-Length".to_string())?,
+            None => 0,
+        };
+        if length > MAX_BODY {
+            return Err("body too large".into());
+        }
+        let mut body = vec![0; usize::try_from(length).unwrap_or(0)];
+        reader
+            .read_exact(&mut body)
+            .map_err(|e| format!("cannot read request body: {e}"))?;
+        body
+    };
+    let method = parsed.method.unwrap_or("GET");
+    let url = parsed.path.unwrap_or("/");
+    Ok(Some((Request::new(method, url, headers, body), keep_alive)))
 }
 
-fn to_tiny(response: Response) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let mut out = tiny_http::Response::from_data(response.body).with_status_code(response.status);
-    for (name, value) in response.headers {
-        if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            out.add_header(header);
+/// The bytes up to and including the blank line that ends the head.
+fn read_head(reader: &mut BufReader<TcpStream>) -> Result<Option<Vec<u8>>, String> {
+    let mut head = Vec::new();
+    loop {
+        let before = head.len();
+        let read = reader
+            .read_until(b'\n', &mut head)
+            .map_err(|e| format!("cannot read the request: {e}"))?;
+        if read == 0 {
+            return if head.iter().all(u8::is_ascii_whitespace) {
+                Ok(None)
+            } else {
+                Err("the connection closed inside a request".into())
+            };
+        }
+        let line = &head[before..];
+        // Blank lines before a request line are allowed (RFC 9112 2.2).
+        if (line == b"\r\n" || line == b"\n") && before == 0 {
+            head.clear();
+            continue;
+        }
+        if line == b"\r\n" || line == b"\n" {
+            return Ok(Some(head));
+        }
+        if head.len() > MAX_HEAD {
+            return Err("request head too large".into());
         }
     }
-    out
+}
+
+fn read_chunked(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    loop {
+        let mut size_line = String::new();
+        reader
+            .read_line(&mut size_line)
+            .map_err(|e| format!("cannot read a chunk: {e}"))?;
+        let size_text = size_line.trim().split(';').next().unwrap_or("");
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| format!("bad chunk size {size_text:?}"))?;
+        if size == 0 {
+            // Trailers, then the blank line.
+            loop {
+                let mut line = String::new();
+                let read = reader.read_line(&mut line).map_err(|e| e.to_string())?;
+                if read == 0 || line.trim().is_empty() {
+                    return Ok(body);
+                }
+            }
+        }
+        if body.len() + size > MAX_BODY as usize {
+            return Err("body too large".into());
+        }
+        let start = body.len();
+        body.resize(start + size, 0);
+        reader
+            .read_exact(&mut body[start..])
+            .map_err(|e| format!("cannot read a chunk: {e}"))?;
+        let mut crlf = [0; 2];
+        reader.read_exact(&mut crlf).map_err(|e| e.to_string())?;
+    }
+}
+
+fn write_response(
+    writer: &mut TcpStream,
+    response: Response,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
+        response.status,
+        reason(response.status),
+        response.body.len(),
+        if keep_alive { "keep-alive" } else { "close" }
+    );
+    for (name, value) in &response.headers {
+        // Names and values come from the fake itself; a line break would be a bug.
+        if !name.contains(['\r', '\n']) && !value.contains(['\r', '\n']) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    head.push_str("\r\n");
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(&response.body);
+    writer.write_all(&bytes)?;
+    writer.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
 }
 
 /// A handler's answer; the error side is an error response ready to send.

@@ -37,7 +37,6 @@ use state::{State, lock, user_identity};
 /// A running fake; the server stops when this is dropped.
 pub struct FakeAws {
     shared: Arc<Mutex<State>>,
-    server: Arc<tiny_http::Server>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     url: String,
@@ -77,29 +76,22 @@ impl FakeAwsBuilder {
     }
 
     pub fn start(self) -> std::io::Result<FakeAws> {
-        let server =
-            tiny_http::Server::http(("127.0.0.1", self.port)).map_err(std::io::Error::other)?;
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|addr| addr.port())
-            .ok_or_else(|| std::io::Error::other("server is not listening on TCP"))?;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
+        let port = listener.local_addr()?.port();
         let url = format!("http://127.0.0.1:{port}");
         let shared = Arc::new(Mutex::new(State::new(
             self.settings,
             self.directory,
             url.clone(),
         )));
-        let server = Arc::new(server);
         let stop = Arc::new(AtomicBool::new(false));
         let handler = {
             let shared = Arc::clone(&shared);
             Arc::new(move |req: &http::Request| router::handle(&shared, req))
         };
-        let thread = http::spawn_server(Arc::clone(&server), Arc::clone(&stop), handler);
+        let thread = http::spawn_server(listener, Arc::clone(&stop), handler);
         Ok(FakeAws {
             shared,
-            server,
             stop,
             thread: Some(thread),
             url,
@@ -310,7 +302,8 @@ impl FakeAws {
 impl Drop for FakeAws {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
+        // Wakes the accept loop, which then sees `stop`.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
