@@ -60,7 +60,7 @@ impl Document {
         let mut content_end = 0;
         let mut current: Option<(SectionKind, String)> = None;
         for line in lexer::raw_lines(text) {
-            let kind = lexer::classify(line.text.trim_start_matches('\u{feff}'))
+            let kind = lexer::classify(lexer::without_byte_order_mark(line))
                 .map_err(|message| syntax_error(line.number, message))?;
             match kind {
                 Line::Header(_) => {
@@ -69,7 +69,11 @@ impl Document {
                         chunk_start = content_end;
                     }
                     document.push_trivia(&text[chunk_start..line.start]);
-                    let section = sections.next().expect("the index saw this header");
+                    // The reader and this loop split lines alike; should they ever
+                    // disagree, the file is refused rather than misedited.
+                    let Some(section) = sections.next() else {
+                        return Err(syntax_error(line.number, "unexpected section header"));
+                    };
                     current = Some((section.kind(), section.name().to_owned()));
                     chunk_start = line.start;
                     content_end = line.end;
@@ -188,7 +192,11 @@ impl Document {
         let rendered_tail = self.last_text();
         let mut separator = String::new();
         if let Some(tail) = rendered_tail {
-            if !tail.ends_with('\n') {
+            if tail.ends_with('\r') {
+                // A last line ending in a lone `\r` reads as if it ended in `\r\n`;
+                // only the `\n` is missing (a newline after it would make `\r` text).
+                separator.push('\n');
+            } else if !tail.ends_with('\n') {
                 separator.push_str(self.newline);
             }
             separator.push_str(self.newline);
@@ -338,6 +346,26 @@ mod tests {
         );
     }
 
+    /// Found by fuzzing: after a last line ending in a lone `\r`, the added section
+    /// was put after another newline, which made that `\r` text: the result did
+    /// not parse.
+    #[test]
+    fn adding_after_a_final_carriage_return_completes_the_line() {
+        for text in ["[a]\r\nk = v\n\r", "[a]\nk = v\r", "# c\r"] {
+            let mut document = doc(text);
+            document.upsert_section(SectionKind::Profile, "b", &[("k", "v")]);
+            let edited = document.render();
+            assert!(edited.starts_with(&format!("{text}\n")), "{edited:?}");
+            assert_eq!(doc(&edited).render(), edited);
+            assert_eq!(
+                doc(&edited).section(SectionKind::Profile, "b"),
+                Some(vec![("k".into(), "v".into())])
+            );
+            assert!(document.remove_section(SectionKind::Profile, "b"));
+            assert_eq!(document.render(), format!("{text}\n"));
+        }
+    }
+
     #[test]
     fn removal_keeps_user_comments() {
         let text = "[profile a]\nk = v\n# about b\n[profile b]\nk = v\n\n[profile c]\nk = v\n";
@@ -400,6 +428,22 @@ mod tests {
             assert!(document.remove_section(SectionKind::Profile, "added/Role"));
             assert_eq!(document.render(), kept, "{}", path.display());
         }
+    }
+
+    /// Found by fuzzing: a byte order mark is only skipped at the start of the file;
+    /// before a header further down it made a header the reader did not see (a panic).
+    #[test]
+    fn a_byte_order_mark_inside_the_file_is_not_skipped() {
+        for text in [
+            "[profile a]\nk = v\n\u{feff}[profile b]\n",
+            "\u{feff}\u{feff}[a]\n",
+        ] {
+            let error = Document::parse(Path::new("cfg"), text).unwrap_err();
+            assert!(error.to_string().starts_with("cfg:"), "{error}");
+        }
+        let text = "\u{feff}[profile a]\nk = v\n";
+        assert_eq!(doc(text).render(), text);
+        assert_eq!(doc(text).section_names(SectionKind::Profile), vec!["a"]);
     }
 
     #[test]

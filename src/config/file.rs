@@ -105,6 +105,8 @@ impl ConfigFile {
             source,
         };
         let mut collector = Collector::new(path, kind, &mut wanted);
+        // An empty hint is in every header: the same as no hints at all.
+        let hints = if hints.contains(&"") { &[] } else { hints };
         collector.hints = hints
             .iter()
             .map(|hint| memchr::memmem::Finder::new(hint.as_bytes()).into_owned())
@@ -313,7 +315,8 @@ impl<'w> Collector<'w> {
             let hint_at = self.next_hint(region, search_from)?;
             let line_start = memchr::memrchr(b'\n', &region[..hint_at]).map_or(0, |at| at + 1);
             let line_start = line_start.max(first_line_start.min(hint_at));
-            if line_start >= from && region[line_start] == b'[' && is_line_start(line_start) {
+            let at_header = region.get(line_start) == Some(&b'[');
+            if line_start >= from && at_header && is_line_start(line_start) {
                 return Some(line_start);
             }
             search_from = hint_at + 1;
@@ -323,12 +326,10 @@ impl<'w> Collector<'w> {
     /// The first hint occurrence at or after `from`. Each hint's next occurrence is
     /// remembered, so the region is searched once per hint, not once per match.
     fn next_hint(&mut self, region: &[u8], from: usize) -> Option<usize> {
+        let rest = region.get(from..)?;
         for (hint, next) in self.hints.iter().zip(self.next_hints.iter_mut()) {
             if next.is_none_or(|at| at < from) {
-                *next = hint
-                    .find(&region[from..])
-                    .map(|at| from + at)
-                    .or(Some(usize::MAX));
+                *next = hint.find(rest).map(|at| from + at).or(Some(usize::MAX));
             }
         }
         self.next_hints
@@ -375,7 +376,12 @@ impl<'w> Collector<'w> {
             let before = self.count_lines(region, span.start);
             for line in lexer::raw_lines(text) {
                 let number = before + line.number;
-                match lexer::classify(line.text.trim_start_matches('\u{feff}')) {
+                let line_text = if number == 1 {
+                    line.text.strip_prefix('\u{feff}').unwrap_or(line.text)
+                } else {
+                    line.text
+                };
+                match lexer::classify(line_text) {
                     Ok(Line::Blank | Line::Comment) => {}
                     Ok(_) => {
                         return Err(syntax_error(
@@ -699,6 +705,39 @@ mod tests {
             )),
             "{error}"
         );
+    }
+
+    /// Found by fuzzing: an empty hint (`source_profile =` with no value) matched at
+    /// the very end of a block, and the search read one byte past it (a panic).
+    #[test]
+    fn an_empty_hint_reads_like_no_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(&path, "[profile b]\nk = v\n[profile a]\nk = w").unwrap();
+        for hints in [&[""][..], &["a", ""], &["zz"]] {
+            let file =
+                ConfigFile::read_hinted(&path, FileKind::Config, hints, |_, n| n == "a").unwrap();
+            let found: Vec<_> = file.sections().map(|s| s.name().to_owned()).collect();
+            let expected: &[&str] = if hints == ["zz"] { &[] } else { &["a"] };
+            assert_eq!(found, expected, "{hints:?}");
+        }
+        let mut collector_input = |_: SectionKind, _: &str| false;
+        let mut collector = Collector::new(&path, FileKind::Config, &mut collector_input);
+        collector.hints = vec![memchr::memmem::Finder::new(b"").into_owned()];
+        collector.feed(b"[profile b]\nk = v\n").unwrap();
+    }
+
+    /// A byte order mark counts only at the start of the file (as the document
+    /// editor sees it too): elsewhere it is text, even in the preamble.
+    #[test]
+    fn a_byte_order_mark_after_the_first_line_is_text() {
+        let error = parse(FileKind::Config, "# a\n\u{feff}# b\n[default]\n").unwrap_err();
+        assert!(
+            error.to_string().starts_with("/home/u/.aws/config:2: "),
+            "{error}"
+        );
+        assert!(parse(FileKind::Config, "\u{feff}\u{feff}[default]\n").is_err());
+        assert!(parse(FileKind::Config, "\u{feff}# a\n[default]\n").is_ok());
     }
 
     #[test]

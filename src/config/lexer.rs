@@ -63,6 +63,16 @@ pub fn raw_lines(text: &str) -> impl Iterator<Item = RawLine<'_>> {
     })
 }
 
+/// The line's text without the byte order mark a file may start with; a mark
+/// anywhere else is an ordinary character, as in the SDKs.
+pub fn without_byte_order_mark<'a>(line: RawLine<'a>) -> &'a str {
+    if line.start == 0 {
+        line.text.strip_prefix('\u{feff}').unwrap_or(line.text)
+    } else {
+        line.text
+    }
+}
+
 /// What a line means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line<'a> {

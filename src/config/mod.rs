@@ -156,15 +156,19 @@ impl AwsFiles {
                     keep,
                 )?,
             };
+            // Only the sources resolution follows: a `source_profile` without a
+            // `role_arn` names a profile it never reads (whose mistakes then do not
+            // matter), and an empty one names none.
             let mut sources = Vec::new();
-            for section in files.config.sections().chain(files.credentials.sections()) {
-                if section.kind() != SectionKind::Profile {
+            for name in &wanted {
+                let Some(values) = files.profile(name)? else {
                     continue;
-                }
-                let properties = section.properties()?;
-                let source = properties.iter().rev().find(|p| p.key == "source_profile");
-                if let Some(source) = source.filter(|p| !wanted.contains(p.value.as_str())) {
-                    sources.push(source.value.clone());
+                };
+                let source = values
+                    .get("source_profile")
+                    .filter(|_| values.contains("role_arn"));
+                if let Some(source) = source.filter(|source| !wanted.contains(*source)) {
+                    sources.push(source.to_owned());
                 }
             }
             if sources.is_empty() {
@@ -288,6 +292,51 @@ mod tests {
         );
         assert_eq!(a.origin.to_string(), "config:1");
         assert!(files.profile("missing").unwrap().is_none());
+    }
+
+    /// Found by fuzzing: reading one profile followed a `source_profile` that
+    /// resolution ignores (no `role_arn`), and failed on a mistake in that profile,
+    /// while reading the whole file resolved fine. Runs in a child process, as it
+    /// needs its own AWS_CONFIG_FILE.
+    #[test]
+    fn reading_one_profile_follows_only_the_sources_resolution_follows() {
+        const CHILD: &str = "GRANT_TEST_LOAD_FOR_PROFILE_CHILD";
+        if std::env::var_os(CHILD).is_none() {
+            let dir = tempfile::tempdir().unwrap();
+            let config = dir.path().join("config");
+            std::fs::write(
+                &config,
+                "[profile keys]\nsource_profile = broken\naws_access_key_id = A\naws_secret_access_key = S\n\
+                 [profile empty]\nsource_profile =\naws_access_key_id = A\naws_secret_access_key = S\n\
+                 [profile chained]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = broken\n\
+                 [profile broken]\nnot a property\n",
+            )
+            .unwrap();
+            let status = std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "config::tests::reading_one_profile_follows_only_the_sources_resolution_follows",
+                    "--nocapture",
+                ])
+                .env(CHILD, "1")
+                .env("AWS_CONFIG_FILE", &config)
+                .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("credentials"))
+                .status()
+                .unwrap();
+            assert!(status.success());
+            return;
+        }
+        for name in ["keys", "empty"] {
+            let files = AwsFiles::load_for_profile(name).unwrap();
+            assert!(crate::profile::resolve(&files, name).is_ok(), "{name}");
+        }
+        let error = AwsFiles::load_for_profile("chained").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with(":13: expected 'key = value' (no '=' on this line)"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -294,7 +294,7 @@ fn mistakes_point_at_file_and_line() {
         ),
         (
             "[profile s]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n[sso-session corp]\nsso_region = us-east-1\n",
-            "config:5: profile 's': sso_start_url is missing",
+            "config:5: profile 's': sso_start_url is missing (or set DefaultSSOStartURL)",
         ),
         (
             "[profile k]\naws_access_key_id = A\n",

@@ -298,3 +298,94 @@ fn the_sandbox_notices_code_that_runs() {
         [format!("created {CANARY}"), format!("deleted ~/{KEEP}")]
     );
 }
+
+/// Characters that mean something to some shell or terminal, to mix into the
+/// generated strings more often than chance would.
+const SPECIAL: &[char] = &[
+    '\'', '"', '\\', '`', '$', '!', '^', ';', '&', '|', '<', '>', '*', '?', '[', ']', '{', '}',
+    '(', ')', '~', '#', '%', '=', ':', ',', ' ', '\t', '\n', '\r', '\u{1b}', '\u{7f}', '\u{85}',
+    '\u{a0}', '\u{2018}', '\u{2019}', '\u{201a}', '\u{201b}', '\u{201c}', '\u{201d}', '\u{2028}',
+    '\u{feff}', '\u{fffd}', 'é', 'ß', '日', '🦀',
+];
+
+/// Any character but NUL, with control characters, quotes, backslashes, curly
+/// quotes and non-ASCII well represented.
+fn nasty_char() -> impl proptest::strategy::Strategy<Value = char> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => any::<char>().prop_filter("no NUL", |c| *c != '\0'),
+        2 => (1u8..0x20).prop_map(char::from),
+        4 => proptest::sample::select(SPECIAL),
+        2 => proptest::char::range(' ', '~'),
+    ]
+}
+
+/// Many strings per case, so that one shell run checks a whole batch.
+fn batches() -> impl proptest::strategy::Strategy<Value = Vec<String>> {
+    use proptest::prelude::*;
+    let value = proptest::collection::vec(nasty_char(), 0..24)
+        .prop_map(|chars| chars.into_iter().collect::<String>());
+    proptest::collection::vec(value, 1..200)
+}
+
+/// Property: any NUL-free string set with `set_env` reads back byte for byte in
+/// bash, zsh (with and without RC_QUOTES) and fish, in a UTF-8 and the C locale,
+/// and runs nothing. A failure is shrunk to the smallest batch that still fails.
+#[test]
+fn generated_strings_read_back_in_every_shell() {
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    let shells: Vec<&RealShell> = [&BASH, &ZSH, &ZSH_RC_QUOTES, &FISH]
+        .into_iter()
+        .filter(|real| real.is_installed())
+        .collect();
+    if shells.is_empty() {
+        return;
+    }
+    let config = Config {
+        cases: 48,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let result = TestRunner::new(config).run(&batches(), |values| {
+        for real in &shells {
+            let statements = set_statements(real.shell, &values);
+            let code = format!("{}\n{}", real.load_script(), print_variables(values.len()));
+            for locale in LOCALES {
+                let sandbox = Sandbox::new();
+                let output = sandbox.run_unchecked(real, locale, &statements, &code);
+                let changes = sandbox.changes();
+                if !changes.is_empty() {
+                    return Err(TestCaseError::fail(format!(
+                        "code hidden in a value ran in {} ({locale}): {changes:?}",
+                        real.program
+                    )));
+                }
+                let printed = split_nul_terminated(&output.stdout);
+                let failed = !output.status.success()
+                    || !output.stderr.is_empty()
+                    || printed.len() != values.len();
+                if failed {
+                    return Err(TestCaseError::fail(format!(
+                        "{} ({locale}) failed ({}): {}",
+                        real.program,
+                        output.status,
+                        String::from_utf8_lossy(&output.stderr)
+                    )));
+                }
+                for (index, (value, got)) in values.iter().zip(&printed).enumerate() {
+                    if value.as_bytes() != *got {
+                        return Err(TestCaseError::fail(format!(
+                            "{} ({locale}) changed value {index}: {value:?} came back as {:?}",
+                            real.program,
+                            String::from_utf8_lossy(got)
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+}
