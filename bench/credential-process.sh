@@ -8,31 +8,10 @@
 source "$(dirname "$0")/lib.sh"
 
 build_release
-(cd "$REPO_DIR" && cargo build --release --quiet -p fake-aws)
 make_home
 write_profiles "${BENCH_PROFILES:-10000}"
-cat >>"$AWS_CONFIG_FILE" <<CONFIG
-[profile bench]
-granted_sso_start_url = https://bench.awsapps.com/start
-granted_sso_region = us-east-1
-granted_sso_account_id = 111111111111
-granted_sso_role_name = AdministratorAccess
-credential_process = $GRANT credential-process --profile bench
-
-[profile bench-peer]
-sso_start_url = https://bench.awsapps.com/start
-sso_region = us-east-1
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-CONFIG
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$REPO_DIR/target/release/fake-aws" --port "$port" 2>/dev/null &
-fake_pid=$!
-trap 'kill $fake_pid 2>/dev/null; "$GRANT" sso logout --all >/dev/null 2>&1; rm -rf "$BENCH_HOME"' EXIT
-export AWS_ENDPOINT_URL_SSO="http://127.0.0.1:$port" AWS_ENDPOINT_URL_SSO_OIDC="http://127.0.0.1:$port"
-export CI=true GRANT_KEYRING_BACKEND=kernel-keyring
-for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/_fake" >/dev/null 2>&1 && break; sleep 0.1; done
+add_bench_profiles
+start_fake
 # The token is also exported to the AWS CLI cache, where the peers find it.
 "$GRANT" sso login --profile bench --export-sso-token 2>/dev/null
 "$GRANT" credential-process --profile bench >/dev/null   # warms the cache

@@ -18,7 +18,8 @@ require() {
 build_release() {
     require hyperfine hyperfine
     require python3 python3
-    (cd "$REPO_DIR" && cargo build --release --quiet --bin grant)
+    # Before make_home moves HOME, where rustup finds its toolchains.
+    (cd "$REPO_DIR" && cargo build --release --quiet --bin grant && cargo build --release --quiet -p fake-aws)
     GRANT="$REPO_DIR/target/release/grant"
 }
 
@@ -32,6 +33,41 @@ make_home() {
     export AWS_SHARED_CREDENTIALS_FILE="$BENCH_HOME/.aws/credentials"
     export GRANT_CONFIG_DIR="$BENCH_HOME/.config/grant"
     export GRANT_STATE_DIR="$BENCH_HOME/.local/state/grant"
+}
+
+# start_fake [FAKE ARGS...]: the release fake AWS on a free port, the endpoint
+# variables pointing at it ($FAKE_URL), stopped (and grant signed out, the home
+# removed) when the script exits.
+start_fake() {
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$REPO_DIR/target/release/fake-aws" --port "$port" "$@" 2>/dev/null &
+    FAKE_PID=$!
+    trap 'kill $FAKE_PID 2>/dev/null; "$GRANT" sso logout --all >/dev/null 2>&1; rm -rf "$BENCH_HOME"' EXIT
+    FAKE_URL="http://127.0.0.1:$port"
+    export AWS_ENDPOINT_URL_SSO="$FAKE_URL" AWS_ENDPOINT_URL_SSO_OIDC="$FAKE_URL" AWS_ENDPOINT_URL_STS="$FAKE_URL"
+    export CI=true GRANT_KEYRING_BACKEND=kernel-keyring
+    for _ in $(seq 50); do curl -s "$FAKE_URL/_fake" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
+# add_bench_profiles: `bench`, served by grant's credential_process, and
+# `bench-peer`, the same role as plain sso_* keys for the peers.
+add_bench_profiles() {
+    cat >>"$AWS_CONFIG_FILE" <<CONFIG
+[profile bench]
+granted_sso_start_url = https://bench.awsapps.com/start
+granted_sso_region = us-east-1
+granted_sso_account_id = 111111111111
+granted_sso_role_name = AdministratorAccess
+region = us-east-1
+credential_process = $GRANT credential-process --profile bench
+
+[profile bench-peer]
+sso_start_url = https://bench.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+CONFIG
 }
 
 # write_profiles N: a config of N generated credential_process profiles, the shape

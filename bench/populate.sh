@@ -7,17 +7,10 @@
 source "$(dirname "$0")/lib.sh"
 
 build_release
-(cd "$REPO_DIR" && cargo build --release --quiet -p fake-aws)
 make_home
 accounts=1000
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$REPO_DIR/target/release/fake-aws" --port "$port" --accounts "$accounts" --roles 3 2>/dev/null &
-fake_pid=$!
-trap 'kill $fake_pid 2>/dev/null; "$GRANT" sso logout --all >/dev/null 2>&1; rm -rf "$BENCH_HOME"' EXIT
-fake="http://127.0.0.1:$port"
-export AWS_ENDPOINT_URL_SSO="$fake" AWS_ENDPOINT_URL_SSO_OIDC="$fake"
-export CI=true GRANT_KEYRING_BACKEND=kernel-keyring
-for _ in $(seq 50); do curl -s "$fake/_fake" >/dev/null 2>&1 && break; sleep 0.1; done
+start_fake --accounts "$accounts" --roles 3
+fake="$FAKE_URL"
 start=(--start-url https://bench.awsapps.com/start --region us-east-1)
 "$GRANT" sso login "${start[@]}" 2>/dev/null
 printf '# hand-written part\n[default]\nregion = us-east-1\n' >"$AWS_CONFIG_FILE"

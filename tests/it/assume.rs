@@ -12,7 +12,9 @@ use grant::shell::Shell;
 
 use crate::shells::test_values::{CANARY, KEEP, hostile_values};
 use crate::shells::{BASH, FISH, RealShell, ZSH, parse_environment};
-use crate::support::{TestEnv, failure, stderr, stdout, success};
+use crate::support::{
+    TestEnv, failure, script_is_installed, stderr, stdout, success, tool_is_installed,
+};
 
 const START_URL: &str = "https://fake-org.awsapps.com/start";
 
@@ -174,26 +176,10 @@ fn script_succeeded(real: &RealShell, output: &Output) {
 }
 
 fn is_available(real: &RealShell) -> bool {
-    if real.shell == Shell::Fish && !tool_is_installed("script", "bsdutils") {
+    if real.shell == Shell::Fish && !script_is_installed() {
         return false;
     }
     real.is_installed()
-}
-
-/// Whether `program` runs; missing, the test is skipped locally and fails under CI.
-fn tool_is_installed(program: &str, package: &str) -> bool {
-    let installed = Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    assert!(
-        installed || std::env::var_os("CI").is_none(),
-        "{program} is not installed, and CI must run it (apt-get install {package})"
-    );
-    if !installed {
-        eprintln!("skipped: {program} not installed (apt-get install {package})");
-    }
-    installed
 }
 
 #[track_caller]
@@ -687,7 +673,7 @@ fn assume_without_a_profile_and_no_terminal_is_an_error() {
 /// picker; typing part of a name and Enter assumes that profile.
 #[test]
 fn assume_without_a_profile_picks_one_on_the_terminal() {
-    if !tool_is_installed("script", "bsdutils") {
+    if !script_is_installed() {
         return;
     }
     let env = TestEnv::new();

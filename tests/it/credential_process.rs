@@ -429,7 +429,7 @@ fn on_a_terminal(env: &TestEnv, args: &str) -> Output {
 
 #[test]
 fn auto_login_signs_in_on_the_terminal() {
-    if !script_available() {
+    if !crate::support::script_is_installed() {
         return;
     }
     let fake = FakeAws::start();
@@ -504,19 +504,6 @@ fn container_credentials_can_source_a_role() {
         calls[0].caller_access_key_id,
         container["AccessKeyId"].as_str().unwrap()
     );
-}
-
-/// Whether util-linux `script` is here; CI must have it.
-fn script_available() -> bool {
-    if Command::new("script").arg("--version").output().is_ok() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must provide util-linux script"
-    );
-    eprintln!("skipped: no util-linux script");
-    false
 }
 
 /// Runs `grant ARGS` on a pseudo-terminal with `variables` added to the test's
@@ -657,7 +644,7 @@ fn unsigned_env(fake: &FakeAws, extra: &str) -> TestEnv {
 
 #[test]
 fn every_source_of_the_sign_in_policy_allows_a_sign_in_on_a_terminal() {
-    if !script_available() {
+    if !crate::support::script_is_installed() {
         return;
     }
     // (flags, variables, profile lines, CredentialProcessAutoLogin)
@@ -698,7 +685,7 @@ fn every_source_of_the_sign_in_policy_allows_a_sign_in_on_a_terminal() {
 
 #[test]
 fn the_sign_in_policy_follows_precedence_and_noninteractive_wins() {
-    if !script_available() {
+    if !crate::support::script_is_installed() {
         return;
     }
     let interactive = "sso_interactive_auth = true\n";
@@ -793,7 +780,7 @@ fn without_a_terminal_an_allowed_sign_in_fails_fast_with_the_command() {
 
 #[test]
 fn the_mfa_code_is_asked_on_the_terminal() {
-    if !script_available() {
+    if !crate::support::script_is_installed() {
         return;
     }
     let fake = FakeAws::start();

@@ -336,16 +336,7 @@ fn profiles_long_shows_where_credentials_come_from() {
 /// On a terminal (a pseudo-terminal from `script`), listing shows accounts done / total.
 #[test]
 fn progress_shows_on_a_terminal() {
-    let installed = std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !installed {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have script (bsdutils)"
-        );
-        eprintln!("skipped: script not installed (apt-get install bsdutils)");
+    if !crate::support::script_is_installed() {
         return;
     }
     let fake = FakeAws::builder()

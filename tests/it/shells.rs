@@ -6,7 +6,6 @@
 pub mod test_values;
 
 use std::collections::HashMap;
-use std::process::Command;
 
 use grant::shell::Shell;
 
@@ -52,23 +51,7 @@ impl RealShell {
     /// Whether the shell can run; false (after saying so) when it is missing, except
     /// under CI, where a missing shell is a failure.
     pub fn is_installed(&self) -> bool {
-        let installed = Command::new(self.program)
-            .arg("--version")
-            .output()
-            .is_ok_and(|output| output.status.success());
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{} is not installed, and CI must test every shell (apt-get install {})",
-                self.program,
-                self.package
-            );
-            eprintln!(
-                "skipped: {} not installed (apt-get install {})",
-                self.program, self.package
-            );
-        }
-        installed
+        crate::support::tool_is_installed(self.program, self.package)
     }
 
     /// Code that runs the statements in the file named by $SCRIPT, the way `assume`

@@ -886,16 +886,7 @@ fn no_browser_and_default_browser_stdout_print_the_url_and_code_instead() {
 /// (typed into the pseudo-terminal `script` gives it) ends it cleanly, storing nothing.
 #[test]
 fn ctrl_c_cancels_a_sign_in_cleanly() {
-    let has_script = std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !has_script {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have script (bsdutils)"
-        );
-        eprintln!("skipped: script not installed (apt-get install bsdutils)");
+    if !crate::support::script_is_installed() {
         return;
     }
     let fake = fake_nobody_approves(600);

@@ -308,6 +308,28 @@ fn issued_secrets(url: &str) -> std::io::Result<Vec<String>> {
     serde_json::from_str(body).map_err(std::io::Error::other)
 }
 
+/// Whether `program` runs (`program --version`). A missing tool skips the test
+/// locally, saying so, and fails it under CI, which must install `package`.
+pub fn tool_is_installed(program: &str, package: &str) -> bool {
+    let installed = Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    assert!(
+        installed || std::env::var_os("CI").is_none(),
+        "{program} is not installed, and CI must have it (apt-get install {package})"
+    );
+    if !installed {
+        eprintln!("skipped: {program} not installed (apt-get install {package})");
+    }
+    installed
+}
+
+/// `script` (util-linux, Debian's bsdutils), which gives a command a pseudo-terminal.
+pub fn script_is_installed() -> bool {
+    tool_is_installed("script", "bsdutils")
+}
+
 /// PATH with this test's grant first, for what runs `grant` by name (`assume`,
 /// generated `credential_process = grant ...` lines).
 pub fn path_with_grant() -> std::ffi::OsString {
