@@ -904,7 +904,9 @@ fn sts_refuses_an_unsigned_request() {
     );
     assert_eq!(response.status, 403, "{}", response.body);
     assert!(
-        response.body.contains("<Code>MissingAuthenticationToken</Code>"),
+        response
+            .body
+            .contains("<Code>MissingAuthenticationToken</Code>"),
         "{}",
         response.body
     );
