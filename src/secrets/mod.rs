@@ -48,6 +48,19 @@ const ALL_BACKENDS: [KeyringBackend; 5] = [
     KeyringBackend::KernelKeyring,
 ];
 
+/// What to do about a failed read or write of the state folder.
+fn io_hint(error: &io::Error) -> &'static str {
+    match error.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "free some space on the disk of grant's state folder"
+        }
+        io::ErrorKind::ReadOnlyFilesystem => {
+            "grant's state folder is on a read-only file system; set GRANT_STATE_DIR to a writable folder"
+        }
+        _ => "check the permissions of grant's state folder",
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error("{BACKEND_ENV} is '{value}', which is not a keyring backend; use one of: {}", KeyringBackend::NAMES.join(", "))]
@@ -62,7 +75,7 @@ pub enum SecretError {
         action: &'static str,
         reason: String,
     },
-    #[error("cannot {action} {}: {source}; check the permissions of grant's state folder", .path.display())]
+    #[error("cannot {action} {}: {source}; {}", .path.display(), io_hint(.source))]
     Io {
         action: &'static str,
         path: PathBuf,

@@ -597,3 +597,87 @@ fn an_unwritable_config_file_is_one_line_naming_the_path() {
         assert_contains(&line, &[&config.display().to_string()]);
     }
 }
+
+/// Runs `grant ARGS` in a private mount namespace (`unshare -m`) where `folder` is
+/// a 64 KiB tmpfs holding what it held before, then filled to the last byte.
+fn on_a_full_disk(env: &TestEnv, folder: &Path, args: &[&str]) -> Output {
+    let script = r#"set -e
+copy=$(mktemp -d)
+cp -a "$FOLDER/." "$copy/"
+mount -t tmpfs -o size=64k tmpfs "$FOLDER"
+cp -a "$copy/." "$FOLDER/"
+dd if=/dev/zero of="$FOLDER/filler" bs=1k 2>/dev/null || true
+exec "$GRANT" "$@"
+"#;
+    env.shell("unshare")
+        .args(["-m", "sh", "-c", script, "sh"])
+        .args(args)
+        .env("FOLDER", folder)
+        .env("GRANT", env!("CARGO_BIN_EXE_grant"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Whether this machine lets the tests mount a tmpfs (root, as in CI).
+fn can_mount() -> bool {
+    let probe = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /mnt"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    assert!(
+        probe || std::env::var_os("CI").is_none(),
+        "CI runs as root and must be able to mount a tmpfs for the full-disk tests"
+    );
+    if !probe {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+    }
+    probe
+}
+
+#[test]
+fn a_full_disk_is_one_clear_line_and_changes_nothing() {
+    if !can_mount() {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    let line = failure(&on_a_full_disk(
+        &env,
+        &env.state_dir,
+        &["credential-process", "--profile", "dev"],
+    ));
+    assert_contains(
+        &line,
+        &[
+            "No space left on device",
+            &env.state_dir.display().to_string(),
+            "free some space on the disk of grant's state folder",
+        ],
+    );
+
+    let config_folder = env.home.join(".aws");
+    let before = std::fs::read(env.aws_config_path()).unwrap();
+    let line = failure(&on_a_full_disk(
+        &env,
+        &config_folder,
+        &[
+            "sso",
+            "populate",
+            "--start-url",
+            START_URL,
+            "--region",
+            "eu-west-1",
+        ],
+    ));
+    assert_contains(
+        &line,
+        &[
+            "No space left on device",
+            &config_folder.display().to_string(),
+        ],
+    );
+    assert_eq!(std::fs::read(env.aws_config_path()).unwrap(), before);
+    // Outside the namespace nothing was mounted, and the next call works.
+    json(&credential_process(&env, "dev", &[]));
+}
