@@ -28,11 +28,17 @@ sanitizer="${FUZZ_SANITIZER:-none}"
 status=0
 for target in "${targets[@]}"; do
     mkdir -p "target/corpus/$target"
-    echo "fuzz: $target for ${seconds}s"
-    # -timeout: an input that takes over 10 s counts as a hang.
-    if ! "${fuzz[@]}" run --sanitizer "$sanitizer" "$target" \
+    log="target/$target.log"
+    echo "fuzz: $target for ${seconds}s (log: fuzz/$log)"
+    # -timeout: an input that takes over 10 s counts as a hang. libFuzzer's
+    # progress lines go to the log; its final statistics are printed.
+    if "${fuzz[@]}" run --sanitizer "$sanitizer" "$target" \
         "target/corpus/$target" "corpus/$target" -- \
-        -max_total_time="$seconds" -timeout=10 -max_len=8192 -print_final_stats=1; then
+        -max_total_time="$seconds" -timeout=10 -max_len=8192 -print_final_stats=1 \
+        >"$log" 2>&1; then
+        grep -E '^(stat::|Done )' "$log" || tail -n 5 "$log"
+    else
+        tail -n 60 "$log" >&2
         echo "fuzz: $target FAILED; the input is in fuzz/artifacts/$target/" >&2
         status=1
     fi
