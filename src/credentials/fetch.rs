@@ -90,6 +90,8 @@ fn call_error(
 
 /// What a fetch may do beyond calling AWS.
 pub struct FetchContext<'a> {
+    /// What a `credential_process` run from here gets as GRANT_PROCESS_CHAIN.
+    pub process_chain: String,
     pub sso: &'a Sso<'a>,
     /// A sign-in is allowed (and how) when this is set.
     pub login: Option<LoginOptions>,
@@ -110,7 +112,9 @@ pub async fn fetch(
             let base = Box::pin(fetch(context, &role.source)).await?;
             assume_role(context, role, base).await
         }
-        CredentialSource::Process(command) => process::run(command).map_err(FetchError::Process),
+        CredentialSource::Process(command) => {
+            process::run(command, &context.process_chain).map_err(FetchError::Process)
+        }
         CredentialSource::Static(keys) => Ok(from_static(keys)),
         CredentialSource::Named(NamedSource::Environment) => from_environment(),
         CredentialSource::Named(NamedSource::Ec2InstanceMetadata) => {

@@ -5,7 +5,7 @@ pub mod cache;
 pub mod fetch;
 pub mod lock;
 pub mod obtain;
-mod process;
+pub mod process;
 
 use std::fmt;
 

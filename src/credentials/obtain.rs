@@ -109,6 +109,8 @@ impl Obtain<'_> {
                 Cached::Renew(old) => cached = old,
             }
         }
+        // Before the lock: a loop would wait on the lock its own caller holds.
+        let process_chain = process_chain(request)?;
         let _lock = if cacheable {
             let lock = Lock::acquire(&request.cache.key, &request.label, FETCH_LOCK_TIMEOUT)?;
             // Whoever held the lock may have just fetched what we need.
@@ -120,7 +122,7 @@ impl Obtain<'_> {
         } else {
             None
         };
-        let credentials = match self.fetch(request) {
+        let credentials = match self.fetch(request, process_chain) {
             Ok(credentials) => credentials,
             Err(error) => return Self::still_valid(request, cached, error),
         };
@@ -137,9 +139,10 @@ impl Obtain<'_> {
 
     /// Fetches from the source; credentials that arrive already expired (a clock
     /// set wrong, here or there) are an error, not something to hand out.
-    fn fetch(&self, request: &Request) -> anyhow::Result<Credentials> {
+    fn fetch(&self, request: &Request, process_chain: String) -> anyhow::Result<Credentials> {
         let sso = Sso::new(self.store, self.settings);
         let context = FetchContext {
+            process_chain,
             sso: &sso,
             login: self.login.clone(),
             login_selector: request.login_selector.clone(),
@@ -219,6 +222,27 @@ enum Cached {
     Fresh(Credentials),
     /// To be renewed; the old entry, if any, is the fallback should renewal fail.
     Renew(Option<Credentials>),
+}
+
+/// The chain to hand to a `credential_process` this request runs, or an error
+/// when the request is already in it. The chain lists the requests waiting, each in
+/// a grant up the process tree, for the `credential_process` they run: a profile
+/// whose `credential_process` runs grant for that same profile would otherwise
+/// call itself until a lock times out.
+fn process_chain(request: &Request) -> anyhow::Result<String> {
+    let chain = std::env::var(super::process::PROCESS_CHAIN_VARIABLE).unwrap_or_default();
+    let key = &request.cache.key;
+    if chain.split('\n').any(|waiting| waiting == key) {
+        anyhow::bail!(
+            "{}: its credential_process runs grant for the same request again (a loop); give the profile granted_sso_* keys, role_arn or static keys instead",
+            request.label
+        );
+    }
+    Ok(if chain.is_empty() {
+        key.clone()
+    } else {
+        format!("{chain}\n{key}")
+    })
 }
 
 /// Whether a person could answer a sign-in or an MFA prompt: a terminal, and no CI.

@@ -7,6 +7,10 @@ use serde::Deserialize;
 
 use super::{Credentials, parse_expiration};
 
+/// The variable that carries the chain of waiting requests to a nested grant (see
+/// `obtain::process_chain`).
+pub const PROCESS_CHAIN_VARIABLE: &str = "GRANT_PROCESS_CHAIN";
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct ProcessDocument {
@@ -18,8 +22,9 @@ struct ProcessDocument {
     account_id: Option<String>,
 }
 
-/// Runs `command` with stderr and the terminal left to it (it may prompt).
-pub fn run(command: &str) -> Result<Credentials, String> {
+/// Runs `command` with stderr and the terminal left to it (it may prompt);
+/// `process_chain` is what a grant inside it sees as GRANT_PROCESS_CHAIN.
+pub fn run(command: &str, process_chain: &str) -> Result<Credentials, String> {
     let mut shell = if cfg!(windows) {
         let mut shell = Command::new("cmd");
         shell.arg("/C");
@@ -31,6 +36,7 @@ pub fn run(command: &str) -> Result<Credentials, String> {
     };
     let output = shell
         .arg(command)
+        .env(PROCESS_CHAIN_VARIABLE, process_chain)
         .stdin(Stdio::inherit())
         .stderr(Stdio::inherit())
         .output()

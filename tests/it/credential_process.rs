@@ -1003,3 +1003,42 @@ fn cache_clear_forgets_credentials_but_not_the_sign_in() {
     assert_eq!(fake.count("CreateToken"), 0, "the sign-in stayed");
     assert!(failure(&env.run(&["cache", "clear"])).contains("--profile"));
 }
+
+/// A profile whose credential_process runs grant for that same profile fails at
+/// once, naming the loop, instead of waiting on the lock its own caller holds. The
+/// inner grant's line comes first (a credential_process keeps its stderr), then
+/// the outer one's.
+#[test]
+fn a_credential_process_that_calls_itself_is_a_loop() {
+    let env = TestEnv::new();
+    let grant = env!("CARGO_BIN_EXE_grant");
+    env.write_aws_config(&format!(
+        "[profile loop]\ncredential_process = {grant} credential-process --profile loop\n\n[profile outer]\ncredential_process = {grant} credential-process --profile inner\n\n[profile inner]\ncredential_process = {grant} credential-process --profile outer\n"
+    ));
+    for profile in ["loop", "outer"] {
+        let mut child = env
+            .grant()
+            .args(["credential-process", "--profile", profile])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(30) {
+                child.kill().unwrap();
+                panic!("{profile}: the loop hangs");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().unwrap();
+        assert!(!output.status.success() && output.stdout.is_empty());
+        let errors = stderr(&output);
+        let first = errors.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("grant: profile '{profile}': "))
+                && first.contains("runs grant for the same request again (a loop)"),
+            "{profile}: {errors}"
+        );
+    }
+}
