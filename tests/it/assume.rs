@@ -941,3 +941,62 @@ fn fish_completes_profile_names() {
         "a profile name ran as code"
     );
 }
+
+/// zsh's completion needs its line editor, so it is typed into a real zsh inside
+/// tmux, whose screen is read back until the candidates show.
+#[test]
+fn zsh_completes_profile_names() {
+    if !ZSH.is_installed() || !tool_is_installed("tmux", "tmux") {
+        return;
+    }
+    let env = TestEnv::new();
+    env.write_aws_config(COMPLETION_PROFILES);
+    let socket = format!("grant-test-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        env.shell("tmux")
+            .arg("-L")
+            .arg(&socket)
+            .args(args)
+            .env("TERM", "xterm")
+            .output()
+            .unwrap()
+    };
+    let started = tmux(&["new-session", "-d", "-x", "150", "-y", "40", "zsh", "-f"]);
+    assert!(started.status.success(), "tmux: {}", stderr(&started));
+    let screen_shows = |text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = stdout(&tmux(&["capture-pane", "-p"]));
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} never showed:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    tmux(&[
+        "send-keys",
+        r#"autoload -Uz compinit && compinit -u -D; eval "$(grant init zsh)"; echo READY"#,
+        "Enter",
+    ]);
+    screen_shows("\nREADY");
+    tmux(&["send-keys", "assume de", "Tab"]);
+    screen_shows("assume dev");
+    tmux(&["send-keys", "Tab"]);
+    screen_shows("dev-eu");
+    tmux(&[
+        "send-keys",
+        "C-u",
+        "grant credential-process --profile p",
+        "Tab",
+    ]);
+    screen_shows("--profile prod");
+    tmux(&["kill-server"]);
+    assert!(
+        !env.home.join(CANARY).exists(),
+        "a profile name ran as code"
+    );
+}

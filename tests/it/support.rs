@@ -308,13 +308,17 @@ fn issued_secrets(url: &str) -> std::io::Result<Vec<String>> {
     serde_json::from_str(body).map_err(std::io::Error::other)
 }
 
-/// Whether `program` runs (`program --version`). A missing tool skips the test
-/// locally, saying so, and fails it under CI, which must install `package`.
+/// Whether `program` runs (`program --version`, or `-V` as tmux has it). A missing
+/// tool skips the test locally, saying so, and fails it under CI, which must
+/// install `package`.
 pub fn tool_is_installed(program: &str, package: &str) -> bool {
-    let installed = Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
+    let answers = |flag: &str| {
+        Command::new(program)
+            .arg(flag)
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    let installed = answers("--version") || answers("-V");
     assert!(
         installed || std::env::var_os("CI").is_none(),
         "{program} is not installed, and CI must have it (apt-get install {package})"
