@@ -522,7 +522,8 @@ fn hook_renews_expiring_keys(real: &RealShell) {
     let env = signed_in(&fake, "");
     let outputs = Outputs::new(&env);
     let user_hook = match real.shell {
-        Shell::Bash => r#"PROMPT_COMMAND='echo ran >> "$OUT/user-hook"'"#,
+        // The user's hook sees the status of the command line, not the hook's.
+        Shell::Bash => r#"PROMPT_COMMAND='echo "ran $?" >> "$OUT/user-hook"'"#,
         Shell::Zsh => {
             r#"autoload -Uz add-zsh-hook; mine() { echo ran >> "$OUT/user-hook"; }; add-zsh-hook preexec mine"#
         }
@@ -537,6 +538,7 @@ fn hook_renews_expiring_keys(real: &RealShell) {
             init_line(real),
             format!(r#"assume -x dev; env -0 > "$OUT/{label}-first""#),
             format!(r#"env -0 > "$OUT/{label}-second""#),
+            "false".to_owned(),
         ]
     };
 
@@ -570,11 +572,18 @@ fn hook_renews_expiring_keys(real: &RealShell) {
         "{}: the hook printed only its one line a renewal: {grant_lines:?}",
         real.program
     );
+    let user_hook = outputs.text("user-hook");
     assert!(
-        outputs.text("user-hook").lines().count() >= 2,
+        user_hook.lines().count() >= 2,
         "{}: the user's own hook still runs",
         real.program
     );
+    if real.shell == Shell::Bash {
+        assert!(
+            user_hook.contains("ran 1"),
+            "PROMPT_COMMAND still sees $?: {user_hook}"
+        );
+    }
 
     env.set_setting("AutoReassume", "false");
     let output = run_interactive(&env, real, &outputs, &lines("off"));
