@@ -3,10 +3,21 @@
 # to $PROFILE. The binary writes every line of code, quoted; `assume` only runs it.
 
 function assume {
-    # These write to the terminal, not code: run them as they are.
+    # --exec runs a command and writes to the terminal, not code. PowerShell drops a
+    # bare -- between a function's arguments, so it is put back, quoted, before the
+    # command: assume dev --exec -- aws s3 ls (options go before --exec).
+    $exec = [array]::IndexOf($args, '--exec')
+    if ($exec -ge 0) {
+        $options = @($args | Select-Object -First ($exec + 1))
+        $command = @($args | Select-Object -Skip ($exec + 1))
+        if ($command.Count -gt 0 -and $command[0] -eq '--') {
+            $command = @($command | Select-Object -Skip 1)
+        }
+        & grant assume @options '--' @command
+        return
+    }
     foreach ($arg in $args) {
-        if ($arg -eq '--') { break }
-        if (@('--exec', '-h', '--help', '-V', '--version') -contains $arg) {
+        if (@('-h', '--help', '-V', '--version') -contains $arg) {
             & grant assume @args
             return
         }

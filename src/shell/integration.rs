@@ -136,6 +136,7 @@ mod tests {
     fn powershell_assume_evaluates_only_what_succeeded() {
         let script = init(Shell::PowerShell, Cli::command(), Path::new("/x")).unwrap();
         assert!(script.contains("$code = & grant assume --shell powershell @args"));
+        assert!(script.contains("& grant assume @options '--' @command"));
         assert!(script.contains("if ($LASTEXITCODE -eq 0 -and $code) {"));
         assert_eq!(
             script.matches("Invoke-Expression").count(),
