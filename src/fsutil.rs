@@ -88,6 +88,15 @@ fn file_identity(meta: &fs::Metadata) -> String {
     format!("{}:{:?}", meta.len(), meta.modified().ok())
 }
 
+/// Options that create a file readable by its owner only (0600), like every file
+/// grant makes; set create/write/... on them as usual.
+pub fn private_file_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,13 +125,4 @@ mod tests {
         write_atomic(&path, b"x", Some(0o644)).unwrap();
         assert_eq!(file_mode(&path), Some(0o644));
     }
-}
-
-/// Options that create a file readable by its owner only (0600), like every file
-/// grant makes; set create/write/... on them as usual.
-pub fn private_file_options() -> std::fs::OpenOptions {
-    let mut options = std::fs::OpenOptions::new();
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
 }

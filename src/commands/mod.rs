@@ -71,25 +71,6 @@ pub fn usage_line(report: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::usage_line;
-
-    #[test]
-    fn argument_mistakes_are_one_line_with_the_usage() {
-        let report = "error: the following required arguments were not provided:\n  --profile <PROFILE>\n\nUsage: grant cache clear --profile <PROFILE>\n\nFor more information, try '--help'.\n";
-        assert_eq!(
-            usage_line(report),
-            "the following required arguments were not provided: --profile <PROFILE> (usage: grant cache clear --profile <PROFILE>; more with --help)"
-        );
-        let report = "error: invalid value '5x' for '--window <WINDOW>': not a duration\n\nFor more information, try '--help'.\n";
-        assert_eq!(
-            usage_line(report),
-            "invalid value '5x' for '--window <WINDOW>': not a duration (more with --help)"
-        );
-    }
-}
-
 /// Writes lines to stdout; a closed pipe (`grant profiles | head`) ends quietly.
 pub(crate) fn print_lines<I, S>(lines: I) -> io::Result<()>
 where
@@ -108,5 +89,24 @@ where
     match result {
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::usage_line;
+
+    #[test]
+    fn argument_mistakes_are_one_line_with_the_usage() {
+        let report = "error: the following required arguments were not provided:\n  --profile <PROFILE>\n\nUsage: grant cache clear --profile <PROFILE>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_line(report),
+            "the following required arguments were not provided: --profile <PROFILE> (usage: grant cache clear --profile <PROFILE>; more with --help)"
+        );
+        let report = "error: invalid value '5x' for '--window <WINDOW>': not a duration\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_line(report),
+            "invalid value '5x' for '--window <WINDOW>': not a duration (more with --help)"
+        );
     }
 }

@@ -506,6 +506,10 @@ fn container_credentials_can_source_a_role() {
     );
 }
 
+/// A sign-in policy case: flags, variables, profile lines, and the setting
+/// CredentialProcessAutoLogin.
+type SignInCase<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, bool);
+
 /// Runs `grant ARGS` on a pseudo-terminal with `variables` added to the test's
 /// world, typing `input` there. The screen (prompts and stdout) is the output's stdout.
 fn on_a_terminal_with(
@@ -648,7 +652,7 @@ fn every_source_of_the_sign_in_policy_allows_a_sign_in_on_a_terminal() {
         return;
     }
     // (flags, variables, profile lines, CredentialProcessAutoLogin)
-    let cases: [(&str, &[(&str, &str)], &str, bool); 5] = [
+    let cases: [SignInCase; 5] = [
         ("--auto-login", &[], "", false),
         ("--interactive", &[], "", false),
         ("", &[("AWS_SSO_INTERACTIVE_AUTH", "true")], "", false),
@@ -691,7 +695,7 @@ fn the_sign_in_policy_follows_precedence_and_noninteractive_wins() {
     let interactive = "sso_interactive_auth = true\n";
     let not_interactive = "sso_interactive_auth = false\n";
     // (flags, variables, profile lines, CredentialProcessAutoLogin): none may sign in.
-    let cases: [(&str, &[(&str, &str)], &str, bool); 5] = [
+    let cases: [SignInCase; 5] = [
         ("", &[("AWS_SSO_INTERACTIVE_AUTH", "false")], "", true),
         (
             "",
