@@ -474,6 +474,19 @@ impl Settings {
         self.text(DEFAULT_SSO_REGION)
     }
 
+    /// A start URL and region given on the command line, each else its setting
+    /// (DefaultSSOStartURL, DefaultSSORegion); `None` unless both are known.
+    pub fn start_url_and_region<'a>(
+        &'a self,
+        start_url: Option<&'a str>,
+        region: Option<&'a str>,
+    ) -> Option<(&'a str, &'a str)> {
+        Some((
+            start_url.or(self.default_sso_start_url())?,
+            region.or(self.default_sso_region())?,
+        ))
+    }
+
     pub fn keyring_backend(&self) -> KeyringBackend {
         KeyringBackend::from_canonical(self.text(KEYRING_BACKEND).unwrap_or_default())
             .expect("Keyring.Backend is validated against KeyringBackend::NAMES")

@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 
 use anyhow::{Context, bail};
 
+use super::env_value;
 use crate::cli::AssumeArgs;
 use crate::config::AwsFiles;
 use crate::credentials::obtain::{self, Obtain, Request};
@@ -421,8 +422,4 @@ fn role_of(source: &CredentialSource) -> Option<String> {
 
 fn is_quiet() -> bool {
     env_value("GRANT_QUIET").is_some_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
-}
-
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
 }

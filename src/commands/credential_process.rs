@@ -9,6 +9,7 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 
+use super::env_value;
 use crate::cli::CredentialProcessArgs;
 use crate::credentials::Credentials;
 use crate::credentials::cache::{self, CacheSlot};
@@ -116,10 +117,6 @@ fn print(credentials: &Credentials) -> anyhow::Result<()> {
     writeln!(stdout, "{}", credentials.to_process_json())?;
     stdout.flush()?;
     Ok(())
-}
-
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
 fn request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<Request> {

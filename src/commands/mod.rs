@@ -48,6 +48,11 @@ pub fn one_line(error: &anyhow::Error) -> String {
     line.replace(['\n', '\r'], " ")
 }
 
+/// An environment variable's value; unset and empty are the same.
+pub(crate) fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
 /// clap's report of an argument mistake (`error: ...`, indented details, a blank
 /// line, `Usage: ...`, a hint) as one line: the mistake, then the usage.
 pub fn usage_line(report: &str) -> String {

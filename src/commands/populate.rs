@@ -58,12 +58,9 @@ pub fn run(args: &PopulateArgs, write: bool) -> anyhow::Result<()> {
 }
 
 fn options(args: &PopulateArgs, settings: &Settings) -> anyhow::Result<Options> {
-    let start_url = args
-        .start_url
-        .as_deref()
-        .or(settings.default_sso_start_url());
-    let region = args.region.as_deref().or(settings.default_sso_region());
-    let (Some(start_url), Some(region)) = (start_url, region) else {
+    let Some((start_url, region)) =
+        settings.start_url_and_region(args.start_url.as_deref(), args.region.as_deref())
+    else {
         bail!(
             "say which directory: --start-url URL --region REGION (or set DefaultSSOStartURL and DefaultSSORegion with `grant settings set`)"
         );

@@ -165,12 +165,9 @@ fn target(args: &SsoSessionArgs, settings: &Settings) -> anyhow::Result<SessionT
             format!("--sso-session {}", shell_word(name)),
         )
     } else {
-        let start_url = args
-            .start_url
-            .as_deref()
-            .or(settings.default_sso_start_url());
-        let region = args.region.as_deref().or(settings.default_sso_region());
-        let (Some(start_url), Some(region)) = (start_url, region) else {
+        let Some((start_url, region)) =
+            settings.start_url_and_region(args.start_url.as_deref(), args.region.as_deref())
+        else {
             bail!(
                 "say which session: --profile NAME, --sso-session NAME, or --start-url URL --region REGION (or set DefaultSSOStartURL and DefaultSSORegion with `grant settings set`)"
             );
