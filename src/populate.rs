@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::config::document::{Change, Document};
+use crate::config::document::{Change, Document, EditError};
 use crate::config::file::SectionKind;
 use crate::profile::normalize_start_url;
 use crate::sso::accounts::RoleAssignment;
@@ -129,7 +129,7 @@ impl Options {
         document: &mut Document,
         profiles: &[GeneratedProfile],
         prune: bool,
-    ) -> Summary {
+    ) -> Result<Summary, EditError> {
         let mut summary = Summary::default();
         if let Some(session) = &self.sso_session
             && document.section(SectionKind::SsoSession, session).is_none()
@@ -139,7 +139,7 @@ impl Options {
                 SectionKind::SsoSession,
                 session,
                 &self.session_entries(),
-            );
+            )?;
             summary.session_added = true;
         }
         for profile in profiles {
@@ -155,7 +155,7 @@ impl Options {
                 SectionKind::Profile,
                 &profile.name,
                 &profile.entries,
-            ) {
+            )? {
                 Change::Added => summary.added += 1,
                 Change::Updated => summary.updated += 1,
                 Change::Unchanged => summary.unchanged += 1,
@@ -179,7 +179,7 @@ impl Options {
                 summary.removed.push(name);
             }
         }
-        summary
+        Ok(summary)
     }
 
     fn is_ours(&self, entries: &[(String, String)]) -> bool {
@@ -194,12 +194,60 @@ fn upsert(
     kind: SectionKind,
     name: &str,
     entries: &[(String, String)],
-) -> Change {
+) -> Result<Change, EditError> {
     let borrowed: Vec<(&str, &str)> = entries
         .iter()
         .map(|(key, value)| (key.as_str(), value.as_str()))
         .collect();
     document.upsert_section(kind, name, &borrowed)
+}
+
+/// A role the directory listed that cannot become a profile, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRole {
+    pub role: RoleAssignment,
+    pub reason: &'static str,
+}
+
+/// Splits what the directory listed into roles that can be written as they are and
+/// roles that cannot. Account ids and role names are written into the config as
+/// values, so they must be what AWS itself allows: a newline in a role name would
+/// otherwise start a section of the server's choosing. Account names only shape
+/// profile names, which are sanitised.
+pub fn writable_roles(roles: Vec<RoleAssignment>) -> (Vec<RoleAssignment>, Vec<RejectedRole>) {
+    let mut writable = Vec::with_capacity(roles.len());
+    let mut rejected = Vec::new();
+    for role in roles {
+        match check_role(&role) {
+            Ok(()) => writable.push(role),
+            Err(reason) => rejected.push(RejectedRole { role, reason }),
+        }
+    }
+    (writable, rejected)
+}
+
+fn check_role(role: &RoleAssignment) -> Result<(), &'static str> {
+    if !is_account_id(&role.account_id) {
+        return Err("its account id is not 12 digits");
+    }
+    if !is_role_name(&role.role_name) {
+        return Err(
+            "its role name is not 1-64 of the characters IAM allows (letters, digits, _+=,.@-)",
+        );
+    }
+    Ok(())
+}
+
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// IAM's role-name pattern, `[\w+=,.@-]{1,64}`.
+pub fn is_role_name(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b))
 }
 
 /// The template's name for each role; where two roles would share a name (two
@@ -419,17 +467,17 @@ mod tests {
         ];
         let options = options();
         let profiles = options.profiles(&roles);
-        let first = options.merge(&mut document, &profiles, false);
+        let first = options.merge(&mut document, &profiles, false).unwrap();
         assert_eq!(
             (first.added, first.skipped.clone()),
             (1, vec!["dev/Admin".to_owned()])
         );
         let once = document.render();
         assert!(once.starts_with(user));
-        let second = options.merge(&mut document, &profiles, true);
+        let second = options.merge(&mut document, &profiles, true).unwrap();
         assert!(!second.changed(), "{second:?}");
         assert_eq!(document.render(), once);
-        let pruned = options.merge(&mut document, &profiles[..1], true);
+        let pruned = options.merge(&mut document, &profiles[..1], true).unwrap();
         assert_eq!(pruned.removed, ["dev/ReadOnly"]);
         assert_eq!(
             document.render(),
@@ -444,9 +492,65 @@ mod tests {
         options.sso_session = Some("corp".into());
         let mut document = Document::parse(Path::new("config"), "").unwrap();
         let profiles = options.profiles(&[role("111111111111", "dev", "Admin")]);
-        assert!(options.merge(&mut document, &profiles, false).session_added);
+        assert!(
+            options
+                .merge(&mut document, &profiles, false)
+                .unwrap()
+                .session_added
+        );
         let text = document.render();
         assert!(text.starts_with("[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start/\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n"), "{text}");
-        assert!(!options.merge(&mut document, &profiles, false).changed());
+        assert!(
+            !options
+                .merge(&mut document, &profiles, false)
+                .unwrap()
+                .changed()
+        );
+    }
+
+    #[test]
+    fn only_ids_and_role_names_aws_allows_are_written() {
+        let roles = vec![
+            role("111111111111", "a\n[default]", "Admin+=,.@-_9"),
+            role("11111111111", "short id", "Admin"),
+            role("1111111111111", "long id", "Admin"),
+            role("11111111111x", "letter", "Admin"),
+            role(
+                "111111111111",
+                "newline",
+                "Admin\n[default]\ncredential_process = id",
+            ),
+            role("111111111111", "empty", ""),
+            role("111111111111", "long", &"r".repeat(65)),
+            role("111111111111", "space", "Read Only"),
+            role("111111111111", "unicode", "Rôle"),
+            role("111111111111", "longest", &"r".repeat(64)),
+        ];
+        let (writable, rejected) = writable_roles(roles);
+        let accepted: Vec<&str> = writable.iter().map(|r| r.account_name.as_str()).collect();
+        assert_eq!(accepted, ["a\n[default]", "longest"]);
+        let reasons: Vec<(&str, &str)> = rejected
+            .iter()
+            .map(|r| (r.role.account_name.as_str(), &r.reason[..10]))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("short id", "its accoun"),
+                ("long id", "its accoun"),
+                ("letter", "its accoun"),
+                ("newline", "its role n"),
+                ("empty", "its role n"),
+                ("long", "its role n"),
+                ("space", "its role n"),
+                ("unicode", "its role n"),
+            ]
+        );
+        let profiles = options().profiles(&writable);
+        let longest = format!("longest/{}", "r".repeat(64));
+        assert_eq!(
+            names(&profiles),
+            ["a-default/Admin+-.@-_9", longest.as_str()]
+        );
     }
 }

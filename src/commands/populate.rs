@@ -44,10 +44,14 @@ pub fn run(args: &PopulateArgs, write: bool) -> anyhow::Result<()> {
         ))
         .with_context(|| format!("cannot list the accounts of {}", options.start_url))?;
     progress.finish();
+    let (roles, rejected) = populate::writable_roles(roles);
+    for rejected in &rejected {
+        warn_rejected(rejected);
+    }
     let profiles = options.profiles(&roles);
     if !write {
         let mut document = Document::parse(Path::new("generated"), "")?;
-        options.merge(&mut document, &profiles, false);
+        options.merge(&mut document, &profiles, false)?;
         super::print_lines([document.render().trim_end()])?;
         return Ok(());
     }
@@ -140,7 +144,7 @@ fn merge_into_file(
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
     };
     let mut document = Document::parse(path, text.as_deref().unwrap_or(""))?;
-    let summary = options.merge(&mut document, profiles, prune);
+    let summary = options.merge(&mut document, profiles, prune)?;
     if !summary.changed() {
         return Ok(summary);
     }
@@ -163,6 +167,15 @@ pub fn backup_path(path: &Path) -> std::path::PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".grant-backup");
     path.with_file_name(name)
+}
+
+/// One line per role the directory listed that cannot be written, naming its account.
+fn warn_rejected(rejected: &populate::RejectedRole) {
+    let role = &rejected.role;
+    eprintln!(
+        "grant: skipped the role {:?} of the account {:?} ({:?}): {}",
+        role.role_name, role.account_name, role.account_id, rejected.reason
+    );
 }
 
 fn report(summary: &Summary, options: &Options, path: &Path, token: &SsoToken) {

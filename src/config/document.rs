@@ -33,6 +33,16 @@ pub enum Change {
     Unchanged,
 }
 
+/// Why the editor refused to write a section: the text would not read back as the
+/// same section, key and value (a newline would start a new section or key).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("refusing to write {what} {text:?} into the AWS config: {reason}")]
+pub struct EditError {
+    pub what: &'static str,
+    pub text: String,
+    pub reason: &'static str,
+}
+
 #[derive(Debug, Clone)]
 pub struct Document {
     chunks: Vec<Chunk>,
@@ -159,13 +169,19 @@ impl Document {
     }
 
     /// Sets section `kind name` to exactly `entries`, replacing the first section of
-    /// that name or appending a new one at the end.
+    /// that name or appending a new one at the end. Text that would not read back as
+    /// this one section and these keys is refused before anything changes.
     pub fn upsert_section(
         &mut self,
         kind: SectionKind,
         name: &str,
         entries: &[(&str, &str)],
-    ) -> Change {
+    ) -> Result<Change, EditError> {
+        check_section_name(name)?;
+        for (key, value) in entries {
+            check_key(key)?;
+            check_value(value)?;
+        }
         let text = self.format_section(kind, name, entries);
         let existing = self
             .index
@@ -173,16 +189,16 @@ impl Document {
             .and_then(|indices| indices.first().copied());
         match existing {
             Some(index) => match &mut self.chunks[index] {
-                Chunk::Section { text: old, .. } if *old == text => Change::Unchanged,
+                Chunk::Section { text: old, .. } if *old == text => Ok(Change::Unchanged),
                 Chunk::Section { text: old, .. } => {
                     *old = text;
-                    Change::Updated
+                    Ok(Change::Updated)
                 }
                 _ => unreachable!("the index points at sections"),
             },
             None => {
                 self.append_section(kind, name, text);
-                Change::Added
+                Ok(Change::Added)
             }
         }
     }
@@ -259,6 +275,69 @@ impl Document {
     }
 }
 
+/// Characters that end a line for some reader of the file (Python's universal
+/// newlines take a lone `\r`), or that a terminal would act on.
+fn breaks_lines(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+fn refuse(what: &'static str, text: &str, reason: &'static str) -> Result<(), EditError> {
+    Err(EditError {
+        what,
+        text: text.to_owned(),
+        reason,
+    })
+}
+
+fn check_section_name(name: &str) -> Result<(), EditError> {
+    const WHAT: &str = "the section name";
+    if name.is_empty() {
+        return refuse(WHAT, name, "it is empty");
+    }
+    if name.chars().any(breaks_lines) {
+        return refuse(WHAT, name, "it holds a control character or line break");
+    }
+    if name.contains(['[', ']']) {
+        return refuse(WHAT, name, "it holds '[' or ']'");
+    }
+    if name.trim() != name {
+        return refuse(WHAT, name, "it starts or ends with whitespace");
+    }
+    Ok(())
+}
+
+fn check_key(key: &str) -> Result<(), EditError> {
+    const WHAT: &str = "the key";
+    if key.is_empty() {
+        return refuse(WHAT, key, "it is empty");
+    }
+    if key.chars().any(breaks_lines) {
+        return refuse(WHAT, key, "it holds a control character or line break");
+    }
+    if key.contains('=') || key.chars().any(char::is_whitespace) {
+        return refuse(WHAT, key, "it holds '=' or whitespace");
+    }
+    if key.starts_with(['#', ';', '[']) {
+        return refuse(WHAT, key, "it starts like a comment or a section header");
+    }
+    Ok(())
+}
+
+fn check_value(value: &str) -> Result<(), EditError> {
+    const WHAT: &str = "the value";
+    if value.chars().any(breaks_lines) {
+        return refuse(WHAT, value, "it holds a control character or line break");
+    }
+    if value.trim() != value {
+        return refuse(
+            WHAT,
+            value,
+            "it starts or ends with whitespace, which readers drop",
+        );
+    }
+    Ok(())
+}
+
 fn detect_newline(text: &str) -> &'static str {
     match text.find('\n') {
         Some(index) if text[..index].ends_with('\r') => "\r\n",
@@ -296,7 +375,7 @@ mod tests {
         let entries = [("granted_sso_account_id", "123"), ("region", "eu-west-1")];
         assert_eq!(
             document.upsert_section(SectionKind::Profile, "new", &entries),
-            Change::Added
+            Ok(Change::Added)
         );
         let added = document.render();
         assert!(added.starts_with(USER_FILE));
@@ -306,7 +385,7 @@ mod tests {
         );
         assert_eq!(
             document.upsert_section(SectionKind::Profile, "new", &entries),
-            Change::Unchanged
+            Ok(Change::Unchanged)
         );
         assert!(document.remove_section(SectionKind::Profile, "new"));
         assert_eq!(document.render(), USER_FILE);
@@ -316,7 +395,7 @@ mod tests {
     fn replacing_a_section_keeps_the_comments_around_it() {
         let mut document = doc(USER_FILE);
         let change = document.upsert_section(SectionKind::Profile, "dev", &[("region", "x")]);
-        assert_eq!(change, Change::Updated);
+        assert_eq!(change, Ok(Change::Updated));
         assert_eq!(
             document.render(),
             USER_FILE.replace(
@@ -333,13 +412,17 @@ mod tests {
     #[test]
     fn crlf_files_get_crlf_sections_and_unterminated_files_get_a_newline() {
         let mut document = doc("[default]\r\nk = v\r\n");
-        document.upsert_section(SectionKind::Profile, "a", &[("k", "v")]);
+        document
+            .upsert_section(SectionKind::Profile, "a", &[("k", "v")])
+            .unwrap();
         assert_eq!(
             document.render(),
             "[default]\r\nk = v\r\n\r\n[profile a]\r\nk = v\r\n"
         );
         let mut document = doc("[default]\nk = v");
-        document.upsert_section(SectionKind::SsoSession, "s", &[("k", "v")]);
+        document
+            .upsert_section(SectionKind::SsoSession, "s", &[("k", "v")])
+            .unwrap();
         assert_eq!(
             document.render(),
             "[default]\nk = v\n\n[sso-session s]\nk = v\n"
@@ -353,7 +436,9 @@ mod tests {
     fn adding_after_a_final_carriage_return_completes_the_line() {
         for text in ["[a]\r\nk = v\n\r", "[a]\nk = v\r", "# c\r"] {
             let mut document = doc(text);
-            document.upsert_section(SectionKind::Profile, "b", &[("k", "v")]);
+            document
+                .upsert_section(SectionKind::Profile, "b", &[("k", "v")])
+                .unwrap();
             let edited = document.render();
             assert!(edited.starts_with(&format!("{text}\n")), "{edited:?}");
             assert_eq!(doc(&edited).render(), edited);
@@ -405,11 +490,13 @@ mod tests {
     fn adding_a_profile_to_a_corpus_file_changes_nothing_else() {
         for (path, text) in corpus() {
             let mut document = Document::parse(&path, &text).unwrap();
-            document.upsert_section(
-                SectionKind::Profile,
-                "added/Role",
-                &[("region", "us-east-1")],
-            );
+            document
+                .upsert_section(
+                    SectionKind::Profile,
+                    "added/Role",
+                    &[("region", "us-east-1")],
+                )
+                .unwrap();
             let edited = document.render();
             let newline = detect_newline(&text);
             let kept = if text.is_empty() || text.ends_with('\n') {
@@ -452,6 +539,90 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "cfg:2: expected 'key = value' (no '=' on this line)"
+        );
+    }
+
+    fn refusal(name: &str, key: &str, value: &str) -> String {
+        let mut document = doc(USER_FILE);
+        let error = document
+            .upsert_section(SectionKind::Profile, name, &[(key, value)])
+            .unwrap_err();
+        assert_eq!(
+            document.render(),
+            USER_FILE,
+            "a refused edit changed nothing"
+        );
+        format!("{} {}", error.what, error.reason)
+    }
+
+    #[test]
+    fn section_names_that_would_not_read_back_are_refused() {
+        for (name, reason) in [
+            ("", "empty"),
+            ("a\nb", "control character"),
+            ("a\rb", "control character"),
+            ("a\r\nb", "control character"),
+            ("a\0b", "control character"),
+            ("a\u{1b}]0;x\u{7}", "control character"),
+            ("a\u{9b}b", "control character"),
+            ("a\u{2028}b", "line break"),
+            ("x]\n[default", "control character"),
+            ("x] [default", "'[' or ']'"),
+            ("[x", "'[' or ']'"),
+            (" x", "whitespace"),
+        ] {
+            let refused = refusal(name, "k", "v");
+            assert!(
+                refused.starts_with("the section name"),
+                "{name:?}: {refused}"
+            );
+            assert!(refused.contains(reason), "{name:?}: {refused}");
+        }
+    }
+
+    #[test]
+    fn keys_that_would_not_read_back_are_refused() {
+        for (key, reason) in [
+            ("", "empty"),
+            ("a\nb", "control character"),
+            ("a\u{0}", "control character"),
+            ("a\tb", "control character"),
+            ("a=b", "'='"),
+            ("a b", "whitespace"),
+            ("#a", "comment"),
+            (";a", "comment"),
+            ("[a", "section header"),
+        ] {
+            let refused = refusal("ok", key, "v");
+            assert!(refused.starts_with("the key"), "{key:?}: {refused}");
+            assert!(refused.contains(reason), "{key:?}: {refused}");
+        }
+    }
+
+    #[test]
+    fn values_that_would_not_read_back_are_refused() {
+        for (value, reason) in [
+            (
+                "x\n[default]\ncredential_process = sh -c id",
+                "control character",
+            ),
+            ("x\rcredential_process = id", "control character"),
+            ("x\u{0}", "control character"),
+            ("\u{1b}[2J", "control character"),
+            ("x\u{85}y", "control character"),
+            ("x\u{2029}y", "line break"),
+            (" x", "whitespace"),
+            ("x ", "whitespace"),
+        ] {
+            let refused = refusal("ok", "k", value);
+            assert!(refused.starts_with("the value"), "{value:?}: {refused}");
+            assert!(refused.contains(reason), "{value:?}: {refused}");
+        }
+        let mut document = doc("");
+        let accepted = [("k", ""), ("url", "https://x/?a=b;c#d"), ("n", "ünï")];
+        assert_eq!(
+            document.upsert_section(SectionKind::Profile, "a/b@c:d+e", &accepted),
+            Ok(Change::Added)
         );
     }
 }

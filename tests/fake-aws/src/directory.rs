@@ -1,11 +1,12 @@
 //! The accounts and roles the fake SSO user can reach.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub id: String,
     pub name: String,
+    #[serde(default)]
     pub email: String,
     pub roles: Vec<String>,
 }
@@ -23,7 +24,7 @@ impl Account {
 }
 
 /// Accounts in the order ListAccounts returns them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Directory {
     accounts: Vec<Account>,
 }
@@ -46,6 +47,12 @@ impl Default for Directory {
 }
 
 impl Directory {
+    /// A directory file: `{"accounts": [{"id", "name", "email"?, "roles": [...]}]}`.
+    /// Names and ids are served exactly as written, hostile ones included.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
     pub fn empty() -> Self {
         Directory {
             accounts: Vec::new(),
@@ -145,6 +152,16 @@ mod tests {
                 "Role4"
             ]
         );
+    }
+
+    #[test]
+    fn a_directory_file_is_served_as_written() {
+        let text = r#"{"accounts": [{"id": "1\n2", "name": "a\u001b]0;x\u0007", "roles": ["r\r\n[default]"]}]}"#;
+        let dir = Directory::from_json(text).unwrap();
+        assert_eq!(dir.accounts()[0].id, "1\n2");
+        assert_eq!(dir.accounts()[0].name, "a\u{1b}]0;x\u{7}");
+        assert_eq!(dir.accounts()[0].roles, ["r\r\n[default]"]);
+        assert!(Directory::from_json("{}").is_err());
     }
 
     #[test]
