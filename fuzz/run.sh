@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets and runs each for SECONDS (default 60) from the committed
-# seeds in fuzz/corpus/<target>. New inputs go to fuzz/target/corpus/<target>, so the
-# committed corpus only changes by hand. Exits non-zero when a target crashes,
+# seeds: the config and credentials files the tests read (tests/corpus) plus the
+# fuzzer's own extra seeds (fuzz/seeds). New inputs go to fuzz/target/corpus/<target>,
+# so the committed seeds only change by hand. Exits non-zero when a target crashes,
 # panics or hangs; the input is then in fuzz/artifacts/<target>/.
 #
 #   fuzz/run.sh 60
@@ -33,7 +34,7 @@ for target in "${targets[@]}"; do
     # -timeout: an input that takes over 10 s counts as a hang. libFuzzer's
     # progress lines go to the log; its final statistics are printed.
     if "${fuzz[@]}" run --sanitizer "$sanitizer" "$target" \
-        "target/corpus/$target" "corpus/$target" -- \
+        "target/corpus/$target" ../tests/corpus/config ../tests/corpus/credentials seeds -- \
         -max_total_time="$seconds" -timeout=10 -max_len=8192 -print_final_stats=1 \
         >"$log" 2>&1; then
         grep -E '^(stat::|Done )' "$log" || tail -n 5 "$log"
