@@ -378,13 +378,20 @@ pub fn assert_no_secret_in_files(folders: &[PathBuf], secrets: &[String]) {
 /// A Python with botocore: $GRANT_TEST_PYTHON (CI's venv), else python3 when it has
 /// botocore. Without one the test is skipped locally and fails under CI.
 pub fn python_with_botocore() -> Option<PathBuf> {
+    python_with_module("botocore")
+}
+
+/// A Python that can import `module` (a package of tests/requirements.txt):
+/// $GRANT_TEST_PYTHON (CI's venv), else python3. Without one the test is skipped
+/// locally and fails under CI.
+pub fn python_with_module(module: &str) -> Option<PathBuf> {
     let candidates = std::env::var_os("GRANT_TEST_PYTHON")
         .map(PathBuf::from)
         .into_iter()
         .chain([PathBuf::from("python3")]);
     for python in candidates {
         let ok = Command::new(&python)
-            .args(["-c", "import botocore"])
+            .args(["-c", &format!("import {module}")])
             .output()
             .is_ok_and(|output| output.status.success());
         if ok {
@@ -393,9 +400,11 @@ pub fn python_with_botocore() -> Option<PathBuf> {
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "CI must provide botocore (GRANT_TEST_PYTHON)"
+        "CI must provide the Python module {module} (GRANT_TEST_PYTHON)"
     );
-    eprintln!("skipped: no Python with botocore (pip install botocore, or set GRANT_TEST_PYTHON)");
+    eprintln!(
+        "skipped: no Python with {module} (pip install -r tests/requirements.txt, or set GRANT_TEST_PYTHON)"
+    );
     None
 }
 
