@@ -255,3 +255,20 @@ fn idle_and_forged_connections_do_not_stop_the_browser_sign_in() {
     assert_eq!(fake.count("CreateToken:authorization_code"), 1);
     assert_eq!(fake.count("StartDeviceAuthorization"), 0);
 }
+
+#[test]
+fn config_values_and_profile_names_are_shown_escaped() {
+    let env = TestEnv::new();
+    env.write_aws_config(&format!(
+        "[profile evil]\ngranted_sso_start_url = {START_URL}\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = Admin\x1b]0;pwned\x07\nregion = eu-west-1\n"
+    ));
+    let out = env.run(&["profiles", "--long"]);
+    let listing = success(&out);
+    assert_no_terminal_controls("the listing", &out.stdout);
+    assert!(listing.contains("Admin\\x1b]0;pwned\\x07"), "{listing}");
+
+    let out = env.run(&["credential-process", "--profile", "no\x1b]0;pwned\x07ne"]);
+    let line = failure(&out);
+    assert_no_terminal_controls("stderr", &out.stderr);
+    assert!(line.contains("no\\x1b]0;pwned\\x07ne"), "{line}");
+}
