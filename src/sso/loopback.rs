@@ -1,5 +1,7 @@
-//! The authorization-code grant's receiving end: PKCE values and a one-shot HTTP
-//! listener on 127.0.0.1 that takes the browser's redirect.
+//! The authorization-code grant's receiving end: PKCE values and an HTTP listener on
+//! 127.0.0.1 that takes the browser's redirect. Anything on this machine can connect
+//! to it, so it answers every connection on its own and only the redirect carrying
+//! this sign-in's `state` ends the wait.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
