@@ -451,17 +451,24 @@ async fn device_sign_in(
         .verification_uri_complete
         .clone()
         .unwrap_or_else(|| authorization.verification_uri.clone());
-    match opener {
-        Some(_) if !browser::may_open(&url) => eprintln!(
-            "grant: not opening the sign-in page: IAM Identity Center sent a URL that is not https; check it before you visit it"
-        ),
+    let refused = match opener {
+        Some(_) if !browser::may_open(&url) => true,
         Some(opener) => {
             opener.open(&url);
+            false
         }
-        None => {}
-    }
+        None => false,
+    };
+    let what = if refused {
+        format!(
+            "grant did not open the sign-in page: IAM Identity Center sent a URL that is not https (check it before you visit it). To sign in to {}",
+            session.start_url
+        )
+    } else {
+        format!("To sign in to {}", session.start_url)
+    };
     let waiting = Waiting::start(
-        &format!("To sign in to {}", session.start_url),
+        &what,
         &url,
         Some(&authorization.user_code),
         options.prompt_on_terminal,

@@ -136,7 +136,7 @@ fn hostile_sign_in_urls_are_shown_escaped_and_never_opened() {
         assert_no_terminal_controls("stderr", &out.stderr);
         let shown_url = url.replace('\x1b', "\\x1b").replace('\x07', "\\x07");
         assert!(err.contains(&format!("open: {shown_url}\n")), "{err}");
-        assert!(err.contains("not opening the sign-in page"), "{err}");
+        assert!(err.contains("did not open the sign-in page"), "{err}");
         assert!(
             err.contains(&format!("code: {HOSTILE_CODE_SHOWN}\n")),
             "the code, escaped: {err}"
@@ -146,7 +146,7 @@ fn hostile_sign_in_urls_are_shown_escaped_and_never_opened() {
     fake.configure(|settings| settings.device_authorization_override = None);
     let out = device_login(&env);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("not opening"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("did not open"), "{}", stderr(&out));
     let opened = wait_for_lines(&log);
     let code = fake.last_user_code().unwrap();
     assert_eq!(
