@@ -2,7 +2,8 @@
 //!
 //! Modules by concern: `config` reads and edits the AWS config files, `profile`
 //! resolves a profile into a credential source, `settings` holds grant's own settings,
-//! `aws` builds the SDK clients, `commands` implements the CLI defined in `cli`.
+//! `aws` builds the SDK clients, `commands` implements the CLI defined in `cli`,
+//! `term_text` renders outside text for a terminal.
 
 pub mod aws;
 pub mod cli;
@@ -18,3 +19,4 @@ pub mod secrets;
 pub mod settings;
 pub mod shell;
 pub mod sso;
+pub mod term_text;

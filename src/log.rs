@@ -47,7 +47,12 @@ pub fn write(args: fmt::Arguments<'_>) {
     if !enabled() {
         return;
     }
-    let line = format!("grant[debug] {}: {args}\n", std::process::id());
+    let message = args.to_string();
+    let line = format!(
+        "grant[debug] {}: {}\n",
+        std::process::id(),
+        crate::term_text::shown(&message)
+    );
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
     if let Some(file) = LOG_FILE
         .lock()

@@ -11,7 +11,10 @@ fn main() -> ExitCode {
     match grant::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("grant: {}", grant::commands::one_line(&error));
+            // The single point where errors reach the terminal: the values they
+            // quote (profile names, file contents, service messages) show escaped.
+            let line = grant::commands::one_line(&error);
+            eprintln!("grant: {}", grant::term_text::shown(&line));
             ExitCode::FAILURE
         }
     }
@@ -30,9 +33,7 @@ fn usage_error(error: &clap::Error) -> ExitCode {
         let _ = error.print();
         return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
     }
-    eprintln!(
-        "grant: {}",
-        grant::commands::usage_line(&error.render().to_string())
-    );
+    let line = grant::commands::usage_line(&error.render().to_string());
+    eprintln!("grant: {}", grant::term_text::shown(&line));
     ExitCode::from(2)
 }

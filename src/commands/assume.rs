@@ -21,6 +21,7 @@ use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::{EnvChange, Shell, is_variable_name, shell_word};
 use crate::sso::{LoginOptions, token};
+use crate::term_text::shown;
 
 /// The variables that carry keys; they beat AWS_PROFILE in every SDK, so an
 /// AWS_PROFILE-only assume removes them.
@@ -267,7 +268,7 @@ fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> {
             if !is_quiet() {
                 eprintln!(
                     "grant: renewed the keys of {},{}",
-                    shell_word(&name),
+                    shown(&shell_word(&name)),
                     until(&credentials)
                 );
             }
@@ -276,9 +277,9 @@ fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> {
         Err(error) => {
             eprintln!(
                 "grant: cannot renew the keys of {} without a sign-in ({}); run: assume -x {}",
-                shell_word(&name),
-                super::one_line(&error),
-                shell_word(&name)
+                shown(&shell_word(&name)),
+                shown(&super::one_line(&error)),
+                shown(&shell_word(&name))
             );
             emit(shell, &stop_watching)
         }
@@ -387,9 +388,10 @@ fn confirm(plan: &Plan, credentials: &Credentials) {
         )
     };
     eprintln!(
-        "grant: assumed {} ({}); {how}",
-        shell_word(&plan.profile.name),
-        facts.join(", "),
+        "grant: assumed {} ({}); {}",
+        shown(&shell_word(&plan.profile.name)),
+        shown(&facts.join(", ")),
+        shown(&how),
     );
 }
 

@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::cli::ProfilesArgs;
 use crate::config::AwsFiles;
 use crate::profile::{self, CredentialSource, NamedSource};
+use crate::term_text::shown;
 use crate::{fsutil, paths};
 
 const NAMES_FILE: &str = "profile-names";
@@ -54,7 +55,7 @@ fn saved_names(path: &Path, identity: &str) -> Option<String> {
 /// Each profile and where its credentials come from, in two columns.
 fn long_listing() -> anyhow::Result<()> {
     let files = AwsFiles::load()?;
-    let rows: Vec<(&str, String)> = files
+    let rows: Vec<(String, String)> = files
         .profile_names()
         .into_iter()
         .map(|name| {
@@ -62,7 +63,7 @@ fn long_listing() -> anyhow::Result<()> {
                 Ok(profile) => describe(&profile.source),
                 Err(error) => format!("error: {error}"),
             };
-            (name, source)
+            (shown(name).into_owned(), shown(&source).into_owned())
         })
         .collect();
     let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);

@@ -11,6 +11,7 @@ use anyhow::Context;
 use super::print_lines;
 use crate::cli::{SettingsArgs, SettingsCommand};
 use crate::settings::{self, SETTINGS, Settings};
+use crate::term_text::shown;
 
 pub fn run(args: SettingsArgs) -> anyhow::Result<()> {
     match args.command.unwrap_or(SettingsCommand::List) {
@@ -31,7 +32,7 @@ fn list() -> anyhow::Result<()> {
         format!(
             "{} = {}",
             setting.name,
-            value.as_deref().unwrap_or("(not set)")
+            shown(value.as_deref().unwrap_or("(not set)"))
         )
     });
     print_lines(lines).context("cannot write to stdout")
@@ -43,7 +44,7 @@ fn get(name: &str) -> anyhow::Result<()> {
         .get(setting)
         .map(|value| value.to_string())
         .unwrap_or_default();
-    print_lines([value]).context("cannot write to stdout")
+    print_lines([shown(&value)]).context("cannot write to stdout")
 }
 
 fn set(name: &str, input: &str) -> anyhow::Result<()> {
@@ -57,7 +58,12 @@ fn set(name: &str, input: &str) -> anyhow::Result<()> {
     settings::save_setting(&path, setting, value.as_ref())
         .with_context(|| format!("cannot save {}", setting.name))?;
     match (value, setting.default_value()) {
-        (Some(value), _) => eprintln!("{} = {value} (saved in {})", setting.name, path.display()),
+        (Some(value), _) => eprintln!(
+            "{} = {} (saved in {})",
+            setting.name,
+            shown(&value.to_string()),
+            path.display()
+        ),
         (None, Some(default)) => eprintln!(
             "{} reset to its default, {default} (saved in {})",
             setting.name,

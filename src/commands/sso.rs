@@ -12,6 +12,7 @@ use crate::settings::Settings;
 use crate::shell::shell_word;
 use crate::sso::token::{self, SsoToken};
 use crate::sso::{LoginOptions, Origin, SessionTarget, Sso, cli_cache};
+use crate::term_text::shown;
 
 pub fn run(command: SsoCommand) -> anyhow::Result<()> {
     let settings = Settings::load().context("cannot load grant's settings")?;
@@ -50,7 +51,7 @@ fn login(sso: &Sso<'_>, settings: &Settings, args: &SsoLoginArgs) -> anyhow::Res
     }
     eprintln!(
         "Signed in to {}: {}",
-        target.label(),
+        shown(&target.label()),
         describe(&token, origin, token::now())
     );
     Ok(())
@@ -61,7 +62,7 @@ fn refresh(sso: &Sso<'_>, settings: &Settings, args: &SsoSessionArgs) -> anyhow:
     let token = crate::aws::runtime()?.block_on(sso.refresh_target(&target))?;
     eprintln!(
         "Refreshed {}: {}",
-        target.label(),
+        shown(&target.label()),
         describe(&token, Origin::Refreshed, token::now())
     );
     Ok(())
@@ -80,7 +81,7 @@ fn logout(sso: &Sso<'_>, settings: &Settings, args: &SsoLogoutArgs) -> anyhow::R
                 let deleted = sso.forget_credentials(&key)?;
                 eprintln!(
                     "No stored sign-in for {}; nothing to sign out of{}",
-                    target.label(),
+                    shown(&target.label()),
                     deleted_text(deleted)
                 );
                 return Ok(());
@@ -90,7 +91,7 @@ fn logout(sso: &Sso<'_>, settings: &Settings, args: &SsoLogoutArgs) -> anyhow::R
     let runtime = crate::aws::runtime()?;
     for token in &tokens {
         runtime.block_on(sso.logout(token))?;
-        eprintln!("Signed out of {}", token.session_key);
+        eprintln!("Signed out of {}", shown(&token.session_key));
     }
     if args.all {
         let deleted = sso.forget_all_session_credentials()?;
@@ -109,9 +110,9 @@ fn tokens(sso: &Sso<'_>, args: SsoTokensArgs) -> anyhow::Result<()> {
             lines.extend(sso.stored_tokens()?.iter().map(|token| {
                 format!(
                     "{}\t{}\t{}\t{}\t{}",
-                    token.session_key,
-                    token.start_url,
-                    token.region,
+                    shown(&token.session_key),
+                    shown(&token.start_url),
+                    shown(&token.region),
                     expiry_text(token.expires_at, now),
                     if token.can_refresh(now) { "yes" } else { "no" }
                 )
@@ -121,7 +122,7 @@ fn tokens(sso: &Sso<'_>, args: SsoTokensArgs) -> anyhow::Result<()> {
         SsoTokensCommand::Clear { key: _, all: true } => {
             for token in sso.stored_tokens()? {
                 sso.forget(&token)?;
-                eprintln!("Deleted the token of {}", token.session_key);
+                eprintln!("Deleted the token of {}", shown(&token.session_key));
             }
             let deleted = sso.forget_all_session_credentials()?;
             if deleted > 0 {
@@ -136,7 +137,7 @@ fn tokens(sso: &Sso<'_>, args: SsoTokensArgs) -> anyhow::Result<()> {
                 bail!("no stored token for '{key}'; `grant sso tokens list` shows the stored ones");
             };
             sso.forget(&token)?;
-            eprintln!("Deleted the token of {key}");
+            eprintln!("Deleted the token of {}", shown(&key));
         }
         SsoTokensCommand::Clear {
             key: None,

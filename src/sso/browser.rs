@@ -1,8 +1,13 @@
 //! Opening the sign-in page: the browser the settings name, else the platform's
 //! opener. Where no browser can be opened (no display, no terminal, CI), grant
 //! prints the URL and code instead and never waits on a browser.
+//!
+//! A URL comes from a server, so only [`may_open`] URLs reach a browser: `https://`,
+//! or `http://` to this machine. As they start with the scheme, a browser cannot
+//! take them for an option.
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -12,7 +17,32 @@ use crate::settings::{Browser, Settings};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opener {
     pub program: PathBuf,
+    /// Arguments before the URL; they end with `--` for programs that take it.
     pub args: Vec<String>,
+}
+
+/// Whether a URL a server sent may be passed to a browser: `https://` with a host,
+/// or `http://` to a loopback host (127.0.0.0/8, `[::1]`, `localhost`), with no
+/// whitespace or control character anywhere. Anything else (`javascript:`,
+/// `file:`, `data:`, `http://` elsewhere, text starting with `-`) is only shown.
+pub fn may_open(url: &str) -> bool {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let secure = url.starts_with("https://");
+    if !secure && !url.starts_with("http://") {
+        return false;
+    }
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    match parsed.host() {
+        Some(_) if secure => true,
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(address)) => IpAddr::V4(address).is_loopback(),
+        Some(url::Host::Ipv6(address)) => IpAddr::V6(address).is_loopback(),
+        None => false,
+    }
 }
 
 impl Opener {
@@ -23,8 +53,16 @@ impl Opener {
         }
     }
 
-    /// Starts the browser without waiting for it; false when it could not start.
+    /// Starts the browser without waiting for it; false when it could not start or
+    /// `url` is not one [`may_open`] allows.
     pub fn open(&self, url: &str) -> bool {
+        if !may_open(url) {
+            crate::debug!(
+                "not opening {}: not an https URL",
+                crate::term_text::shown(url)
+            );
+            return false;
+        }
         let spawned = Command::new(&self.program)
             .args(&self.args)
             .arg(url)
@@ -87,10 +125,21 @@ fn named_browser(browser: Browser) -> Option<Opener> {
         }
         Browser::Default | Browser::Stdout | Browser::Custom => &[],
     };
-    candidates
+    let opener = candidates
         .iter()
         .find_map(|name| which::which(name).ok())
-        .map(Opener::program)
+        .map(Opener::program);
+    // Chromium-based browsers read `--` as the end of their options.
+    let ends_options = matches!(
+        browser,
+        Browser::Chrome | Browser::Chromium | Browser::Edge | Browser::Brave
+    );
+    opener.map(|mut opener| {
+        if ends_options {
+            opener.args.push("--".into());
+        }
+        opener
+    })
 }
 
 fn platform_opener() -> Option<Opener> {
@@ -105,4 +154,73 @@ fn platform_opener() -> Option<Opener> {
         .iter()
         .find_map(|name| which::which(name).ok())
         .map(Opener::program)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_urls_may_be_opened() {
+        assert!(may_open(
+            "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH"
+        ));
+        assert!(may_open("https://example.com"));
+    }
+
+    #[test]
+    fn http_only_to_loopback_hosts() {
+        assert!(may_open("http://127.0.0.1:5555/device?user_code=X"));
+        assert!(may_open("http://127.10.0.3/"));
+        assert!(may_open("http://[::1]:8080/authorize"));
+        assert!(may_open("http://localhost:9/"));
+        assert!(!may_open("http://evil.example/"));
+        assert!(!may_open("http://128.0.0.1/"));
+        assert!(!may_open("http://localhost.evil.example/"));
+        assert!(!may_open("http://localhost@evil.example/"));
+        assert!(!may_open("http://[::2]/"));
+    }
+
+    #[test]
+    fn other_schemes_are_never_opened() {
+        for url in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,<script>alert(1)</script>",
+            "HTTPS://example.com",
+            "ftp://example.com/",
+            "example.com",
+            "",
+        ] {
+            assert!(!may_open(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn text_that_looks_like_an_option_is_never_opened() {
+        assert!(!may_open("--user-data-dir=/tmp/x https://example.com"));
+        assert!(!may_open("-https://example.com"));
+    }
+
+    #[test]
+    fn whitespace_or_control_characters_inside_are_refused() {
+        for url in [
+            "https://example.com/a b",
+            " https://example.com/",
+            "https://example.com/\n",
+            "https://example.com/\t",
+            "https://exa\x1bmple.com/",
+            "https://example.com/\u{9b}31m",
+            "https://example.com/\u{a0}",
+        ] {
+            assert!(!may_open(url), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_url_is_not_passed_to_the_program() {
+        let opener = Opener::program(PathBuf::from("/bin/true"));
+        assert!(!opener.open("javascript:alert(1)"));
+        assert!(opener.open("https://example.com/"));
+    }
 }

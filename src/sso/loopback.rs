@@ -1,5 +1,7 @@
-//! The authorization-code grant's receiving end: PKCE values and a one-shot HTTP
-//! listener on 127.0.0.1 that takes the browser's redirect.
+//! The authorization-code grant's receiving end: PKCE values and an HTTP listener on
+//! 127.0.0.1 that takes the browser's redirect. Anything on this machine can connect
+//! to it, so it answers every connection on its own and only the redirect carrying
+//! this sign-in's `state` ends the wait.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,6 +12,8 @@ use tokio::net::{TcpListener, TcpStream};
 use super::SsoError;
 
 const CALLBACK_PATH: &str = "/oauth/callback";
+/// How long one connection may take to send its request line and headers.
+const READ_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
 const UNRESERVED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
 /// `len` random characters of the URL-safe unreserved set.
@@ -54,49 +58,77 @@ impl Callback {
         })
     }
 
-    /// Waits for the redirect and returns its `code`. Other paths (a browser's
-    /// favicon request) get a 404 and the wait goes on.
+    /// Waits for the redirect and returns its `code`. Each connection is answered on
+    /// its own task with a read deadline, so a silent or slow one cannot hold up the
+    /// others. Only a redirect carrying the right `state` ends the wait (with its
+    /// code or its error); anything else, such as a forged redirect or a favicon
+    /// request, gets a 400 and is ignored.
     pub async fn wait_for_code(&self, expected_state: &str) -> Result<String, SsoError> {
+        let (outcome_sender, mut outcomes) = tokio::sync::mpsc::channel(1);
         loop {
-            let (mut stream, _) = self.listener.accept().await?;
-            let Some(target) = read_request_target(&mut stream).await else {
-                continue;
-            };
-            let parsed = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
-            let Some(url) = parsed.filter(|url| url.path() == CALLBACK_PATH) else {
-                respond(&mut stream, "404 Not Found", "Not found.").await;
-                continue;
-            };
-            let result = check_redirect(&url, expected_state);
-            let page = match &result {
-                Ok(_) => (
-                    "200 OK",
-                    "Signed in to AWS IAM Identity Center. You can close this tab and return to your terminal.",
-                ),
-                Err(_) => (
-                    "400 Bad Request",
-                    "Sign-in failed. Return to your terminal for details.",
-                ),
-            };
-            respond(&mut stream, page.0, page.1).await;
-            return result;
+            tokio::select! {
+                accepted = self.listener.accept() => {
+                    let (stream, _) = accepted?;
+                    let sender = outcome_sender.clone();
+                    let expected_state = expected_state.to_owned();
+                    tokio::spawn(async move {
+                        if let Some(outcome) = answer(stream, &expected_state).await {
+                            let _ = sender.send(outcome).await;
+                        }
+                    });
+                }
+                Some(outcome) = outcomes.recv() => return outcome,
+            }
         }
     }
 }
 
-fn check_redirect(url: &url::Url, expected_state: &str) -> Result<String, SsoError> {
+/// Answers one connection; `Some` when it was the redirect that ends the sign-in.
+async fn answer(mut stream: TcpStream, expected_state: &str) -> Option<Result<String, SsoError>> {
+    let target = tokio::time::timeout(READ_DEADLINE, read_request_target(&mut stream))
+        .await
+        .ok()
+        .flatten();
+    let url = target
+        .and_then(|target| url::Url::parse(&format!("http://127.0.0.1{target}")).ok())
+        .filter(|url| url.path() == CALLBACK_PATH);
+    let outcome = url.and_then(|url| check_redirect(&url, expected_state));
+    let (status, message) = match &outcome {
+        Some(Ok(_)) => (
+            "200 OK",
+            "Signed in to AWS IAM Identity Center. You can close this tab and return to your terminal.",
+        ),
+        Some(Err(_)) => (
+            "400 Bad Request",
+            "Sign-in failed. Return to your terminal for details.",
+        ),
+        None => {
+            crate::debug!("ignored a request to the sign-in listener without the right state");
+            (
+                "400 Bad Request",
+                "Not a sign-in redirect for this session.",
+            )
+        }
+    };
+    respond(&mut stream, status, message).await;
+    outcome
+}
+
+/// What a redirect to the callback path says, or `None` when its `state` is not the
+/// one this sign-in sent: then it is not this sign-in's answer, error or not.
+fn check_redirect(url: &url::Url, expected_state: &str) -> Option<Result<String, SsoError>> {
     let param = |name: &str| {
         url.query_pairs()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.into_owned())
     };
-    if let Some(error) = param("error") {
-        return Err(SsoError::BrowserRefused(error));
-    }
     if param("state").as_deref() != Some(expected_state) {
-        return Err(SsoError::WrongState);
+        return None;
     }
-    param("code").ok_or(SsoError::Malformed("the browser redirect carried no code"))
+    if let Some(error) = param("error") {
+        return Some(Err(SsoError::BrowserRefused(error)));
+    }
+    Some(param("code").ok_or(SsoError::Malformed("the browser redirect carried no code")))
 }
 
 /// Reads the request head and returns the target of `GET target HTTP/1.1`.
@@ -145,22 +177,72 @@ mod tests {
     }
 
     #[test]
-    fn redirect_checks_state_and_errors() {
+    fn only_a_redirect_with_the_right_state_counts() {
         let url = |query: &str| {
             url::Url::parse(&format!("http://127.0.0.1/oauth/callback?{query}")).unwrap()
         };
-        assert_eq!(check_redirect(&url("code=c&state=s"), "s").unwrap(), "c");
-        assert!(matches!(
-            check_redirect(&url("code=c&state=x"), "s"),
-            Err(SsoError::WrongState)
-        ));
-        assert!(matches!(
-            check_redirect(&url("code=c"), "s"),
-            Err(SsoError::WrongState)
-        ));
+        assert_eq!(
+            check_redirect(&url("code=c&state=s"), "s")
+                .unwrap()
+                .unwrap(),
+            "c"
+        );
+        assert!(check_redirect(&url("code=c&state=x"), "s").is_none());
+        assert!(check_redirect(&url("code=c"), "s").is_none());
+        assert!(check_redirect(&url("error=access_denied&state=x"), "s").is_none());
+        assert!(check_redirect(&url("error=access_denied"), "s").is_none());
         assert!(matches!(
             check_redirect(&url("error=access_denied&state=s"), "s"),
-            Err(SsoError::BrowserRefused(_))
+            Some(Err(SsoError::BrowserRefused(error))) if error == "access_denied"
         ));
+        assert!(matches!(
+            check_redirect(&url("state=s"), "s"),
+            Some(Err(SsoError::Malformed(_)))
+        ));
+    }
+
+    /// Sends `request` on a new connection and returns the status line of the answer.
+    async fn status_of(port: u16, request: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer.lines().next().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn an_idle_connection_and_forged_redirects_do_not_end_or_block_the_wait() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let callback = Callback::bind().await.unwrap();
+            let port = url::Url::parse(&callback.redirect_uri)
+                .unwrap()
+                .port()
+                .unwrap();
+            let browser = async {
+                let _idle = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+                let get = |target: &str| format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
+                let forged = [
+                    "/oauth/callback?code=forged&state=wrong",
+                    "/oauth/callback?error=access_denied&state=wrong",
+                    "/oauth/callback?error=access_denied",
+                    "/favicon.ico",
+                ];
+                for target in forged {
+                    assert_eq!(
+                        status_of(port, &get(target)).await,
+                        "HTTP/1.1 400 Bad Request",
+                        "{target}"
+                    );
+                }
+                let real = get("/oauth/callback?code=real&state=s");
+                assert_eq!(status_of(port, &real).await, "HTTP/1.1 200 OK");
+            };
+            let (code, ()) = tokio::join!(callback.wait_for_code("s"), browser);
+            assert_eq!(code.unwrap(), "real");
+        });
     }
 }

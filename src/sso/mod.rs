@@ -61,10 +61,6 @@ pub enum SsoError {
     AccessDenied,
     #[error("the browser returned '{0}' instead of a sign-in")]
     BrowserRefused(String),
-    #[error(
-        "the browser redirect carried the wrong state value, so the sign-in was refused; run the command again"
-    )]
-    WrongState,
     #[error("the sign-in timed out; run the command again")]
     TimedOut,
     #[error("sign-in cancelled")]

@@ -2,11 +2,15 @@
 //! they survive in logs and without a terminal), plus a spinner with the time left
 //! when stderr is a terminal. Under credential-process the lines go to /dev/tty,
 //! because the AWS CLI shows a credential process's stderr only after it exits.
+//! The URL and code come from a server and `what` names a configured start URL, so
+//! all of them are shown through [`shown`].
 
 use std::io::Write;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::term_text::shown;
 
 pub struct Waiting {
     spinner: ProgressBar,
@@ -14,9 +18,12 @@ pub struct Waiting {
 
 impl Waiting {
     pub fn start(what: &str, url: &str, code: Option<&str>, on_terminal: bool) -> Self {
-        let mut text = format!("{what}, open: {url}\n");
+        let mut text = format!("{}, open: {}\n", shown(what), shown(url));
         if let Some(code) = code {
-            text.push_str(&format!("and check that it shows the code: {code}\n"));
+            text.push_str(&format!(
+                "and check that it shows the code: {}\n",
+                shown(code)
+            ));
         }
         let terminal = on_terminal
             .then(|| {

@@ -18,6 +18,7 @@ use crate::aws;
 use crate::profile::SsoSession;
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
+use crate::term_text::shown;
 
 /// Longest wait for the browser redirect of the authorization-code grant.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -318,10 +319,11 @@ impl<'a> Sso<'a> {
             .send()
             .await;
         if let Err(error) = result {
+            let reason = aws_sdk_sso::error::DisplayErrorContext(&error).to_string();
             eprintln!(
                 "grant: the portal did not confirm the sign-out of {} ({}); the local tokens are deleted anyway",
-                token.session_key,
-                aws_sdk_sso::error::DisplayErrorContext(&error)
+                shown(&token.session_key),
+                shown(&reason)
             );
         }
         self.forget(token)
@@ -449,11 +451,24 @@ async fn device_sign_in(
         .verification_uri_complete
         .clone()
         .unwrap_or_else(|| authorization.verification_uri.clone());
-    if let Some(opener) = opener {
-        opener.open(&url);
-    }
+    let refused = match opener {
+        Some(_) if !browser::may_open(&url) => true,
+        Some(opener) => {
+            opener.open(&url);
+            false
+        }
+        None => false,
+    };
+    let what = if refused {
+        format!(
+            "grant did not open the sign-in page: IAM Identity Center sent a URL that is not https (check it before you visit it). To sign in to {}",
+            session.start_url
+        )
+    } else {
+        format!("To sign in to {}", session.start_url)
+    };
     let waiting = Waiting::start(
-        &format!("To sign in to {}", session.start_url),
+        &what,
         &url,
         Some(&authorization.user_code),
         options.prompt_on_terminal,

@@ -19,3 +19,4 @@ mod settings;
 mod shell_quoting;
 mod sso;
 mod trust_config;
+mod trust_display;

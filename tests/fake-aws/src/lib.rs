@@ -29,7 +29,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use directory::{Account, Directory};
-pub use state::{AssumeRoleCall, ClientRegistration, Settings};
+pub use state::{AssumeRoleCall, ClientRegistration, DeviceAuthorizationOverride, Settings};
 
 use faults::Failure;
 use state::{State, lock, user_identity};

@@ -126,13 +126,21 @@ pub(crate) fn start_device_authorization(state: &mut State, req: &Request) -> Re
         .ok_or_else(invalid_client)?;
     let (device_code, user_code) = state.start_device_grant(client_id);
     let verification_uri = format!("{}/device", state.base_url);
+    let verification_uri_complete = format!("{verification_uri}?user_code={user_code}");
+    let replaced = state
+        .settings
+        .device_authorization_override
+        .clone()
+        .unwrap_or_default();
     Ok(Response::json(
         200,
         &json!({
             "deviceCode": device_code,
-            "userCode": user_code,
-            "verificationUri": verification_uri,
-            "verificationUriComplete": format!("{verification_uri}?user_code={user_code}"),
+            "userCode": replaced.user_code.unwrap_or(user_code),
+            "verificationUri": replaced.verification_uri.unwrap_or(verification_uri),
+            "verificationUriComplete": replaced
+                .verification_uri_complete
+                .unwrap_or(verification_uri_complete),
             "expiresIn": state.settings.device_code_lifetime.as_secs(),
             "interval": state.settings.device_poll_interval.as_secs(),
         }),

@@ -41,6 +41,18 @@ pub struct Settings {
     pub sso_user: String,
     /// When set, AssumeRole with a SerialNumber needs exactly this TokenCode.
     pub mfa_code: Option<String>,
+    /// Replaces fields of StartDeviceAuthorization answers, to send hostile ones.
+    pub device_authorization_override: Option<DeviceAuthorizationOverride>,
+}
+
+/// What a StartDeviceAuthorization answer says instead of the real values; `None`
+/// keeps the real one. The device code still works, so an auto-approved sign-in
+/// completes whatever the answer showed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceAuthorizationOverride {
+    pub verification_uri: Option<String>,
+    pub verification_uri_complete: Option<String>,
+    pub user_code: Option<String>,
 }
 
 impl Default for Settings {
@@ -58,6 +70,7 @@ impl Default for Settings {
             default_page_size: 20,
             sso_user: "fake-user".to_string(),
             mfa_code: None,
+            device_authorization_override: None,
         }
     }
 }

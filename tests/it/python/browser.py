@@ -2,12 +2,17 @@
 """A stand-in browser for grant's sign-in tests, set as CustomBrowserPath.
 
 It loads the /authorize URL of the fake AWS, takes the redirect it answers with,
-and loads that (grant's loopback listener), as a browser would. With
-FAKE_BROWSER_MODE=tamper it changes the `state` of the redirect first, as a forged
-redirect would. Each step is appended to $FAKE_BROWSER_LOG when set.
+and loads that (grant's loopback listener), as a browser would. Each step is
+appended to $FAKE_BROWSER_LOG when set. FAKE_BROWSER_MODE changes what reaches
+the listener before the real redirect:
+
+- tamper: the redirect with a forged `state` first;
+- hostile: a connection that stays open and sends nothing, a redirect with a
+  forged `state`, and an `error=access_denied` with a forged `state`.
 """
 import http.client
 import os
+import socket
 import sys
 import urllib.error
 import urllib.parse
@@ -21,7 +26,27 @@ def log(line):
             out.write(line + "\n")
 
 
+def load(url):
+    """The status of GET url (a 4xx/5xx included)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as page:
+            return page.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError as error:
+        return f"no answer ({error})"
+
+
+def with_query(url, **changes):
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qs(parts.query)
+    for name, value in changes.items():
+        query[name] = [value]
+    return parts._replace(query=urllib.parse.urlencode(query, doseq=True)).geturl()
+
+
 def main():
+    mode = os.environ.get("FAKE_BROWSER_MODE")
     url = urllib.parse.urlsplit(sys.argv[-1])
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     conn.request("GET", f"{url.path}?{url.query}")
@@ -30,16 +55,19 @@ def main():
     log(f"authorize: {response.status}")
     if not location:
         return 1
-    if os.environ.get("FAKE_BROWSER_MODE") == "tamper":
-        parts = urllib.parse.urlsplit(location)
-        query = urllib.parse.parse_qs(parts.query)
-        query["state"] = ["forged-state"]
-        location = parts._replace(query=urllib.parse.urlencode(query, doseq=True)).geturl()
-    try:
-        with urllib.request.urlopen(location, timeout=10) as page:
-            log(f"callback: {page.status}")
-    except urllib.error.HTTPError as error:
-        log(f"callback: {error.code}")
+    idle = None
+    if mode == "hostile":
+        listener = urllib.parse.urlsplit(location)
+        idle = socket.create_connection((listener.hostname, listener.port), timeout=10)
+        log("idle: connected")
+        log(f"forged state: {load(with_query(location, state='forged-state'))}")
+        denied = with_query(location, error="access_denied", state="forged-state")
+        log(f"forged error: {load(denied)}")
+    elif mode == "tamper":
+        log(f"forged: {load(with_query(location, state='forged-state'))}")
+    log(f"callback: {load(location)}")
+    if idle:
+        idle.close()
     return 0
 
 
