@@ -17,7 +17,7 @@ use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
 use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError, SsoToken, accounts};
-use crate::term_text::shown;
+use crate::term_text::{Shown, shown};
 use crate::{fsutil, paths};
 
 /// A second populate waits this long for the first to finish.
@@ -174,8 +174,11 @@ pub fn backup_path(path: &Path) -> std::path::PathBuf {
 fn warn_rejected(rejected: &populate::RejectedRole) {
     let role = &rejected.role;
     eprintln!(
-        "grant: skipped the role {:?} of the account {:?} ({:?}): {}",
-        role.role_name, role.account_name, role.account_id, rejected.reason
+        "grant: skipped the role '{}' of the account '{}' ({}): {}",
+        Shown(&role.role_name),
+        Shown(&role.account_name),
+        Shown(&role.account_id),
+        rejected.reason
     );
 }
 
