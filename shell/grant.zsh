@@ -22,8 +22,9 @@ assume() {
 # have less than five minutes left. The check is a comparison with $EPOCHSECONDS.
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 __grant_hook() {
-    [[ ${GRANT_EXPIRES-} == <-> ]] || return 0
-    (( ${EPOCHSECONDS:-0} + 300 >= GRANT_EXPIRES )) && assume --reassume
+    [[ ${GRANT_EXPIRES-} =~ '^[0-9]{1,18}$' ]] || return 0
+    # Base 10 even under OCTAL_ZEROES, where GRANT_EXPIRES=09 is bad octal.
+    (( ${EPOCHSECONDS:-0} + 300 >= 10#$GRANT_EXPIRES )) && assume --reassume
     return 0
 }
 autoload -Uz add-zsh-hook
