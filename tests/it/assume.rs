@@ -460,6 +460,9 @@ fn carries_hostile_input_as_data(real: &RealShell) {
     for (index, (name, value)) in hostile.profiles.iter().enumerate() {
         let environment = outputs.environment(&index.to_string());
         assert_eq!(&environment["GRANT_PROFILE"], name, "{}", real.program);
+        if let Some(profile) = environment.get("AWS_PROFILE") {
+            assert_eq!(profile, name, "{}", real.program);
+        }
         if name.starts_with('h') && name[1..].bytes().all(|b| b.is_ascii_digit()) {
             assert_eq!(
                 &environment["AWS_REGION"], value,
