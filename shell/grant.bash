@@ -23,10 +23,11 @@ assume() {
 # than five minutes left. The check is a comparison with the shell's own clock.
 __grant_hook() {
     local status=$?
-    if [[ ${GRANT_EXPIRES-} =~ ^[0-9]+$ ]]; then
+    # Read as base 10: arithmetic takes GRANT_EXPIRES=09 for bad octal.
+    if [[ ${GRANT_EXPIRES-} =~ ^[0-9]{1,18}$ ]]; then
         local now
         printf -v now '%(%s)T' -1
-        if ((now + 300 >= GRANT_EXPIRES)); then
+        if ((now + 300 >= 10#$GRANT_EXPIRES)); then
             assume --reassume
         fi
     fi

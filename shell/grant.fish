@@ -23,7 +23,7 @@ end
 # dated at the epoch ($__grant_clock, made by `grant init fish`) is the time, and
 # `path` is a builtin, so the check starts no process.
 function __grant_hook --on-event fish_preexec
-    string match -qr '^[0-9]+$' -- "$GRANT_EXPIRES"; or return 0
+    string match -qr '^[0-9]{1,18}$' -- "$GRANT_EXPIRES"; or return 0
     set -l now (path mtime --relative -- $__grant_clock 2>/dev/null)
     or set now (date +%s)
     if test (math $now + 300) -ge $GRANT_EXPIRES

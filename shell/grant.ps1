@@ -34,7 +34,7 @@ if (-not $global:__GrantPromptWrapped) {
     $global:__GrantPromptWrapped = $true
     $global:__GrantOriginalPrompt = $function:prompt
     function global:prompt {
-        if ($env:GRANT_EXPIRES -match '^[0-9]+$' -and
+        if ($env:GRANT_EXPIRES -match '^[0-9]{1,18}$' -and
             ([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 300) -ge [long]$env:GRANT_EXPIRES) {
             assume --reassume
         }

@@ -22,8 +22,10 @@ assume() {
 # have less than five minutes left. The check is a comparison with $EPOCHSECONDS.
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 __grant_hook() {
-    [[ ${GRANT_EXPIRES-} == <-> ]] || return 0
-    (( ${EPOCHSECONDS:-0} + 300 >= GRANT_EXPIRES )) && assume --reassume
+    # <-> is zsh's own digits pattern: =~ would depend on the user's RE_MATCH_PCRE.
+    [[ ${GRANT_EXPIRES-} == <-> && ${#GRANT_EXPIRES} -le 18 ]] || return 0
+    # Base 10 even under OCTAL_ZEROES, where GRANT_EXPIRES=09 is bad octal.
+    (( ${EPOCHSECONDS:-0} + 300 >= 10#$GRANT_EXPIRES )) && assume --reassume
     return 0
 }
 autoload -Uz add-zsh-hook

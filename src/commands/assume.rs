@@ -3,8 +3,11 @@
 //! credentials (`--exec`).
 //!
 //! A profile with `credential_process` gets `AWS_PROFILE` only, so the SDKs renew
-//! by themselves; others, or `-x`, get the keys. `GRANT_EXPORTED` lists what was
-//! set, so that the next assume removes exactly that; `GRANT_EXPIRES` (epoch
+//! by themselves; others, or `-x`, get the keys and never `AWS_PROFILE` beside
+//! them (an SDK that sees both may read the profile and ignore the keys, and the
+//! JavaScript SDK warns). `GRANT_PROFILE` names the profile in both modes, for
+//! prompts. `GRANT_EXPORTED` lists what was set, so that the next assume removes
+//! exactly that, and only names from [`ALL_VARIABLES`]; `GRANT_EXPIRES` (epoch
 //! seconds) tells the shell hook when to renew exported keys.
 
 use std::io::IsTerminal;
@@ -19,7 +22,7 @@ use crate::credentials::{Credentials, format_expiration};
 use crate::profile::{CredentialSource, Profile, SsoDefaults};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
-use crate::shell::{EnvChange, Shell, is_variable_name, shell_word};
+use crate::shell::{EnvChange, Shell, shell_word};
 use crate::sso::{LoginOptions, token};
 use crate::term_text::shown;
 
@@ -32,7 +35,8 @@ const KEY_VARIABLES: [&str; 5] = [
     "AWS_CREDENTIAL_EXPIRATION",
     "AWS_SESSION_EXPIRATION",
 ];
-/// Every variable assume may set, for `--unset`.
+/// Every variable assume may set, for `--unset`, and the only names it ever
+/// unsets from GRANT_EXPORTED.
 const ALL_VARIABLES: [&str; 13] = [
     "AWS_PROFILE",
     "AWS_ACCESS_KEY_ID",
@@ -166,11 +170,14 @@ fn set_role_duration(profile: &mut Profile, seconds: u32) -> anyhow::Result<Stri
 }
 
 /// What to unset and set: first what the previous assume set and, for an
-/// AWS_PROFILE-only assume, any keys in the environment.
+/// AWS_PROFILE-only assume, any keys in the environment; with keys, any
+/// AWS_PROFILE, even the user's own, which would otherwise compete with them.
 fn env_change(plan: &Plan, credentials: &Credentials) -> EnvChange {
     let mut set: Vec<(String, String)> = Vec::new();
     let mut add = |name: &str, value: &str| set.push((name.to_owned(), value.to_owned()));
-    add("AWS_PROFILE", &plan.profile.name);
+    if !plan.export_keys {
+        add("AWS_PROFILE", &plan.profile.name);
+    }
     if let Some(region) = &plan.region {
         add("AWS_REGION", region);
         add("AWS_DEFAULT_REGION", region);
@@ -202,6 +209,7 @@ fn env_change(plan: &Plan, credentials: &Credentials) -> EnvChange {
     let mut to_remove = previously_exported();
     to_remove.extend(KEY_VARIABLES.map(str::to_owned));
     to_remove.push(EXPIRES_VARIABLE.to_owned());
+    to_remove.push("AWS_PROFILE".to_owned());
     let unset = present(
         to_remove
             .into_iter()
@@ -211,12 +219,15 @@ fn env_change(plan: &Plan, credentials: &Credentials) -> EnvChange {
     EnvChange { unset, set }
 }
 
-/// The names in GRANT_EXPORTED that are variable names (it is the user's to edit).
+/// The names in GRANT_EXPORTED that assume itself may set: the variable is the
+/// user's to edit, and `GRANT_EXPORTED=PATH` must not unset PATH.
 fn previously_exported() -> Vec<String> {
-    env_value(EXPORTED_VARIABLE)
-        .unwrap_or_default()
-        .split_whitespace()
-        .filter(|name| is_variable_name(name))
+    names_assume_sets(&env_value(EXPORTED_VARIABLE).unwrap_or_default())
+}
+
+fn names_assume_sets(list: &str) -> Vec<String> {
+    list.split_whitespace()
+        .filter(|name| ALL_VARIABLES.contains(name))
         .map(str::to_owned)
         .collect()
 }
@@ -424,4 +435,18 @@ fn role_of(source: &CredentialSource) -> Option<String> {
 
 fn is_quiet() -> bool {
     env_value("GRANT_QUIET").is_some_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_assume_sets_are_taken_from_grant_exported() {
+        assert_eq!(
+            names_assume_sets("PATH HOME AWS_PROFILE GRANT_PROFILE;rm AWS_REGION"),
+            ["AWS_PROFILE", "AWS_REGION"]
+        );
+        assert!(names_assume_sets("PATH:HOME LD_PRELOAD").is_empty());
+    }
 }

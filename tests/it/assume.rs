@@ -226,7 +226,7 @@ fn switches_profiles(real: &RealShell) {
         r#"assume dev --exec -- sh -c 'printf %s "$AWS_ACCESS_KEY_ID" > "$OUT/exec-key"'"#
             .to_owned(),
         r#"env -0 > "$OUT/after-exec""#.to_owned(),
-        r#"assume dev --exec -- sh -c 'echo "exec said $AWS_PROFILE"'"#.to_owned(),
+        r#"assume dev --exec -- sh -c 'echo "exec said $GRANT_PROFILE ${AWS_PROFILE-without AWS_PROFILE}"'"#.to_owned(),
         format!(r#"assume dev --exec -- sh -c 'exit 3'; echo {status} > "$OUT/exec-status""#),
         format!(r#"assume no-such-profile; echo {status} > "$OUT/unknown-status""#),
         r#"env -0 > "$OUT/after-unknown""#.to_owned(),
@@ -235,7 +235,7 @@ fn switches_profiles(real: &RealShell) {
     script_succeeded(real, &output);
     assert_eq!(
         stdout(&output),
-        "exec said dev\n",
+        "exec said dev without AWS_PROFILE\n",
         "only --exec's command writes to the terminal's stdout"
     );
 
@@ -256,7 +256,8 @@ fn switches_profiles(real: &RealShell) {
         issued.contains(&keys["AWS_SESSION_TOKEN"]),
         "token of the fake"
     );
-    assert_eq!(keys["AWS_PROFILE"], "dev");
+    assert_absent(&keys, &["AWS_PROFILE"], "assume -x dev");
+    assert_eq!(keys["GRANT_PROFILE"], "dev");
     assert_eq!(keys["AWS_REGION"], "eu-west-1");
     assert_eq!(keys["AWS_ACCOUNT_ID"], "111111111111");
     let expiration = grant::credentials::parse_expiration(&keys["AWS_CREDENTIAL_EXPIRATION"])
@@ -277,12 +278,13 @@ fn switches_profiles(real: &RealShell) {
     assert_absent(&region, &KEY_VARIABLES, "assume -r, after -x");
 
     let switched = outputs.environment("switched");
-    assert_eq!(switched["AWS_PROFILE"], "static");
+    assert_eq!(switched["GRANT_PROFILE"], "static");
     assert_eq!(switched["AWS_ACCESS_KEY_ID"], "AKIASTATICEXAMPLE");
     assert_eq!(switched["AWS_SECRET_ACCESS_KEY"], "static-secret");
     assert_absent(
         &switched,
         &[
+            "AWS_PROFILE",
             "AWS_SESSION_TOKEN",
             "AWS_CREDENTIAL_EXPIRATION",
             "AWS_SESSION_EXPIRATION",
@@ -338,7 +340,8 @@ fn switches_profiles(real: &RealShell) {
     script_succeeded(real, &output);
     let default_keys = outputs.environment("default-keys");
     assert_eq!(default_keys["AWS_ACCESS_KEY_ID"], keys["AWS_ACCESS_KEY_ID"]);
-    assert_eq!(default_keys["AWS_PROFILE"], "dev");
+    assert_absent(&default_keys, &["AWS_PROFILE"], "DefaultExportAllEnvVar");
+    assert_eq!(default_keys["GRANT_PROFILE"], "dev");
     assert!(
         stderr(&output).is_empty(),
         "GRANT_QUIET: {}",
@@ -456,7 +459,10 @@ fn carries_hostile_input_as_data(real: &RealShell) {
     script_succeeded(real, &output);
     for (index, (name, value)) in hostile.profiles.iter().enumerate() {
         let environment = outputs.environment(&index.to_string());
-        assert_eq!(&environment["AWS_PROFILE"], name, "{}", real.program);
+        assert_eq!(&environment["GRANT_PROFILE"], name, "{}", real.program);
+        if let Some(profile) = environment.get("AWS_PROFILE") {
+            assert_eq!(profile, name, "{}", real.program);
+        }
         if name.starts_with('h') && name[1..].bytes().all(|b| b.is_ascii_digit()) {
             assert_eq!(
                 &environment["AWS_REGION"], value,
@@ -553,7 +559,11 @@ fn hook_renews_expiring_keys(real: &RealShell) {
         real.program
     );
     assert_ne!(first["GRANT_EXPIRES"], "");
-    assert_eq!(second["AWS_PROFILE"], "dev");
+    assert_eq!(second["GRANT_PROFILE"], "dev");
+    assert!(
+        !second.contains_key("AWS_PROFILE"),
+        "keys without AWS_PROFILE"
+    );
     let terminal = format!("{}{}", stdout(&output), stderr(&output));
     let grant_lines: Vec<&str> = terminal
         .split(['\n', '\r'])
@@ -719,7 +729,7 @@ fn assume_without_a_profile_picks_one_on_the_terminal() {
         "the picker showed: {terminal}"
     );
     let script = std::fs::read_to_string(&picked).unwrap();
-    assert!(script.contains("export AWS_PROFILE='bravo';"), "{script}");
+    assert!(script.contains("export GRANT_PROFILE='bravo';"), "{script}");
     assert!(
         script.contains("export AWS_ACCESS_KEY_ID='AKIABRAVO';"),
         "{script}"
@@ -1008,4 +1018,142 @@ fn zsh_completes_profile_names() {
         !env.home.join(CANARY).exists(),
         "a profile name ran as code"
     );
+}
+
+fn export_line(real: &RealShell, name: &str, value: &str) -> String {
+    let value = real.shell.quote(value).unwrap();
+    match real.shell {
+        Shell::Fish => format!("set -gx {name} {value}"),
+        _ => format!("export {name}={value}"),
+    }
+}
+
+/// GRANT_EXPORTED is the shell's, so anyone can write to it: assume unsets only the
+/// names it may set itself, never PATH or HOME.
+fn grant_exported_unsets_only_grants_names(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = signed_in(&fake, "");
+    let outputs = Outputs::new(&env);
+    let lines = [
+        init_line(real),
+        export_line(real, "GRANT_EXPORTED", "PATH:HOME PATH HOME AWS_REGION"),
+        export_line(real, "AWS_REGION", "ap-south-1"),
+        r#"assume --unset; env -0 > "$OUT/unset""#.to_owned(),
+        export_line(real, "GRANT_EXPORTED", "PATH HOME"),
+        r#"assume dev; env -0 > "$OUT/assumed""#.to_owned(),
+    ];
+    let output = run_script(&env, real, &outputs, &lines);
+    script_succeeded(real, &output);
+    for step in ["unset", "assumed"] {
+        let environment = outputs.environment(step);
+        assert_eq!(
+            environment.get("HOME").map(PathBuf::from),
+            Some(env.home.clone()),
+            "{}: {step} left HOME",
+            real.program
+        );
+        assert!(
+            environment.get("PATH").is_some_and(|path| !path.is_empty()),
+            "{}: {step} left PATH",
+            real.program
+        );
+    }
+    assert_absent(
+        &outputs.environment("unset"),
+        &["AWS_REGION", "GRANT_EXPORTED"],
+        "assume --unset of grant's own names",
+    );
+    assert_eq!(outputs.environment("assumed")["AWS_PROFILE"], "dev");
+}
+
+#[test]
+fn bash_grant_exported_unsets_only_grants_names() {
+    grant_exported_unsets_only_grants_names(&BASH);
+}
+
+#[test]
+fn zsh_grant_exported_unsets_only_grants_names() {
+    grant_exported_unsets_only_grants_names(&ZSH);
+}
+
+#[test]
+fn fish_grant_exported_unsets_only_grants_names() {
+    grant_exported_unsets_only_grants_names(&FISH);
+}
+
+/// What a shell prints when its arithmetic or `test` cannot read a number.
+const NUMBER_ERRORS: [&str; 6] = [
+    "value too great",
+    "bad math",
+    "error",
+    "invalid",
+    "Number",
+    "octal",
+];
+
+/// The hook reads GRANT_EXPIRES as base 10: 09 is 9 (long past, so the hook asks
+/// for a renewal, which without an assumed profile just ends the watch), and
+/// 0999999999999 is far ahead (the watch goes on); neither prints a word.
+fn hook_reads_grant_expires_in_base_10(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let env = TestEnv::new();
+    let outputs = Outputs::new(&env);
+    let lines = [
+        init_line(real),
+        export_line(real, "GRANT_EXPIRES", "09"),
+        "true".to_owned(),
+        r#"env -0 > "$OUT/past""#.to_owned(),
+        export_line(real, "GRANT_EXPIRES", "0999999999999"),
+        "true".to_owned(),
+        r#"env -0 > "$OUT/ahead""#.to_owned(),
+    ];
+    let output = run_interactive(&env, real, &outputs, &lines);
+    let terminal = format!("{}{}", stdout(&output), stderr(&output));
+    for error in NUMBER_ERRORS {
+        assert!(
+            !terminal.contains(error),
+            "{}: the hook printed an error: {terminal}",
+            real.program
+        );
+    }
+    assert_absent(
+        &outputs.environment("past"),
+        &["GRANT_EXPIRES"],
+        "GRANT_EXPIRES=09 is in the past",
+    );
+    assert_eq!(
+        outputs.environment("ahead")["GRANT_EXPIRES"],
+        "0999999999999",
+        "{}: far ahead, the watch goes on",
+        real.program
+    );
+}
+
+#[test]
+fn bash_hook_reads_grant_expires_in_base_10() {
+    hook_reads_grant_expires_in_base_10(&BASH);
+}
+
+#[test]
+fn zsh_hook_reads_grant_expires_in_base_10() {
+    hook_reads_grant_expires_in_base_10(&ZSH);
+}
+
+/// zsh's OCTAL_ZEROES reads 09 as bad octal in arithmetic; the hook must not.
+#[test]
+fn zsh_hook_reads_grant_expires_in_base_10_with_octal_zeroes() {
+    hook_reads_grant_expires_in_base_10(&RealShell {
+        options: &["-f", "-o", "octalzeroes"],
+        ..ZSH
+    });
+}
+
+#[test]
+fn fish_hook_reads_grant_expires_in_base_10() {
+    hook_reads_grant_expires_in_base_10(&FISH);
 }

@@ -312,7 +312,7 @@ fn huge_config_files_are_read_to_the_end() {
     .unwrap();
     assert_eq!(json["AccessKeyId"], "AKIDSTATIC");
     let code = succeeds(&env, &["assume", "--shell", "bash", "keys"]);
-    assert!(code.contains("AWS_PROFILE='keys'"), "{code}");
+    assert!(code.contains("GRANT_PROFILE='keys'"), "{code}");
     fails_with(
         &env,
         &["credential-process", "--profile", "missing"],

@@ -7,6 +7,7 @@ mod support;
 mod assume;
 
 mod config_files;
+mod consumers;
 mod credential_process;
 mod fake_aws;
 mod faults;

@@ -292,6 +292,16 @@ impl FakeAws {
         self.state().assume_role_calls.clone()
     }
 
+    /// The access key id that signed each successful GetCallerIdentity, in order.
+    pub fn caller_identity_keys(&self) -> Vec<String> {
+        self.state().caller_identity_keys.clone()
+    }
+
+    /// Every temporary access key id GetRoleCredentials or AssumeRole handed out.
+    pub fn issued_access_key_ids(&self) -> Vec<String> {
+        self.state().issued_access_key_ids.clone()
+    }
+
     /// Every access token, refresh token, client secret, secret access key and session
     /// token handed out so far.
     pub fn issued_secrets(&self) -> Vec<String> {

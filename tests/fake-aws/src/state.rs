@@ -187,6 +187,10 @@ pub(crate) struct State {
     pub refresh_tokens: HashMap<String, RefreshToken>,
     pub keys: HashMap<String, AccessKey>,
     pub assume_role_calls: Vec<AssumeRoleCall>,
+    /// The access key id that signed each GetCallerIdentity, in order.
+    pub caller_identity_keys: Vec<String>,
+    /// Every temporary access key id handed out, in order.
+    pub issued_access_key_ids: Vec<String>,
     pub last_user_code: Option<String>,
     issued_secrets: Vec<String>,
     next_session: SessionId,
@@ -216,6 +220,8 @@ impl State {
             refresh_tokens: HashMap::new(),
             keys: HashMap::new(),
             assume_role_calls: Vec::new(),
+            caller_identity_keys: Vec::new(),
+            issued_access_key_ids: Vec::new(),
             last_user_code: None,
             issued_secrets: Vec::new(),
             next_session: 1,
@@ -363,6 +369,7 @@ impl State {
         };
         self.remember(&keys.secret_access_key);
         self.remember(&keys.session_token);
+        self.issued_access_key_ids.push(keys.access_key_id.clone());
         self.keys.insert(
             keys.access_key_id.clone(),
             AccessKey {
@@ -425,6 +432,7 @@ impl State {
         self.faults.reset_counters();
         self.faults.clear();
         self.assume_role_calls.clear();
+        self.caller_identity_keys.clear();
     }
 }
 

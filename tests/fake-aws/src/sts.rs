@@ -73,7 +73,10 @@ pub(crate) fn handle(state: &mut State, req: &Request) -> Reply {
     let (caller_key, caller) = authenticate(state, req)?;
     match find(&params, "Action").unwrap_or_default() {
         "AssumeRole" => assume_role(state, &params, &caller_key, &caller),
-        "GetCallerIdentity" => Ok(get_caller_identity(&caller)),
+        "GetCallerIdentity" => {
+            state.caller_identity_keys.push(caller_key);
+            Ok(get_caller_identity(&caller))
+        }
         "" => Err(error(400, "MissingAction", "Missing Action")),
         other => Err(error(
             400,
