@@ -289,12 +289,21 @@ mod tests {
         assert_eq!(dir_trust(dir, 501, 0o40700, 501), Ok(()));
         assert_eq!(dir_trust(dir, 501, 0o40755, 501), Ok(()));
         let other = dir_trust(dir, 0, 0o40700, 501).unwrap_err();
-        assert!(matches!(other, UntrustedDir::OtherOwner { owner: 0, me: 501, .. }));
+        assert!(matches!(
+            other,
+            UntrustedDir::OtherOwner {
+                owner: 0,
+                me: 501,
+                ..
+            }
+        ));
         assert!(other.to_string().contains("chown"), "{other}");
         for mode in [0o40720, 0o40702, 0o41777] {
             let error = dir_trust(dir, 501, mode, 501).unwrap_err();
             assert!(
-                error.to_string().contains("run `chmod go-w '/state/grant'`"),
+                error
+                    .to_string()
+                    .contains("run `chmod go-w '/state/grant'`"),
                 "{error}"
             );
         }
@@ -310,18 +319,37 @@ mod tests {
         let big = root.path().join("big");
         fs::write(&big, vec![b'x'; 2048]).unwrap();
         let fifo = root.path().join("fifo");
-        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
         for path in [&link, &big, &fifo] {
             let error = read_own_file(path, 1024).unwrap_err();
-            assert_eq!(error.kind(), io::ErrorKind::InvalidData, "{}", path.display());
+            assert_eq!(
+                error.kind(),
+                io::ErrorKind::InvalidData,
+                "{}",
+                path.display()
+            );
         }
-        assert_eq!(read_own_file(&root.path().join("none"), 1024).unwrap(), None);
+        assert_eq!(
+            read_own_file(&root.path().join("none"), 1024).unwrap(),
+            None
+        );
         assert_eq!(read_own_file(&outside, 1024).unwrap().unwrap(), b"outside");
         let appended = private_file_options().append(true).create(true).open(&link);
         assert!(appended.is_err(), "a symlink is not written through");
         write_atomic(&link, b"new", None).unwrap();
         assert_eq!(fs::read(&outside).unwrap(), b"outside");
-        assert!(!fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            !fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 
     #[test]
@@ -335,13 +363,24 @@ mod tests {
         std::os::unix::fs::symlink("dotfiles/aws-config", &link).unwrap();
         let written = write_through_symlink(&link, b"new", None).unwrap();
         assert_eq!(written, fs::canonicalize(&target).unwrap());
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read(&target).unwrap(), b"new");
         assert_eq!(file_mode(&target), Some(0o640));
         let dangling = root.path().join("dangling");
         std::os::unix::fs::symlink("dotfiles/new-file", &dangling).unwrap();
         write_through_symlink(&dangling, b"made", None).unwrap();
-        assert_eq!(fs::read(root.path().join("dotfiles/new-file")).unwrap(), b"made");
-        assert_eq!(fs::read_dir(root.path().join("dotfiles")).unwrap().count(), 2);
+        assert_eq!(
+            fs::read(root.path().join("dotfiles/new-file")).unwrap(),
+            b"made"
+        );
+        assert_eq!(
+            fs::read_dir(root.path().join("dotfiles")).unwrap().count(),
+            2
+        );
     }
 }

@@ -42,6 +42,9 @@ struct SectionSpan {
     body: Range<usize>,
 }
 
+/// Positions in `ConfigFile::sections` of the sections of each kind and name.
+type SectionIndex = HashMap<(SectionKind, Box<str>), Vec<usize>>;
+
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
     path: PathBuf,
@@ -50,7 +53,7 @@ pub struct ConfigFile {
     sections: Vec<SectionSpan>,
     /// The sections of each kind and name, built on the first look-up by name, so
     /// that resolving every profile of a 100,000-profile file stays linear.
-    by_name: OnceLock<HashMap<(SectionKind, Box<str>), Vec<usize>>>,
+    by_name: OnceLock<SectionIndex>,
 }
 
 /// A `key = value` of a section, with its sub-properties when the value is a block.
@@ -228,7 +231,7 @@ impl ConfigFile {
             })
     }
 
-    fn by_name(&self) -> &HashMap<(SectionKind, Box<str>), Vec<usize>> {
+    fn by_name(&self) -> &SectionIndex {
         self.by_name.get_or_init(|| {
             let mut index: HashMap<_, Vec<usize>> = HashMap::with_capacity(self.sections.len());
             for (position, section) in self.sections().enumerate() {

@@ -42,7 +42,10 @@ impl EntryDir {
         let path = self.file(stem);
         match crate::fsutil::read_own_file(&path, MAX_ENTRY_FILE_LEN) {
             Err(error) if error.kind() == io::ErrorKind::InvalidData => {
-                crate::debug!("secret file {}: {error}; treating it as damaged", path.display());
+                crate::debug!(
+                    "secret file {}: {error}; treating it as damaged",
+                    path.display()
+                );
                 Ok(None)
             }
             result => result,

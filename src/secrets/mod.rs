@@ -29,8 +29,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use serde::Serialize;
-use sha2::Digest;
 use serde::de::DeserializeOwned;
+use sha2::Digest;
 
 use crate::debug;
 use crate::paths;

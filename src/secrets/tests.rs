@@ -367,7 +367,11 @@ fn long_entry_names_are_stored_hashed_and_stay_apart() {
     assert_eq!(store.get(&two).unwrap().as_deref(), Some(&b"two"[..]));
     let listed = store.keys("credentials/").unwrap();
     assert_eq!(listed.len(), 2, "listed by their readable head");
-    assert!(listed.iter().all(|name| name.len() < MAX_ENTRY_KEY_LEN && name.contains("sha256:")));
+    assert!(
+        listed
+            .iter()
+            .all(|name| name.len() < MAX_ENTRY_KEY_LEN && name.contains("sha256:"))
+    );
     assert_eq!(store.delete_prefix("credentials/").unwrap(), 2);
     assert!(store.get(&one).unwrap().is_none());
 }
@@ -379,7 +383,10 @@ fn a_fifo_or_symlink_at_an_entry_path_reads_as_missing_and_is_replaced() {
     store.put("link", b"first").unwrap();
     let fifo = store.entry_file("fifo");
     std::fs::remove_file(&fifo).unwrap();
-    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(status.success());
     let outside = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(outside.path(), b"outside").unwrap();
@@ -393,7 +400,12 @@ fn a_fifo_or_symlink_at_an_entry_path_reads_as_missing_and_is_replaced() {
     assert_eq!(store.get("fifo").unwrap().as_deref(), Some(&b"second"[..]));
     assert_eq!(store.get("link").unwrap().as_deref(), Some(&b"second"[..]));
     assert_eq!(std::fs::read(outside.path()).unwrap(), b"outside");
-    assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        !std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[test]
