@@ -109,6 +109,18 @@ pub fn private_file_options() -> std::fs::OpenOptions {
     options
 }
 
+/// Removes whatever is at `path` unless it is a plain file: a symlink or FIFO planted
+/// where grant keeps a file that holds nothing (a lock, fish's clock).
+pub fn remove_unless_plain_file(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            crate::debug!("replacing {}: not a plain file", path.display());
+            fs::remove_file(path)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The bytes of grant's own file at `path`, `None` when there is none. A symlink, a
 /// FIFO, a device or a file over `limit` bytes is `InvalidData` (a damaged file, for
 /// the caller to ignore or replace), found without blocking or reading it whole.

@@ -33,6 +33,7 @@ fn ensure_clock(path: &std::path::Path) {
             fsutil::check_trusted_dir(dir).map_err(std::io::Error::other)?;
             fsutil::create_private_dir(dir)
         })
+        .and_then(|()| fsutil::remove_unless_plain_file(path))
         .and_then(|()| {
             let file = fsutil::private_file_options()
                 .create(true)

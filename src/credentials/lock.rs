@@ -35,18 +35,6 @@ fn lock_path(name: &str) -> PathBuf {
         .join(format!("{}.lock", &digest[..24]))
 }
 
-/// Anything but a plain file at a lock path (a planted symlink or FIFO) is removed:
-/// the locks folder is grant's own, and a lock file holds nothing.
-fn remove_if_not_a_file(path: &std::path::Path) -> std::io::Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if !meta.is_file() => {
-            crate::debug!("replacing {}: not a plain file", path.display());
-            std::fs::remove_file(path)
-        }
-        _ => Ok(()),
-    }
-}
-
 impl Lock {
     /// Waits up to `timeout` for the lock called `name` (any string; it is hashed).
     pub fn acquire(name: &str, what: &str, timeout: Duration) -> Result<Lock, LockError> {
@@ -60,7 +48,7 @@ impl Lock {
             fsutil::check_trusted_dir(dir)?;
             fsutil::create_private_dir(dir).map_err(io_error)?;
         }
-        remove_if_not_a_file(&path).map_err(io_error)?;
+        fsutil::remove_unless_plain_file(&path).map_err(io_error)?;
         let file = fsutil::private_file_options()
             .create(true)
             .truncate(false)

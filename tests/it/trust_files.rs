@@ -198,17 +198,20 @@ fn symlinks_in_the_state_folder_are_never_followed() {
     // The token entry is among the planted ones: read as damaged, it is missing, and
     // without it grant cannot sign in (CI, no browser): it says so.
     assert!(!output.status.success());
-    let log = stderr(&output);
+    let messages = stderr(&output);
     assert!(
-        log.contains("a symbolic link; treating it as damaged"),
-        "{log}"
+        messages.contains("a symbolic link; treating it as damaged"),
+        "{messages}"
     );
-    let last = log.lines().last().unwrap_or_default();
+    let last = messages.lines().last().unwrap_or_default();
     assert!(
         last.starts_with("grant: ") && last.contains("grant sso login"),
-        "{log}"
+        "{messages}"
     );
     assert!(!is_symlink(&locks[0]), "the planted lock was replaced");
+    assert!(!is_symlink(&log), "the planted log was replaced");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("treating it as damaged"), "{logged}");
     for planted in &entries {
         assert!(
             is_symlink(planted) || !planted.exists(),
@@ -379,4 +382,29 @@ fn a_twenty_thousand_character_profile_name_is_cached() {
     assert_eq!(fake.count("GetRoleCredentials"), 1);
     let other = success(&credential_process(&env, "dev"));
     assert_ne!(other, first, "the long name's entry is its own");
+}
+
+/// A symlink planted at fish's clock would have `grant init fish` date another file
+/// at the epoch: the link is replaced by the clock instead.
+#[test]
+fn a_symlink_at_fishs_clock_is_replaced_not_followed() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(&env.state_dir).unwrap();
+    std::fs::set_permissions(&env.state_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let outside = env.tmp_dir.join("outside");
+    std::fs::write(&outside, "precious\n").unwrap();
+    env.written_by_the_test(&outside);
+    let modified = std::fs::metadata(&outside).unwrap().modified().unwrap();
+    let clock = env.state_dir.join("clock");
+    std::os::unix::fs::symlink(&outside, &clock).unwrap();
+
+    let script = success(&env.run(&["init", "fish"]));
+    assert!(script.contains("__grant_clock"), "{script}");
+    assert_eq!(
+        std::fs::metadata(&outside).unwrap().modified().unwrap(),
+        modified
+    );
+    assert!(!is_symlink(&clock));
+    let dated = std::fs::metadata(&clock).unwrap().modified().unwrap();
+    assert_eq!(dated, std::time::UNIX_EPOCH);
 }
