@@ -6,7 +6,7 @@
 # Usage: bench/all.sh   (needs hyperfine: apt-get install hyperfine)
 set -euo pipefail
 cd "$(dirname "$0")"
-for bench in credential-process profiles assume populate load; do
+for bench in credential-process profiles profiles-long assume populate load; do
     echo "== bench/$bench.sh"
     "./$bench.sh"
     echo

@@ -1,5 +1,12 @@
 //! File writes that never leave a half-written file: temp file in the same folder,
 //! fsync, rename. Folders grant creates are 0700, files 0600 unless told otherwise.
+//!
+//! Inside its own folders grant never follows a symbolic link: its files are opened
+//! with `O_NOFOLLOW` (and `O_NONBLOCK`, so a FIFO planted there cannot block it), reads
+//! are capped, and an atomic write renames over whatever is at the path. A folder of
+//! grant's that another user could write to is refused ([`check_trusted_dir`]).
+//! The user's own files (`~/.aws/config`, the settings file) are written through a
+//! symlink instead, as dotfiles managers expect ([`write_through_symlink`]).
 
 use std::fs;
 use std::io::{self, Write};
@@ -89,12 +96,174 @@ fn file_identity(meta: &fs::Metadata) -> String {
 }
 
 /// Options that create a file readable by its owner only (0600), like every file
-/// grant makes; set create/write/... on them as usual.
+/// grant makes; set create/write/... on them as usual. They never follow a symlink at
+/// the path (the open fails) and never wait for the other end of a FIFO.
 pub fn private_file_options() -> std::fs::OpenOptions {
     let mut options = std::fs::OpenOptions::new();
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
     options
+}
+
+/// Removes whatever is at `path` unless it is a plain file: a symlink or FIFO planted
+/// where grant keeps a file that holds nothing (a lock, fish's clock).
+pub fn remove_unless_plain_file(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            crate::debug!("replacing {}: not a plain file", path.display());
+            fs::remove_file(path)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The bytes of grant's own file at `path`, `None` when there is none. A symlink, a
+/// FIFO, a device or a file over `limit` bytes is `InvalidData` (a damaged file, for
+/// the caller to ignore or replace), found without blocking or reading it whole.
+pub fn read_own_file(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = match private_file_options().read(true).open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) if is_symlink_refusal(&error) => return Err(damaged("a symbolic link")),
+        Err(error) => return Err(error),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(damaged("not a regular file"));
+    }
+    if meta.len() > limit {
+        return Err(damaged("larger than any file grant writes"));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(damaged("larger than any file grant writes"));
+    }
+    Ok(Some(bytes))
+}
+
+fn damaged(reason: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, reason)
+}
+
+/// `O_NOFOLLOW` refused a symlink: `ELOOP` (`EMLINK` on FreeBSD, `EFTYPE` elsewhere).
+fn is_symlink_refusal(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        error.raw_os_error() == Some(libc::ELOOP) || error.raw_os_error() == Some(libc::EMLINK)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+/// Replaces the user's file at `path` atomically, with `mode`, or keeping its mode
+/// when `None` (0600 for a new file). When `path` is a symlink the link stays and its target is replaced, in the
+/// target's folder, as a dotfiles manager expects. Returns the file written.
+pub fn write_through_symlink(
+    path: &Path,
+    contents: &[u8],
+    mode: Option<u32>,
+) -> io::Result<std::path::PathBuf> {
+    let is_symlink = fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink());
+    let target = if is_symlink {
+        resolve_link(path)?
+    } else {
+        path.to_path_buf()
+    };
+    let mode = mode.or_else(|| file_mode(&target)).unwrap_or(0o600);
+    write_atomic(&target, contents, Some(mode))?;
+    Ok(target)
+}
+
+/// Where the symlink `path` leads; a dangling link leads to the file it names.
+fn resolve_link(path: &Path) -> io::Result<std::path::PathBuf> {
+    if let Ok(target) = fs::canonicalize(path) {
+        return Ok(target);
+    }
+    let mut target = path.to_path_buf();
+    for _ in 0..40 {
+        let link = fs::read_link(&target)?;
+        target = match target.parent() {
+            Some(parent) => parent.join(link),
+            None => link,
+        };
+        if !fs::symlink_metadata(&target).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Ok(target);
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// Why a folder of grant's must not be used: someone else could plant or swap files
+/// in it. One actionable line.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UntrustedDir {
+    #[error(
+        "refusing to use {}: it belongs to user id {owner}, not to you (user id {me}); run `chown $(id -u) '{}'` or point grant at your own folder", .dir.display(), .dir.display()
+    )]
+    OtherOwner {
+        dir: std::path::PathBuf,
+        owner: u32,
+        me: u32,
+    },
+    #[error(
+        "refusing to use {}: other users can write to it (mode {mode:04o}); run `chmod go-w '{}'`", .dir.display(), .dir.display()
+    )]
+    WritableByOthers { dir: std::path::PathBuf, mode: u32 },
+}
+
+/// The trust decision for a folder owned by `owner` with permission bits `mode`, for
+/// the user `me`.
+pub fn dir_trust(dir: &Path, owner: u32, mode: u32, me: u32) -> Result<(), UntrustedDir> {
+    if owner != me {
+        return Err(UntrustedDir::OtherOwner {
+            dir: dir.to_path_buf(),
+            owner,
+            me,
+        });
+    }
+    if mode & 0o022 != 0 {
+        return Err(UntrustedDir::WritableByOthers {
+            dir: dir.to_path_buf(),
+            mode: mode & 0o7777,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses `dir` when another user owns it or may write to it; a missing folder is
+/// fine (grant creates it 0700). One `stat`, once per folder and process.
+pub fn check_trusted_dir(dir: &Path) -> Result<(), UntrustedDir> {
+    #[cfg(unix)]
+    {
+        use std::collections::HashSet;
+        use std::os::unix::fs::MetadataExt;
+        use std::sync::{Mutex, PoisonError};
+        static TRUSTED: Mutex<Option<HashSet<std::path::PathBuf>>> = Mutex::new(None);
+        let mut trusted = TRUSTED.lock().unwrap_or_else(PoisonError::into_inner);
+        let trusted = trusted.get_or_insert_with(HashSet::new);
+        if trusted.contains(dir) {
+            return Ok(());
+        }
+        let Ok(meta) = fs::metadata(dir) else {
+            return Ok(());
+        };
+        // SAFETY: geteuid has no arguments and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        dir_trust(dir, meta.uid(), meta.mode(), me)?;
+        trusted.insert(dir.to_path_buf());
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -124,5 +293,106 @@ mod tests {
         let path = root.path().join("config");
         write_atomic(&path, b"x", Some(0o644)).unwrap();
         assert_eq!(file_mode(&path), Some(0o644));
+    }
+
+    #[test]
+    fn folders_of_another_user_or_writable_by_others_are_refused() {
+        let dir = Path::new("/state/grant");
+        assert_eq!(dir_trust(dir, 501, 0o40700, 501), Ok(()));
+        assert_eq!(dir_trust(dir, 501, 0o40755, 501), Ok(()));
+        let other = dir_trust(dir, 0, 0o40700, 501).unwrap_err();
+        assert!(matches!(
+            other,
+            UntrustedDir::OtherOwner {
+                owner: 0,
+                me: 501,
+                ..
+            }
+        ));
+        assert!(other.to_string().contains("chown"), "{other}");
+        for mode in [0o40720, 0o40702, 0o41777] {
+            let error = dir_trust(dir, 501, mode, 501).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("run `chmod go-w '/state/grant'`"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn own_files_are_never_followed_blocked_on_or_read_whole() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = root.path().join("outside");
+        fs::write(&outside, b"outside").unwrap();
+        let link = root.path().join("link");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        let big = root.path().join("big");
+        fs::write(&big, vec![b'x'; 2048]).unwrap();
+        let fifo = root.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        for path in [&link, &big, &fifo] {
+            let error = read_own_file(path, 1024).unwrap_err();
+            assert_eq!(
+                error.kind(),
+                io::ErrorKind::InvalidData,
+                "{}",
+                path.display()
+            );
+        }
+        assert_eq!(
+            read_own_file(&root.path().join("none"), 1024).unwrap(),
+            None
+        );
+        assert_eq!(read_own_file(&outside, 1024).unwrap().unwrap(), b"outside");
+        let appended = private_file_options().append(true).create(true).open(&link);
+        assert!(appended.is_err(), "a symlink is not written through");
+        write_atomic(&link, b"new", None).unwrap();
+        assert_eq!(fs::read(&outside).unwrap(), b"outside");
+        assert!(
+            !fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[test]
+    fn user_files_are_written_through_a_symlink_keeping_the_mode() {
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir(root.path().join("dotfiles")).unwrap();
+        let target = root.path().join("dotfiles/aws-config");
+        fs::write(&target, b"old").unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+        let link = root.path().join("config");
+        std::os::unix::fs::symlink("dotfiles/aws-config", &link).unwrap();
+        let written = write_through_symlink(&link, b"new", None).unwrap();
+        assert_eq!(written, fs::canonicalize(&target).unwrap());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(file_mode(&target), Some(0o640));
+        let dangling = root.path().join("dangling");
+        std::os::unix::fs::symlink("dotfiles/new-file", &dangling).unwrap();
+        write_through_symlink(&dangling, b"made", None).unwrap();
+        assert_eq!(
+            fs::read(root.path().join("dotfiles/new-file")).unwrap(),
+            b"made"
+        );
+        assert_eq!(
+            fs::read_dir(root.path().join("dotfiles")).unwrap().count(),
+            2
+        );
     }
 }

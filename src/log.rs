@@ -30,11 +30,14 @@ pub fn init(debug_flag: bool, file_name: Option<&str>) {
 
 fn open_log_file(name: &str) -> Option<File> {
     let dir = crate::paths::grant_state_dir();
+    crate::fsutil::check_trusted_dir(&dir).ok()?;
     crate::fsutil::create_private_dir(&dir).ok()?;
+    let path = dir.join(name);
+    crate::fsutil::remove_unless_plain_file(&path).ok()?;
     crate::fsutil::private_file_options()
         .create(true)
         .append(true)
-        .open(dir.join(name))
+        .open(path)
         .ok()
 }
 

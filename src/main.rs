@@ -4,6 +4,7 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
+    disable_core_dumps();
     let cli = match grant::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error),
@@ -36,4 +37,32 @@ fn usage_error(error: &clap::Error) -> ExitCode {
     let line = grant::commands::usage_line(&error.render().to_string());
     eprintln!("grant: {}", grant::term_text::shown(&line));
     ExitCode::from(2)
+}
+
+/// Tokens and credentials live in this process's memory: a crash must not write them
+/// to a core file, nor may another process of the user read them through ptrace or
+/// /proc/PID/mem. Two system calls, so every command pays them, the cache hit too.
+/// Only the soft core limit drops to 0: children inherit it, and a shell started by
+/// `assume --exec` can still raise it again for its own programs.
+fn disable_core_dumps() {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit only read or fill the struct they are given.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) != 0 {
+                limit.rlim_max = 0;
+            }
+            limit.rlim_cur = 0;
+            libc::setrlimit(libc::RLIMIT_CORE, &limit);
+        }
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    // SAFETY: PR_SET_DUMPABLE takes one integer argument and touches no memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0);
+    }
 }

@@ -186,6 +186,8 @@ pub const SETTINGS: &[Setting] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    #[error(transparent)]
+    Untrusted(#[from] fsutil::UntrustedDir),
     #[error("unknown setting '{name}'{}; valid settings: {}", did_you_mean(*.suggestion), valid_names())]
     UnknownSetting {
         name: String,
@@ -516,6 +518,9 @@ fn registry_default(name: &str) -> Option<&'static str> {
 }
 
 fn read_if_exists(path: &Path) -> Result<Option<String>, SettingsError> {
+    if let Some(folder) = path.parent() {
+        fsutil::check_trusted_dir(folder)?;
+    }
     match fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -733,22 +738,13 @@ pub fn save_setting(
 ) -> Result<(), SettingsError> {
     let text = read_if_exists(path)?.unwrap_or_default();
     let edited = edit_settings_text(path, &text, setting, value)?;
-    let target = symlink_target(path);
-    fsutil::write_atomic(&target, edited.as_bytes(), None).map_err(|source| SettingsError::Write {
-        path: target.clone(),
-        source,
-    })
-}
-
-/// A settings file kept in a dotfiles repository is often a symlink: write through it
-/// instead of replacing the link with a plain file.
-fn symlink_target(path: &Path) -> PathBuf {
-    let is_symlink = fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink());
-    if is_symlink {
-        fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-    } else {
-        path.to_path_buf()
-    }
+    // A settings file kept in a dotfiles repository is often a symlink: write through it.
+    fsutil::write_through_symlink(path, edited.as_bytes(), Some(0o600))
+        .map(drop)
+        .map_err(|source| SettingsError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 #[cfg(test)]

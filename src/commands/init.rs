@@ -29,7 +29,11 @@ pub fn completions(shell: &str) -> anyhow::Result<()> {
 fn ensure_clock(path: &std::path::Path) {
     let made = path
         .parent()
-        .map_or(Ok(()), fsutil::create_private_dir)
+        .map_or(Ok(()), |dir| {
+            fsutil::check_trusted_dir(dir).map_err(std::io::Error::other)?;
+            fsutil::create_private_dir(dir)
+        })
+        .and_then(|()| fsutil::remove_unless_plain_file(path))
         .and_then(|()| {
             let file = fsutil::private_file_options()
                 .create(true)

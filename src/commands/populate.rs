@@ -159,7 +159,9 @@ fn merge_into_file(
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;
     }
-    fsutil::write_atomic(path, document.render().as_bytes(), Some(mode))
+    // A config kept in a dotfiles repository is a symlink: the link stays, its target
+    // is replaced (keeping the target's mode).
+    fsutil::write_through_symlink(path, document.render().as_bytes(), None)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(summary)
 }

@@ -14,6 +14,8 @@ use crate::term_text::shown;
 use crate::{fsutil, paths};
 
 const NAMES_FILE: &str = "profile-names";
+/// Far more than the names of 100,000 profiles.
+const SAVED_NAMES_LIMIT: u64 = 256 << 20;
 
 pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
     if args.long {
@@ -21,7 +23,9 @@ pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
     }
     let aws_files = [paths::aws_config_file(), paths::aws_credentials_file()];
     let identity = fsutil::files_identity(&[&aws_files[0], &aws_files[1]], NAMES_FILE);
-    let saved = paths::grant_state_dir().join(NAMES_FILE);
+    let state_dir = paths::grant_state_dir();
+    fsutil::check_trusted_dir(&state_dir)?;
+    let saved = state_dir.join(NAMES_FILE);
     let names = match saved_names(&saved, &identity) {
         Some(names) => names,
         None => {
@@ -47,7 +51,8 @@ pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
 
 /// The names saved for files whose identity is `identity`.
 fn saved_names(path: &Path, identity: &str) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let bytes = fsutil::read_own_file(path, SAVED_NAMES_LIMIT).ok()??;
+    let text = String::from_utf8(bytes).ok()?;
     let (saved_identity, names) = text.split_once('\n')?;
     (saved_identity == identity).then(|| names.to_owned())
 }

@@ -4,10 +4,12 @@
 //! properties of a section are parsed when asked for. Listing 10,000 profiles or
 //! reading one profile therefore never parses the other 9,999.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use super::ConfigError;
 use super::lexer::{self, Line, RawLine};
@@ -40,12 +42,18 @@ struct SectionSpan {
     body: Range<usize>,
 }
 
+/// Positions in `ConfigFile::sections` of the sections of each kind and name.
+type SectionIndex = HashMap<(SectionKind, Box<str>), Vec<usize>>;
+
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
     path: PathBuf,
     kind: FileKind,
     text: String,
     sections: Vec<SectionSpan>,
+    /// The sections of each kind and name, built on the first look-up by name, so
+    /// that resolving every profile of a 100,000-profile file stays linear.
+    by_name: OnceLock<SectionIndex>,
 }
 
 /// A `key = value` of a section, with its sub-properties when the value is a block.
@@ -213,8 +221,27 @@ impl ConfigFile {
         kind: SectionKind,
         name: &'n str,
     ) -> impl Iterator<Item = Section<'s>> + use<'s, 'n> {
-        self.sections()
-            .filter(move |section| section.kind() == kind && section.name() == name)
+        self.by_name()
+            .get(&(kind, Box::from(name)))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&index| Section {
+                file: self,
+                span: &self.sections[index],
+            })
+    }
+
+    fn by_name(&self) -> &SectionIndex {
+        self.by_name.get_or_init(|| {
+            let mut index: HashMap<_, Vec<usize>> = HashMap::with_capacity(self.sections.len());
+            for (position, section) in self.sections().enumerate() {
+                index
+                    .entry((section.kind(), Box::from(section.name())))
+                    .or_default()
+                    .push(position);
+            }
+            index
+        })
     }
 }
 
@@ -457,6 +484,7 @@ impl<'w> Collector<'w> {
             kind: self.kind,
             text: self.text,
             sections: self.sections,
+            by_name: OnceLock::new(),
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct Lock {
 pub enum LockError {
     #[error("another grant process has held the lock for {what} for {} s; try again, or look for a stuck process", .waited.as_secs())]
     TimedOut { what: String, waited: Duration },
+    #[error(transparent)]
+    Untrusted(#[from] fsutil::UntrustedDir),
     #[error("cannot use the lock file {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -41,9 +43,12 @@ impl Lock {
             path: path.clone(),
             source,
         };
+        fsutil::check_trusted_dir(&paths::grant_state_dir())?;
         if let Some(dir) = path.parent() {
+            fsutil::check_trusted_dir(dir)?;
             fsutil::create_private_dir(dir).map_err(io_error)?;
         }
+        fsutil::remove_unless_plain_file(&path).map_err(io_error)?;
         let file = fsutil::private_file_options()
             .create(true)
             .truncate(false)

@@ -11,6 +11,8 @@ use std::time::{Duration, SystemTime};
 use crate::fsutil::{create_private_dir, write_atomic};
 
 const EXTENSION: &str = "secret";
+/// No entry comes near this (tokens and credentials are a few KiB).
+const MAX_ENTRY_FILE_LEN: u64 = 1 << 20;
 const CREATION_LOCK: &str = ".data-key.lock";
 /// A creation lock older than this was left by a process that died holding it.
 const STALE_LOCK: Duration = Duration::from_secs(30);
@@ -33,12 +35,20 @@ impl EntryDir {
         self.path.join(format!("{stem}.{EXTENSION}"))
     }
 
-    /// The file's bytes, `None` when it does not exist.
+    /// The file's bytes, `None` when it does not exist or is damaged: a symlink, a
+    /// FIFO, a device or an oversized file is never followed, waited on or read whole,
+    /// and the next write replaces it.
     pub fn read(&self, stem: &str) -> io::Result<Option<Vec<u8>>> {
-        match fs::read(self.file(stem)) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(error) => Err(error),
+        let path = self.file(stem);
+        match crate::fsutil::read_own_file(&path, MAX_ENTRY_FILE_LEN) {
+            Err(error) if error.kind() == io::ErrorKind::InvalidData => {
+                crate::debug!(
+                    "secret file {}: {error}; treating it as damaged",
+                    path.display()
+                );
+                Ok(None)
+            }
+            result => result,
         }
     }
 
@@ -118,7 +128,7 @@ impl Drop for CreationLock {
 }
 
 fn is_stale(lock: &Path) -> bool {
-    fs::metadata(lock)
+    fs::symlink_metadata(lock)
         .and_then(|meta| meta.modified())
         .ok()
         .and_then(|modified| SystemTime::now().duration_since(modified).ok())

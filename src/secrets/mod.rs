@@ -22,6 +22,7 @@ mod os_keyring;
 #[cfg(all(test, target_os = "linux"))]
 mod tests;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sha2::Digest;
 
 use crate::debug;
 use crate::paths;
@@ -81,7 +83,9 @@ pub enum SecretError {
         path: PathBuf,
         source: io::Error,
     },
-    #[error("secret entry names must be 1 to {MAX_ENTRY_KEY_LEN} bytes long")]
+    #[error(transparent)]
+    Untrusted(#[from] crate::fsutil::UntrustedDir),
+    #[error("secret entry names must not be empty")]
     InvalidEntryName,
     #[error("cannot encode a secret entry as JSON: {0}")]
     Encode(String),
@@ -158,7 +162,7 @@ impl SecretStore {
     /// The value of `key`; `None` when it is missing, damaged or undecryptable.
     /// Never creates anything.
     pub fn get(&self, key: &str) -> Result<Option<Vec<u8>>, SecretError> {
-        check_entry_name(key)?;
+        let key = &stored_name(key)?;
         let chosen = self.chosen()?;
         let stem = crypto::file_stem(key);
         let Some(file) = chosen
@@ -187,7 +191,7 @@ impl SecretStore {
     /// Stores `value` under `key`, replacing it atomically. The first write creates
     /// the data key.
     pub fn put(&self, key: &str, value: &[u8]) -> Result<(), SecretError> {
-        check_entry_name(key)?;
+        let key = &stored_name(key)?;
         let chosen = self.chosen()?;
         let data_key = self.key_for_write(chosen)?;
         let sealed = crypto::seal(&data_key, key, value).map_err(|error| match error {
@@ -206,7 +210,7 @@ impl SecretStore {
     /// Removes `key` (from the folders of every backend, so that a logout holds
     /// everywhere); whether there was something to remove.
     pub fn delete(&self, key: &str) -> Result<bool, SecretError> {
-        check_entry_name(key)?;
+        let key = &stored_name(key)?;
         let stem = crypto::file_stem(key);
         let dirs = files::holder_dirs(&self.root).map_err(io_error("list", self.root.clone()))?;
         let mut removed = false;
@@ -311,8 +315,13 @@ impl SecretStore {
         if let Some(chosen) = self.chosen.get() {
             return Ok(chosen);
         }
+        if let Some(state_dir) = self.root.parent() {
+            crate::fsutil::check_trusted_dir(state_dir)?;
+        }
+        crate::fsutil::check_trusted_dir(&self.root)?;
         let holder = self.choose_holder()?;
         let dir = EntryDir::new(self.root.join(self.holders[holder].name()));
+        crate::fsutil::check_trusted_dir(dir.path())?;
         Ok(self.chosen.get_or_init(|| Chosen { holder, dir }))
     }
 
@@ -414,11 +423,27 @@ fn parse_backend(text: &str) -> Option<KeyringBackend> {
         .find(|backend| backend.as_str().eq_ignore_ascii_case(text))
 }
 
-fn check_entry_name(key: &str) -> Result<(), SecretError> {
-    if key.is_empty() || key.len() > MAX_ENTRY_KEY_LEN {
+/// Bytes of a long entry name kept readable in its stored name, so that listing by
+/// prefix (`credentials/`) still finds it.
+const LONG_NAME_HEAD: usize = 256;
+
+/// The name an entry is sealed under. Names up to `MAX_ENTRY_KEY_LEN` bytes are kept
+/// as they are (so existing entries stay readable); a longer one (a profile name has
+/// no length limit) becomes its first bytes and the SHA-256 of the whole name. The
+/// file name is a hash either way, so no character of a name reaches the file system.
+fn stored_name(key: &str) -> Result<Cow<'_, str>, SecretError> {
+    if key.is_empty() {
         return Err(SecretError::InvalidEntryName);
     }
-    Ok(())
+    if key.len() <= MAX_ENTRY_KEY_LEN {
+        return Ok(Cow::Borrowed(key));
+    }
+    let mut head = LONG_NAME_HEAD;
+    while !key.is_char_boundary(head) {
+        head -= 1;
+    }
+    let digest = hex::encode(sha2::Sha256::digest(key.as_bytes()));
+    Ok(Cow::Owned(format!("{}...sha256:{digest}", &key[..head])))
 }
 
 fn io_error(action: &'static str, path: PathBuf) -> impl FnOnce(io::Error) -> SecretError {

@@ -350,14 +350,62 @@ fn entry_names_are_checked() {
         store.put("", b"x"),
         Err(SecretError::InvalidEntryName)
     ));
-    let long = "x".repeat(MAX_ENTRY_KEY_LEN + 1);
-    assert!(matches!(
-        store.get(&long),
-        Err(SecretError::InvalidEntryName)
-    ));
     let longest = "x".repeat(MAX_ENTRY_KEY_LEN);
     store.put(&longest, b"ok").unwrap();
-    assert_eq!(store.keys("").unwrap(), vec![longest]);
+    assert_eq!(store.keys("").unwrap(), vec![longest.clone()]);
+    assert_eq!(store.get(&longest).unwrap().as_deref(), Some(&b"ok"[..]));
+}
+
+#[test]
+fn long_entry_names_are_stored_hashed_and_stay_apart() {
+    let store = TestStore::new();
+    let one = format!("credentials/{}a", "é".repeat(10_000));
+    let two = format!("credentials/{}b", "é".repeat(10_000));
+    store.put(&one, b"one").unwrap();
+    store.put(&two, b"two").unwrap();
+    assert_eq!(store.get(&one).unwrap().as_deref(), Some(&b"one"[..]));
+    assert_eq!(store.get(&two).unwrap().as_deref(), Some(&b"two"[..]));
+    let listed = store.keys("credentials/").unwrap();
+    assert_eq!(listed.len(), 2, "listed by their readable head");
+    assert!(
+        listed
+            .iter()
+            .all(|name| name.len() < MAX_ENTRY_KEY_LEN && name.contains("sha256:"))
+    );
+    assert_eq!(store.delete_prefix("credentials/").unwrap(), 2);
+    assert!(store.get(&one).unwrap().is_none());
+}
+
+#[test]
+fn a_fifo_or_symlink_at_an_entry_path_reads_as_missing_and_is_replaced() {
+    let store = TestStore::new();
+    store.put("fifo", b"first").unwrap();
+    store.put("link", b"first").unwrap();
+    let fifo = store.entry_file("fifo");
+    std::fs::remove_file(&fifo).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), b"outside").unwrap();
+    let link = store.entry_file("link");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+    assert!(store.get("fifo").unwrap().is_none());
+    assert!(store.get("link").unwrap().is_none());
+    store.put("fifo", b"second").unwrap();
+    store.put("link", b"second").unwrap();
+    assert_eq!(store.get("fifo").unwrap().as_deref(), Some(&b"second"[..]));
+    assert_eq!(store.get("link").unwrap().as_deref(), Some(&b"second"[..]));
+    assert_eq!(std::fs::read(outside.path()).unwrap(), b"outside");
+    assert!(
+        !std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[test]

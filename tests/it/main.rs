@@ -21,3 +21,4 @@ mod shell_quoting;
 mod sso;
 mod trust_config;
 mod trust_display;
+mod trust_files;
