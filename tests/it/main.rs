@@ -17,3 +17,4 @@ mod secrets;
 mod settings;
 mod shell_quoting;
 mod sso;
+mod trust_identity;
