@@ -322,3 +322,26 @@ fn a_loop_that_clears_grant_process_chain_is_named_at_once() {
         "not the lock timeout: {errors}"
     );
 }
+
+#[test]
+fn populate_renews_a_revoked_access_token_and_lists_again() {
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    let session = [
+        "--start-url",
+        START_URL,
+        "--region",
+        "eu-west-1",
+        "--scope",
+        "sso:account:access",
+    ];
+    success(&env.run(&[&["sso", "login"][..], &session].concat()));
+    revoke_access_tokens(&fake);
+    fake.reset_counts();
+    success(&env.run(&[&["sso", "populate"][..], &session[..4]].concat()));
+    assert_eq!(fake.count("CreateToken:refresh_token"), 1);
+    assert_eq!(fake.count("ListAccounts"), 2, "{:?}", fake.counts());
+    let profiles = success(&env.run(&["profiles"]));
+    assert!(!profiles.trim().is_empty(), "profiles were written");
+    assert_no_secret_in_files(&env.written_folders(), &fake.issued_secrets());
+}
