@@ -32,7 +32,7 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         &request_inputs(&args),
     );
     let request_name = request_name(&args);
-    if args.debug
+    if crate::log::enabled()
         && let Some(name) = &args.profile
     {
         warn_of_static_keys_first(name);
@@ -59,9 +59,9 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
     print(&credentials)
 }
 
-/// With --debug: says when the AWS CLI and SDKs would not run this
+/// With --debug (or its variable): says when the AWS CLI and SDKs would not run this
 /// credential_process at all for `name`, because static keys come first. Only
-/// under --debug, so the cache-hit path reads no more than it did.
+/// when debugging, so the cache-hit path reads no more than it did.
 fn warn_of_static_keys_first(name: &str) {
     let found = crate::config::AwsFiles::load_for_profile(name)
         .ok()

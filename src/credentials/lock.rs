@@ -16,6 +16,9 @@ use sha2::{Digest, Sha256};
 use crate::fsutil;
 use crate::paths;
 
+/// Waits of 25 ms between two looks at who holds the lock.
+const HOLDER_CHECK_EVERY: u32 = 20;
+
 pub struct Lock {
     _file: File,
 }
@@ -66,6 +69,7 @@ impl Lock {
             .map_err(io_error)?;
         let started = Instant::now();
         let mut announced = false;
+        let mut waits: u32 = 0;
         loop {
             match file.try_lock() {
                 Ok(()) => {
@@ -81,14 +85,19 @@ impl Lock {
                 Err(TryLockError::WouldBlock) => {}
                 Err(TryLockError::Error(error)) => return Err(io_error(error)),
             }
+            // Now and then, not only once: a new holder writes its pid just after
+            // it takes the lock.
+            if waits.is_multiple_of(HOLDER_CHECK_EVERY)
+                && let Some(pid) = holder(&path).filter(|pid| is_self_or_ancestor(*pid))
+            {
+                return Err(LockError::HeldByAncestor {
+                    what: what.to_owned(),
+                    pid,
+                    command: command_line(pid),
+                });
+            }
+            waits += 1;
             if !announced {
-                if let Some(pid) = holder(&path).filter(|pid| is_self_or_ancestor(*pid)) {
-                    return Err(LockError::HeldByAncestor {
-                        what: what.to_owned(),
-                        pid,
-                        command: command_line(pid),
-                    });
-                }
                 crate::debug!("lock for {what}: held by another process, waiting");
                 announced = true;
             }
