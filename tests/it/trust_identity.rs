@@ -345,3 +345,27 @@ fn populate_renews_a_revoked_access_token_and_lists_again() {
     assert!(!profiles.trim().is_empty(), "profiles were written");
     assert_no_secret_in_files(&env.written_folders(), &fake.issued_secrets());
 }
+
+#[test]
+fn a_refused_token_without_a_refresh_token_is_dropped_at_once() {
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    // Without registration scopes the service issues no refresh token.
+    env.write_aws_config(
+        &granted_profile("dev")
+            .replace("granted_sso_registration_scopes = sso:account:access\n", ""),
+    );
+    success(&env.run(&["sso", "login", "--profile", "dev"]));
+    fake.reset_counts();
+    revoke_access_tokens(&fake);
+    let line = failure(&credential_process(&env, "dev", &[]));
+    assert!(
+        line.contains("refused the token") && line.contains("grant sso login --profile dev"),
+        "{line}"
+    );
+    assert_eq!(fake.count("CreateToken:refresh_token"), 0);
+    assert_eq!(fake.count("GetRoleCredentials"), 1);
+    let line = failure(&credential_process(&env, "dev", &[]));
+    assert!(line.contains("grant sso login --profile dev"), "{line}");
+    assert_eq!(fake.count("GetRoleCredentials"), 1, "the token is gone");
+}
