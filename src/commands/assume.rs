@@ -17,6 +17,7 @@ use anyhow::{Context, bail};
 use super::env_value;
 use crate::cli::AssumeArgs;
 use crate::config::AwsFiles;
+use crate::credentials::identity::{self, StaticKeysFirst};
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::credentials::{Credentials, format_expiration};
 use crate::profile::{CredentialSource, Profile, SsoDefaults};
@@ -115,8 +116,9 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
     match shell {
         None => run_command(&change, &args.command),
         Some(shell) => {
+            let used = what_the_sdks_use(&plan)?;
             emit(shell, &change)?;
-            confirm(&plan, &credentials);
+            confirm(&plan, &credentials, &used);
             Ok(())
         }
     }
@@ -371,27 +373,65 @@ fn exec(mut command: std::process::Command) -> std::io::Error {
     }
 }
 
-/// One line on stderr: which profile, account, role and region, and until when.
-fn confirm(plan: &Plan, credentials: &Credentials) {
+/// What the AWS CLI and SDKs will sign with once the shell has the change.
+enum SdkCredentials {
+    /// What grant fetched (exported, or served by the credential_process).
+    Grant {
+        /// The file with the profile's static keys, when that is the source.
+        static_keys_file: Option<std::path::PathBuf>,
+    },
+    /// Static keys in the credentials file, ahead of the credential_process.
+    StaticKeysFirst(StaticKeysFirst),
+}
+
+/// Exported keys beat every file; with AWS_PROFILE only, the SDKs resolve the
+/// profile themselves, and keys in the credentials file come before its
+/// credential_process.
+fn what_the_sdks_use(plan: &Plan) -> anyhow::Result<SdkCredentials> {
+    let name = &plan.profile.name;
+    let files = AwsFiles::load_for_profile(name)?;
+    if !plan.export_keys
+        && let Some(first) = identity::static_keys_before_process(&files, name)?
+    {
+        return Ok(SdkCredentials::StaticKeysFirst(first));
+    }
+    let static_keys_file = match &plan.profile.source {
+        CredentialSource::Static(_) => identity::static_keys_file(&files, name)?,
+        _ => None,
+    };
+    Ok(SdkCredentials::Grant { static_keys_file })
+}
+
+/// One line on stderr: which profile, which credentials (account and role, or
+/// where the keys come from) and region, and until when. A line that says the
+/// SDKs will use other keys than grant's is shown even under GRANT_QUIET.
+fn confirm(plan: &Plan, credentials: &Credentials, used: &SdkCredentials) {
+    let name = shell_word(&plan.profile.name);
+    let static_keys_file = match used {
+        SdkCredentials::StaticKeysFirst(first) => {
+            eprintln!("grant: {}", shown(&first.warning()));
+            eprintln!(
+                "grant: AWS_PROFILE={} exported, but the AWS CLI and SDKs will sign with the static keys {} from {}, not with grant's credentials",
+                shown(&name),
+                shown(&first.access_key_id),
+                shown(&first.credentials_file.display().to_string())
+            );
+            return;
+        }
+        SdkCredentials::Grant { static_keys_file } => static_keys_file.as_deref(),
+    };
     if is_quiet() {
         return;
     }
-    let mut facts = Vec::new();
-    if let Some(account) = credentials
-        .account_id
-        .clone()
-        .or_else(|| account_of(&plan.profile.source))
-    {
-        facts.push(format!("account {account}"));
-    }
-    if let Some(role) = role_of(&plan.profile.source) {
-        facts.push(format!("role {role}"));
-    }
+    let mut facts = vec![source_facts(plan, credentials, static_keys_file)];
     if let Some(region) = &plan.region {
         facts.push(format!("region {region}"));
     }
     let how = if plan.export_keys {
-        format!("keys exported,{}", until(credentials))
+        match until(credentials) {
+            until if until.is_empty() => "keys exported".to_owned(),
+            until => format!("keys exported,{until}"),
+        }
     } else {
         format!(
             "AWS_PROFILE exported, credential_process renews the credentials (cached{})",
@@ -400,10 +440,50 @@ fn confirm(plan: &Plan, credentials: &Credentials) {
     };
     eprintln!(
         "grant: assumed {} ({}); {}",
-        shown(&shell_word(&plan.profile.name)),
+        shown(&name),
         shown(&facts.join(", ")),
-        shown(&how),
+        shown(&how)
     );
+}
+
+/// `account 111111111111, role Admin`, `static keys AKIA... from FILE`, ...
+fn source_facts(
+    plan: &Plan,
+    credentials: &Credentials,
+    static_keys_file: Option<&std::path::Path>,
+) -> String {
+    match &plan.profile.source {
+        CredentialSource::Sso(role) => {
+            format!("account {}, role {}", role.account_id, role.role_name)
+        }
+        CredentialSource::AssumeRole(role) => match role_arn_parts(&role.role_arn) {
+            Some((account, role_name)) => format!("account {account}, role {role_name}"),
+            None => format!("role {}", role.role_arn),
+        },
+        CredentialSource::Static(keys) => match static_keys_file {
+            Some(file) => format!("static keys {} from {}", keys.access_key_id, file.display()),
+            None => format!("static keys {}", keys.access_key_id),
+        },
+        CredentialSource::Process(command) => {
+            let account = credentials
+                .account_id
+                .as_ref()
+                .map(|account| format!("account {account}, "))
+                .unwrap_or_default();
+            format!("{account}keys from the credential_process `{command}`")
+        }
+        CredentialSource::Named(_) => format!("keys {}", credentials.access_key_id),
+    }
+}
+
+/// The account and role name of `arn:aws:iam::ACCOUNT:role/PATH/NAME`.
+fn role_arn_parts(arn: &str) -> Option<(&str, &str)> {
+    let account = arn
+        .split(':')
+        .nth(4)
+        .filter(|account| !account.is_empty())?;
+    let role = arn.rsplit_once('/').map(|(_, role)| role)?;
+    Some((account, role))
 }
 
 /// ` valid until 10:52 UTC (59 min)`, or nothing for long-term keys.
@@ -415,22 +495,6 @@ fn until(credentials: &Credentials) -> String {
     let clock = time.get(11..16).unwrap_or(&time);
     let minutes = (expiration - token::now()).max(0) / 60;
     format!(" valid until {clock} UTC ({minutes} min)")
-}
-
-fn account_of(source: &CredentialSource) -> Option<String> {
-    match source {
-        CredentialSource::Sso(role) => Some(role.account_id.clone()),
-        CredentialSource::AssumeRole(role) => role.role_arn.split(':').nth(4).map(str::to_owned),
-        _ => None,
-    }
-}
-
-fn role_of(source: &CredentialSource) -> Option<String> {
-    match source {
-        CredentialSource::Sso(role) => Some(role.role_name.clone()),
-        CredentialSource::AssumeRole(role) => role.role_arn.rsplit('/').next().map(str::to_owned),
-        _ => None,
-    }
 }
 
 fn is_quiet() -> bool {

@@ -13,6 +13,7 @@ use super::env_value;
 use crate::cli::CredentialProcessArgs;
 use crate::credentials::Credentials;
 use crate::credentials::cache::{self, CacheSlot};
+use crate::credentials::identity;
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::paths;
 use crate::profile::{self, CredentialSource, SsoDefaults, SsoRole, SsoSession};
@@ -31,6 +32,11 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         &request_inputs(&args),
     );
     let request_name = request_name(&args);
+    if crate::log::enabled()
+        && let Some(name) = &args.profile
+    {
+        warn_of_static_keys_first(name);
+    }
     if !args.no_cache
         && let Some(credentials) = hit_by_shortcut(&store, &request_name, &files, window)?
     {
@@ -51,6 +57,19 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         cache::remember_shortcut(&store, &request_name, &files, &request.cache.key)?;
     }
     print(&credentials)
+}
+
+/// With --debug (or its variable): says when the AWS CLI and SDKs would not run this
+/// credential_process at all for `name`, because static keys come first. Only
+/// when debugging, so the cache-hit path reads no more than it did.
+fn warn_of_static_keys_first(name: &str) {
+    let found = crate::config::AwsFiles::load_for_profile(name)
+        .ok()
+        .and_then(|files| identity::static_keys_before_process(&files, name).ok())
+        .flatten();
+    if let Some(first) = found {
+        eprintln!("grant: {}", first.warning());
+    }
 }
 
 /// What the request is, as the shortcut's name: the profile or the positional role.

@@ -34,16 +34,24 @@ pub fn run(args: &PopulateArgs, write: bool) -> anyhow::Result<()> {
         ..LoginOptions::default()
     });
     let runtime = crate::aws::runtime()?;
-    let token = runtime.block_on(session_token(&sso, &options, login.as_ref()))?;
+    let (mut token, target) = runtime.block_on(session_token(&sso, &options, login.as_ref()))?;
     let config = runtime.block_on(crate::aws::sdk_config(&options.sso_region));
     let progress = Progress::new();
-    let roles = runtime
-        .block_on(accounts::list_roles(
+    let list = |token: &SsoToken| {
+        runtime.block_on(accounts::list_roles(
             &config,
             &token.access_token,
             |done, total| progress.show(done, total),
         ))
-        .with_context(|| format!("cannot list the accounts of {}", options.start_url))?;
+    };
+    let mut listed = list(&token);
+    if matches!(listed, Err(SsoError::TokenRefused { .. })) && token.refresh_token.is_some() {
+        // Refused before its time: renew with the refresh token and list once more.
+        token = runtime.block_on(sso.refresh_refused(&target, &token))?;
+        listed = list(&token);
+    }
+    let roles =
+        listed.with_context(|| format!("cannot list the accounts of {}", options.start_url))?;
     progress.finish();
     let (roles, rejected) = populate::writable_roles(roles);
     for rejected in &rejected {
@@ -95,11 +103,12 @@ fn options(args: &PopulateArgs, settings: &Settings) -> anyhow::Result<Options> 
 
 /// The token to list with: the named sso-session's, else one signed in with the
 /// start URL alone, else a sign-in (as the sso-session, when named).
+/// The session's token and the session it was found under.
 async fn session_token(
     sso: &Sso<'_>,
     options: &Options,
     login: Option<&LoginOptions>,
-) -> Result<SsoToken, SsoError> {
+) -> Result<(SsoToken, SessionTarget), SsoError> {
     let selector = format!(
         "--start-url {} --region {}",
         shell_word(&options.start_url),
@@ -112,16 +121,19 @@ async fn session_token(
         scopes: options.scopes.clone(),
     };
     let by_url = SessionTarget::new(session(None), &selector);
+    let with = |target: &SessionTarget, token: SsoToken| (token, target.clone());
     let Some(name) = &options.sso_session else {
-        return sso.token(&by_url, login).await;
+        return Ok(with(&by_url, sso.token(&by_url, login).await?));
     };
     let named = SessionTarget::new(session(Some(name.clone())), &selector);
     match sso.token(&named, None).await {
         Err(SsoError::SignInRequired { .. }) => match sso.token(&by_url, None).await {
-            Err(SsoError::SignInRequired { .. }) => sso.token(&named, login).await,
-            other => other,
+            Err(SsoError::SignInRequired { .. }) => {
+                Ok(with(&named, sso.token(&named, login).await?))
+            }
+            other => other.map(|token| with(&by_url, token)),
         },
-        other => other,
+        other => other.map(|token| with(&named, token)),
     }
 }
 

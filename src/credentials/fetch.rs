@@ -11,7 +11,7 @@ use super::lock::{Lock, LockError};
 use super::{Credentials, process};
 use crate::aws;
 use crate::profile::{AssumeRole, CredentialSource, NamedSource, SsoRole, StaticKeys};
-use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError};
+use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError, SsoToken};
 
 /// How long a process waits for another one that is signing in or refreshing.
 const SESSION_LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -184,15 +184,60 @@ async fn from_provider(
 async fn sso_role(context: &FetchContext<'_>, role: &SsoRole) -> Result<Credentials, FetchError> {
     let target = SessionTarget::new(role.session.clone(), &context.login_selector);
     let session_key = role.session.key();
-    let token = {
-        // One refresh or sign-in per session, however many processes need it.
-        let _lock = Lock::acquire(
+    // One refresh or sign-in per session, however many processes need it.
+    let session_lock = || {
+        Lock::acquire(
             &format!("sso-session:{session_key}"),
             &format!("the SSO session '{session_key}'"),
             SESSION_LOCK_TIMEOUT,
-        )?;
+        )
+    };
+    let token = {
+        let _lock = session_lock()?;
         context.sso.token(&target, context.login.as_ref()).await?
     };
+    let refused = match role_credentials(role, &token).await {
+        Err(RoleCallError::Unauthorized) => token,
+        Err(RoleCallError::Failed(error)) => return Err(error),
+        Ok(credentials) => return Ok(credentials),
+    };
+    let refused_token = |token: &SsoToken| -> Result<FetchError, FetchError> {
+        context.sso.forget(token)?;
+        Ok(FetchError::TokenRefused {
+            session: target.label(),
+            command: target.login_command.clone(),
+        })
+    };
+    if refused.refresh_token.is_none() {
+        return Err(refused_token(&refused)?);
+    }
+    // A token refused before its time (signed out elsewhere, revoked) may still have
+    // a good refresh token: renew once and try again before asking for a sign-in.
+    crate::debug!("session {session_key}: GetRoleCredentials refused the token; refreshing it");
+    let fresh = {
+        let _lock = session_lock()?;
+        context.sso.refresh_refused(&target, &refused).await?
+    };
+    match role_credentials(role, &fresh).await {
+        Err(RoleCallError::Unauthorized) => Err(refused_token(&fresh)?),
+        Err(RoleCallError::Failed(error)) => Err(error),
+        Ok(credentials) => Ok(credentials),
+    }
+}
+
+/// How a GetRoleCredentials call failed: a refused token can be renewed.
+enum RoleCallError {
+    Unauthorized,
+    Failed(FetchError),
+}
+
+impl From<FetchError> for RoleCallError {
+    fn from(error: FetchError) -> Self {
+        RoleCallError::Failed(error)
+    }
+}
+
+async fn role_credentials(role: &SsoRole, token: &SsoToken) -> Result<Credentials, RoleCallError> {
     let config = aws::sdk_config(&role.session.region).await;
     crate::debug!(
         "GetRoleCredentials for {}/{} in {}",
@@ -210,34 +255,29 @@ async fn sso_role(context: &FetchContext<'_>, role: &SsoRole) -> Result<Credenti
     let output = match result {
         Ok(output) => output,
         Err(error) => {
+            let no_access = || {
+                RoleCallError::Failed(FetchError::NoSsoAccess {
+                    role: role.role_name.clone(),
+                    account: role.account_id.clone(),
+                })
+            };
             return Err(match error.as_service_error() {
                 Some(GetRoleCredentialsError::UnauthorizedException(_)) => {
-                    context.sso.forget(&token)?;
-                    FetchError::TokenRefused {
-                        session: target.label(),
-                        command: target.login_command,
-                    }
+                    RoleCallError::Unauthorized
                 }
-                Some(GetRoleCredentialsError::ResourceNotFoundException(_)) => {
-                    FetchError::NoSsoAccess {
-                        role: role.role_name.clone(),
-                        account: role.account_id.clone(),
-                    }
-                }
+                Some(GetRoleCredentialsError::ResourceNotFoundException(_)) => no_access(),
                 _ if error
                     .raw_response()
                     .is_some_and(|raw| raw.status().as_u16() == 403) =>
                 {
-                    FetchError::NoSsoAccess {
-                        role: role.role_name.clone(),
-                        account: role.account_id.clone(),
-                    }
+                    no_access()
                 }
                 _ => call_error(
                     "IAM Identity Center",
                     "GetRoleCredentials",
                     aws::describe_error(&error),
-                ),
+                )
+                .into(),
             });
         }
     };
@@ -250,7 +290,7 @@ async fn sso_role(context: &FetchContext<'_>, role: &SsoRole) -> Result<Credenti
         message: "incomplete credentials in the answer; try again in a moment".into(),
     };
     if credentials.expiration <= 0 {
-        return Err(missing());
+        return Err(missing().into());
     }
     Ok(Credentials {
         access_key_id: credentials.access_key_id.ok_or_else(missing)?,

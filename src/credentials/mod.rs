@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod fetch;
+pub mod identity;
 pub mod lock;
 pub mod obtain;
 pub mod process;

@@ -11,7 +11,7 @@ use anyhow::Context;
 use super::Credentials;
 use super::cache::CacheSlot;
 use super::fetch::{self, FetchContext};
-use super::lock::Lock;
+use super::lock::{Lock, LockError};
 use crate::config::AwsFiles;
 use crate::profile::{self, CredentialSource, Profile, ProfileError, SsoDefaults, SsoSession};
 use crate::secrets::SecretStore;
@@ -112,7 +112,8 @@ impl Obtain<'_> {
         // Before the lock: a loop would wait on the lock its own caller holds.
         let process_chain = process_chain(request)?;
         let _lock = if cacheable {
-            let lock = Lock::acquire(&request.cache.key, &request.label, FETCH_LOCK_TIMEOUT)?;
+            let lock = Lock::acquire(&request.cache.key, &request.label, FETCH_LOCK_TIMEOUT)
+                .map_err(|error| loop_or(request, error))?;
             // Whoever held the lock may have just fetched what we need.
             match self.cached_entry(request)? {
                 Cached::Fresh(credentials) => return Ok(credentials),
@@ -243,6 +244,32 @@ fn process_chain(request: &Request) -> anyhow::Result<String> {
     } else {
         format!("{chain}\n{key}")
     })
+}
+
+/// A lock held by a grant up this process tree is a loop that lost
+/// GRANT_PROCESS_CHAIN on the way (`env -u`, a wrapper that clears the
+/// environment): named with the command that closes it.
+fn loop_or(request: &Request, error: LockError) -> anyhow::Error {
+    let LockError::HeldByAncestor { pid, command, .. } = &error else {
+        return error.into();
+    };
+    let through = match process_command(&request.source) {
+        Some(line) => format!("its credential_process `{line}`"),
+        None => "a credential_process on the way".to_owned(),
+    };
+    anyhow::anyhow!(
+        "{}: {through} runs grant for the same request again (a loop: process {pid}, `{command}`, is fetching it and started this one); give the profile granted_sso_* keys, role_arn or static keys instead",
+        request.label
+    )
+}
+
+/// The `credential_process` a source runs, itself or at the base of its role chain.
+fn process_command(source: &CredentialSource) -> Option<&str> {
+    match source {
+        CredentialSource::Process(command) => Some(command),
+        CredentialSource::AssumeRole(role) => process_command(&role.source),
+        _ => None,
+    }
 }
 
 /// Whether a person could answer a sign-in or an MFA prompt: a terminal, and no CI.

@@ -138,10 +138,12 @@ where
     let unauthorized = error
         .as_service_error()
         .is_some_and(|service| service.code() == Some("UnauthorizedException"));
+    if unauthorized {
+        return SsoError::TokenRefused {
+            operation: operation.to_owned(),
+        };
+    }
     let message = match crate::aws::describe_error(&error) {
-        _ if unauthorized => {
-            "the token was refused (signed out or expired); sign in again".to_owned()
-        }
         crate::aws::CallFailure::Throttled => {
             format!("throttled, still after {MAX_ATTEMPTS} attempts; wait a moment and try again")
         }

@@ -67,6 +67,11 @@ pub enum SsoError {
     Cancelled,
     #[error("IAM Identity Center answered without what grant needs: {0}")]
     Malformed(&'static str),
+    /// The access token was refused before its time; a refresh token may renew it.
+    #[error(
+        "IAM Identity Center {operation} failed: the token was refused (signed out or expired); sign in again"
+    )]
+    TokenRefused { operation: String },
     #[error("IAM Identity Center {operation} failed: {message}")]
     Service { operation: String, message: String },
     #[error(transparent)]

@@ -198,6 +198,45 @@ impl<'a> Sso<'a> {
         })
     }
 
+    /// A fresh token after AWS refused `refused` (its access token) before it expired.
+    /// Another process may have renewed it meanwhile; else its refresh token is used.
+    /// Only what is proven invalid is deleted: a refused refresh token drops the
+    /// token, a failed call (network, 5xx) keeps it.
+    pub async fn refresh_refused(
+        &self,
+        target: &SessionTarget,
+        refused: &SsoToken,
+    ) -> Result<SsoToken, SsoError> {
+        let now = token::now();
+        let stored = self.stored_token(&refused.session_key)?;
+        if let Some(stored) = stored
+            .filter(|stored| stored.access_token != refused.access_token && stored.is_usable(now))
+        {
+            crate::debug!(
+                "session {}: already renewed by another process",
+                stored.session_key
+            );
+            return Ok(stored);
+        }
+        let ended = |reason| SsoError::SignInAgain {
+            session: target.label(),
+            reason,
+            command: target.login_command.clone(),
+        };
+        if !refused.can_refresh(now) {
+            self.forget(refused)?;
+            return Err(ended(EndReason::RegistrationExpired));
+        }
+        match self.refresh(refused).await {
+            Ok(fresh) => Ok(fresh),
+            Err(SsoError::SessionEnded(reason)) => {
+                self.forget(refused)?;
+                Err(ended(reason))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     /// CreateToken with the refresh token; the rotated token replaces the stored one.
     async fn refresh(&self, stored: &SsoToken) -> Result<SsoToken, SsoError> {
         crate::debug!("session {}: refreshing the token", stored.session_key);

@@ -250,17 +250,20 @@ fn a_slow_answer_within_the_timeouts_is_waited_for() {
 fn a_refused_token_is_dropped_and_sign_in_is_asked_for() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    fake.fail("GetRoleCredentials", 401, Some(1));
+    fake.fail("GetRoleCredentials", 401, None);
     let line = failure(&credential_process(&env, "dev", &[]));
-    assert_eq!(fake.count("GetRoleCredentials"), 1, "a 401 is not retried");
+    // Once more with a token renewed by the refresh token, which is refused too.
+    assert_eq!(fake.count("CreateToken:refresh_token"), 1);
+    assert_eq!(fake.count("GetRoleCredentials"), 2, "a 401 is not retried");
     assert_contains(
         &line,
         &["refused the token", "grant sso login --profile dev"],
     );
     // The token is gone: no request is made with it again.
     let line = failure(&credential_process(&env, "dev", &[]));
-    assert_eq!(fake.count("GetRoleCredentials"), 1);
+    assert_eq!(fake.count("GetRoleCredentials"), 2);
     assert_contains(&line, &["grant sso login --profile dev"]);
+    fake.reset_faults();
     success(&env.run(&["sso", "login", "--profile", "dev"]));
     json(&credential_process(&env, "dev", &[]));
 }

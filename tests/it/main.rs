@@ -22,3 +22,4 @@ mod sso;
 mod trust_config;
 mod trust_display;
 mod trust_files;
+mod trust_identity;
