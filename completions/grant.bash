@@ -256,7 +256,7 @@ _grant() {
                     return 0
                     ;;
                 --shell)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -341,7 +341,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__completions)
-            opts="-h -V --help --version"
+            opts="-h -V --help --version bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,7 +705,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__init)
-            opts="-h -V --help --version"
+            opts="-h -V --help --version bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

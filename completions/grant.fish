@@ -51,7 +51,10 @@ complete -c grant -n "__fish_grant_using_subcommand credential-process" -s V -l 
 complete -c grant -n "__fish_grant_using_subcommand assume" -s r -l region -d 'The region to export (else the profile\'s)' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -s d -l duration -d 'The role session length for role_arn profiles, e.g. 1h or 45m' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -l mfa-token -d 'The MFA code for a role with mfa_serial (else asked on the terminal)' -r
-complete -c grant -n "__fish_grant_using_subcommand assume" -l shell -d 'The shell to write code for (set by the `assume` function of `grant init`)' -r
+complete -c grant -n "__fish_grant_using_subcommand assume" -l shell -d 'The shell to write code for (set by the `assume` function of `grant init`)' -r -f -a "bash\t''
+zsh\t''
+fish\t''
+powershell\t''"
 complete -c grant -n "__fish_grant_using_subcommand assume" -s x -l export-all-env-vars -d 'Export the keys themselves, not only AWS_PROFILE'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l unset -d 'Remove every variable assume set'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l exec -d 'Run the command after `--` with the credentials, leaving the shell unchanged'

@@ -239,14 +239,7 @@ where
 /// `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, unless
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true. `None`: the service's own endpoint.
 fn endpoint_override(service_variable: &str) -> Option<(String, &str)> {
-    let value = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-    if value("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true"))
-    {
-        return None;
-    }
-    [service_variable, "AWS_ENDPOINT_URL"]
-        .into_iter()
-        .find_map(|name| value(name).map(|url| (url, name)))
+    crate::env::endpoint_override(service_variable)
 }
 
 /// One debug line naming the endpoint a client of `service` will call.

@@ -15,6 +15,16 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The shells grant writes code for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShellName {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(alias = "pwsh")]
+    Powershell,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print credentials as credential_process JSON (for ~/.aws/config)
@@ -23,13 +33,13 @@ pub enum Command {
     Assume(AssumeArgs),
     /// Print the shell integration (`assume`, its hook, completions) to put in an rc file
     Init {
-        /// bash, zsh, fish or powershell
-        shell: String,
+        #[arg(value_enum, ignore_case = true)]
+        shell: ShellName,
     },
     /// Print the completion script for grant itself
     Completions {
-        /// bash, zsh, fish or powershell
-        shell: String,
+        #[arg(value_enum, ignore_case = true)]
+        shell: ShellName,
     },
     /// Print every profile name of the AWS config and credentials files, sorted, one a line
     Profiles(ProfilesArgs),
@@ -252,8 +262,8 @@ pub struct AssumeArgs {
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
     /// The shell to write code for (set by the `assume` function of `grant init`)
-    #[arg(long, value_name = "SHELL")]
-    pub shell: Option<String>,
+    #[arg(long, value_name = "SHELL", value_enum, ignore_case = true)]
+    pub shell: Option<ShellName>,
     /// Renew the keys of the assumed profile, quietly and never signing in (the shell hook)
     #[arg(long, hide = true, conflicts_with_all = ["profile", "unset", "exec"])]
     pub reassume: bool,

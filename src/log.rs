@@ -17,10 +17,7 @@ static LOG_FILE: Mutex<Option<File>> = Mutex::new(None);
 pub fn init(debug_flag: bool, file_name: Option<&str>) {
     let from_env = ["GRANT_DEBUG", "AWS_SSO_CREDENTIAL_PROCESS_DEBUG"]
         .iter()
-        .any(|name| {
-            std::env::var(name)
-                .is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
-        });
+        .any(|name| crate::env::is_true(name));
     let enabled = debug_flag || from_env;
     ENABLED.store(enabled, Ordering::Relaxed);
     if let (true, Some(name)) = (enabled, file_name) {

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Err(error) => {
             // The single point where errors reach the terminal: the values they
             // quote (profile names, file contents, service messages) show escaped.
-            let line = grant::commands::one_line(&error);
+            let line = grant::term_text::one_line(&error);
             eprintln!("grant: {}", grant::term_text::shown(&line));
             ExitCode::FAILURE
         }

@@ -1,7 +1,7 @@
 //! Outside text (server answers, config values, profile, account and role names) as
 //! it may appear on a terminal: whatever a terminal would act on instead of show is
 //! written out escaped, so a value can never move the cursor, retitle the window,
-//! clear the screen or hide part of a message.
+//! clear the screen or hide part of a message. And every error as one line.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -43,6 +43,22 @@ fn needs_escape(c: char) -> bool {
 /// Characters that reorder the text around them (the "Trojan Source" set).
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// An error and its causes on one line, as every failure of grant is reported.
+pub fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]

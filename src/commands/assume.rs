@@ -10,16 +10,14 @@
 //! exactly that, and only names from [`ALL_VARIABLES`]; `GRANT_EXPIRES` (epoch
 //! seconds) tells the shell hook when to renew exported keys.
 
-use std::io::IsTerminal;
-
 use anyhow::{Context, bail};
 
-use super::env_value;
 use crate::cli::AssumeArgs;
 use crate::config::AwsFiles;
 use crate::credentials::identity::{self, StaticKeysFirst};
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::credentials::{Credentials, format_expiration};
+use crate::env;
 use crate::profile::{CredentialSource, Profile, SsoDefaults};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
@@ -75,7 +73,7 @@ struct Plan {
 }
 
 pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
-    let shell = args.shell.as_deref().map(str::parse::<Shell>).transpose()?;
+    let shell = args.shell.map(super::shell_of);
     if args.unset {
         return emit(needs_shell(shell)?, &unset_everything());
     }
@@ -224,7 +222,7 @@ fn env_change(plan: &Plan, credentials: &Credentials) -> EnvChange {
 /// The names in GRANT_EXPORTED that assume itself may set: the variable is the
 /// user's to edit, and `GRANT_EXPORTED=PATH` must not unset PATH.
 fn previously_exported() -> Vec<String> {
-    names_assume_sets(&env_value(EXPORTED_VARIABLE).unwrap_or_default())
+    names_assume_sets(&env::value(EXPORTED_VARIABLE).unwrap_or_default())
 }
 
 fn names_assume_sets(list: &str) -> Vec<String> {
@@ -269,7 +267,7 @@ fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> {
         unset: present([EXPIRES_VARIABLE.to_owned()]),
         set: Vec::new(),
     };
-    let Some(name) = env_value(PROFILE_VARIABLE) else {
+    let Some(name) = env::value(PROFILE_VARIABLE) else {
         return emit(shell, &stop_watching);
     };
     if !settings.auto_reassume() {
@@ -291,7 +289,7 @@ fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> {
             eprintln!(
                 "grant: cannot renew the keys of {} without a sign-in ({}); run: assume -x {}",
                 shown(&shell_word(&name)),
-                shown(&super::one_line(&error)),
+                shown(&crate::term_text::one_line(&error)),
                 shown(&shell_word(&name))
             );
             emit(shell, &stop_watching)
@@ -303,10 +301,10 @@ fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials
     let profile = obtain::load_profile(name, &SsoDefaults::from_settings(settings))?;
     let region_was_exported = previously_exported().iter().any(|n| n == "AWS_REGION");
     let plan = Plan {
-        region: env_value("AWS_REGION")
+        region: env::value("AWS_REGION")
             .filter(|_| region_was_exported)
             .or_else(|| profile.region.clone()),
-        duration: env_value(DURATION_VARIABLE).and_then(|text| text.parse().ok()),
+        duration: env::value(DURATION_VARIABLE).and_then(|text| text.parse().ok()),
         export_keys: true,
         hook: true,
         profile,
@@ -318,7 +316,7 @@ fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials
 /// `assume` without a profile: a fuzzy picker on the terminal, never without one
 /// (FuzzySelect redraws forever when stderr is not a terminal).
 fn pick_profile() -> anyhow::Result<String> {
-    if !std::io::stderr().is_terminal() || crate::sso::browser::is_ci() {
+    if !crate::terminal::picker_can_show() {
         bail!("give a profile: assume PROFILE (grant profiles lists them)");
     }
     let names: Vec<String> = AwsFiles::list_profile_names()?
@@ -498,7 +496,7 @@ fn until(credentials: &Credentials) -> String {
 }
 
 fn is_quiet() -> bool {
-    env_value("GRANT_QUIET").is_some_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
+    crate::env::is_true("GRANT_QUIET")
 }
 
 #[cfg(test)]

@@ -9,12 +9,12 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 
-use super::env_value;
 use crate::cli::CredentialProcessArgs;
 use crate::credentials::Credentials;
 use crate::credentials::cache::{self, CacheSlot};
 use crate::credentials::identity;
 use crate::credentials::obtain::{self, Obtain, Request};
+use crate::env;
 use crate::paths;
 use crate::profile::{self, CredentialSource, SsoDefaults, SsoRole, SsoSession};
 use crate::secrets::SecretStore;
@@ -91,7 +91,7 @@ fn request_inputs(args: &CredentialProcessArgs) -> String {
         "AWS_SSO_REGION",
     ]
     .iter()
-    .map(|name| env_value(name).unwrap_or_default())
+    .map(|name| env::value(name).unwrap_or_default())
     .collect();
     // The settings fill in what a request leaves out (DefaultSSOStartURL, ...).
     let settings_file = crate::fsutil::files_identity(&[&crate::settings::config_file()], "");
@@ -151,7 +151,8 @@ fn profile_request(
     settings: &Settings,
     name: &str,
 ) -> anyhow::Result<Request> {
-    let pick = |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env_value(variable));
+    let pick =
+        |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env::value(variable));
     // Keys the profile leaves out come last in precedence: flags, then the
     // environment (both beat the profile anyway, below), then the settings.
     let defaults = SsoDefaults {
@@ -171,7 +172,8 @@ fn profile_request(
 
 /// Flags beat AWS_SSO_* variables, which beat the profile's keys.
 fn apply_sso_overrides(args: &CredentialProcessArgs, role: &mut SsoRole) {
-    let pick = |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env_value(variable));
+    let pick =
+        |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env::value(variable));
     if let Some(account) = pick(&args.account_id, "AWS_SSO_ACCOUNT_ID") {
         role.account_id = account;
     }
@@ -211,7 +213,7 @@ fn role_request(
                 setting: Option<&str>| {
         flag.clone()
             .or(positional)
-            .or_else(|| env_value(variable))
+            .or_else(|| env::value(variable))
             .or_else(|| setting.map(str::to_owned))
     };
     let account_id = pick(
@@ -305,8 +307,7 @@ fn login_options(
     if args.noninteractive {
         return None;
     }
-    let from_environment =
-        env_value("AWS_SSO_INTERACTIVE_AUTH").map(|value| value.eq_ignore_ascii_case("true"));
+    let from_environment = crate::env::flag("AWS_SSO_INTERACTIVE_AUTH");
     let asked = args.auto_login
         || from_environment
             .or(profile_says)

@@ -2,12 +2,12 @@
 
 use clap::CommandFactory;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, ShellName};
 use crate::shell::{Shell, integration};
 use crate::{fsutil, paths};
 
-pub fn init(shell: &str) -> anyhow::Result<()> {
-    let shell: Shell = shell.parse()?;
+pub fn init(shell: ShellName) -> anyhow::Result<()> {
+    let shell = super::shell_of(shell);
     let clock = paths::grant_state_dir().join("clock");
     if shell == Shell::Fish {
         ensure_clock(&clock);
@@ -17,8 +17,8 @@ pub fn init(shell: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn completions(shell: &str) -> anyhow::Result<()> {
-    let shell: Shell = shell.parse()?;
+pub fn completions(shell: ShellName) -> anyhow::Result<()> {
+    let shell = super::shell_of(shell);
     let script = integration::completions(shell, Cli::command());
     super::print_lines([script.trim_end()])?;
     Ok(())

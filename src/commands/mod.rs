@@ -21,8 +21,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::CredentialProcess(_) => unreachable!("handled above"),
         Command::Assume(args) => assume::run(args),
-        Command::Init { shell } => init::init(&shell),
-        Command::Completions { shell } => init::completions(&shell),
+        Command::Init { shell } => init::init(shell),
+        Command::Completions { shell } => init::completions(shell),
         Command::Profiles(args) => profiles::run(&args),
         Command::Cache(command) => cache::run(command),
         Command::Settings(args) => settings::run(args),
@@ -32,25 +32,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// An error and its causes on one line, as every failure of grant is reported.
-pub fn one_line(error: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in error.chain() {
-        let text = cause.to_string();
-        if line.contains(&text) {
-            continue;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
+/// The shell a command line names, as the shell code knows it.
+fn shell_of(name: crate::cli::ShellName) -> crate::shell::Shell {
+    use crate::cli::ShellName;
+    use crate::shell::Shell;
+    match name {
+        ShellName::Bash => Shell::Bash,
+        ShellName::Zsh => Shell::Zsh,
+        ShellName::Fish => Shell::Fish,
+        ShellName::Powershell => Shell::PowerShell,
     }
-    line.replace(['\n', '\r'], " ")
-}
-
-/// An environment variable's value; unset and empty are the same.
-pub(crate) fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
 /// clap's report of an argument mistake (`error: ...`, indented details, a blank

@@ -1,6 +1,5 @@
 //! Fetching credentials from each kind of source. Runs only on a cache miss.
 
-use std::io::{BufRead, Write};
 use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials;
@@ -388,18 +387,9 @@ fn mfa_code(context: &FetchContext<'_>, serial: &str) -> Result<String, FetchErr
             "the role needs an MFA code for {serial}: pass --mfa-token CODE"
         ))
     };
-    if crate::sso::browser::is_ci() {
-        return Err(no_terminal());
-    }
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .map_err(|_| no_terminal())?;
-    write!(&tty, "MFA code for {serial}: ").map_err(|_| no_terminal())?;
-    let mut line = String::new();
-    std::io::BufReader::new(&tty)
-        .read_line(&mut line)
-        .map_err(|_| no_terminal())?;
-    Ok(line.trim().to_owned())
+    crate::terminal::ask(&format!(
+        "MFA code for {}: ",
+        crate::term_text::shown(serial)
+    ))
+    .ok_or_else(no_terminal)
 }

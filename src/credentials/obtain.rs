@@ -3,7 +3,6 @@
 //! under a cross-process lock, so that many processes started at once make one
 //! upstream request, and cached again.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -182,7 +181,7 @@ impl Obtain<'_> {
             Some(left) if left > STALE_MARGIN_SECS => {
                 crate::debug!(
                     "{key}: renewal failed ({}); serving the cached credentials, still valid for {left}s",
-                    crate::commands::one_line(&error)
+                    crate::term_text::one_line(&error)
                 );
                 Ok(credentials)
             }
@@ -272,12 +271,7 @@ fn process_command(source: &CredentialSource) -> Option<&str> {
     }
 }
 
-/// Whether a person could answer a sign-in or an MFA prompt: a terminal, and no CI.
+/// Whether a person could answer a sign-in or an MFA prompt.
 pub fn has_terminal() -> bool {
-    !crate::sso::browser::is_ci()
-        && (std::io::stdin().is_terminal()
-            || std::fs::OpenOptions::new()
-                .write(true)
-                .open("/dev/tty")
-                .is_ok())
+    crate::terminal::person_can_answer()
 }

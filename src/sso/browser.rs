@@ -6,7 +6,6 @@
 //! or `http://` to this machine. As they start with the scheme, a browser cannot
 //! take them for an option.
 
-use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -80,31 +79,18 @@ impl Opener {
     }
 }
 
-pub fn is_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false" && value != "0")
-}
-
-/// Whether a person could see a browser and come back: a terminal and, on Linux, a display.
-fn is_interactive_desktop() -> bool {
-    let has_terminal = std::io::stderr().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
-    let has_display = !cfg!(target_os = "linux")
-        || ["DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME"]
-            .iter()
-            .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()));
-    has_terminal && has_display
-}
-
 /// The browser to open the sign-in page with, or `None` when the URL and code must
 /// be printed instead. An explicit CustomBrowserPath is a program, not a person, so
 /// it runs even without a terminal; CI never opens anything.
 pub fn choose(settings: &Settings, no_browser: bool) -> Option<Opener> {
-    if no_browser || is_ci() || settings.default_browser() == Browser::Stdout {
+    if no_browser || crate::env::is_ci() || settings.default_browser() == Browser::Stdout {
         return None;
     }
     if let Some(path) = settings.custom_browser_path() {
         return Some(Opener::program(path));
     }
-    if settings.default_browser() == Browser::Custom || !is_interactive_desktop() {
+    if settings.default_browser() == Browser::Custom || !crate::terminal::person_can_use_a_browser()
+    {
         return None;
     }
     named_browser(settings.default_browser()).or_else(platform_opener)

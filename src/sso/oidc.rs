@@ -237,14 +237,8 @@ fn grant_from(
 
 /// Where the OIDC service is: the standard endpoint overrides, else AWS.
 pub fn oidc_endpoint(region: &str) -> String {
-    let ignore = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        .is_ok_and(|value| value.eq_ignore_ascii_case("true"));
-    let configured = ["AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL"]
-        .iter()
-        .filter(|_| !ignore)
-        .find_map(|name| std::env::var(name).ok().filter(|url| !url.is_empty()));
-    configured
-        .map(|url| url.trim_end_matches('/').to_owned())
+    crate::env::endpoint_override("AWS_ENDPOINT_URL_SSO_OIDC")
+        .map(|(url, _)| url.trim_end_matches('/').to_owned())
         .unwrap_or_else(|| format!("https://oidc.{region}.amazonaws.com"))
 }
 

@@ -25,14 +25,7 @@ impl Waiting {
                 shown(code)
             ));
         }
-        let terminal = on_terminal
-            .then(|| {
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open("/dev/tty")
-                    .ok()
-            })
-            .flatten();
+        let terminal = on_terminal.then(crate::terminal::open_tty).flatten();
         let target = match terminal {
             Some(mut tty) => {
                 let _ = tty.write_all(text.as_bytes());
