@@ -12,6 +12,7 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 pub mod fsutil;
+pub mod lock;
 pub mod log;
 pub mod paths;
 pub mod populate;

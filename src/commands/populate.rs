@@ -9,8 +9,8 @@ use anyhow::{Context, bail};
 
 use crate::cli::PopulateArgs;
 use crate::config::document::Document;
-use crate::credentials::lock::Lock;
 use crate::credentials::obtain;
+use crate::lock::Lock;
 use crate::populate::{self, Options, Summary};
 use crate::profile::SsoSession;
 use crate::secrets::SecretStore;

@@ -10,8 +10,11 @@ use anyhow::Context;
 
 use super::print_lines;
 use crate::cli::{SettingsArgs, SettingsCommand};
+use crate::lock::Lock;
 use crate::settings::{self, SETTINGS, Settings};
 use crate::term_text::shown;
+
+const SETTINGS_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub fn run(args: SettingsArgs) -> anyhow::Result<()> {
     match args.command.unwrap_or(SettingsCommand::List) {
@@ -55,6 +58,12 @@ fn set(name: &str, input: &str) -> anyhow::Result<()> {
         Some(setting.parse_value(input)?)
     };
     let path = settings::config_file();
+    // Read, edit, write: two at once must not lose one's change.
+    let _lock = Lock::acquire(
+        &format!("settings:{}", path.display()),
+        &format!("grant's settings file {}", path.display()),
+        SETTINGS_LOCK_TIMEOUT,
+    )?;
     settings::save_setting(&path, setting, value.as_ref())
         .with_context(|| format!("cannot save {}", setting.name))?;
     match (value, setting.default_value()) {

@@ -6,9 +6,9 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 
-use super::lock::{Lock, LockError};
 use super::{Credentials, process};
 use crate::aws;
+use crate::lock::{Lock, LockError};
 use crate::profile::{AssumeRole, CredentialSource, NamedSource, SsoRole, StaticKeys};
 use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError, SsoToken};
 

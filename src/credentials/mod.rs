@@ -4,7 +4,6 @@
 pub mod cache;
 pub mod fetch;
 pub mod identity;
-pub mod lock;
 pub mod obtain;
 pub mod process;
 

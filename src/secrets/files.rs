@@ -5,18 +5,12 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::thread;
-use std::time::{Duration, SystemTime};
 
-use crate::fsutil::{create_private_dir, write_atomic};
+use crate::fsutil::write_atomic;
 
 const EXTENSION: &str = "secret";
 /// No entry comes near this (tokens and credentials are a few KiB).
 const MAX_ENTRY_FILE_LEN: u64 = 1 << 20;
-const CREATION_LOCK: &str = ".data-key.lock";
-/// A creation lock older than this was left by a process that died holding it.
-const STALE_LOCK: Duration = Duration::from_secs(30);
-const LOCK_POLL: Duration = Duration::from_millis(20);
 
 pub struct EntryDir {
     path: PathBuf,
@@ -89,50 +83,6 @@ impl EntryDir {
         }
         Ok(removed)
     }
-
-    /// Serialises the creation of the data key between processes, so that two first
-    /// writes do not each make a key and seal entries the other cannot read.
-    pub fn lock_key_creation(&self) -> io::Result<CreationLock> {
-        create_private_dir(&self.path)?;
-        let path = self.path.join(CREATION_LOCK);
-        loop {
-            match crate::fsutil::private_file_options()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(_) => return Ok(CreationLock { path }),
-                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
-                    if is_stale(&path) {
-                        crate::debug!("removing a stale lock {}", path.display());
-                        remove_if_present(&path)?;
-                    } else {
-                        thread::sleep(LOCK_POLL);
-                    }
-                }
-                Err(error) => return Err(error),
-            }
-        }
-    }
-}
-
-/// Held while a data key is created; removes the lock file when dropped.
-pub struct CreationLock {
-    path: PathBuf,
-}
-
-impl Drop for CreationLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
-
-fn is_stale(lock: &Path) -> bool {
-    fs::symlink_metadata(lock)
-        .and_then(|meta| meta.modified())
-        .ok()
-        .and_then(|modified| SystemTime::now().duration_since(modified).ok())
-        .is_some_and(|age| age > STALE_LOCK)
 }
 
 fn is_stem(name: &str) -> bool {

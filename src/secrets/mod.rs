@@ -63,6 +63,10 @@ fn io_hint(error: &io::Error) -> &'static str {
     }
 }
 
+/// How long a first write waits for another process creating the data key (which
+/// may be waiting on a keychain prompt).
+const DATA_KEY_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error("{BACKEND_ENV} is '{value}', which is not a keyring backend; use one of: {}", KeyringBackend::NAMES.join(", "))]
@@ -85,6 +89,8 @@ pub enum SecretError {
     },
     #[error(transparent)]
     Untrusted(#[from] crate::fsutil::UntrustedDir),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     #[error("secret entry names must not be empty")]
     InvalidEntryName,
     #[error("cannot encode a secret entry as JSON: {0}")]
@@ -364,11 +370,16 @@ impl SecretStore {
         if let Some(key) = self.existing_key(chosen)? {
             return Ok(key);
         }
-        let lock_dir = chosen.dir.path().to_path_buf();
-        let _lock = chosen
-            .dir
-            .lock_key_creation()
-            .map_err(io_error("lock", lock_dir))?;
+        // Two first writes must not each make a key and seal entries the other cannot
+        // read. The holder may sit on a keychain prompt for minutes: it is waited for,
+        // never taken for dead while it lives.
+        let state_dir = self.root.parent().unwrap_or(&self.root);
+        let _lock = crate::lock::Lock::acquire_in(
+            state_dir,
+            &format!("data-key:{}", chosen.dir.path().display()),
+            "the secret store's data key",
+            DATA_KEY_LOCK_TIMEOUT,
+        )?;
         let holder = &self.holders[chosen.holder];
         // Another process may have made the key while this one waited for the lock.
         let loaded = holder

@@ -538,3 +538,91 @@ fn a_preferred_holder_that_answers_with_an_error_is_not_skipped() {
     let kernel = KernelKeyring::new(&store_id(&state));
     assert!(kernel.load().unwrap().is_none(), "no fallback key was made");
 }
+
+/// The kernel keyring behind a prompt the user leaves open: storing a key takes
+/// `delay`, as a Keychain or Secret Service unlock dialog can.
+struct SlowToStore {
+    inner: KernelKeyring,
+    delay: std::time::Duration,
+}
+
+impl KeyHolder for SlowToStore {
+    fn name(&self) -> &'static str {
+        "kernel-keyring"
+    }
+    fn load(&self) -> Result<Option<DataKey>, HolderError> {
+        self.inner.load()
+    }
+    fn store(&self, key: &DataKey) -> Result<(), HolderError> {
+        std::thread::sleep(self.delay);
+        self.inner.store(key)
+    }
+    fn remove(&self) -> Result<(), HolderError> {
+        self.inner.remove()
+    }
+}
+
+fn slow_to_store(state: &Path, delay: std::time::Duration) -> SecretStore {
+    SecretStore {
+        root: state.join("secrets"),
+        holders: vec![Box::new(SlowToStore {
+            inner: KernelKeyring::new(&store_id(state)),
+            delay,
+        })],
+        chosen: OnceLock::new(),
+        data_key: Mutex::new(None),
+    }
+}
+
+/// Two first writes by two processes: a child creates the data key and sits on the
+/// keyring's prompt for longer than 30 s; this process, writing meanwhile, waits for
+/// it instead of taking its lock for a dead one's and minting a second key, so both
+/// entries open with the one key the keyring ends up holding.
+#[test]
+fn a_slow_key_creation_is_waited_for_and_no_second_key_appears() {
+    const CHILD: &str = "GRANT_TEST_SLOW_KEY_CREATION_STATE";
+    if let Some(state) = std::env::var_os(CHILD) {
+        let slow = std::time::Duration::from_secs(32);
+        slow_to_store(Path::new(&state), slow)
+            .put("first", b"one")
+            .unwrap();
+        return;
+    }
+    let store = TestStore::new();
+    let state = store.state();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "secrets::tests::a_slow_key_creation_is_waited_for_and_no_second_key_appears",
+            "--exact",
+            "--test-threads=1",
+        ])
+        .env(CHILD, &state)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The child holds the lock once its pid is in a lock file.
+    let locks = state.join("locks");
+    let holding = || {
+        fs::read_dir(&locks)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                fs::read_to_string(entry.path())
+                    .is_ok_and(|pid| pid.trim() == child.id().to_string())
+            })
+    };
+    let started = std::time::Instant::now();
+    while !holding() {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the child never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    store.put("second", b"two").unwrap();
+    assert!(child.wait().unwrap().success(), "the child's write failed");
+    let fresh = store.reopen();
+    assert_eq!(fresh.get("first").unwrap().as_deref(), Some(&b"one"[..]));
+    assert_eq!(fresh.get("second").unwrap().as_deref(), Some(&b"two"[..]));
+}

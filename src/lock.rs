@@ -1,6 +1,9 @@
-//! Cross-process locks in the state folder, so that many processes started at once
-//! (make -j, terraform) make one upstream request. The kernel releases a lock when
-//! its holder dies, so a crashed process never blocks anyone.
+//! The one lock type of grant: cross-process locks in the state folder, for
+//! credentials (many processes started at once make one upstream request), tokens,
+//! the creation of the secret store's data key and edits of the AWS config. The
+//! kernel releases a lock when its holder dies, so a crashed process never blocks
+//! anyone, and a slow holder (a keychain prompt left open) is never taken for a dead
+//! one.
 //!
 //! The holder writes its pid into the lock file. A process that finds the lock
 //! held by one of its own ancestors would wait for itself (a `credential_process`
@@ -45,22 +48,33 @@ pub enum LockError {
     },
 }
 
-fn lock_path(name: &str) -> PathBuf {
+fn lock_path(state_dir: &Path, name: &str) -> PathBuf {
     let digest = hex::encode(Sha256::digest(name.as_bytes()));
-    paths::grant_state_dir()
+    state_dir
         .join("locks")
         .join(format!("{}.lock", &digest[..24]))
 }
 
 impl Lock {
-    /// Waits up to `timeout` for the lock called `name` (any string; it is hashed).
+    /// Waits up to `timeout` for the lock called `name` (any string; it is hashed)
+    /// in grant's state folder; `what` names it in messages.
     pub fn acquire(name: &str, what: &str, timeout: Duration) -> Result<Lock, LockError> {
-        let path = lock_path(name);
+        Lock::acquire_in(&paths::grant_state_dir(), name, what, timeout)
+    }
+
+    /// The same, in the state folder `state_dir` (a secret store's own).
+    pub fn acquire_in(
+        state_dir: &Path,
+        name: &str,
+        what: &str,
+        timeout: Duration,
+    ) -> Result<Lock, LockError> {
+        let path = lock_path(state_dir, name);
         let io_error = |source| LockError::Io {
             path: path.clone(),
             source,
         };
-        fsutil::check_trusted_dir(&paths::grant_state_dir())?;
+        fsutil::check_trusted_dir(state_dir)?;
         if let Some(dir) = path.parent() {
             fsutil::check_trusted_dir(dir)?;
             fsutil::create_private_dir(dir).map_err(io_error)?;
