@@ -12,6 +12,7 @@ mod fake_aws;
 mod faults;
 mod load;
 mod populate;
+mod profile_suite;
 mod profiles;
 mod secrets;
 mod settings;
