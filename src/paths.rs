@@ -73,4 +73,48 @@ mod tests {
         assert_eq!(expand_tilde("/a/~/b"), PathBuf::from("/a/~/b"));
         assert_eq!(expand_tilde("~other/x"), PathBuf::from("~other/x"));
     }
+
+    /// The AWS SDKs' file-location suite (`tests/data/file-location-tests.json`), its
+    /// Linux cases (grant does not run on Windows). Its `profile` field is left out:
+    /// grant is always told which profile to use. Each case runs in a child process,
+    /// as it needs its own environment.
+    #[test]
+    fn file_location_suite_linux_cases() {
+        const CHILD: &str = "GRANT_TEST_FILE_LOCATION_CHILD";
+        if std::env::var_os(CHILD).is_some() {
+            println!("config={}", aws_config_file().display());
+            println!("credentials={}", aws_credentials_file().display());
+            return;
+        }
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/file-location-tests.json");
+        let suite: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut checked = 0;
+        for case in suite["tests"].as_array().unwrap() {
+            if case["platform"] != "linux" {
+                continue;
+            }
+            let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+            child
+                .args(["--exact", "paths::tests::file_location_suite_linux_cases"])
+                .args(["--nocapture", "--test-threads=1"])
+                .env_clear()
+                .env(CHILD, "1");
+            for (name, value) in case["environment"].as_object().unwrap() {
+                child.env(name, value.as_str().unwrap());
+            }
+            let output = child.output().unwrap();
+            assert!(output.status.success(), "{case}");
+            let stdout = String::from_utf8(output.stdout).unwrap();
+            let expected = format!(
+                "config={}\ncredentials={}\n",
+                case["configLocation"].as_str().unwrap(),
+                case["credentialsLocation"].as_str().unwrap()
+            );
+            assert!(stdout.contains(&expected), "{}: {stdout}", case["name"]);
+            checked += 1;
+        }
+        assert_eq!(checked, 4, "the suite's Linux cases");
+    }
 }

@@ -20,6 +20,10 @@ pub enum ProfileError {
         name: String,
         suggestions: Vec<String>,
     },
+    #[error(
+        "profile '{0}' is ignored: the AWS SDKs accept only letters, digits and _-/.%@:+ in profile names; rename its section"
+    )]
+    IgnoredName(String),
     #[error("{origin}: profile '{profile}': {message}")]
     Invalid {
         origin: String,
@@ -195,6 +199,9 @@ pub fn resolve_with(
 }
 
 fn find<'a>(files: &'a AwsFiles, name: &str) -> Result<SectionValues<'a>, ProfileError> {
+    if !crate::config::is_valid_name(name) {
+        return Err(ProfileError::IgnoredName(name.to_owned()));
+    }
     files.profile(name)?.ok_or_else(|| ProfileError::NotFound {
         name: name.to_owned(),
         suggestions: closest_names(files, name),

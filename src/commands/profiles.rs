@@ -16,13 +16,16 @@ use crate::{fsutil, paths};
 const NAMES_FILE: &str = "profile-names";
 /// Far more than the names of 100,000 profiles.
 const SAVED_NAMES_LIMIT: u64 = 256 << 20;
+/// Part of the saved list's identity: a list saved before the reader skipped names
+/// the SDKs ignore is read again.
+const NAMES_FORMAT: &str = "profile-names sdk-name-set";
 
 pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
     if args.long {
         return long_listing();
     }
     let aws_files = [paths::aws_config_file(), paths::aws_credentials_file()];
-    let identity = fsutil::files_identity(&[&aws_files[0], &aws_files[1]], NAMES_FILE);
+    let identity = fsutil::files_identity(&[&aws_files[0], &aws_files[1]], NAMES_FORMAT);
     let state_dir = paths::grant_state_dir();
     fsutil::check_trusted_dir(&state_dir)?;
     let saved = state_dir.join(NAMES_FILE);

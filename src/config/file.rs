@@ -38,6 +38,8 @@ struct SectionSpan {
     /// The section's name (`prod` for `[profile prod]`), as a range of the text.
     name: Range<usize>,
     header_line: usize,
+    /// `[default]` of the config file, which any `[profile default]` overrides.
+    unprefixed_default: bool,
     /// The lines after the header up to the next header.
     body: Range<usize>,
 }
@@ -183,7 +185,8 @@ fn syntax_error(path: &Path, line: usize, message: impl Into<String>) -> ConfigE
     }
 }
 
-/// Splits a header's text into the kind of section and its name.
+/// Splits a header's text into the kind of section and its name. A name outside
+/// the SDKs' set makes the section `Ignored`, properties and all.
 fn section_name(file_kind: FileKind, header: &str) -> (SectionKind, &str) {
     let (kind, name) = match file_kind {
         FileKind::Credentials => (SectionKind::Profile, header),
@@ -200,7 +203,7 @@ fn section_name(file_kind: FileKind, header: &str) -> (SectionKind, &str) {
         }
     };
     let name = lexer::trim_whitespace(name);
-    if is_usable_name(name) {
+    if is_valid_name(name) {
         (kind, name)
     } else {
         (SectionKind::Ignored, name)
@@ -452,6 +455,7 @@ impl<'w> Collector<'w> {
                 }
             }
         };
+        let header_text = name;
         let (kind, name) = section_name(self.kind, name);
         self.close_section();
         self.in_preamble = false;
@@ -461,10 +465,14 @@ impl<'w> Collector<'w> {
             let raw = self.utf8(region, span)?;
             let offset = self.text.len() + lexer::span_of(raw, name).start;
             self.text.push_str(raw);
+            let unprefixed_default = self.kind == FileKind::Config
+                && kind == SectionKind::Profile
+                && std::ptr::eq(name.as_ptr(), header_text.as_ptr());
             self.sections.push(SectionSpan {
                 kind,
                 name: offset..offset + name.len(),
                 header_line,
+                unprefixed_default,
                 body: self.text.len()..self.text.len(),
             });
         }
@@ -489,12 +497,14 @@ impl<'w> Collector<'w> {
     }
 }
 
-/// Names botocore and the AWS CLI accept: anything visible. (The Rust SDK is stricter;
-/// names grant generates stay within its set.)
-fn is_usable_name(name: &str) -> bool {
-    let visible_ascii = |byte: &u8| (0x20..0x7f).contains(byte);
+/// Whether `name` is a name the AWS SDKs accept for a profile, an sso-session or a
+/// property: `[A-Za-z0-9_\-/.%@:+]+`. The SDKs ignore sections and properties named
+/// otherwise (with a warning), and so does grant.
+pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty()
-        && (name.as_bytes().iter().all(visible_ascii) || !name.chars().any(char::is_control))
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&byte))
 }
 
 /// A section of a file, borrowed from it.
@@ -518,6 +528,12 @@ impl<'a> Section<'a> {
             path: &self.file.path,
             line: self.span.header_line,
         }
+    }
+
+    /// `[default]` of the config file (not `[profile default]`), which the SDKs
+    /// ignore wherever a `[profile default]` exists.
+    pub fn is_unprefixed_default(&self) -> bool {
+        self.span.unprefixed_default
     }
 
     pub fn path(&self) -> &'a Path {
@@ -606,13 +622,15 @@ mod tests {
     }
 
     #[test]
-    fn credentials_sections_are_profiles_as_written() {
-        let file = parse(FileKind::Credentials, "[prod]\n[profile x]\n").unwrap();
+    fn credentials_sections_are_profiles_as_written_when_the_name_is_valid() {
+        let file = parse(FileKind::Credentials, "[prod]\n[profile x]\n[a!b]\n").unwrap();
+        // `profile x` is not a valid name, so the SDKs (and grant) ignore it.
         assert_eq!(
             names(&file),
             vec![
                 (SectionKind::Profile, "prod"),
-                (SectionKind::Profile, "profile x")
+                (SectionKind::Ignored, "profile x"),
+                (SectionKind::Ignored, "a!b")
             ]
         );
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use file::{ConfigFile, FileKind, Origin, Property, Section, SectionKind};
+pub use file::{ConfigFile, FileKind, Origin, Property, Section, SectionKind, is_valid_name};
 
 use crate::paths;
 
@@ -107,8 +107,27 @@ impl<'a> SectionValues<'a> {
         self.get(key).is_some()
     }
 
+    /// Every key with its value as written, empty values included (`name =` is the
+    /// empty string), in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values
+            .iter()
+            .map(|(key, (property, _))| (key.as_str(), property.value.as_str()))
+    }
+
+    /// Merges the section's keys; a key outside the SDKs' name set is ignored, as
+    /// the SDKs ignore it.
     fn merge(&mut self, section: &Section<'a>) -> Result<(), ConfigError> {
         for property in section.properties()? {
+            if !is_valid_name(&property.key) {
+                crate::debug!(
+                    "{}:{}: key '{}' ignored: not a valid name",
+                    section.path().display(),
+                    property.line,
+                    property.key
+                );
+                continue;
+            }
             let origin = Origin {
                 path: section.path(),
                 line: property.line,
@@ -214,11 +233,18 @@ impl AwsFiles {
             .collect()
     }
 
-    /// The merged keys of profile `name`, or `None` when no file defines it.
+    /// The merged keys of profile `name`, or `None` when no file defines it. In the
+    /// config file, `[default]` counts only where no `[profile default]` exists.
     pub fn profile(&self, name: &str) -> Result<Option<SectionValues<'_>>, ConfigError> {
+        let prefixed_default_exists = name == "default"
+            && self
+                .config
+                .sections_named(SectionKind::Profile, name)
+                .any(|section| !section.is_unprefixed_default());
         let sections = self
             .config
             .sections_named(SectionKind::Profile, name)
+            .filter(|section| !(prefixed_default_exists && section.is_unprefixed_default()))
             .chain(self.credentials.sections_named(SectionKind::Profile, name));
         merge_sections(sections)
     }
@@ -342,16 +368,34 @@ mod tests {
     #[test]
     fn default_has_two_spellings_and_names_are_sorted_once() {
         let files = files(
-            "[default]\nregion = a\n[profile default]\noutput = json\n[profile b]\n[sso-session s]\n[x]\n",
-            "[b]\n[c]\n",
+            "[default]\nregion = a\n[profile default]\noutput = json\n[profile b]\n[sso-session s]\n[x]\n[profile in valid]\n",
+            "[b]\n[c]\n[default]\nregion = c\n",
         );
         let names: Vec<_> = files.profile_names().into_iter().collect();
         assert_eq!(names, vec!["b", "c", "default"]);
+        // `[profile default]` exists, so `[default]` of the config file is ignored.
         let default = files.profile("default").unwrap().unwrap();
         assert_eq!(
             (default.get("region"), default.get("output")),
-            (Some("a"), Some("json"))
+            (Some("c"), Some("json"))
         );
         assert!(files.sso_session("s").unwrap().is_some());
+        let only_plain = files_of_config("[default]\nregion = a\n");
+        let default = only_plain.profile("default").unwrap().unwrap();
+        assert_eq!(default.get("region"), Some("a"));
+    }
+
+    #[test]
+    fn keys_outside_the_name_set_are_ignored_and_empty_values_kept() {
+        let files = files_of_config("[profile a]\nin valid = x\nRegion =\nk = v\n");
+        let a = files.profile("a").unwrap().unwrap();
+        let mut entries: Vec<_> = a.entries().collect();
+        entries.sort();
+        assert_eq!(entries, vec![("k", "v"), ("region", "")]);
+        assert_eq!(a.get("region"), None, "get skips empty values");
+    }
+
+    fn files_of_config(config: &str) -> AwsFiles {
+        files(config, "")
     }
 }

@@ -422,9 +422,11 @@ impl HostileProfiles {
                 profiles.push((value.clone(), region));
             }
         }
+        // Profile names keep to the SDKs' set (`[A-Za-z0-9_\-/.%@:+]`), so few
+        // hostile values are names.
         let hostile_names = profiles.len() - verbatim_values;
         assert!(
-            verbatim_values >= 30 && hostile_names >= 10,
+            verbatim_values >= 30 && hostile_names >= 3,
             "too few hostile values survive the config reader: {verbatim_values} values, {hostile_names} names"
         );
         HostileProfiles { profiles }
@@ -906,10 +908,8 @@ fn bash_completes_profile_names() {
             .collect()
     };
     assert_eq!(words("assume-dev"), ["dev", "dev-eu"]);
-    assert_eq!(
-        words("assume-all"),
-        ["$(touch CANARY)", "dev", "dev-eu", "prod", "team:ops"]
-    );
+    // `$(touch CANARY)` is outside the SDKs' name set: the reader ignores it.
+    assert_eq!(words("assume-all"), ["dev", "dev-eu", "prod", "team:ops"]);
     assert_eq!(
         words("assume-colon"),
         ["ops"],
@@ -945,8 +945,10 @@ fn fish_completes_profile_names() {
             .map(|line| line.split('\t').next().unwrap().to_owned())
             .collect()
     };
-    let all = ["$(touch CANARY)", "dev", "dev-eu", "prod", "team:ops"];
+    // `$(touch CANARY)` is outside the SDKs' name set: the reader ignores it.
+    let all = ["dev", "dev-eu", "prod", "team:ops"];
     let assume = candidates("assume");
+    assert!(!assume.iter().any(|c| c.contains("CANARY")), "{assume:?}");
     for name in all {
         assert!(assume.iter().any(|c| c == name), "{name} in {assume:?}");
     }

@@ -14,6 +14,7 @@ mod faults;
 mod load;
 mod populate;
 mod powershell;
+mod profile_suite;
 mod profiles;
 mod secrets;
 mod settings;
