@@ -316,7 +316,9 @@ fn grant_assume_exports_the_suite_values() {
                 Some(key_id),
                 "{context}"
             );
-            assert_eq!(variable("AWS_PROFILE").as_deref(), Some(name.as_str()));
+            // Keys are never exported together with AWS_PROFILE; GRANT_PROFILE names it.
+            assert_eq!(variable("AWS_PROFILE"), None, "{context}");
+            assert_eq!(variable("GRANT_PROFILE").as_deref(), Some(name.as_str()));
             checked += 1;
         }
     }
