@@ -15,6 +15,10 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// How `sso populate` names profiles unless told otherwise (the generator checks
+/// templates; a test checks that this one is its default).
+pub const DEFAULT_PROFILE_TEMPLATE: &str = "{account_name}/{role_name}";
+
 /// The shells grant writes code for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ShellName {
@@ -85,7 +89,7 @@ pub struct PopulateArgs {
     #[arg(long, default_value = "")]
     pub prefix: String,
     /// How to name profiles, from {account_name}, {account_id} and {role_name}
-    #[arg(long, value_name = "TEMPLATE", default_value = crate::populate::DEFAULT_TEMPLATE)]
+    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_PROFILE_TEMPLATE)]
     pub profile_template: String,
     /// The `region` of every profile
     #[arg(long, value_name = "REGION")]

@@ -403,6 +403,11 @@ mod tests {
     }
 
     #[test]
+    fn the_command_line_default_is_the_generators() {
+        assert_eq!(crate::cli::DEFAULT_PROFILE_TEMPLATE, DEFAULT_TEMPLATE);
+    }
+
+    #[test]
     fn templates_are_checked() {
         assert!(check_template(DEFAULT_TEMPLATE).is_ok());
         assert!(check_template("{account_id}-{role_name}").is_ok());

@@ -6,10 +6,8 @@
 
 use std::fmt;
 
+pub use crate::config::MAX_CHAIN_DEPTH;
 use crate::config::{AwsFiles, ConfigError, Origin, SectionValues};
-
-/// The deepest role chain accepted; deeper is almost certainly a mistake.
-pub const MAX_CHAIN_DEPTH: usize = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -152,17 +150,6 @@ pub struct SsoDefaults {
     pub region: Option<String>,
     pub account_id: Option<String>,
     pub role_name: Option<String>,
-}
-
-impl SsoDefaults {
-    /// The settings DefaultSSOStartURL and DefaultSSORegion.
-    pub fn from_settings(settings: &crate::settings::Settings) -> Self {
-        SsoDefaults {
-            start_url: settings.default_sso_start_url().map(str::to_owned),
-            region: settings.default_sso_region().map(str::to_owned),
-            ..SsoDefaults::default()
-        }
-    }
 }
 
 /// What resolution reads: the files, and what fills keys a profile leaves out.

@@ -16,9 +16,10 @@ use crate::cli::AssumeArgs;
 use crate::config::AwsFiles;
 use crate::credentials::identity::{self, StaticKeysFirst};
 use crate::credentials::obtain::{self, Obtain, Request};
+use crate::credentials::request::{self, SsoFlags};
 use crate::credentials::{Credentials, format_expiration};
 use crate::env;
-use crate::profile::{CredentialSource, Profile, SsoDefaults};
+use crate::profile::{CredentialSource, Profile};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::{EnvChange, Shell, shell_word};
@@ -90,7 +91,7 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
         Some(name) => name.clone(),
         None => pick_profile()?,
     };
-    let profile = obtain::load_profile(&name, &SsoDefaults::from_settings(&settings))?;
+    let profile = request::load_profile(&name, &SsoFlags::default(), &settings)?;
     let duration = args
         .duration
         .map(|duration| u32::try_from(duration.as_secs()).unwrap_or(u32::MAX));
@@ -298,7 +299,7 @@ fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> {
 }
 
 fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials)> {
-    let profile = obtain::load_profile(name, &SsoDefaults::from_settings(settings))?;
+    let profile = request::load_profile(name, &SsoFlags::default(), settings)?;
     let region_was_exported = previously_exported().iter().any(|n| n == "AWS_REGION");
     let plan = Plan {
         region: env::value("AWS_REGION")

@@ -7,19 +7,18 @@
 
 use std::io::Write;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 use crate::cli::CredentialProcessArgs;
 use crate::credentials::Credentials;
 use crate::credentials::cache::{self, CacheSlot};
 use crate::credentials::identity;
 use crate::credentials::obtain::{self, Obtain, Request};
+use crate::credentials::request::{self, SsoFlags};
 use crate::env;
 use crate::paths;
-use crate::profile::{self, CredentialSource, SsoDefaults, SsoRole, SsoSession};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
-use crate::shell::shell_word;
 use crate::sso::{LoginOptions, token};
 
 pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
@@ -43,7 +42,7 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         return print(&credentials);
     }
 
-    let request = request(&args, &settings)?;
+    let request = build_request(&args, &settings)?;
     let obtain = Obtain {
         store: &store,
         settings: &settings,
@@ -138,161 +137,19 @@ fn print(credentials: &Credentials) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<Request> {
+fn build_request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<Request> {
+    let flags = SsoFlags {
+        account_id: args.account_id.clone(),
+        role_name: args.role_name.clone(),
+        start_url: args.start_url.clone(),
+        region: args.region.clone(),
+    };
     match (&args.profile, &args.role) {
-        (Some(name), _) => profile_request(args, settings, name),
-        (None, Some(role)) => role_request(args, settings, Some(role)),
-        (None, None) => role_request(args, settings, None),
+        (Some(name), _) => Ok(Request::for_profile(&request::load_profile(
+            name, &flags, settings,
+        )?)),
+        (None, role) => request::for_role(role.as_deref(), &flags, settings),
     }
-}
-
-fn profile_request(
-    args: &CredentialProcessArgs,
-    settings: &Settings,
-    name: &str,
-) -> anyhow::Result<Request> {
-    let pick =
-        |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env::value(variable));
-    // Keys the profile leaves out come last in precedence: flags, then the
-    // environment (both beat the profile anyway, below), then the settings.
-    let defaults = SsoDefaults {
-        start_url: pick(&args.start_url, "AWS_SSO_START_URL")
-            .or_else(|| settings.default_sso_start_url().map(str::to_owned)),
-        region: pick(&args.region, "AWS_SSO_REGION")
-            .or_else(|| settings.default_sso_region().map(str::to_owned)),
-        account_id: pick(&args.account_id, "AWS_SSO_ACCOUNT_ID"),
-        role_name: pick(&args.role_name, "AWS_SSO_ROLE_NAME"),
-    };
-    let mut profile = obtain::load_profile(name, &defaults)?;
-    if let CredentialSource::Sso(role) = &mut profile.source {
-        apply_sso_overrides(args, role);
-    }
-    Ok(Request::for_profile(&profile))
-}
-
-/// Flags beat AWS_SSO_* variables, which beat the profile's keys.
-fn apply_sso_overrides(args: &CredentialProcessArgs, role: &mut SsoRole) {
-    let pick =
-        |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env::value(variable));
-    if let Some(account) = pick(&args.account_id, "AWS_SSO_ACCOUNT_ID") {
-        role.account_id = account;
-    }
-    if let Some(role_name) = pick(&args.role_name, "AWS_SSO_ROLE_NAME") {
-        role.role_name = role_name;
-    }
-    if let Some(start_url) = pick(&args.start_url, "AWS_SSO_START_URL") {
-        role.session.start_url = start_url;
-        role.session.name = None;
-    }
-    if let Some(region) = pick(&args.region, "AWS_SSO_REGION") {
-        role.session.region = region;
-    }
-}
-
-/// A role named without a profile: `ACCOUNT/ROLE`, an IAM role ARN, or only flags
-/// and AWS_SSO_* variables, with the start URL and region from the settings last.
-fn role_request(
-    args: &CredentialProcessArgs,
-    settings: &Settings,
-    role: Option<&String>,
-) -> anyhow::Result<Request> {
-    let (positional_account, positional_role) = match role {
-        Some(text) => {
-            let (account, role) = parse_role(text).with_context(|| {
-                format!(
-                    "'{text}' is not ACCOUNT_ID/ROLE_NAME or arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME"
-                )
-            })?;
-            (Some(account), Some(role))
-        }
-        None => (None, None),
-    };
-    let pick = |flag: &Option<String>,
-                positional: Option<String>,
-                variable: &str,
-                setting: Option<&str>| {
-        flag.clone()
-            .or(positional)
-            .or_else(|| env::value(variable))
-            .or_else(|| setting.map(str::to_owned))
-    };
-    let account_id = pick(
-        &args.account_id,
-        positional_account,
-        "AWS_SSO_ACCOUNT_ID",
-        None,
-    );
-    let role_name = pick(&args.role_name, positional_role, "AWS_SSO_ROLE_NAME", None);
-    let start_url = pick(
-        &args.start_url,
-        None,
-        "AWS_SSO_START_URL",
-        settings.default_sso_start_url(),
-    );
-    let region = pick(
-        &args.region,
-        None,
-        "AWS_SSO_REGION",
-        settings.default_sso_region(),
-    );
-    let (Some(account_id), Some(role_name), Some(start_url), Some(region)) =
-        (account_id, role_name, start_url, region)
-    else {
-        bail!(
-            "say what to fetch: --profile NAME, or ACCOUNT_ID/ROLE_NAME with DefaultSSOStartURL and DefaultSSORegion set (grant settings set), or --account-id, --role-name, --start-url and --region"
-        );
-    };
-    let session = SsoSession {
-        name: None,
-        start_url,
-        region: region.clone(),
-        scopes: Vec::new(),
-    };
-    let label = format!("role {role_name} in account {account_id}");
-    let login_selector = format!(
-        "--start-url {} --region {}",
-        shell_word(&session.start_url),
-        shell_word(&region)
-    );
-    let source = CredentialSource::Sso(SsoRole {
-        account_id: account_id.clone(),
-        role_name: role_name.clone(),
-        session,
-    });
-    let definition = format!("{source:?}");
-    let session_key = profile::sso_session_of(&source).map(SsoSession::key);
-    Ok(Request {
-        label,
-        login_selector,
-        cache: CacheSlot::new(
-            session_key.as_deref(),
-            &format!("role/{account_id}/{role_name}"),
-            &definition,
-        ),
-        source,
-        region: Some(region),
-        interactive_auth: None,
-    })
-}
-
-/// `123456789012/Role` or `arn:aws:iam::123456789012:role/path/Role`.
-fn parse_role(text: &str) -> Option<(String, String)> {
-    let (account, role) = match text.strip_prefix("arn:") {
-        Some(arn) => {
-            let parts: Vec<&str> = arn.splitn(5, ':').collect();
-            let [_partition, "iam", "", account, resource] = parts.as_slice() else {
-                return None;
-            };
-            (
-                *account,
-                resource.strip_prefix("role/")?.rsplit('/').next()?,
-            )
-        }
-        None => text.split_once('/')?,
-    };
-    let valid_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    (valid_account && !role.is_empty() && !role.contains('/'))
-        .then(|| (account.to_owned(), role.to_owned()))
 }
 
 /// A sign-in is allowed when asked for, never with --noninteractive, and only where
@@ -326,33 +183,4 @@ fn login_options(
         prompt_on_terminal: true,
         ..LoginOptions::default()
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positional_roles_weep_style() {
-        let role = |text: &str| parse_role(text);
-        assert_eq!(
-            role("123456789012/Admin"),
-            Some(("123456789012".into(), "Admin".into()))
-        );
-        assert_eq!(
-            role("arn:aws:iam::123456789012:role/Admin"),
-            Some(("123456789012".into(), "Admin".into()))
-        );
-        assert_eq!(
-            role("arn:aws:iam::123456789012:role/team/Admin"),
-            Some(("123456789012".into(), "Admin".into()))
-        );
-        assert_eq!(
-            role("arn:aws-us-gov:iam::123456789012:role/A"),
-            Some(("123456789012".into(), "A".into()))
-        );
-        assert_eq!(role("12345/Admin"), None);
-        assert_eq!(role("arn:aws:iam::123456789012:user/Bob"), None);
-        assert_eq!(role("consoleme_oss_2_test_admin"), None);
-    }
 }

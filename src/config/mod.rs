@@ -25,6 +25,10 @@ pub enum ConfigError {
     Read { path: PathBuf, source: io::Error },
 }
 
+/// The deepest role chain (`source_profile` hops) accepted; deeper is almost
+/// certainly a mistake. The reader follows one hop more, to report it.
+pub const MAX_CHAIN_DEPTH: usize = 10;
+
 /// Both shared files, as the SDKs see them together.
 #[derive(Debug, Clone)]
 pub struct AwsFiles {
@@ -159,7 +163,7 @@ impl AwsFiles {
         let (config_path, credentials_path) =
             (paths::aws_config_file(), paths::aws_credentials_file());
         let mut wanted: std::collections::HashSet<String> = [profile.to_owned()].into();
-        for _ in 0..=crate::profile::MAX_CHAIN_DEPTH + 1 {
+        for _ in 0..=MAX_CHAIN_DEPTH + 1 {
             let keep = |kind: SectionKind, name: &str| {
                 kind == SectionKind::SsoSession
                     || (kind == SectionKind::Profile && wanted.contains(name))

@@ -6,6 +6,7 @@ pub mod fetch;
 pub mod identity;
 pub mod obtain;
 pub mod process;
+pub mod request;
 
 use std::fmt;
 
