@@ -1,5 +1,5 @@
 //! Key holders: where the one data key of a store lives (an OS secret store or the
-//! Linux kernel keyring), and which holders a backend setting means on this machine.
+//! Linux kernel keyring). Which holders a backend setting means is in `backends`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::crypto::DataKey;
-use crate::settings::KeyringBackend;
 
 /// One place that can keep the data key.
 pub trait KeyHolder: Send + Sync {
@@ -86,78 +85,6 @@ fn canonical_path(path: &Path) -> PathBuf {
     }
 }
 
-/// The holders `backend` means here, in the order to try them: every holder but the
-/// last is only a preference, left for the next one when it does not answer.
-pub fn candidates(
-    backend: KeyringBackend,
-    id: &str,
-) -> Result<Vec<Box<dyn KeyHolder>>, &'static str> {
-    let holders = match backend {
-        KeyringBackend::Auto => auto_candidates(id),
-        KeyringBackend::Keychain => single(os_holder(KeyringBackend::Keychain, id)),
-        KeyringBackend::WindowsCredentialManager => {
-            single(os_holder(KeyringBackend::WindowsCredentialManager, id))
-        }
-        KeyringBackend::SecretService => single(os_holder(KeyringBackend::SecretService, id)),
-        KeyringBackend::KernelKeyring => single(kernel_holder(id)),
-    };
-    holders.ok_or(backend.as_str())
-}
-
-fn single(holder: Option<Box<dyn KeyHolder>>) -> Option<Vec<Box<dyn KeyHolder>>> {
-    holder.map(|holder| vec![holder])
-}
-
-fn auto_candidates(id: &str) -> Option<Vec<Box<dyn KeyHolder>>> {
-    if cfg!(target_os = "macos") {
-        return single(os_holder(KeyringBackend::Keychain, id));
-    }
-    if cfg!(windows) {
-        return single(os_holder(KeyringBackend::WindowsCredentialManager, id));
-    }
-    let kernel = kernel_holder(id)?;
-    let has_session_bus =
-        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty());
-    match os_holder(KeyringBackend::SecretService, id) {
-        Some(secret_service) if has_session_bus => Some(vec![secret_service, kernel]),
-        _ => Some(vec![kernel]),
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn kernel_holder(id: &str) -> Option<Box<dyn KeyHolder>> {
-    Some(Box::new(super::kernel_keyring::KernelKeyring::new(id)))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn kernel_holder(_id: &str) -> Option<Box<dyn KeyHolder>> {
-    None
-}
-
-/// The keyring crate's store for `backend`, when that is this platform's store.
-fn os_holder(backend: KeyringBackend, id: &str) -> Option<Box<dyn KeyHolder>> {
-    let native = match backend {
-        KeyringBackend::Keychain => cfg!(target_os = "macos"),
-        KeyringBackend::WindowsCredentialManager => cfg!(windows),
-        KeyringBackend::SecretService => cfg!(target_os = "linux"),
-        KeyringBackend::Auto | KeyringBackend::KernelKeyring => false,
-    };
-    if !native {
-        return None;
-    }
-    os_keyring_holder(backend, id)
-}
-
-#[cfg(any(target_os = "linux", target_os = "macos", windows))]
-fn os_keyring_holder(backend: KeyringBackend, id: &str) -> Option<Box<dyn KeyHolder>> {
-    Some(Box::new(super::os_keyring::OsKeyring::new(backend, id)))
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-fn os_keyring_holder(_backend: KeyringBackend, _id: &str) -> Option<Box<dyn KeyHolder>> {
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,19 +109,6 @@ mod tests {
         assert_eq!(
             store_id(&root.path().join("link/state")),
             store_id(&root.path().join("real/state"))
-        );
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn every_explicit_backend_maps_to_its_own_holder_on_linux() {
-        let name = |backend| candidates(backend, "0123").map(|list| list[0].name());
-        assert_eq!(name(KeyringBackend::KernelKeyring), Ok("kernel-keyring"));
-        assert_eq!(name(KeyringBackend::SecretService), Ok("secret-service"));
-        assert_eq!(name(KeyringBackend::Keychain).err(), Some("keychain"));
-        assert_eq!(
-            name(KeyringBackend::WindowsCredentialManager).err(),
-            Some("windows-credential-manager")
         );
     }
 }

@@ -12,6 +12,7 @@
 //! decryption. Entries that are damaged, or sealed with a key that is gone (the
 //! kernel keyring is empty after a reboot), read as missing, with a debug-log line.
 
+mod backends;
 mod crypto;
 mod files;
 mod holder;
@@ -155,7 +156,7 @@ impl SecretStore {
         backend: KeyringBackend,
         state_dir: &Path,
     ) -> Result<SecretStore, SecretError> {
-        let holders = holder::candidates(backend, &holder::store_id(state_dir))
+        let holders = backends::candidates(backend, &holder::store_id(state_dir))
             .map_err(|backend| SecretError::Unsupported { backend })?;
         Ok(SecretStore {
             root: state_dir.join("secrets"),

@@ -450,7 +450,7 @@ fn backends_of_other_platforms_are_refused() {
 #[test]
 fn auto_without_a_session_bus_uses_the_kernel_keyring() {
     let root = tempfile::tempdir().unwrap();
-    let holders = holder::candidates(KeyringBackend::Auto, &store_id(root.path())).unwrap();
+    let holders = backends::candidates(KeyringBackend::Auto, &store_id(root.path())).unwrap();
     let names: Vec<_> = holders.iter().map(|holder| holder.name()).collect();
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty()) {
         assert_eq!(names, ["secret-service", "kernel-keyring"]);
