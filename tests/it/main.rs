@@ -4,6 +4,7 @@
 mod shells;
 mod support;
 
+mod architecture;
 mod assume;
 
 mod config_files;
