@@ -1,5 +1,5 @@
 //! Line-level tokenizer for the AWS config and credentials files, following the AWS
-//! SDKs' rules (aws-facts §3): indentation continues the previous property, inline
+//! SDKs' shared profile-file rules: indentation continues the previous property, inline
 //! comments need whitespace before `#`/`;` in property lines but not in section headers.
 //!
 //! Every line keeps its byte range, terminator included, so the editor in

@@ -35,7 +35,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// The Version 1 document of the credential_process contract (aws-facts §1).
+/// The Version 1 document of the credential_process contract: the JSON the AWS CLI and SDKs read from a credential_process.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct ProcessOutput<'a> {
