@@ -35,7 +35,8 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// The Version 1 document of the credential_process contract: the JSON the AWS CLI and SDKs read from a credential_process.
+/// The Version 1 document of the credential_process contract, as the AWS CLI and
+/// SDKs read it.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct ProcessOutput<'a> {
