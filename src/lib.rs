@@ -3,7 +3,7 @@
 //! Modules by concern: `config` reads and edits the AWS config files, `profile`
 //! resolves a profile into a credential source, `settings` holds grant's own settings,
 //! `aws` builds the SDK clients, `commands` implements the CLI defined in `cli`,
-//! `term_text` renders outside text for a terminal.
+//! `term_text` renders outside text for a terminal. ARCHITECTURE.md has the map.
 
 pub mod aws;
 pub mod cli;
@@ -12,10 +12,10 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 pub mod fsutil;
+pub mod generated_profiles;
 pub mod lock;
 pub mod log;
 pub mod paths;
-pub mod populate;
 pub mod profile;
 pub mod secrets;
 pub mod settings;

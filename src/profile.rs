@@ -8,6 +8,7 @@ use std::fmt;
 
 pub use crate::config::MAX_CHAIN_DEPTH;
 use crate::config::{AwsFiles, ConfigError, Origin, SectionValues};
+use crate::sso::SsoSession;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -74,32 +75,6 @@ pub struct SsoRole {
     pub account_id: String,
     pub role_name: String,
     pub session: SsoSession,
-}
-
-/// An IAM Identity Center sign-in: one token serves every role reached through it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SsoSession {
-    /// The `[sso-session NAME]` name; `None` for legacy profiles that give the start URL.
-    pub name: Option<String>,
-    pub start_url: String,
-    pub region: String,
-    /// Registration scopes; with scopes the service issues refresh tokens.
-    pub scopes: Vec<String>,
-}
-
-impl SsoSession {
-    /// The key its token is stored under: the sso-session name, else the start URL
-    /// without trailing slashes (so `.../start` and `.../start/` are one session).
-    pub fn key(&self) -> String {
-        match &self.name {
-            Some(name) => name.clone(),
-            None => normalize_start_url(&self.start_url).to_owned(),
-        }
-    }
-}
-
-pub fn normalize_start_url(url: &str) -> &str {
-    url.trim().trim_end_matches('/')
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

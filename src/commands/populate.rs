@@ -10,13 +10,12 @@ use anyhow::{Context, bail};
 use crate::cli::PopulateArgs;
 use crate::config::document::Document;
 use crate::credentials::obtain;
+use crate::generated_profiles::{self, Options, Summary};
 use crate::lock::Lock;
-use crate::populate::{self, Options, Summary};
-use crate::profile::SsoSession;
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
-use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError, SsoToken, accounts};
+use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError, SsoSession, SsoToken, accounts};
 use crate::term_text::{Shown, shown};
 use crate::{fsutil, paths};
 
@@ -53,7 +52,7 @@ pub fn run(args: &PopulateArgs, write: bool) -> anyhow::Result<()> {
     let roles =
         listed.with_context(|| format!("cannot list the accounts of {}", options.start_url))?;
     progress.finish();
-    let (roles, rejected) = populate::writable_roles(roles);
+    let (roles, rejected) = generated_profiles::writable_roles(roles);
     for rejected in &rejected {
         warn_rejected(rejected);
     }
@@ -78,9 +77,9 @@ fn options(args: &PopulateArgs, settings: &Settings) -> anyhow::Result<Options> 
             "say which directory: --start-url URL --region REGION (or set DefaultSSOStartURL and DefaultSSORegion with `grant settings set`)"
         );
     };
-    populate::check_template(&args.profile_template).map_err(anyhow::Error::msg)?;
+    generated_profiles::check_template(&args.profile_template).map_err(anyhow::Error::msg)?;
     if let Some(session) = &args.sso_session
-        && populate::sanitize(session) != *session
+        && generated_profiles::sanitize(session) != *session
     {
         bail!("--sso-session '{session}': use letters, digits and _-/.%@:+ only");
     }
@@ -143,7 +142,7 @@ async fn session_token(
 fn merge_into_file(
     path: &Path,
     options: &Options,
-    profiles: &[populate::GeneratedProfile],
+    profiles: &[generated_profiles::GeneratedProfile],
     prune: bool,
 ) -> anyhow::Result<Summary> {
     let _lock = Lock::acquire(
@@ -185,7 +184,7 @@ pub fn backup_path(path: &Path) -> std::path::PathBuf {
 }
 
 /// One line per role the directory listed that cannot be written, naming its account.
-fn warn_rejected(rejected: &populate::RejectedRole) {
+fn warn_rejected(rejected: &generated_profiles::RejectedRole) {
     let role = &rejected.role;
     eprintln!(
         "grant: skipped the role '{}' of the account '{}' ({}): {}",

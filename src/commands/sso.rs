@@ -6,10 +6,11 @@ use crate::cli::{
     SsoCommand, SsoLoginArgs, SsoLogoutArgs, SsoSessionArgs, SsoTokensArgs, SsoTokensCommand,
 };
 use crate::config::AwsFiles;
-use crate::profile::{self, SsoSession};
+use crate::profile;
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
+use crate::sso::SsoSession;
 use crate::sso::token::{self, SsoToken};
 use crate::sso::{LoginOptions, Origin, SessionTarget, Sso, cli_cache};
 use crate::term_text::shown;

@@ -12,10 +12,11 @@ use super::cache::CacheSlot;
 use super::fetch::{self, FetchContext};
 use crate::config::AwsFiles;
 use crate::lock::{Lock, LockError};
-use crate::profile::{self, CredentialSource, Profile, ProfileError, SsoDefaults, SsoSession};
+use crate::profile::{self, CredentialSource, Profile, ProfileError, SsoDefaults};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
+use crate::sso::SsoSession;
 use crate::sso::{LoginOptions, Sso, token};
 
 /// Cached credentials whose renewal failed are still served while they have more

@@ -7,9 +7,10 @@ use anyhow::{Context, bail};
 use super::cache::CacheSlot;
 use super::obtain::{self, Request};
 use crate::env;
-use crate::profile::{self, CredentialSource, Profile, SsoDefaults, SsoRole, SsoSession};
+use crate::profile::{self, CredentialSource, Profile, SsoDefaults, SsoRole};
 use crate::settings::Settings;
 use crate::shell::shell_word;
+use crate::sso::SsoSession;
 
 /// The SSO parameters given on the command line; each beats its `AWS_SSO_*`
 /// variable, which beats the profile.

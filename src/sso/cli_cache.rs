@@ -11,9 +11,9 @@ use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use super::token::SsoToken;
+use super::{SsoSession, normalize_start_url};
 use crate::fsutil;
 use crate::paths;
-use crate::profile::{SsoSession, normalize_start_url};
 
 /// The file format, field for field as botocore writes it.
 #[derive(Serialize, Deserialize)]

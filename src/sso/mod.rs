@@ -8,9 +8,11 @@ mod loopback;
 pub mod oidc;
 mod prompt;
 mod session;
+mod sso_session;
 pub mod token;
 
 pub use session::{LoginOptions, Origin, SessionTarget, Sso};
+pub use sso_session::{SsoSession, normalize_start_url};
 pub use token::SsoToken;
 
 use crate::secrets::SecretError;

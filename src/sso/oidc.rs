@@ -8,9 +8,9 @@ use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
 use aws_sdk_ssooidc::operation::start_device_authorization::StartDeviceAuthorizationError;
 
+use super::SsoSession;
 use super::token::{self, ClientRegistration, SsoToken};
 use super::{EndReason, SsoError};
-use crate::profile::SsoSession;
 
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// The redirect URI registered for the loopback flow; the port is added per sign-in.

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use aws_sdk_ssooidc::Client as OidcClient;
 
+use super::SsoSession;
 use super::browser::{self, Opener};
 use super::cli_cache;
 use super::loopback::{self, Callback, Pkce};
@@ -15,7 +16,6 @@ use super::prompt::Waiting;
 use super::token::{self, ClientRegistration, SsoToken, keys};
 use super::{EndReason, SsoError};
 use crate::aws;
-use crate::profile::SsoSession;
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::term_text::shown;

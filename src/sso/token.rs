@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::profile::SsoSession;
+use super::SsoSession;
 
 /// Tokens with less than this left are refreshed when they can be.
 pub const REFRESH_WINDOW_SECS: i64 = 15 * 60;

@@ -9,8 +9,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::config::document::{Change, Document, EditError};
 use crate::config::file::SectionKind;
-use crate::profile::normalize_start_url;
 use crate::sso::accounts::RoleAssignment;
+use crate::sso::normalize_start_url;
 
 /// The key that marks a section as generated, and from which directory.
 pub const MARKER_KEY: &str = "grant_generated_from";
