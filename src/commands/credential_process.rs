@@ -17,7 +17,7 @@ use crate::credentials::obtain::{self, Obtain, Request};
 use crate::credentials::request::{self, SsoFlags};
 use crate::env;
 use crate::paths;
-use crate::secrets::SecretStore;
+use crate::secrets::{SecretStore, keys};
 use crate::settings::Settings;
 use crate::sso::{LoginOptions, token};
 
@@ -74,7 +74,7 @@ fn warn_of_static_keys_first(name: &str) {
 /// What the request is, as the shortcut's name: the profile or the positional role.
 fn request_name(args: &CredentialProcessArgs) -> String {
     match (&args.profile, &args.role) {
-        (Some(profile), _) => format!("profile/{profile}"),
+        (Some(profile), _) => keys::profile_request(profile, ""),
         (None, Some(role)) => format!("role/{role}"),
         (None, None) => "flags".to_owned(),
     }

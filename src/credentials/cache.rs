@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Credentials;
+use crate::secrets::keys;
 use crate::secrets::{SecretError, SecretStore};
-use crate::sso::token::keys;
 
 #[derive(Serialize, Deserialize)]
 struct Entry {
@@ -31,10 +31,7 @@ impl CacheSlot {
     /// `session_key` is the root SSO session, if any; `name` identifies the request
     /// (profile or account/role); `definition` is everything that shapes the result.
     pub fn new(session_key: Option<&str>, name: &str, definition: &str) -> Self {
-        let prefix = match session_key {
-            Some(session) => keys::credentials_prefix(session),
-            None => "credentials/-/".to_owned(),
-        };
+        let prefix = keys::credentials_prefix(session_key);
         CacheSlot {
             key: format!("{prefix}{name}"),
             fingerprint: hex::encode(Sha256::digest(definition.as_bytes())),
@@ -79,7 +76,7 @@ struct Shortcut {
 }
 
 fn shortcut_key(request: &str) -> String {
-    format!("credentials-shortcut/{request}")
+    keys::shortcut(request)
 }
 
 /// The cache key that served `request` while the files had identity `files`.
@@ -112,17 +109,17 @@ pub fn remember_shortcut(
 /// many entries held credentials.
 pub fn clear(store: &SecretStore, name: Option<&str>) -> Result<usize, SecretError> {
     let Some(name) = name else {
-        store.delete_prefix(&shortcut_key(""))?;
+        store.delete_prefix(keys::SHORTCUT_PREFIX)?;
         return store.delete_prefix(keys::CREDENTIALS_PREFIX);
     };
-    let own = format!("/profile/{name}");
-    let variant = format!("/profile/{name}#");
+    let own = format!("/{}", keys::profile_request(name, ""));
+    let variant = format!("/{}", keys::profile_request(name, "#"));
     let mut deleted = 0;
     for key in store.keys(keys::CREDENTIALS_PREFIX)? {
         if (key.ends_with(&own) || key.contains(&variant)) && store.delete(&key)? {
             deleted += 1;
         }
     }
-    store.delete(&shortcut_key(&format!("profile/{name}")))?;
+    store.delete(&shortcut_key(&keys::profile_request(name, "")))?;
     Ok(deleted)
 }

@@ -59,7 +59,7 @@ impl Request {
             login_selector: format!("--profile {}", shell_word(name)),
             cache: CacheSlot::new(
                 session.as_deref(),
-                &format!("profile/{name}{variant}"),
+                &crate::secrets::keys::profile_request(name, variant),
                 &definition,
             ),
             source: profile.source.clone(),

@@ -140,7 +140,7 @@ pub fn for_role(
         login_selector,
         cache: CacheSlot::new(
             session_key.as_deref(),
-            &format!("role/{account_id}/{role_name}"),
+            &crate::secrets::keys::role_request(&account_id, &role_name),
             &definition,
         ),
         source,

@@ -18,6 +18,7 @@ mod files;
 mod holder;
 #[cfg(target_os = "linux")]
 mod kernel_keyring;
+pub mod keys;
 #[cfg(any(target_os = "linux", target_os = "macos", windows))]
 mod os_keyring;
 #[cfg(all(test, target_os = "linux"))]

@@ -13,10 +13,11 @@ use super::cli_cache;
 use super::loopback::{self, Callback, Pkce};
 use super::oidc::{self, Flow, Grant};
 use super::prompt::Waiting;
-use super::token::{self, ClientRegistration, SsoToken, keys};
+use super::token::{self, ClientRegistration, SsoToken};
 use super::{EndReason, SsoError};
 use crate::aws;
 use crate::secrets::SecretStore;
+use crate::secrets::keys;
 use crate::settings::Settings;
 use crate::term_text::shown;
 
@@ -251,7 +252,7 @@ impl<'a> Sso<'a> {
                 );
                 let session = session_of(stored);
                 for flow in [Flow::AuthorizationCode, Flow::DeviceCode] {
-                    self.store.delete(&keys::client(&session, flow.name()))?;
+                    self.store.delete(&client_key(&session, flow.name()))?;
                 }
                 return Err(SsoError::SessionEnded(EndReason::RegistrationExpired));
             }
@@ -314,7 +315,7 @@ impl<'a> Sso<'a> {
                 "client {} refused: registering again",
                 registration.client_id
             );
-            self.store.delete(&keys::client(session, flow.name()))?;
+            self.store.delete(&client_key(session, flow.name()))?;
             let fresh = self.registration(&client, session, flow).await?;
             (grant, registration) = sign_in(fresh).await;
         }
@@ -337,7 +338,7 @@ impl<'a> Sso<'a> {
         session: &SsoSession,
         flow: Flow,
     ) -> Result<ClientRegistration, SsoError> {
-        let key = keys::client(session, flow.name());
+        let key = client_key(session, flow.name());
         let stored = self.store.get_json::<ClientRegistration>(&key)?;
         if let Some(registration) = stored.filter(|r| r.is_usable(token::now())) {
             crate::debug!("reusing client registration {}", registration.client_id);
@@ -385,13 +386,13 @@ impl Sso<'_> {
     pub fn forget_credentials(&self, session_key: &str) -> Result<usize, SsoError> {
         Ok(self
             .store
-            .delete_prefix(&keys::credentials_prefix(session_key))?)
+            .delete_prefix(&keys::credentials_prefix(Some(session_key)))?)
     }
 
     /// Deletes the role credentials cached for every SSO session (not those of
     /// profiles without one); returns how many.
     pub fn forget_all_session_credentials(&self) -> Result<usize, SsoError> {
-        let unsso = keys::credentials_prefix("-");
+        let unsso = keys::credentials_prefix(None);
         let mut deleted = 0;
         for key in self.store.keys(keys::CREDENTIALS_PREFIX)? {
             if !key.starts_with(&unsso) && self.store.delete(&key)? {
@@ -400,6 +401,11 @@ impl Sso<'_> {
         }
         Ok(deleted)
     }
+}
+
+/// Where `session`'s client registration for `flow` is stored.
+fn client_key(session: &SsoSession, flow: &str) -> String {
+    keys::client(&session.region, &session.scopes, &session.key(), flow)
 }
 
 /// The session a stored token belongs to.

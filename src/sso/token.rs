@@ -98,35 +98,6 @@ impl ClientRegistration {
     }
 }
 
-/// Secret-store keys. Everything derived from a session sits under its key so that
-/// logout can delete it all.
-pub mod keys {
-    use super::SsoSession;
-
-    pub const TOKEN_PREFIX: &str = "sso/token/";
-
-    pub fn token(session_key: &str) -> String {
-        format!("{TOKEN_PREFIX}{session_key}")
-    }
-
-    pub fn client(session: &SsoSession, flow: &str) -> String {
-        format!(
-            "sso/client/{}/{flow}/{}/{}",
-            session.region,
-            session.scopes.join(","),
-            session.key()
-        )
-    }
-
-    /// Every cached role credential sits under this.
-    pub const CREDENTIALS_PREFIX: &str = "credentials/";
-
-    /// Cached role credentials obtained with this session's token.
-    pub fn credentials_prefix(session_key: &str) -> String {
-        format!("{CREDENTIALS_PREFIX}{session_key}/")
-    }
-}
-
 /// Builds the stored token for `session` from what CreateToken returned.
 pub fn from_grant(
     session: &SsoSession,

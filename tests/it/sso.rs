@@ -447,7 +447,7 @@ fn stored_token(env: &TestEnv, session_key: &str) -> Option<grant::sso::SsoToken
     )
     .unwrap();
     store
-        .get_json(&grant::sso::token::keys::token(session_key))
+        .get_json(&grant::secrets::keys::token(session_key))
         .unwrap()
 }
 
