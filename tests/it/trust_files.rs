@@ -208,7 +208,12 @@ fn symlinks_in_the_state_folder_are_never_followed() {
         last.starts_with("grant: ") && last.contains("grant sso login"),
         "{messages}"
     );
-    assert!(!is_symlink(&locks[0]), "the planted lock was replaced");
+    // The second run stops at the missing token, so it takes only some of the locks
+    // the first took (which ones depends on their hashed names): those are replaced.
+    assert!(
+        locks.iter().any(|lock| !is_symlink(lock)),
+        "no planted lock was replaced: {locks:?}"
+    );
     assert!(!is_symlink(&log), "the planted log was replaced");
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(logged.contains("treating it as damaged"), "{logged}");
