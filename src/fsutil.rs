@@ -256,8 +256,7 @@ pub fn check_trusted_dir(dir: &Path) -> Result<(), UntrustedDir> {
         let Ok(meta) = fs::metadata(dir) else {
             return Ok(());
         };
-        // SAFETY: geteuid has no arguments and cannot fail.
-        let me = unsafe { libc::geteuid() };
+        let me = rustix::process::geteuid().as_raw();
         dir_trust(dir, meta.uid(), meta.mode(), me)?;
         trusted.insert(dir.to_path_buf());
     }

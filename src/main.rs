@@ -47,22 +47,11 @@ fn usage_error(error: &clap::Error) -> ExitCode {
 fn disable_core_dumps() {
     #[cfg(unix)]
     {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: getrlimit and setrlimit only read or fill the struct they are given.
-        unsafe {
-            if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) != 0 {
-                limit.rlim_max = 0;
-            }
-            limit.rlim_cur = 0;
-            libc::setrlimit(libc::RLIMIT_CORE, &limit);
-        }
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let mut limit = getrlimit(Resource::Core);
+        limit.current = Some(0);
+        let _ = setrlimit(Resource::Core, limit);
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    // SAFETY: PR_SET_DUMPABLE takes one integer argument and touches no memory.
-    unsafe {
-        libc::prctl(libc::PR_SET_DUMPABLE, 0);
-    }
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
 }

@@ -240,12 +240,11 @@ impl Progress {
     fn new() -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "listing roles: {pos}/{len} accounts {bar:30}",
-                )
-                .expect("a valid template"),
-            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "listing roles: {pos}/{len} accounts {bar:30}",
+            ) {
+                bar.set_style(style);
+            }
             bar
         });
         Progress { bar }

@@ -62,6 +62,7 @@ impl Credentials {
             expiration: self.expiration.map(format_expiration),
             account_id: self.account_id.as_deref(),
         };
+        #[expect(clippy::expect_used, reason = "a struct of strings always serializes")]
         serde_json::to_string(&output).expect("plain strings serialize")
     }
 

@@ -1,5 +1,6 @@
 //! Store tests on the kernel keyring, each in its own state folder (tests run in
 //! parallel threads); every store is destroyed when its test ends, even on a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
 use std::ops::Deref;

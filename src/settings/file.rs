@@ -55,7 +55,9 @@ pub(super) fn containing_table<'d>(
         let Some(found) = key_in(table, parent) else {
             return Ok(None);
         };
-        let item = table.get(&found).expect("key_in returns present keys");
+        let Some(item) = table.get(&found) else {
+            return Ok(None);
+        };
         table = item
             .as_table_like()
             .ok_or_else(|| not_a_table(path, &found, setting))?;
@@ -71,10 +73,9 @@ pub(super) fn read_setting(
     let Some((table, key)) = containing_table(path, document, setting)? else {
         return Ok(None);
     };
-    let Some(found) = key_in(table, key) else {
+    let Some(item) = key_in(table, key).and_then(|found| table.get(&found)) else {
         return Ok(None);
     };
-    let item = table.get(&found).expect("key_in returns present keys");
     value_from_item(setting, item).map_err(|error| SettingsError::InFile {
         path: path.to_path_buf(),
         source: Box::new(error),
@@ -128,9 +129,10 @@ pub(super) fn not_a_table(path: &Path, table: &str, setting: &Setting) -> Settin
 
 /// `Keyring.Backend` -> (["Keyring"], "Backend").
 pub(super) fn split_name(name: &'static str) -> (Vec<&'static str>, &'static str) {
-    let mut segments: Vec<&'static str> = name.split('.').collect();
-    let key = segments.pop().expect("split yields at least one segment");
-    (segments, key)
+    match name.rsplit_once('.') {
+        Some((tables, key)) => (tables.split('.').collect(), key),
+        None => (Vec::new(), name),
+    }
 }
 
 /// The key spelling the file uses for `name`: exact first, else case-insensitive.
@@ -210,9 +212,9 @@ pub(super) fn move_trailing_comments_above(document: &mut DocumentMut, key: &str
 /// Replaces the value under `key` (any case), keeping its trailing comment; or adds it.
 pub(super) fn set_key(table: &mut dyn TableLike, key: &str, value: &Value) {
     let mut new_value = value.to_toml();
-    match key_in(table, key) {
-        Some(found) => {
-            let item = table.get_mut(&found).expect("key_in returns present keys");
+    let found = key_in(table, key);
+    match found.as_deref().and_then(|found| table.get_mut(found)) {
+        Some(item) => {
             if let Some(old_value) = item.as_value() {
                 *new_value.decor_mut() = old_value.decor().clone();
             }

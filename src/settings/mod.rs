@@ -153,6 +153,10 @@ impl Settings {
     }
 
     pub fn default_browser(&self) -> Browser {
+        #[expect(
+            clippy::expect_used,
+            reason = "values are validated when they are read"
+        )]
         Browser::from_canonical(self.text(DEFAULT_BROWSER).unwrap_or_default())
             .expect("DefaultBrowser is validated against Browser::NAMES")
     }
@@ -184,6 +188,10 @@ impl Settings {
     }
 
     pub fn keyring_backend(&self) -> KeyringBackend {
+        #[expect(
+            clippy::expect_used,
+            reason = "values are validated when they are read"
+        )]
         KeyringBackend::from_canonical(self.text(KEYRING_BACKEND).unwrap_or_default())
             .expect("Keyring.Backend is validated against KeyringBackend::NAMES")
     }
@@ -207,6 +215,5 @@ fn registry_default(name: &str) -> Option<&'static str> {
     SETTINGS
         .iter()
         .find(|setting| setting.name == name)
-        .expect("getters name settings of the registry")
-        .default
+        .and_then(|setting| setting.default)
 }

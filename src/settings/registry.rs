@@ -156,6 +156,7 @@ impl Setting {
     /// The value in force when the file sets none.
     pub fn default_value(&self) -> Option<Value> {
         let default = self.default?;
+        #[expect(clippy::expect_used, reason = "a unit test parses every default")]
         Some(
             self.parse_value(default)
                 .expect("every default in SETTINGS is valid for its kind"),

@@ -78,7 +78,7 @@ fn clap_completions(shell: Shell, mut command: clap::Command) -> String {
     };
     let mut script = Vec::new();
     clap_complete::generate(generator, &mut command, "grant", &mut script);
-    String::from_utf8(script).expect("clap_complete writes UTF-8")
+    String::from_utf8_lossy(&script).into_owned()
 }
 
 /// The file each shell's completion is committed as, under `completions/`.

@@ -1,5 +1,6 @@
 //! Integration tests: they run the real `grant` binary, each in its own temporary
 //! HOME, config folder and state folder, against the fake AWS in `tests/fake-aws`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod shells;
 mod support;

@@ -2,6 +2,7 @@
 //! credential chain calls STS GetCallerIdentity as many times as its argument says,
 //! through one client. Built by `cargo test` as an example of the workspace, so that
 //! it shares grant's own copy of the SDK.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
