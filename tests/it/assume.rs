@@ -14,9 +14,13 @@ use crate::shells::test_values::{CANARY, KEEP, hostile_values};
 use crate::shells::{
     BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded, shell_command,
 };
+use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
 use crate::support::{TestEnv, failure, script_is_installed, stderr, stdout, success};
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
+fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
+    let dev = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::OnPath);
+    fixtures::signed_in(fake, &format!("{dev}{extra_config}"), Forget::Nothing)
+}
 
 /// Every variable an assume may leave behind.
 const ASSUME_VARIABLES: [&str; 13] = [
@@ -41,23 +45,6 @@ const KEY_VARIABLES: [&str; 5] = [
     "AWS_CREDENTIAL_EXPIRATION",
     "AWS_SESSION_EXPIRATION",
 ];
-
-/// An SSO profile served through credential_process, as the seeds write them.
-fn credential_process_profile(name: &str) -> String {
-    format!(
-        "[profile {name}]\ngranted_sso_start_url = {START_URL}\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = AdministratorAccess\ngranted_sso_registration_scopes = sso:account:access\nregion = eu-west-1\ncredential_process = grant credential-process --profile {name}\n\n"
-    )
-}
-
-fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    env.write_aws_config(&format!(
-        "{}{extra_config}",
-        credential_process_profile("dev")
-    ));
-    success(&env.run(&["sso", "login", "--profile", "dev"]));
-    env
-}
 
 fn last_status(real: &RealShell) -> &'static str {
     match real.shell {
