@@ -8,6 +8,7 @@ pub mod integration;
 mod quote;
 
 #[cfg(test)]
+#[path = "../../tests/data/shell_values.rs"]
 mod test_values;
 #[cfg(test)]
 mod tests;

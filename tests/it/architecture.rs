@@ -25,7 +25,7 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, String>) {
             continue;
         }
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if !name.ends_with(".rs") || name == "tests.rs" || name == "test_values.rs" {
+        if !name.ends_with(".rs") || name == "tests.rs" {
             continue;
         }
         let relative = path.strip_prefix(root).unwrap().with_extension("");

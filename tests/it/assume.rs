@@ -3,20 +3,24 @@
 //! `env -0` into files, and the test reads them back.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_aws::FakeAws;
 use grant::shell::Shell;
 
 use crate::shells::test_values::{CANARY, KEEP, hostile_values};
-use crate::shells::{BASH, FISH, RealShell, ZSH, parse_environment};
-use crate::support::{
-    TestEnv, failure, script_is_installed, stderr, stdout, success, tool_is_installed,
+use crate::shells::{
+    BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded, shell_command,
 };
+use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
+use crate::support::{TestEnv, failure, script_is_installed, stderr, stdout, success};
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
+fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
+    let dev = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::OnPath);
+    fixtures::signed_in(fake, &format!("{dev}{extra_config}"), Forget::Nothing)
+}
 
 /// Every variable an assume may leave behind.
 const ASSUME_VARIABLES: [&str; 13] = [
@@ -42,83 +46,11 @@ const KEY_VARIABLES: [&str; 5] = [
     "AWS_SESSION_EXPIRATION",
 ];
 
-/// An SSO profile served through credential_process, as the seeds write them.
-fn credential_process_profile(name: &str) -> String {
-    format!(
-        "[profile {name}]\ngranted_sso_start_url = {START_URL}\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = AdministratorAccess\ngranted_sso_registration_scopes = sso:account:access\nregion = eu-west-1\ncredential_process = grant credential-process --profile {name}\n\n"
-    )
-}
-
-fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    env.write_aws_config(&format!(
-        "{}{extra_config}",
-        credential_process_profile("dev")
-    ));
-    success(&env.run(&["sso", "login", "--profile", "dev"]));
-    env
-}
-
-/// The line that loads the integration, as the README tells users to write it.
-fn init_line(real: &RealShell) -> String {
-    match real.shell {
-        Shell::Fish => "grant init fish | source".to_owned(),
-        shell => format!(r#"eval "$(grant init {shell})""#),
-    }
-}
-
 fn last_status(real: &RealShell) -> &'static str {
     match real.shell {
         Shell::Fish => "$status",
         _ => "$?",
     }
-}
-
-/// Where a script writes what it saw: `env -0 > "$OUT/NAME"` in every shell.
-struct Outputs {
-    dir: PathBuf,
-}
-
-impl Outputs {
-    fn new(env: &TestEnv) -> Self {
-        let dir = env.tmp_dir.join("out");
-        std::fs::create_dir_all(&dir).unwrap();
-        env.written_by_the_test(&dir);
-        Outputs { dir }
-    }
-
-    #[track_caller]
-    fn environment(&self, name: &str) -> HashMap<String, String> {
-        let bytes = std::fs::read(self.dir.join(name))
-            .unwrap_or_else(|_| panic!("the script did not record '{name}'"));
-        parse_environment(&bytes)
-            .into_iter()
-            .map(|(name, value)| (name, String::from_utf8(value).unwrap()))
-            .collect()
-    }
-
-    #[track_caller]
-    fn text(&self, name: &str) -> String {
-        std::fs::read_to_string(self.dir.join(name))
-            .unwrap_or_else(|_| panic!("the script did not record '{name}'"))
-    }
-}
-
-fn shell_command(env: &TestEnv, real: &RealShell, outputs: &Outputs) -> Command {
-    let mut command = env.shell(real.program);
-    command.args(real.options).env("OUT", &outputs.dir);
-    command
-}
-
-/// Runs `lines` as a script file in `real`, non-interactively.
-fn run_script(env: &TestEnv, real: &RealShell, outputs: &Outputs, lines: &[String]) -> Output {
-    let script = env.tmp_dir.join(format!("script.{}", real.program));
-    std::fs::write(&script, lines.join("\n") + "\n").unwrap();
-    shell_command(env, real, outputs)
-        .arg(&script)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
 }
 
 /// Runs `lines` as typed into an interactive shell, so that its prompt hooks run.
@@ -163,16 +95,6 @@ fn wait_at_most(mut child: std::process::Child, limit: Duration) -> Output {
         std::thread::sleep(Duration::from_millis(20));
     }
     child.wait_with_output().unwrap()
-}
-
-fn script_succeeded(real: &RealShell, output: &Output) {
-    assert!(
-        output.status.success(),
-        "{} failed ({}): {}",
-        real.program,
-        output.status,
-        stderr(output)
-    );
 }
 
 fn is_available(real: &RealShell) -> bool {
@@ -775,250 +697,6 @@ fn duration_and_mfa_token_reach_assume_role() {
     assert!(
         line.contains("--duration sets the session length of a role_arn profile"),
         "{line}"
-    );
-}
-
-#[test]
-fn init_names_the_supported_shells_for_an_unknown_one() {
-    let env = TestEnv::new();
-    let line = failure(&env.run(&["init", "tcsh"]));
-    assert!(line.contains("bash, zsh, fish, powershell"), "{line}");
-}
-
-/// Each snippet passes its shell's own syntax check, and shellcheck for bash.
-#[test]
-fn every_snippet_passes_its_shells_syntax_check() {
-    let env = TestEnv::new();
-    let checks: [(&RealShell, &[&str]); 3] = [
-        (&BASH, &["-n"]),
-        (&ZSH, &["-n"]),
-        (&FISH, &["--no-execute"]),
-    ];
-    for (real, check) in checks {
-        if !real.is_installed() {
-            continue;
-        }
-        let script = env.tmp_dir.join(format!("init.{}", real.program));
-        let init = success(&env.run(&["init", real.program]));
-        assert!(init.contains("assume"), "{init}");
-        std::fs::write(&script, init).unwrap();
-        let output = Command::new(real.program)
-            .args(check)
-            .arg(&script)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{} rejects its snippet: {}",
-            real.program,
-            stderr(&output)
-        );
-    }
-    if tool_is_installed("shellcheck", "shellcheck") {
-        let snippets = ["shell/grant.bash", "shell/complete.bash"]
-            .map(|file| Path::new(env!("CARGO_MANIFEST_DIR")).join(file));
-        let output = Command::new("shellcheck")
-            .args(["--shell=bash", "--severity=style"])
-            .args(snippets)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "shellcheck: {}", stdout(&output));
-    }
-}
-
-/// The files under completions/ are what `grant completions` prints today. After a
-/// CLI change, regenerate them with GRANT_WRITE_COMPLETIONS=1 cargo test completions.
-#[test]
-fn committed_completions_match_the_cli() {
-    let env = TestEnv::new();
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    for shell in Shell::ALL {
-        let generated = success(&env.run(&["completions", shell.name()]));
-        let path = folder.join(grant::shell::integration::completion_file_name(shell));
-        if std::env::var_os("GRANT_WRITE_COMPLETIONS").is_some() {
-            std::fs::create_dir_all(&folder).unwrap();
-            std::fs::write(&path, &generated).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "{} is out of date: run GRANT_WRITE_COMPLETIONS=1 cargo test committed_completions",
-            path.display()
-        );
-    }
-}
-
-const COMPLETION_PROFILES: &str = "[profile dev]\nregion = a\n[profile dev-eu]\nregion = b\n[profile team:ops]\nregion = c\n[profile $(touch CANARY)]\nregion = d\n[profile prod]\nregion = e\n";
-
-#[test]
-fn bash_completes_profile_names() {
-    if !BASH.is_installed() {
-        return;
-    }
-    let env = TestEnv::new();
-    env.write_aws_config(COMPLETION_PROFILES);
-    let outputs = Outputs::new(&env);
-    // What bash sets before it calls a completion function.
-    let complete = |label: &str, function: &str, line: &str, words: &str| {
-        format!(
-            r#"COMP_LINE={line}; COMP_POINT=${{#COMP_LINE}}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); COMPREPLY=(); {function} x "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"; printf '%s\0' "${{COMPREPLY[@]}}" > "$OUT/{label}""#
-        )
-    };
-    let lines = [
-        init_line(&BASH),
-        r#"complete -p assume grant > "$OUT/registered""#.to_owned(),
-        complete(
-            "assume-dev",
-            "__grant_complete_assume",
-            "'assume de'",
-            "assume de",
-        ),
-        complete(
-            "assume-all",
-            "__grant_complete_assume",
-            "'assume '",
-            "assume ''",
-        ),
-        complete(
-            "assume-colon",
-            "__grant_complete_assume",
-            "'assume team:o'",
-            "assume team : o",
-        ),
-        complete(
-            "grant-profile",
-            "__grant_complete",
-            "'grant credential-process --profile p'",
-            "grant credential-process --profile p",
-        ),
-    ];
-    let output = run_script(&env, &BASH, &outputs, &lines);
-    script_succeeded(&BASH, &output);
-    let registered = outputs.text("registered");
-    assert!(
-        registered.contains("-F __grant_complete_assume assume"),
-        "{registered}"
-    );
-    assert!(registered.contains("-F __grant_complete") && registered.contains(" grant"));
-    let words = |label: &str| -> Vec<String> {
-        outputs
-            .text(label)
-            .split_terminator('\0')
-            .map(str::to_owned)
-            .collect()
-    };
-    assert_eq!(words("assume-dev"), ["dev", "dev-eu"]);
-    // `$(touch CANARY)` is outside the SDKs' name set: the reader ignores it.
-    assert_eq!(words("assume-all"), ["dev", "dev-eu", "prod", "team:ops"]);
-    assert_eq!(
-        words("assume-colon"),
-        ["ops"],
-        "trimmed at the colon, as bash splits there"
-    );
-    assert_eq!(words("grant-profile"), ["prod"]);
-    assert!(
-        !env.home.join(CANARY).exists(),
-        "a profile name ran as code"
-    );
-}
-
-#[test]
-fn fish_completes_profile_names() {
-    if !FISH.is_installed() {
-        return;
-    }
-    let env = TestEnv::new();
-    env.write_aws_config(COMPLETION_PROFILES);
-    let outputs = Outputs::new(&env);
-    let lines = [
-        init_line(&FISH),
-        r#"complete -C 'assume ' > "$OUT/assume""#.to_owned(),
-        r#"complete -C 'assume de' > "$OUT/assume-dev""#.to_owned(),
-        r#"complete -C 'grant credential-process --profile ' > "$OUT/grant""#.to_owned(),
-    ];
-    let output = run_script(&env, &FISH, &outputs, &lines);
-    script_succeeded(&FISH, &output);
-    let candidates = |label: &str| -> Vec<String> {
-        outputs
-            .text(label)
-            .lines()
-            .map(|line| line.split('\t').next().unwrap().to_owned())
-            .collect()
-    };
-    // `$(touch CANARY)` is outside the SDKs' name set: the reader ignores it.
-    let all = ["dev", "dev-eu", "prod", "team:ops"];
-    let assume = candidates("assume");
-    assert!(!assume.iter().any(|c| c.contains("CANARY")), "{assume:?}");
-    for name in all {
-        assert!(assume.iter().any(|c| c == name), "{name} in {assume:?}");
-    }
-    assert_eq!(candidates("assume-dev"), ["dev", "dev-eu"]);
-    let grant = candidates("grant");
-    for name in all {
-        assert!(grant.iter().any(|c| c == name), "{name} in {grant:?}");
-    }
-    assert!(
-        !env.home.join(CANARY).exists(),
-        "a profile name ran as code"
-    );
-}
-
-/// zsh's completion needs its line editor, so it is typed into a real zsh inside
-/// tmux, whose screen is read back until the candidates show.
-#[test]
-fn zsh_completes_profile_names() {
-    if !ZSH.is_installed() || !tool_is_installed("tmux", "tmux") {
-        return;
-    }
-    let env = TestEnv::new();
-    env.write_aws_config(COMPLETION_PROFILES);
-    let socket = format!("grant-test-{}", std::process::id());
-    let tmux = |args: &[&str]| {
-        env.shell("tmux")
-            .arg("-L")
-            .arg(&socket)
-            .args(args)
-            .env("TERM", "xterm")
-            .output()
-            .unwrap()
-    };
-    let started = tmux(&["new-session", "-d", "-x", "150", "-y", "40", "zsh", "-f"]);
-    assert!(started.status.success(), "tmux: {}", stderr(&started));
-    let screen_shows = |text: &str| {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let screen = stdout(&tmux(&["capture-pane", "-p"]));
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{text:?} never showed:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
-    tmux(&[
-        "send-keys",
-        r#"autoload -Uz compinit && compinit -u -D; eval "$(grant init zsh)"; echo READY"#,
-        "Enter",
-    ]);
-    screen_shows("\nREADY");
-    tmux(&["send-keys", "assume de", "Tab"]);
-    screen_shows("assume dev");
-    tmux(&["send-keys", "Tab"]);
-    screen_shows("dev-eu");
-    tmux(&[
-        "send-keys",
-        "C-u",
-        "grant credential-process --profile p",
-        "Tab",
-    ]);
-    screen_shows("--profile prod");
-    tmux(&["kill-server"]);
-    assert!(
-        !env.home.join(CANARY).exists(),
-        "a profile name ran as code"
     );
 }
 

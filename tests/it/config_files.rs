@@ -2,6 +2,7 @@
 //! reading never creates files outside grant's state folder (which keeps the list
 //! of profile names for completion).
 
+use crate::support::fixtures::START_URL;
 use crate::support::{TestEnv, success};
 
 fn tree(root: &std::path::Path) -> Vec<String> {
@@ -65,8 +66,6 @@ use crate::support::{failure, stderr, stdout};
 /// loaded machine: only a hang reaches it.
 const HANG_LIMIT: Duration = Duration::from_secs(300);
 const HUGE: usize = 100 * 1024 * 1024;
-const START_URL: &str = "https://fake-org.awsapps.com/start";
-
 /// Runs `command` to completion, killing it (and failing the test) if it hangs.
 #[track_caller]
 fn bounded(mut command: Command) -> Output {

@@ -18,9 +18,9 @@ use std::time::Duration;
 
 use fake_aws::FakeAws;
 
+use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
 use crate::support::{TestEnv, python_with_botocore, stderr, stdout, success};
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
 /// What an SDK's credential chain logs when it sees keys and a profile at once.
 const JS_CONFLICT_WARNING: &str = "Multiple credential sources detected";
 
@@ -184,21 +184,12 @@ impl Consumer {
     }
 }
 
-fn profile_config() -> String {
-    format!(
-        "[profile dev]\ngranted_sso_start_url = {START_URL}\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = AdministratorAccess\ngranted_sso_registration_scopes = sso:account:access\nregion = eu-west-1\ncredential_process = grant credential-process --profile dev\n"
-    )
-}
-
-fn signed_in(fake: &FakeAws) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    env.write_aws_config(&profile_config());
-    success(&env.run(&["sso", "login", "--profile", "dev"]));
-    fake.reset();
-    env
-}
-
 /// Runs the consumer in bash after `way`'s setup; its PATH finds this test's grant.
+fn signed_in(fake: &FakeAws) -> TestEnv {
+    let dev = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::OnPath);
+    fixtures::signed_in(fake, &dev, Forget::Recordings)
+}
+
 fn run_consumer(env: &TestEnv, way: Way, line: &[OsString]) -> Output {
     let script = format!(r#"{}; exec "$@""#, way.setup());
     env.shell("bash")

@@ -8,48 +8,24 @@ use std::time::{Duration, Instant};
 use fake_aws::FakeAws;
 use serde_json::Value;
 
+use crate::support::fixtures::{
+    self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, START_URL, credential_process, granted_profile,
+    json,
+};
 use crate::support::{
     TestEnv, assert_no_secret_in_files, failure, python_with_botocore, stderr, stdout, success,
 };
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
-
-/// A profile in the shape the seeds show: granted_sso_* keys and a credential_process
-/// that runs this very binary.
-fn granted_profile(name: &str, account: &str, role: &str) -> String {
-    format!(
-        "[profile {name}]\ngranted_sso_start_url = {START_URL}\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = {account}\ngranted_sso_role_name = {role}\ngranted_sso_registration_scopes = sso:account:access\nregion = eu-west-1\ncredential_process = {} credential-process --profile {name}\n\n",
-        env!("CARGO_BIN_EXE_grant")
-    )
-}
-
 fn signed_in(fake: &FakeAws) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    env.write_aws_config(&granted_profile(
-        "dev",
-        "111111111111",
-        "AdministratorAccess",
-    ));
-    success(&env.run(&["sso", "login", "--profile", "dev"]));
-    fake.reset_counts();
-    env
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_str(&success(output)).expect("credential JSON on stdout")
-}
-
-fn credential_process(env: &TestEnv, extra: &[&str]) -> Output {
-    let mut args = vec!["credential-process", "--profile", "dev"];
-    args.extend_from_slice(extra);
-    env.run(&args)
+    let dev = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::Binary);
+    fixtures::signed_in(fake, &dev, Forget::Counts)
 }
 
 #[test]
 fn prints_the_version_1_document_and_caches_it() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    let first = json(&credential_process(&env, &[]));
+    let first = json(&credential_process(&env, "dev", &[]));
     assert_eq!(first["Version"], 1);
     assert!(first["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
     assert!(first["SecretAccessKey"].is_string() && first["SessionToken"].is_string());
@@ -62,7 +38,7 @@ fn prints_the_version_1_document_and_caches_it() {
     assert_eq!(fake.count("GetRoleCredentials"), 1);
 
     fake.reset_counts();
-    let second = json(&credential_process(&env, &[]));
+    let second = json(&credential_process(&env, "dev", &[]));
     assert_eq!(second, first, "served from the cache");
     assert!(
         fake.counts().values().all(|count| *count == 0),
@@ -70,7 +46,7 @@ fn prints_the_version_1_document_and_caches_it() {
         fake.counts()
     );
 
-    let fresh = json(&credential_process(&env, &["--no-cache"]));
+    let fresh = json(&credential_process(&env, "dev", &["--no-cache"]));
     assert_ne!(fresh["AccessKeyId"], first["AccessKeyId"]);
     assert_eq!(fake.count("GetRoleCredentials"), 1);
 }
@@ -82,14 +58,14 @@ fn credentials_inside_the_window_are_renewed() {
         .start()
         .unwrap();
     let env = signed_in(&fake);
-    let first = json(&credential_process(&env, &[]));
-    let again = json(&credential_process(&env, &[]));
+    let first = json(&credential_process(&env, "dev", &[]));
+    let again = json(&credential_process(&env, "dev", &[]));
     assert_eq!(
         again, first,
         "20 minutes left is outside the default 15 minute window"
     );
     assert_eq!(fake.count("GetRoleCredentials"), 1);
-    let renewed = json(&credential_process(&env, &["--window", "30m"]));
+    let renewed = json(&credential_process(&env, "dev", &["--window", "30m"]));
     assert_ne!(renewed["AccessKeyId"], first["AccessKeyId"]);
     assert_eq!(fake.count("GetRoleCredentials"), 2);
 }
@@ -99,12 +75,17 @@ fn an_edited_profile_is_not_served_old_credentials() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
     assert_eq!(
-        json(&credential_process(&env, &[]))["AccountId"],
+        json(&credential_process(&env, "dev", &[]))["AccountId"],
         "111111111111"
     );
-    env.write_aws_config(&granted_profile("dev", "222222222222", "ReadOnly"));
+    env.write_aws_config(&granted_profile(
+        "dev",
+        "222222222222",
+        "ReadOnly",
+        Process::Binary,
+    ));
     assert_eq!(
-        json(&credential_process(&env, &[]))["AccountId"],
+        json(&credential_process(&env, "dev", &[]))["AccountId"],
         "222222222222"
     );
     assert_eq!(fake.count("GetRoleCredentials"), 2);
@@ -191,10 +172,11 @@ fn without_a_valid_sign_in_it_fails_fast_with_the_command_to_run() {
         "dev",
         "111111111111",
         "AdministratorAccess",
+        Process::Binary,
     ));
     for extra in [&[][..], &["--auto-login"][..], &["--noninteractive"][..]] {
         let started = Instant::now();
-        let line = failure(&credential_process(&env, extra));
+        let line = failure(&credential_process(&env, "dev", extra));
         assert!(
             started.elapsed() < Duration::from_secs(1),
             "took {:?}",
@@ -218,7 +200,12 @@ fn without_a_valid_sign_in_it_fails_fast_with_the_command_to_run() {
 fn role_chains_assume_the_role_with_every_parameter() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    let mut config = granted_profile("dev", "111111111111", "AdministratorAccess");
+    let mut config = granted_profile(
+        "dev",
+        "111111111111",
+        "AdministratorAccess",
+        Process::Binary,
+    );
     config.push_str("[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = dev\nexternal_id = tenant-42\nrole_session_name = alice\nduration_seconds = 1800\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n");
     env.write_aws_config(&config);
     let started = time_now();
@@ -306,14 +293,14 @@ fn errors_name_the_profile_and_what_to_do() {
     );
 
     fake.remove_role("111111111111", "AdministratorAccess");
-    let line = failure(&credential_process(&env, &[]));
+    let line = failure(&credential_process(&env, "dev", &[]));
     assert_eq!(
         line,
         "grant: profile 'dev': no access to the role AdministratorAccess in account 111111111111 through IAM Identity Center"
     );
 
     fake.fail("GetRoleCredentials", 429, None);
-    let line = failure(&credential_process(&env, &[]));
+    let line = failure(&credential_process(&env, "dev", &[]));
     assert!(line.contains("throttling"), "{line}");
 
     fake.reset_faults();
@@ -321,7 +308,7 @@ fn errors_name_the_profile_and_what_to_do() {
     let mut env = env;
     env.endpoint = Some("http://127.0.0.1:9".to_owned());
     let started = Instant::now();
-    let line = failure(&credential_process(&env, &["--no-cache"]));
+    let line = failure(&credential_process(&env, "dev", &["--no-cache"]));
     assert!(
         line.starts_with("grant: profile 'dev': IAM Identity Center GetRoleCredentials failed: "),
         "{line}"
@@ -337,8 +324,8 @@ fn errors_name_the_profile_and_what_to_do() {
 fn the_debug_log_records_decisions_and_no_secret() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    success(&credential_process(&env, &["--debug"]));
-    success(&credential_process(&env, &["--debug"]));
+    success(&credential_process(&env, "dev", &["--debug"]));
+    success(&credential_process(&env, "dev", &["--debug"]));
     let log = std::fs::read_to_string(env.state_dir.join("credential-process.log")).unwrap();
     assert!(
         log.contains("cache miss")
@@ -438,6 +425,7 @@ fn auto_login_signs_in_on_the_terminal() {
         "dev",
         "111111111111",
         "AdministratorAccess",
+        Process::Binary,
     ));
     let out = on_a_terminal(&env, "credential-process --profile dev --auto-login");
     let screen = stdout(&out);
@@ -479,7 +467,7 @@ fn container_credentials_can_source_a_role() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
     // The container's own role credentials: temporary ones the fake issued.
-    let container = json(&credential_process(&env, &["--no-cache"]));
+    let container = json(&credential_process(&env, "dev", &["--no-cache"]));
     let body = serde_json::json!({
         "AccessKeyId": container["AccessKeyId"],
         "SecretAccessKey": container["SecretAccessKey"],
@@ -640,7 +628,12 @@ fn start_url_and_region_flags_beat_environment_which_beats_the_profile() {
 /// The profile `dev` of a session nobody signed in to, `extra` lines in its section.
 fn unsigned_env(fake: &FakeAws, extra: &str) -> TestEnv {
     let env = TestEnv::with_fake(fake);
-    let mut config = granted_profile("dev", "111111111111", "AdministratorAccess");
+    let mut config = granted_profile(
+        "dev",
+        "111111111111",
+        "AdministratorAccess",
+        Process::Binary,
+    );
     config.push_str(extra);
     env.write_aws_config(&config);
     env
@@ -875,7 +868,12 @@ fn the_debug_log_of_a_refresh_and_a_role_chain_names_endpoints_and_no_secret() {
         .unwrap();
     let env = signed_in(&fake);
     fake.configure(|s| s.access_token_lifetime = Duration::from_secs(8 * 3600));
-    let mut config = granted_profile("dev", "111111111111", "AdministratorAccess");
+    let mut config = granted_profile(
+        "dev",
+        "111111111111",
+        "AdministratorAccess",
+        Process::Binary,
+    );
     config.push_str(
         "[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = dev\nexternal_id = tenant-42\nregion = eu-west-1\n",
     );
@@ -945,7 +943,7 @@ fn a_profile_without_a_start_url_takes_it_from_the_environment_or_the_settings()
     let env = signed_in(&fake);
     env.write_aws_config(&format!(
         "{}[profile bare]\ngranted_sso_account_id = 222222222222\ngranted_sso_role_name = ReadOnly\n",
-        granted_profile("dev", "111111111111", "AdministratorAccess")
+        granted_profile("dev", "111111111111", "AdministratorAccess", Process::Binary)
     ));
     let bare = ["credential-process", "--profile", "bare"];
     let line = failure(&env.run(&bare));
@@ -981,17 +979,22 @@ fn cache_clear_forgets_credentials_but_not_the_sign_in() {
     let env = signed_in(&fake);
     env.write_aws_config(&format!(
         "{}{}",
-        granted_profile("dev", "111111111111", "AdministratorAccess"),
-        granted_profile("other", "111111111111", "ReadOnly")
+        granted_profile(
+            "dev",
+            "111111111111",
+            "AdministratorAccess",
+            Process::Binary
+        ),
+        granted_profile("other", "111111111111", "ReadOnly", Process::Binary)
     ));
-    let dev = json(&credential_process(&env, &[]));
+    let dev = json(&credential_process(&env, "dev", &[]));
     json(&env.run(&["credential-process", "--profile", "other"]));
     assert_eq!(fake.count("GetRoleCredentials"), 2);
 
     let cleared = env.run(&["cache", "clear", "--profile", "dev"]);
     success(&cleared);
     assert!(stderr(&cleared).contains("deleted 1 cached credentials of profile dev"));
-    let renewed = json(&credential_process(&env, &[]));
+    let renewed = json(&credential_process(&env, "dev", &[]));
     assert_ne!(renewed["AccessKeyId"], dev["AccessKeyId"]);
     json(&env.run(&["credential-process", "--profile", "other"]));
     assert_eq!(
@@ -1001,7 +1004,7 @@ fn cache_clear_forgets_credentials_but_not_the_sign_in() {
     );
 
     success(&env.run(&["cache", "clear", "--all"]));
-    json(&credential_process(&env, &[]));
+    json(&credential_process(&env, "dev", &[]));
     json(&env.run(&["credential-process", "--profile", "other"]));
     assert_eq!(fake.count("GetRoleCredentials"), 5, "both fetched again");
     assert_eq!(fake.count("CreateToken"), 0, "the sign-in stayed");

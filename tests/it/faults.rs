@@ -8,45 +8,27 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_aws::{Directory, FakeAws};
-use serde_json::Value;
 
+use crate::support::fixtures::{
+    self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, credential_process, granted_profile, json,
+    populate_command, portal_args, signed_in_by_start_url,
+};
 use crate::support::{TestEnv, failure, success};
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
 /// Attempts the SDK makes for one call (src/aws.rs).
 const ATTEMPTS: u64 = 3;
 
-fn granted_profile(name: &str, account: &str, role: &str) -> String {
-    format!(
-        "[profile {name}]\ngranted_sso_start_url = {START_URL}\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = {account}\ngranted_sso_role_name = {role}\ngranted_sso_registration_scopes = sso:account:access\nregion = eu-west-1\n\n"
-    )
-}
-
 /// `dev` (SSO) and `deploy` (AssumeRole from dev), signed in.
 fn signed_in(fake: &FakeAws) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    let mut config = granted_profile("dev", "111111111111", "AdministratorAccess");
+    let mut config = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::None);
     config.push_str(
         "[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = dev\nregion = eu-west-1\n",
     );
-    env.write_aws_config(&config);
-    success(&env.run(&["sso", "login", "--profile", "dev"]));
-    fake.reset_counts();
-    env
+    fixtures::signed_in(fake, &config, Forget::Counts)
 }
 
 fn fake_with(change: impl FnOnce(&mut fake_aws::Settings)) -> FakeAws {
     FakeAws::builder().configure(change).start().unwrap()
-}
-
-fn credential_process(env: &TestEnv, profile: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["credential-process", "--profile", profile];
-    args.extend_from_slice(extra);
-    env.run(&args)
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_str(&success(output)).expect("credential JSON on stdout")
 }
 
 fn debug_log(env: &TestEnv) -> String {
@@ -442,40 +424,18 @@ fn kill_after(mut command: std::process::Command, after: Duration) -> bool {
     killed
 }
 
-fn populate_command(env: &TestEnv) -> std::process::Command {
-    let mut command = env.grant();
-    command.args([
-        "sso",
-        "populate",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]);
-    command
-}
-
 #[test]
 fn populate_killed_at_random_moments_leaves_the_old_or_the_new_file() {
     let fake = FakeAws::builder()
         .directory(Directory::generated(1000, 3))
         .start()
         .unwrap();
-    let env = TestEnv::with_fake(&fake);
     let old = "# mine\n[default]\nregion = us-east-1\n";
-    env.write_aws_config(old);
-    success(&env.run(&[
-        "sso",
-        "login",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
+    let env = signed_in_by_start_url(&fake, old, Forget::Nothing);
     let path = env.aws_config_path();
     // How long a whole populate takes, and what it writes.
     let started = Instant::now();
-    success(&populate_command(&env).output().unwrap());
+    success(&populate_command(&env, &[]).output().unwrap());
     let full = started.elapsed();
     let new = std::fs::read(&path).unwrap();
     assert_ne!(new, old.as_bytes());
@@ -484,7 +444,7 @@ fn populate_killed_at_random_moments_leaves_the_old_or_the_new_file() {
     for round in 0..8 {
         std::fs::write(&path, old).unwrap();
         let at = Duration::from_millis(random_below(full.as_millis() as u64 + 1));
-        killed += u32::from(kill_after(populate_command(&env), at));
+        killed += u32::from(kill_after(populate_command(&env, &[]), at));
         let now = std::fs::read(&path).unwrap();
         assert!(
             now == old.as_bytes() || now == new,
@@ -496,7 +456,7 @@ fn populate_killed_at_random_moments_leaves_the_old_or_the_new_file() {
     assert!(killed > 0, "no populate was killed half-way");
     // The next run works and writes the same file.
     std::fs::write(&path, old).unwrap();
-    success(&populate_command(&env).output().unwrap());
+    success(&populate_command(&env, &[]).output().unwrap());
     assert_eq!(std::fs::read(&path).unwrap(), new);
 }
 
@@ -592,7 +552,7 @@ fn an_unwritable_config_file_is_one_line_naming_the_path() {
     let file = env.home.join("a-file");
     std::fs::write(&file, "x").unwrap();
     for config in [file.join("config"), "/proc/self/grant-config".into()] {
-        let out = populate_command(&env)
+        let out = populate_command(&env, &[])
             .env("AWS_CONFIG_FILE", &config)
             .output()
             .unwrap();
@@ -664,14 +624,7 @@ fn a_full_disk_is_one_clear_line_and_changes_nothing() {
     let line = failure(&on_a_full_disk(
         &env,
         &config_folder,
-        &[
-            "sso",
-            "populate",
-            "--start-url",
-            START_URL,
-            "--region",
-            "eu-west-1",
-        ],
+        &portal_args("populate", &[]),
     ));
     assert_contains(
         &line,

@@ -8,6 +8,7 @@ mod support;
 mod architecture;
 mod assume;
 
+mod completions;
 mod config_files;
 mod consumers;
 mod credential_process;

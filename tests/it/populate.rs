@@ -5,52 +5,18 @@ use std::collections::BTreeSet;
 
 use fake_aws::{Directory, FakeAws};
 
+use crate::support::fixtures::{
+    Forget, START_URL, config, populate, portal_args, profile_names, signed_in_by_start_url,
+};
 use crate::support::{
     TestEnv, failure, path_with_grant, python_with_botocore, stderr, stdout, success,
 };
-
-const START_URL: &str = "https://fake-org.awsapps.com/start";
 
 /// A hand-written config: comments, sub-property blocks, odd spacing, no final newline.
 const USER_CONFIG: &str = "# my settings\n[default]\nregion   =   us-east-1\t\n\n; a comment\n[profile mine]\ns3 =\n  max_concurrent_requests = 20\n  addressing_style=path\noutput=json\n\n\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region=us-west-2";
 
 fn signed_in(fake: &FakeAws) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    env.write_aws_config(USER_CONFIG);
-    success(&env.run(&[
-        "sso",
-        "login",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
-    fake.reset_counts();
-    env
-}
-
-fn populate(env: &TestEnv, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "sso",
-        "populate",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ];
-    args.extend_from_slice(extra);
-    env.run(&args)
-}
-
-fn config(env: &TestEnv) -> String {
-    std::fs::read_to_string(env.aws_config_path()).unwrap()
-}
-
-fn profile_names(env: &TestEnv) -> BTreeSet<String> {
-    success(&env.run(&["profiles"]))
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    signed_in_by_start_url(fake, USER_CONFIG, Forget::Counts)
 }
 
 #[test]
@@ -248,16 +214,10 @@ fn an_sso_session_section_plain_profiles_and_the_aws_cli_way() {
 fn generate_prints_the_profiles_and_changes_nothing() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    let output = env.run(&[
-        "sso",
+    let output = env.run(&portal_args(
         "generate",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-        "--profile-template",
-        "{account_id}-{role_name}",
-    ]);
+        &["--profile-template", "{account_id}-{role_name}"],
+    ));
     let printed = success(&output);
     assert!(
         printed.starts_with("[profile 111111111111-AdministratorAccess]\n"),
@@ -265,16 +225,10 @@ fn generate_prints_the_profiles_and_changes_nothing() {
     );
     assert_eq!(printed.matches("[profile ").count(), 3);
     assert_eq!(config(&env), USER_CONFIG);
-    let line = failure(&env.run(&[
-        "sso",
+    let line = failure(&env.run(&portal_args(
         "generate",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-        "--profile-template",
-        "{account}",
-    ]));
+        &["--profile-template", "{account}"],
+    )));
     assert!(
         line.contains("{account_name}, {account_id}, {role_name}"),
         "{line}"
@@ -291,14 +245,7 @@ fn two_populates_at_once_write_one_consistent_file() {
     let handles: Vec<_> = (0..2)
         .map(|_| {
             let mut command = env.grant();
-            command.args([
-                "sso",
-                "populate",
-                "--start-url",
-                START_URL,
-                "--region",
-                "eu-west-1",
-            ]);
+            command.args(portal_args("populate", &[]));
             std::thread::spawn(move || command.output().unwrap())
         })
         .collect();

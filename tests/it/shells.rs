@@ -2,12 +2,16 @@
 //!
 //! A shell that is not installed is skipped locally and fails the test under CI.
 
-#[path = "../../src/shell/test_values.rs"]
+#[path = "../data/shell_values.rs"]
 pub mod test_values;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 
 use grant::shell::Shell;
+
+use crate::support::{TestEnv, stderr};
 
 /// How to run code in one real shell without the user's startup files.
 pub struct RealShell {
@@ -79,4 +83,69 @@ pub fn parse_environment(bytes: &[u8]) -> HashMap<String, Vec<u8>> {
             Some((name, entry[equals + 1..].to_vec()))
         })
         .collect()
+}
+
+/// The line that loads the integration, as the README tells users to write it.
+pub fn init_line(real: &RealShell) -> String {
+    match real.shell {
+        Shell::Fish => "grant init fish | source".to_owned(),
+        shell => format!(r#"eval "$(grant init {shell})""#),
+    }
+}
+
+/// Where a script writes what it saw: `env -0 > "$OUT/NAME"` in every shell.
+pub struct Outputs {
+    pub dir: PathBuf,
+}
+
+impl Outputs {
+    pub fn new(env: &TestEnv) -> Self {
+        let dir = env.tmp_dir.join("out");
+        std::fs::create_dir_all(&dir).unwrap();
+        env.written_by_the_test(&dir);
+        Outputs { dir }
+    }
+
+    #[track_caller]
+    pub fn environment(&self, name: &str) -> HashMap<String, String> {
+        let bytes = std::fs::read(self.dir.join(name))
+            .unwrap_or_else(|_| panic!("the script did not record '{name}'"));
+        parse_environment(&bytes)
+            .into_iter()
+            .map(|(name, value)| (name, String::from_utf8(value).unwrap()))
+            .collect()
+    }
+
+    #[track_caller]
+    pub fn text(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join(name))
+            .unwrap_or_else(|_| panic!("the script did not record '{name}'"))
+    }
+}
+
+pub fn shell_command(env: &TestEnv, real: &RealShell, outputs: &Outputs) -> Command {
+    let mut command = env.shell(real.program);
+    command.args(real.options).env("OUT", &outputs.dir);
+    command
+}
+
+/// Runs `lines` as a script file in `real`, non-interactively.
+pub fn run_script(env: &TestEnv, real: &RealShell, outputs: &Outputs, lines: &[String]) -> Output {
+    let script = env.tmp_dir.join(format!("script.{}", real.program));
+    std::fs::write(&script, lines.join("\n") + "\n").unwrap();
+    shell_command(env, real, outputs)
+        .arg(&script)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+pub fn script_succeeded(real: &RealShell, output: &Output) {
+    assert!(
+        output.status.success(),
+        "{} failed ({}): {}",
+        real.program,
+        output.status,
+        stderr(output)
+    );
 }

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use fake_aws::FakeAws;
 
+use crate::support::fixtures::{START_URL, credential_process, portal_args};
 use crate::support::{
     TestEnv, assert_no_secret_in_files, failure, python_script, python_with_botocore, stderr,
     stdout, success,
 };
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
 const SCOPE: &str = "sso:account:access";
 
 fn login(env: &TestEnv, extra: &[&str]) -> Output {
@@ -150,16 +150,7 @@ fn browser_login(fake: &FakeAws, mode: &str) -> (TestEnv, Output, String) {
         .env_remove("CI")
         .env("FAKE_BROWSER_MODE", mode)
         .env("FAKE_BROWSER_LOG", &log)
-        .args([
-            "sso",
-            "login",
-            "--start-url",
-            START_URL,
-            "--region",
-            "eu-west-1",
-            "--scope",
-            SCOPE,
-        ])
+        .args(portal_args("login", &["--scope", SCOPE]))
         .output()
         .unwrap();
     // The browser runs on its own; give it a moment to write down the last step.
@@ -251,14 +242,7 @@ fn refresh_rotates_the_refresh_token_and_a_revoked_one_asks_for_sign_in() {
 
     // A token that needs nothing is reported as the one already there.
     fake.configure(|s| s.access_token_lifetime = Duration::from_secs(8 * 3600));
-    success(&env.run(&[
-        "sso",
-        "refresh",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
+    success(&env.run(&portal_args("refresh", &[])));
     let out = login(&env, &["--scope", SCOPE]);
     let said = stderr(&out).lines().last().unwrap().to_owned();
     assert!(
@@ -288,27 +272,13 @@ fn refresh_rotates_the_refresh_token_and_a_revoked_one_asks_for_sign_in() {
 
     // The fake revokes a refresh token when it rotates it, so a second refresh works
     // only if the rotated one was stored.
-    success(&env.run(&[
-        "sso",
-        "refresh",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
+    success(&env.run(&portal_args("refresh", &[])));
     assert_eq!(fake.count("CreateToken:refresh_token"), 3);
 
     for secret in fake.issued_secrets() {
         fake.revoke_token(&secret);
     }
-    let line = failure(&env.run(&[
-        "sso",
-        "refresh",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
+    let line = failure(&env.run(&portal_args("refresh", &[])));
     assert_eq!(
         line,
         format!(
@@ -324,14 +294,7 @@ fn logout_signs_out_at_the_portal_and_forgets_the_token() {
     let env = TestEnv::with_fake(&fake);
     success(&login(&env, &[]));
     assert_eq!(token_rows(&env).len(), 1);
-    success(&env.run(&[
-        "sso",
-        "logout",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
+    success(&env.run(&portal_args("logout", &[])));
     assert_eq!(fake.count("Logout"), 1);
     assert!(token_rows(&env).is_empty());
 
@@ -449,12 +412,6 @@ fn stored_token(env: &TestEnv, session_key: &str) -> Option<grant::sso::SsoToken
     store
         .get_json(&grant::secrets::keys::token(session_key))
         .unwrap()
-}
-
-fn credential_process(env: &TestEnv, profile: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["credential-process", "--profile", profile];
-    args.extend_from_slice(extra);
-    env.run(&args)
 }
 
 /// The access key of a credential-process answer.
@@ -758,14 +715,7 @@ fn login_without_a_terminal(env: &TestEnv, extra: &[&str]) -> Output {
         .env("PATH", path)
         .env("DISPLAY", ":99")
         .current_dir(&env.home)
-        .args([
-            "sso",
-            "login",
-            "--start-url",
-            START_URL,
-            "--region",
-            "eu-west-1",
-        ])
+        .args(portal_args("login", &[]))
         .args(extra);
     run_with_timeout(command, Duration::from_secs(20))
 }
@@ -826,14 +776,7 @@ fn marker_browser(env: &TestEnv) -> std::path::PathBuf {
 /// `grant sso login ARGS` with CI unset, so only the flag or the setting stops the browser.
 fn login_outside_ci(env: &TestEnv, extra: &[&str]) -> Output {
     let mut command = env.grant();
-    command.env_remove("CI").args([
-        "sso",
-        "login",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]);
+    command.env_remove("CI").args(portal_args("login", &[]));
     command.args(extra);
     run_with_timeout(command, Duration::from_secs(20))
 }

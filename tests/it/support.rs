@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
+pub mod fixtures;
+
 pub struct TestEnv {
     _root: TempDir,
     pub home: PathBuf,

@@ -10,13 +10,17 @@ use std::path::Path;
 use fake_aws::{Account, Directory, FakeAws};
 use serde_json::Value;
 
+use crate::support::fixtures::{Forget, START_URL, portal_args, signed_in_by_start_url};
 use crate::support::{
     TestEnv, path_with_grant, python_script, python_with_botocore, stderr, stdout, success,
 };
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
 const USER_CONFIG: &str =
     "# mine\n[default]\nregion = us-east-1\n\n[profile mine]\noutput = json\n";
+
+fn signed_in(fake: &FakeAws) -> TestEnv {
+    signed_in_by_start_url(fake, USER_CONFIG, Forget::Nothing)
+}
 
 /// The committed hostile directory, plus names too long to commit comfortably.
 fn hostile_directory() -> Directory {
@@ -51,33 +55,6 @@ fn writable_roles() -> BTreeSet<(String, String)> {
 }
 
 const REJECTED_ROLES: usize = 11;
-
-fn signed_in(fake: &FakeAws) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    env.write_aws_config(USER_CONFIG);
-    success(&env.run(&[
-        "sso",
-        "login",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
-    env
-}
-
-fn populate_args<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "sso",
-        command,
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ];
-    args.extend_from_slice(extra);
-    args
-}
 
 /// What botocore reads from `config_file`.
 fn botocore_view(env: &TestEnv, python: &Path, config_file: &Path) -> Value {
@@ -194,7 +171,7 @@ fn a_hostile_directory_becomes_only_the_profiles_aws_could_have() {
         .unwrap();
     let env = signed_in(&fake);
 
-    let output = env.run(&populate_args("populate", &[]));
+    let output = env.run(&portal_args("populate", &[]));
     success(&output);
     let messages = stderr(&output);
     assert_no_terminal_controls(&messages);
@@ -230,7 +207,7 @@ fn a_hostile_directory_becomes_only_the_profiles_aws_could_have() {
     assert_nothing_ran(&env);
 
     // `generate` prints what populate writes, under the same checks.
-    let output = env.run(&populate_args("generate", &[]));
+    let output = env.run(&portal_args("generate", &[]));
     let printed = success(&output);
     assert_no_terminal_controls(&stderr(&output));
     let generated_file = env.home.join("generated-config");
@@ -243,7 +220,7 @@ fn a_hostile_directory_becomes_only_the_profiles_aws_could_have() {
     for account in hostile_directory().accounts() {
         fake.remove_account(&account.id);
     }
-    success(&env.run(&populate_args("populate", &["--prune"])));
+    success(&env.run(&portal_args("populate", &["--prune"])));
     assert_eq!(
         std::fs::read_to_string(env.aws_config_path()).unwrap(),
         USER_CONFIG

@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 
 use fake_aws::{DeviceAuthorizationOverride, FakeAws};
 
+use crate::support::fixtures::START_URL;
 use crate::support::{TestEnv, failure, python_script, script_is_installed, stderr, success};
-
-const START_URL: &str = "https://fake-org.awsapps.com/start";
 
 /// A user code carrying an OSC title change, a screen clear and a C1 CSI.
 const HOSTILE_CODE: &str = "\x1b]0;pwned\x07ABCD\x1b[2J-EFGH\u{9b}31m";

@@ -10,26 +10,13 @@ use std::time::Duration;
 
 use fake_aws::{Directory, FakeAws};
 
+use crate::support::fixtures::{
+    self, Forget, START_URL, credential_process, portal_args, sso_profile,
+};
 use crate::support::{TestEnv, failure, stderr, stdout, success};
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
-
-fn sso_profile(name: &str) -> String {
-    format!(
-        "[profile {name}]\nsso_start_url = {START_URL}\nsso_region = eu-west-1\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\nregion = eu-west-1\n\n"
-    )
-}
-
 fn signed_in(fake: &FakeAws) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    env.write_aws_config(&sso_profile("dev"));
-    success(&env.run(&["sso", "login", "--profile", "dev"]));
-    fake.reset_counts();
-    env
-}
-
-fn credential_process(env: &TestEnv, profile: &str) -> Output {
-    env.run(&["credential-process", "--profile", profile])
+    fixtures::signed_in(fake, &sso_profile("dev"), Forget::Counts)
 }
 
 /// Runs `command` to its end; a run longer than `limit` is a hang, which fails the
@@ -69,6 +56,7 @@ fn is_symlink(path: &Path) -> bool {
 /// The credential process a profile of another tool runs inherits grant's core limit:
 /// grant started with an unlimited soft limit, and its child sees 0, as does
 /// `/proc/PID/limits` of grant itself.
+
 #[test]
 fn core_dumps_are_off_for_grant_and_what_it_runs() {
     let env = TestEnv::new();
@@ -106,12 +94,12 @@ fn core_dumps_are_off_for_grant_and_what_it_runs() {
 fn a_state_folder_writable_by_the_group_is_refused_before_anything_is_read() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    success(&credential_process(&env, "dev"));
+    success(&credential_process(&env, "dev", &[]));
     let before: Vec<PathBuf> = files_in(&env.state_dir);
     std::fs::set_permissions(&env.state_dir, std::fs::Permissions::from_mode(0o770)).unwrap();
     fake.reset_counts();
 
-    let output = credential_process(&env, "dev");
+    let output = credential_process(&env, "dev", &[]);
     let line = failure(&output);
     assert!(stdout(&output).is_empty());
     assert_eq!(line.lines().count(), 1, "{line}");
@@ -126,7 +114,7 @@ fn a_state_folder_writable_by_the_group_is_refused_before_anything_is_read() {
     );
     assert_eq!(files_in(&env.state_dir), before, "nothing written");
     std::fs::set_permissions(&env.state_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
-    success(&credential_process(&env, "dev"));
+    success(&credential_process(&env, "dev", &[]));
 }
 
 #[test]
@@ -239,7 +227,7 @@ fn symlinks_in_the_state_folder_are_never_followed() {
 fn a_fifo_at_an_entry_path_is_damaged_not_waited_on() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
-    success(&credential_process(&env, "dev"));
+    success(&credential_process(&env, "dev", &[]));
     let dir = env.state_dir.join("secrets/kernel-keyring");
     let entries: Vec<PathBuf> = files_in(&dir)
         .into_iter()
@@ -270,7 +258,7 @@ fn a_fifo_at_an_entry_path_is_damaged_not_waited_on() {
         Duration::from_secs(60),
     );
     success(&output);
-    success(&credential_process(&env, "dev"));
+    success(&credential_process(&env, "dev", &[]));
     for entry in &entries {
         let kind = std::fs::symlink_metadata(entry).map(|meta| meta.file_type());
         assert!(
@@ -298,23 +286,9 @@ fn populate_writes_through_a_symlinked_config() {
     std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
     let link = env.aws_config_path();
     std::os::unix::fs::symlink("../dotfiles/aws-config", &link).unwrap();
-    success(&env.run(&[
-        "sso",
-        "login",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
+    success(&env.run(&portal_args("login", &[])));
 
-    success(&env.run(&[
-        "sso",
-        "populate",
-        "--start-url",
-        START_URL,
-        "--region",
-        "eu-west-1",
-    ]));
+    success(&env.run(&portal_args("populate", &[])));
     assert!(is_symlink(&link), "the link is still a link");
     let text = std::fs::read_to_string(&target).unwrap();
     assert!(
@@ -381,11 +355,11 @@ fn a_twenty_thousand_character_profile_name_is_cached() {
     let env = signed_in(&fake);
     let name = "n".repeat(19_990) + "-very-long";
     env.write_aws_config(&(sso_profile("dev") + &sso_profile(&name)));
-    let first = success(&credential_process(&env, &name));
-    let second = success(&credential_process(&env, &name));
+    let first = success(&credential_process(&env, &name, &[]));
+    let second = success(&credential_process(&env, &name, &[]));
     assert_eq!(first, second);
     assert_eq!(fake.count("GetRoleCredentials"), 1);
-    let other = success(&credential_process(&env, "dev"));
+    let other = success(&credential_process(&env, "dev", &[]));
     assert_ne!(other, first, "the long name's entry is its own");
 }
 

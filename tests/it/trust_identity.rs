@@ -3,47 +3,25 @@
 //! refused is renewed with its refresh token before a sign-in is asked for; a
 //! credential_process loop that lost GRANT_PROCESS_CHAIN is named at once.
 
-use std::process::Output;
-
 use fake_aws::FakeAws;
-use serde_json::Value;
 
+use crate::support::fixtures::{
+    self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, START_URL, credential_process, granted_profile,
+    json,
+};
 use crate::support::{
     TestEnv, assert_no_secret_in_files, failure, python_with_botocore, stderr, stdout, success,
 };
 
-const START_URL: &str = "https://fake-org.awsapps.com/start";
 const STATIC_KEY_ID: &str = "AKIASTATICKEYSFIRST1";
 
 fn grant_binary() -> &'static str {
     env!("CARGO_BIN_EXE_grant")
 }
 
-/// An SSO profile served through grant's credential_process, with a refresh token
-/// (registration scopes).
-fn granted_profile(name: &str) -> String {
-    format!(
-        "[profile {name}]\ngranted_sso_start_url = {START_URL}\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = AdministratorAccess\ngranted_sso_registration_scopes = sso:account:access\nregion = eu-west-1\ncredential_process = {} credential-process --profile {name}\n\n",
-        grant_binary()
-    )
-}
-
 fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
-    let env = TestEnv::with_fake(fake);
-    env.write_aws_config(&format!("{}{extra_config}", granted_profile("dev")));
-    success(&env.run(&["sso", "login", "--profile", "dev"]));
-    fake.reset_counts();
-    env
-}
-
-fn credential_process(env: &TestEnv, profile: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["credential-process", "--profile", profile];
-    args.extend_from_slice(extra);
-    env.run(&args)
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_str(&success(output)).expect("credential JSON on stdout")
+    let dev = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::Binary);
+    fixtures::signed_in(fake, &format!("{dev}{extra_config}"), Forget::Counts)
 }
 
 /// The `grant:` lines of an assume, which must succeed.
@@ -352,7 +330,7 @@ fn a_refused_token_without_a_refresh_token_is_dropped_at_once() {
     let env = TestEnv::with_fake(&fake);
     // Without registration scopes the service issues no refresh token.
     env.write_aws_config(
-        &granted_profile("dev")
+        &granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::Binary)
             .replace("granted_sso_registration_scopes = sso:account:access\n", ""),
     );
     success(&env.run(&["sso", "login", "--profile", "dev"]));

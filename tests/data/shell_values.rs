@@ -1,5 +1,5 @@
 //! Hostile values for the quoting tests, shared by the unit tests in `src/shell` and the
-//! real-shell tests in `tests/it/shell_quoting.rs` (included there by path).
+//! real-shell tests in `tests/it` (both include this file by path).
 //!
 //! Code hidden in these values only ever touches `CANARY` (in the current folder) or
 //! `~/KEEP`, so that a quoting bug shows up as a file appearing or vanishing.
