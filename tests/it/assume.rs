@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fake_aws::FakeAws;
 use grant::shell::Shell;
@@ -15,7 +15,9 @@ use crate::shells::{
     BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded, shell_command,
 };
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
-use crate::support::{TestEnv, failure, script_is_installed, stderr, stdout, success};
+use crate::support::{
+    TestEnv, failure, output_within, script_is_installed, stderr, stdout, success,
+};
 
 fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
     let dev = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::OnPath);
@@ -81,20 +83,7 @@ fn run_interactive(env: &TestEnv, real: &RealShell, outputs: &Outputs, lines: &[
         .spawn()
         .unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
-    wait_at_most(child, Duration::from_secs(60))
-}
-
-#[track_caller]
-fn wait_at_most(mut child: std::process::Child, limit: Duration) -> Output {
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > limit {
-            child.kill().unwrap();
-            panic!("still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    output_within(child, Duration::from_secs(60))
 }
 
 fn is_available(real: &RealShell) -> bool {
@@ -606,7 +595,7 @@ fn assume_without_a_profile_and_no_terminal_is_an_error() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let output = wait_at_most(child, Duration::from_secs(10));
+        let output = output_within(child, Duration::from_secs(10));
         let line = failure(&output);
         assert!(line.contains("give a profile: assume PROFILE"), "{line}");
     }
@@ -646,7 +635,7 @@ fn assume_without_a_profile_picks_one_on_the_terminal() {
         std::io::Write::write_all(&mut keyboard, b"\r").unwrap();
         std::thread::sleep(Duration::from_secs(5));
     });
-    let output = wait_at_most(child, Duration::from_secs(20));
+    let output = output_within(child, Duration::from_secs(20));
     let terminal = String::from_utf8_lossy(&output.stdout);
     assert!(
         terminal.contains("Profile"),

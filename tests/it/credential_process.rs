@@ -13,7 +13,8 @@ use crate::support::fixtures::{
     json,
 };
 use crate::support::{
-    TestEnv, assert_no_secret_in_files, failure, python_with_botocore, stderr, stdout, success,
+    TestEnv, assert_no_secret_in_files, failure, output_within, python_with_botocore, stderr,
+    stdout, success,
 };
 
 fn signed_in(fake: &FakeAws) -> TestEnv {
@@ -530,24 +531,6 @@ fn on_a_terminal_with(
         stdin.write_all(input.as_bytes()).unwrap();
     }
     output_within(child, Duration::from_secs(60))
-}
-
-/// The child's output, or a failed test (and the child killed) after `limit`: a
-/// hang must not hang the suite.
-#[track_caller]
-fn output_within(mut child: std::process::Child, limit: Duration) -> Output {
-    let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("still running after {limit:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// Polls `condition` for up to `limit`.

@@ -8,8 +8,8 @@ use fake_aws::FakeAws;
 
 use crate::support::fixtures::{START_URL, credential_process, portal_args};
 use crate::support::{
-    TestEnv, assert_no_secret_in_files, failure, python_script, python_with_botocore, stderr,
-    stdout, success,
+    TestEnv, assert_no_secret_in_files, failure, python_script, python_with_botocore, run_within,
+    stderr, stdout, success,
 };
 
 const SCOPE: &str = "sso:account:access";
@@ -659,32 +659,6 @@ fn no_secret_in_plaintext_after_login_refresh_and_credential_fetch() {
     assert_no_secret_in_files(&env.written_folders(), &secrets);
 }
 
-/// Runs `command` to its end, failing the test if it takes longer than `limit`.
-fn run_with_timeout(mut command: std::process::Command, limit: Duration) -> Output {
-    use std::process::Stdio;
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
-            panic!(
-                "grant still ran after {limit:?}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// `grant sso login ARGS` without a controlling terminal (`setsid -w`), without CI,
 /// with a display and a platform opener (xdg-open, wslview) that would start a
 /// browser which never comes back, leaving `browser-ran` in the temp dir if it runs.
@@ -717,7 +691,7 @@ fn login_without_a_terminal(env: &TestEnv, extra: &[&str]) -> Output {
         .current_dir(&env.home)
         .args(portal_args("login", &[]))
         .args(extra);
-    run_with_timeout(command, Duration::from_secs(20))
+    run_within(&mut command, Duration::from_secs(20))
 }
 
 #[test]
@@ -778,7 +752,7 @@ fn login_outside_ci(env: &TestEnv, extra: &[&str]) -> Output {
     let mut command = env.grant();
     command.env_remove("CI").args(portal_args("login", &[]));
     command.args(extra);
-    run_with_timeout(command, Duration::from_secs(20))
+    run_within(&mut command, Duration::from_secs(20))
 }
 
 #[test]

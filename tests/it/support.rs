@@ -377,6 +377,41 @@ pub fn assert_no_secret_in_files(folders: &[PathBuf], secrets: &[String]) {
     assert!(scanned > 0, "no file was scanned");
 }
 
+/// Runs `command` to its end (stdin empty, output captured): see [`output_within`].
+#[track_caller]
+pub fn run_within(command: &mut Command, limit: Duration) -> Output {
+    let child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the command");
+    output_within(child, limit)
+}
+
+/// The child's output, read while it runs so that a long listing cannot fill the
+/// pipe. A child still running after `limit` is a hang, not a slow machine (the
+/// limits are generous): it is killed and the test fails with what it wrote.
+#[track_caller]
+pub fn output_within(child: std::process::Child, limit: Duration) -> Output {
+    let pid = child.id().to_string();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait_with_output()));
+    match receiver.recv_timeout(limit) {
+        Ok(output) => output.expect("wait for the command"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid]).status();
+            let stderr = receiver
+                .recv()
+                .ok()
+                .and_then(Result::ok)
+                .map(|output| String::from_utf8_lossy(&output.stderr).into_owned())
+                .unwrap_or_default();
+            panic!("still running after {limit:?}, killed: {stderr}");
+        }
+    }
+}
+
 /// A Python with botocore: $GRANT_TEST_PYTHON (CI's venv), else python3 when it has
 /// botocore. Without one the test is skipped locally and fails under CI.
 pub fn python_with_botocore() -> Option<PathBuf> {

@@ -4,13 +4,15 @@
 //! end or block the sign-in.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use fake_aws::{DeviceAuthorizationOverride, FakeAws};
 
 use crate::support::fixtures::START_URL;
-use crate::support::{TestEnv, failure, python_script, script_is_installed, stderr, success};
+use crate::support::{
+    TestEnv, failure, python_script, run_within, script_is_installed, stderr, success,
+};
 
 /// A user code carrying an OSC title change, a screen clear and a C1 CSI.
 const HOSTILE_CODE: &str = "\x1b]0;pwned\x07ABCD\x1b[2J-EFGH\u{9b}31m";
@@ -66,34 +68,11 @@ fn login_args() -> Vec<&'static str> {
     ]
 }
 
-/// Runs `command` to its end, failing the test if it takes longer than `limit`.
-fn run_to_end(mut command: Command, limit: Duration) -> Output {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
-            panic!(
-                "grant still ran after {limit:?}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
-
 /// `grant sso login` with the device code, CI unset so the configured browser may run.
 fn device_login(env: &TestEnv) -> Output {
     let mut command = env.grant();
     command.env_remove("CI").args(login_args());
-    run_to_end(command, Duration::from_secs(30))
+    run_within(&mut command, Duration::from_secs(30))
 }
 
 /// Fails on anything a terminal would act on: ESC, BEL, other C0 controls but
@@ -169,7 +148,7 @@ fn an_escape_laden_user_code_reaches_the_terminal_escaped() {
         .args(["-qec", &command, "/dev/null"])
         .env("CI", "")
         .env("TERM", "xterm");
-    let out = run_to_end(script, Duration::from_secs(30));
+    let out = run_within(&mut script, Duration::from_secs(30));
     let terminal = String::from_utf8(out.stdout.clone()).expect("UTF-8 on the terminal");
     assert!(out.status.success(), "{terminal}");
     assert!(
@@ -238,7 +217,7 @@ fn idle_and_forged_connections_do_not_stop_the_browser_sign_in() {
         .env("FAKE_BROWSER_MODE", "hostile")
         .env("FAKE_BROWSER_LOG", &log)
         .args(&login_args()[..6]);
-    let out = run_to_end(command, Duration::from_secs(60));
+    let out = run_within(&mut command, Duration::from_secs(60));
     // grant may end before the browser writes down the answer to the last step.
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut steps = String::new();

@@ -5,7 +5,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use fake_aws::{Directory, FakeAws};
@@ -13,32 +13,10 @@ use fake_aws::{Directory, FakeAws};
 use crate::support::fixtures::{
     self, Forget, START_URL, credential_process, portal_args, sso_profile,
 };
-use crate::support::{TestEnv, failure, stderr, stdout, success};
+use crate::support::{TestEnv, failure, run_within, stderr, stdout, success};
 
 fn signed_in(fake: &FakeAws) -> TestEnv {
     fixtures::signed_in(fake, &sso_profile("dev"), Forget::Counts)
-}
-
-/// Runs `command` to its end; a run longer than `limit` is a hang, which fails the
-/// test (the limit is generous: it only tells a hang from a slow machine). Output is
-/// read while the command runs, so a long listing cannot fill the pipe.
-fn run_with_timeout(command: &mut Command, limit: Duration) -> Output {
-    let child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id().to_string();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || sender.send(child.wait_with_output().unwrap()));
-    match receiver.recv_timeout(limit) {
-        Ok(output) => output,
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid]).status();
-            panic!("grant still ran after {limit:?}");
-        }
-    }
 }
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
@@ -244,7 +222,7 @@ fn a_fifo_at_an_entry_path_is_damaged_not_waited_on() {
                 .success()
         );
     }
-    let output = run_with_timeout(
+    let output = run_within(
         env.grant().args(["credential-process", "--profile", "dev"]),
         Duration::from_secs(60),
     );
@@ -253,7 +231,7 @@ fn a_fifo_at_an_entry_path_is_damaged_not_waited_on() {
         line.contains("grant sso login"),
         "the token is gone: {line}"
     );
-    let output = run_with_timeout(
+    let output = run_within(
         env.grant().args(["sso", "login", "--profile", "dev"]),
         Duration::from_secs(60),
     );
@@ -332,7 +310,7 @@ fn a_hundred_thousand_profiles_list_long_completely() {
         "[sso-session org]\nsso_start_url = {START_URL}\nsso_region = eu-west-1\n"
     ));
     env.write_aws_config(&config);
-    let output = run_with_timeout(
+    let output = run_within(
         env.grant().args(["profiles", "--long"]),
         Duration::from_secs(300),
     );
