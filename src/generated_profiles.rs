@@ -322,25 +322,35 @@ fn sanitize_part(part: &str) -> String {
 /// The variables a template may use, for help texts and errors.
 pub const TEMPLATE_VARIABLES: &str = "{account_name}, {account_id}, {role_name}";
 
+/// Why a profile-name template cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("the template '{0}' has a '{{' without '}}'")]
+    Unclosed(String),
+    #[error("the template '{template}' uses {variable}; it may use {TEMPLATE_VARIABLES}")]
+    UnknownVariable { template: String, variable: String },
+    #[error("the template '{0}' must contain {{role_name}}, or roles of one account share a name")]
+    NoRoleName(String),
+}
+
 /// Checks that the template names each role distinctly enough to be useful.
-pub fn check_template(template: &str) -> Result<(), String> {
+pub fn check_template(template: &str) -> Result<(), TemplateError> {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         let end = rest[start..]
             .find('}')
-            .ok_or_else(|| format!("the template '{template}' has a '{{' without '}}'"))?;
+            .ok_or_else(|| TemplateError::Unclosed(template.to_owned()))?;
         let variable = &rest[start..start + end + 1];
         if !TEMPLATE_VARIABLES.contains(variable) {
-            return Err(format!(
-                "the template '{template}' uses {variable}; it may use {TEMPLATE_VARIABLES}"
-            ));
+            return Err(TemplateError::UnknownVariable {
+                template: template.to_owned(),
+                variable: variable.to_owned(),
+            });
         }
         rest = &rest[start + end + 1..];
     }
     if !template.contains("{role_name}") {
-        return Err(format!(
-            "the template '{template}' must contain {{role_name}}, or roles of one account share a name"
-        ));
+        return Err(TemplateError::NoRoleName(template.to_owned()));
     }
     Ok(())
 }
@@ -414,14 +424,19 @@ mod tests {
         assert!(
             check_template("{account}/{role_name}")
                 .unwrap_err()
+                .to_string()
                 .contains("{account}")
         );
         assert!(
             check_template("{account_name}")
                 .unwrap_err()
+                .to_string()
                 .contains("{role_name}")
         );
-        assert!(check_template("{role_name").is_err());
+        assert_eq!(
+            check_template("{role_name"),
+            Err(TemplateError::Unclosed("{role_name".into()))
+        );
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn options(args: &PopulateArgs, settings: &Settings) -> anyhow::Result<Options> 
             "say which directory: --start-url URL --region REGION (or set DefaultSSOStartURL and DefaultSSORegion with `grant settings set`)"
         );
     };
-    generated_profiles::check_template(&args.profile_template).map_err(anyhow::Error::msg)?;
+    generated_profiles::check_template(&args.profile_template)?;
     if let Some(session) = &args.sso_session
         && generated_profiles::sanitize(session) != *session
     {

@@ -49,8 +49,8 @@ pub enum FetchError {
         operation: &'static str,
         message: String,
     },
-    #[error("{0}")]
-    Process(String),
+    #[error(transparent)]
+    Process(#[from] super::process::ProcessError),
     #[error("{0}")]
     Unsupported(String),
     #[error("{0}")]

@@ -22,9 +22,35 @@ struct ProcessDocument {
     account_id: Option<String>,
 }
 
+/// Why another tool's credential_process gave no credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    #[error("cannot run `{command}`: {source}")]
+    Start {
+        command: String,
+        source: std::io::Error,
+    },
+    #[error("`{command}` failed ({status})")]
+    Failed {
+        command: String,
+        status: std::process::ExitStatus,
+    },
+    #[error("`{command}` did not print credential JSON (line {line}, column {column})")]
+    NotJson {
+        command: String,
+        line: usize,
+        column: usize,
+    },
+    #[error("`{command}` printed Version {version}, not 1")]
+    Version { command: String, version: u8 },
+    #[error("`{command}` printed an Expiration that is not RFC 3339: {text}")]
+    Expiration { command: String, text: String },
+}
+
 /// Runs `command` with stderr and the terminal left to it (it may prompt);
 /// `process_chain` is what a grant inside it sees as GRANT_PROCESS_CHAIN.
-pub fn run(command: &str, process_chain: &str) -> Result<Credentials, String> {
+pub fn run(command: &str, process_chain: &str) -> Result<Credentials, ProcessError> {
+    let command_text = || command.to_owned();
     let mut shell = if cfg!(windows) {
         let mut shell = Command::new("cmd");
         shell.arg("/C");
@@ -40,27 +66,35 @@ pub fn run(command: &str, process_chain: &str) -> Result<Credentials, String> {
         .stdin(Stdio::inherit())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|error| format!("cannot run `{command}`: {error}"))?;
+        .map_err(|source| ProcessError::Start {
+            command: command_text(),
+            source,
+        })?;
     if !output.status.success() {
-        return Err(format!("`{command}` failed ({})", output.status));
+        return Err(ProcessError::Failed {
+            command: command_text(),
+            status: output.status,
+        });
     }
-    let document: ProcessDocument = serde_json::from_slice(&output.stdout).map_err(|error| {
-        format!(
-            "`{command}` did not print credential JSON (line {}, column {})",
-            error.line(),
-            error.column()
-        )
-    })?;
+    let document: ProcessDocument =
+        serde_json::from_slice(&output.stdout).map_err(|error| ProcessError::NotJson {
+            command: command_text(),
+            line: error.line(),
+            column: error.column(),
+        })?;
     if document.version != 1 {
-        return Err(format!(
-            "`{command}` printed Version {}, not 1",
-            document.version
-        ));
+        return Err(ProcessError::Version {
+            command: command_text(),
+            version: document.version,
+        });
     }
     let expiration = match document.expiration.as_deref() {
-        Some(text) => Some(parse_expiration(text).ok_or_else(|| {
-            format!("`{command}` printed an Expiration that is not RFC 3339: {text}")
-        })?),
+        Some(text) => Some(
+            parse_expiration(text).ok_or_else(|| ProcessError::Expiration {
+                command: command_text(),
+                text: text.to_owned(),
+            })?,
+        ),
         None => None,
     };
     Ok(Credentials {
