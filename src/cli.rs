@@ -16,7 +16,7 @@ pub struct Cli {
 }
 
 /// How `sso populate` names profiles unless told otherwise (the generator checks
-/// templates; a test checks that this one is its default).
+/// every template, this one included, in its tests).
 pub const DEFAULT_PROFILE_TEMPLATE: &str = "{account_name}/{role_name}";
 
 /// The shells grant writes code for.

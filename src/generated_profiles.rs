@@ -14,7 +14,6 @@ use crate::sso::normalize_start_url;
 
 /// The key that marks a section as generated, and from which directory.
 pub const MARKER_KEY: &str = "grant_generated_from";
-pub const DEFAULT_TEMPLATE: &str = "{account_name}/{role_name}";
 
 /// What the user asked the generated profiles to look like.
 #[derive(Debug, Clone)]
@@ -376,7 +375,7 @@ mod tests {
             sso_session: None,
             credential_process: true,
             profile_region: Some("us-east-1".into()),
-            template: DEFAULT_TEMPLATE.into(),
+            template: crate::cli::DEFAULT_PROFILE_TEMPLATE.into(),
             prefix: String::new(),
         }
     }
@@ -413,13 +412,8 @@ mod tests {
     }
 
     #[test]
-    fn the_command_line_default_is_the_generators() {
-        assert_eq!(crate::cli::DEFAULT_PROFILE_TEMPLATE, DEFAULT_TEMPLATE);
-    }
-
-    #[test]
     fn templates_are_checked() {
-        assert!(check_template(DEFAULT_TEMPLATE).is_ok());
+        assert!(check_template(crate::cli::DEFAULT_PROFILE_TEMPLATE).is_ok());
         assert!(check_template("{account_id}-{role_name}").is_ok());
         assert!(
             check_template("{account}/{role_name}")
