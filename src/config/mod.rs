@@ -2,7 +2,7 @@
 //! byte-preserving editing (`document`).
 
 pub mod document;
-pub mod file;
+pub(crate) mod file;
 mod lexer;
 
 use std::collections::{BTreeSet, HashMap};

@@ -51,10 +51,12 @@ pub enum FetchError {
     },
     #[error(transparent)]
     Process(#[from] super::process::ProcessError),
-    #[error("{0}")]
-    Unsupported(String),
-    #[error("{0}")]
-    Mfa(String),
+    #[error(
+        "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
+    )]
+    EnvironmentKeysMissing,
+    #[error("the role needs an MFA code for {serial}: pass --mfa-token CODE")]
+    MfaCodeNeeded { serial: String },
 }
 
 /// `IAM Identity Center GetRoleCredentials failed: HTTP 500 ...; try again in a moment`.
@@ -140,7 +142,10 @@ fn from_static(keys: &StaticKeys) -> Credentials {
 
 fn from_environment() -> Result<Credentials, FetchError> {
     let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-    match (variable("AWS_ACCESS_KEY_ID"), variable("AWS_SECRET_ACCESS_KEY")) {
+    match (
+        variable("AWS_ACCESS_KEY_ID"),
+        variable("AWS_SECRET_ACCESS_KEY"),
+    ) {
         (Some(access_key_id), Some(secret_access_key)) => Ok(Credentials {
             access_key_id,
             secret_access_key,
@@ -148,9 +153,7 @@ fn from_environment() -> Result<Credentials, FetchError> {
             expiration: None,
             account_id: None,
         }),
-        _ => Err(FetchError::Unsupported(
-            "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into(),
-        )),
+        _ => Err(FetchError::EnvironmentKeysMissing),
     }
 }
 
@@ -382,10 +385,8 @@ fn mfa_code(context: &FetchContext<'_>, serial: &str) -> Result<String, FetchErr
     if let Some(code) = &context.mfa_token {
         return Ok(code.clone());
     }
-    let no_terminal = || {
-        FetchError::Mfa(format!(
-            "the role needs an MFA code for {serial}: pass --mfa-token CODE"
-        ))
+    let no_terminal = || FetchError::MfaCodeNeeded {
+        serial: serial.to_owned(),
     };
     crate::terminal::ask(&format!(
         "MFA code for {}: ",

@@ -1,12 +1,12 @@
 //! AWS credentials: what `credential-process` prints, where it caches them, and how
 //! each kind of source produces them.
 
-pub mod cache;
-pub mod fetch;
-pub mod identity;
-pub mod obtain;
-pub mod process;
-pub mod request;
+pub(crate) mod cache;
+pub(crate) mod fetch;
+pub(crate) mod identity;
+pub(crate) mod obtain;
+pub(crate) mod process;
+pub(crate) mod request;
 
 use std::fmt;
 

@@ -96,9 +96,11 @@ pub enum SecretError {
     #[error("secret entry names must not be empty")]
     InvalidEntryName,
     #[error("cannot encode a secret entry as JSON: {0}")]
-    Encode(String),
-    #[error("cannot encrypt a secret entry: {0}")]
-    Encrypt(String),
+    Encode(#[source] serde_json::Error),
+    #[error("cannot encrypt a secret entry: the system's random source failed ({0})")]
+    Random(#[source] getrandom::Error),
+    #[error("cannot encrypt a secret entry: the cipher refused the value")]
+    Cipher,
 }
 
 fn holder_hint(backend: &str) -> &'static str {
@@ -203,10 +205,8 @@ impl SecretStore {
         let chosen = self.chosen()?;
         let data_key = self.key_for_write(chosen)?;
         let sealed = crypto::seal(&data_key, key, value).map_err(|error| match error {
-            crypto::SealError::Random(error) => SecretError::Encrypt(error.to_string()),
-            crypto::SealError::Cipher => {
-                SecretError::Encrypt("the cipher refused the value".into())
-            }
+            crypto::SealError::Random(error) => SecretError::Random(error),
+            crypto::SealError::Cipher => SecretError::Cipher,
         })?;
         let stem = crypto::file_stem(key);
         chosen
@@ -314,8 +314,7 @@ impl SecretStore {
     }
 
     pub fn put_json<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<(), SecretError> {
-        let bytes =
-            serde_json::to_vec(value).map_err(|error| SecretError::Encode(error.to_string()))?;
+        let bytes = serde_json::to_vec(value).map_err(SecretError::Encode)?;
         self.put(key, &bytes)
     }
 
@@ -409,7 +408,7 @@ fn create_key(holder: &dyn KeyHolder, dir: &EntryDir) -> Result<DataKey, SecretE
             holder.name()
         );
     }
-    let key = DataKey::generate().map_err(|error| SecretError::Encrypt(error.to_string()))?;
+    let key = DataKey::generate().map_err(SecretError::Random)?;
     holder
         .store(&key)
         .map_err(|error| holder_error(holder.name(), "save", error))?;

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 
 use crate::{fsutil, paths};
 
+pub use file::save_setting;
 use file::*;
-pub use file::{edit_settings_text, save_setting};
 use registry::*;
 pub use registry::{Kind, SETTINGS, Setting, find_setting};
 pub use values::{Browser, KeyringBackend, Value};
@@ -132,6 +132,7 @@ impl Settings {
     }
 
     /// Whether the file sets `setting` (rather than the default applying).
+    #[cfg(test)]
     pub fn is_set_in_file(&self, setting: &Setting) -> bool {
         self.values.contains_key(setting.name)
     }

@@ -97,15 +97,6 @@ pub struct EnvChange {
     pub set: Vec<(String, String)>,
 }
 
-impl EnvChange {
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.set
-            .iter()
-            .find(|(set_name, _)| set_name == name)
-            .map(|(_, value)| value.as_str())
-    }
-}
-
 impl Shell {
     /// `change` as shell code, one statement a line, every name checked and every
     /// value quoted.
@@ -165,9 +156,4 @@ impl FromStr for Shell {
             _ => Err(ShellError::UnknownShell(text.to_owned())),
         }
     }
-}
-
-/// Whether `name` is a variable name grant writes (`[A-Za-z_][A-Za-z0-9_]*`).
-pub fn is_variable_name(name: &str) -> bool {
-    quote::is_valid_name(name)
 }

@@ -1,15 +1,15 @@
 //! IAM Identity Center (AWS SSO): sign-in flows, the token lifecycle, and the AWS
 //! CLI token cache.
 
-pub mod accounts;
-pub mod browser;
-pub mod cli_cache;
+pub(crate) mod accounts;
+pub(crate) mod browser;
+pub(crate) mod cli_cache;
 mod loopback;
-pub mod oidc;
+pub(crate) mod oidc;
 mod prompt;
 mod session;
 mod sso_session;
-pub mod token;
+pub(crate) mod token;
 
 pub use session::{LoginOptions, Origin, SessionTarget, Sso};
 pub use sso_session::{SsoSession, normalize_start_url};
@@ -37,8 +37,8 @@ impl std::fmt::Display for EndReason {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SsoError {
-    #[error("{0}")]
-    Config(String),
+    #[error("the OIDC endpoint '{endpoint}' is not a valid URL (check AWS_ENDPOINT_URL_SSO_OIDC)")]
+    InvalidOidcEndpoint { endpoint: String },
     #[error("no valid sign-in for the SSO session '{session}'; run: {command}")]
     SignInRequired { session: String, command: String },
     #[error("the SSO session '{session}' has ended ({reason}); sign in again: {command}")]

@@ -251,9 +251,9 @@ pub fn authorize_url(
     code_challenge: &str,
 ) -> Result<String, SsoError> {
     let mut url = url::Url::parse(&format!("{endpoint}/authorize")).map_err(|_| {
-        SsoError::Config(format!(
-            "the OIDC endpoint '{endpoint}' is not a valid URL (check AWS_ENDPOINT_URL_SSO_OIDC)"
-        ))
+        SsoError::InvalidOidcEndpoint {
+            endpoint: endpoint.to_owned(),
+        }
     })?;
     url.query_pairs_mut()
         .append_pair("response_type", "code")
