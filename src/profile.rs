@@ -23,11 +23,11 @@ pub enum ProfileError {
         "profile '{0}' is ignored: the AWS SDKs accept only letters, digits and _-/.%@:+ in profile names; rename its section"
     )]
     IgnoredName(String),
-    #[error("{origin}: profile '{profile}': {message}")]
+    #[error("{origin}: profile '{profile}': {problem}")]
     Invalid {
         origin: String,
         profile: String,
-        message: String,
+        problem: ProfileProblem,
     },
     #[error("profile '{profile}': {message}: {}", .chain.join(" -> "))]
     Chain {
@@ -35,6 +35,35 @@ pub enum ProfileError {
         message: &'static str,
         chain: Vec<String>,
     },
+}
+
+/// What is wrong with one profile's keys.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileProblem {
+    #[error(
+        "no credentials: add granted_sso_* or sso_* keys, role_arn, credential_process or aws_access_key_id"
+    )]
+    NoCredentials,
+    #[error("role_arn takes source_profile or credential_source, not both")]
+    TwoRoleSources,
+    #[error("role_arn needs source_profile or credential_source")]
+    NoRoleSource,
+    #[error("source_profile names the profile itself, which has no aws_access_key_id")]
+    OwnSourceWithoutKeys,
+    #[error("source_profile '{0}' does not exist")]
+    NoSuchSourceProfile(String),
+    #[error("credential_source '{0}' is not Environment, Ec2InstanceMetadata or EcsContainer")]
+    UnknownCredentialSource(String),
+    #[error("duration_seconds must be a number of seconds from 900 to 43200, not '{0}'")]
+    InvalidDuration(String),
+    #[error("aws_access_key_id is set but aws_secret_access_key is missing")]
+    NoSecretAccessKey,
+    #[error("aws_secret_access_key is set but aws_access_key_id is missing")]
+    NoAccessKeyId,
+    #[error("[sso-session {0}] is not in the config file")]
+    NoSuchSsoSession(String),
+    #[error("{key} is missing{hint}")]
+    MissingKey { key: String, hint: &'static str },
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -188,15 +217,15 @@ fn closest_names(files: &AwsFiles, name: &str) -> Vec<String> {
         .collect()
 }
 
-fn invalid(values: &SectionValues<'_>, key: &str, message: impl Into<String>) -> ProfileError {
-    invalid_at(values.origin_of(key), values.name, message)
+fn invalid(values: &SectionValues<'_>, key: &str, problem: ProfileProblem) -> ProfileError {
+    invalid_at(values.origin_of(key), values.name, problem)
 }
 
-fn invalid_at(origin: Origin<'_>, profile: &str, message: impl Into<String>) -> ProfileError {
+fn invalid_at(origin: Origin<'_>, profile: &str, problem: ProfileProblem) -> ProfileError {
     ProfileError::Invalid {
         origin: origin.to_string(),
         profile: profile.to_owned(),
-        message: message.into(),
+        problem,
     }
 }
 
@@ -221,7 +250,7 @@ fn source_of(
     Err(invalid_at(
         values.origin,
         values.name,
-        "no credentials: add granted_sso_* or sso_* keys, role_arn, credential_process or aws_access_key_id",
+        ProfileProblem::NoCredentials,
     ))
 }
 
@@ -239,15 +268,11 @@ fn assume_role(
             return Err(invalid(
                 values,
                 "credential_source",
-                "role_arn takes source_profile or credential_source, not both",
+                ProfileProblem::TwoRoleSources,
             ));
         }
         (None, None) => {
-            return Err(invalid(
-                values,
-                "role_arn",
-                "role_arn needs source_profile or credential_source",
-            ));
+            return Err(invalid(values, "role_arn", ProfileProblem::NoRoleSource));
         }
         (None, Some(named)) => (named_source(values, named)?, None),
         (Some(source_name), None) => (
@@ -282,7 +307,7 @@ fn source_profile(
                 invalid(
                     values,
                     "source_profile",
-                    "source_profile names the profile itself, which has no aws_access_key_id",
+                    ProfileProblem::OwnSourceWithoutKeys,
                 )
             });
     }
@@ -308,7 +333,7 @@ fn source_profile(
         invalid(
             values,
             "source_profile",
-            format!("source_profile '{source_name}' does not exist"),
+            ProfileProblem::NoSuchSourceProfile(source_name.to_owned()),
         )
     })?;
     source_of(resolver, &source_values, chain)
@@ -323,9 +348,7 @@ fn named_source(values: &SectionValues<'_>, name: &str) -> Result<CredentialSour
             return Err(invalid(
                 values,
                 "credential_source",
-                format!(
-                    "credential_source '{other}' is not Environment, Ec2InstanceMetadata or EcsContainer"
-                ),
+                ProfileProblem::UnknownCredentialSource(other.to_owned()),
             ));
         }
     };
@@ -341,7 +364,7 @@ fn duration_seconds(values: &SectionValues<'_>) -> Result<Option<u32>, ProfileEr
         _ => Err(invalid(
             values,
             "duration_seconds",
-            format!("duration_seconds must be a number of seconds from 900 to 43200, not '{text}'"),
+            ProfileProblem::InvalidDuration(text.to_owned()),
         )),
     }
 }
@@ -359,12 +382,12 @@ fn static_keys(values: &SectionValues<'_>) -> Result<Option<StaticKeys>, Profile
         (Some(_), None) => Err(invalid(
             values,
             "aws_access_key_id",
-            "aws_access_key_id is set but aws_secret_access_key is missing",
+            ProfileProblem::NoSecretAccessKey,
         )),
         (None, Some(_)) => Err(invalid(
             values,
             "aws_secret_access_key",
-            "aws_secret_access_key is set but aws_access_key_id is missing",
+            ProfileProblem::NoAccessKeyId,
         )),
     }
 }
@@ -406,7 +429,7 @@ pub fn sso_session_section(files: &AwsFiles, name: &str) -> Result<SsoSession, P
         values
             .get(key)
             .map(str::to_owned)
-            .ok_or_else(|| invalid_at(values.origin, name, format!("{key} is missing")))
+            .ok_or_else(|| invalid_at(values.origin, name, missing_key(key, "")))
     };
     Ok(SsoSession {
         name: Some(name.to_owned()),
@@ -414,6 +437,13 @@ pub fn sso_session_section(files: &AwsFiles, name: &str) -> Result<SsoSession, P
         region: required(PLAIN_SSO_KEYS.region)?,
         scopes: scope_list(values.get(PLAIN_SSO_KEYS.scopes)),
     })
+}
+
+fn missing_key(key: &str, hint: &'static str) -> ProfileProblem {
+    ProfileProblem::MissingKey {
+        key: key.to_owned(),
+        hint,
+    }
 }
 
 /// The IAM Identity Center session at the root of a credential source, if any.
@@ -483,7 +513,7 @@ fn session_section<'a>(
         invalid(
             values,
             key,
-            format!("[sso-session {session_name}] is not in the config file"),
+            ProfileProblem::NoSuchSsoSession(session_name.to_owned()),
         )
     })
 }
@@ -502,19 +532,14 @@ fn sso_role_from_keys(
         Some(section) => (&PLAIN_SSO_KEYS, Some(section.name.to_owned())),
         None => (keys, None),
     };
-    let required = |source: &SectionValues<'_>, key: &str, default: &Option<String>, hint: &str| {
-        source
-            .get(key)
-            .map(str::to_owned)
-            .or_else(|| default.clone())
-            .ok_or_else(|| {
-                invalid_at(
-                    source.origin,
-                    values.name,
-                    format!("{key} is missing{hint}"),
-                )
-            })
-    };
+    let required =
+        |source: &SectionValues<'_>, key: &str, default: &Option<String>, hint: &'static str| {
+            source
+                .get(key)
+                .map(str::to_owned)
+                .or_else(|| default.clone())
+                .ok_or_else(|| invalid_at(source.origin, values.name, missing_key(key, hint)))
+        };
     let scopes = scope_list(session_values.get(session_keys.scopes));
     Ok(SsoRole {
         account_id: required(values, keys.account_id, &defaults.account_id, "")?,
