@@ -34,6 +34,7 @@ complete -c grant -n "__fish_grant_needs_command" -f -a "profiles" -d 'Print eve
 complete -c grant -n "__fish_grant_needs_command" -f -a "cache" -d 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)'
 complete -c grant -n "__fish_grant_needs_command" -f -a "settings" -d 'Show or change grant\'s settings'
 complete -c grant -n "__fish_grant_needs_command" -f -a "sso" -d 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens'
+complete -c grant -n "__fish_grant_needs_command" -f -a "serve" -d 'Serve a profile\'s credentials on a local container-credentials endpoint, renewed as they expire'
 complete -c grant -n "__fish_grant_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l profile -d 'The profile to print credentials for' -r
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l account-id -d 'The SSO account id (else AWS_SSO_ACCOUNT_ID, else the profile)' -r
@@ -167,15 +168,22 @@ complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcomm
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "populate" -d 'Write a profile for every account and role you can reach into the AWS config'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Print the profiles `populate` would write, changing nothing'
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "assume" -d 'Switch this shell to a profile (through the `assume` function of `grant init`)'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "init" -d 'Print the shell integration (`assume`, its hook, completions) to put in an rc file'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "completions" -d 'Print the completion script for grant itself'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "profiles" -d 'Print every profile name of the AWS config and credentials files, sorted, one a line'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "cache" -d 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "settings" -d 'Show or change grant\'s settings'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "sso" -d 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand serve" -l profile -d 'The profile whose credentials to serve' -r
+complete -c grant -n "__fish_grant_using_subcommand serve" -l port -d 'The TCP port to listen on (0: any free port)' -r
+complete -c grant -n "__fish_grant_using_subcommand serve" -l bind -d 'The address to listen on; anything but loopback is reachable by others' -r
+complete -c grant -n "__fish_grant_using_subcommand serve" -l window -d 'Credentials with less life than this are renewed before they are served' -r
+complete -c grant -n "__fish_grant_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "assume" -d 'Switch this shell to a profile (through the `assume` function of `grant init`)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "init" -d 'Print the shell integration (`assume`, its hook, completions) to put in an rc file'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "completions" -d 'Print the completion script for grant itself'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "profiles" -d 'Print every profile name of the AWS config and credentials files, sorted, one a line'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "cache" -d 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "settings" -d 'Show or change grant\'s settings'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "sso" -d 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "serve" -d 'Serve a profile\'s credentials on a local container-credentials endpoint, renewed as they expire'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Delete the cached credentials of one profile, or of all'
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "list" -d 'List every setting with its value (the default when unset)'
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "get" -d 'Print the value of one setting (an empty line when it has no value)'
