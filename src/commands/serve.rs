@@ -90,6 +90,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         signals.wait_for_interrupt();
         return Ok(());
     }
+    warn_of_default_profile(&args.profile);
     let region = profile.region.as_deref();
     let code = run_command(&args.command, &url, &token, region, signals)?;
     std::process::exit(code)
@@ -181,6 +182,36 @@ fn warn_beyond_loopback(address: SocketAddr, url: &str) {
     } else {
         eprintln!(
             "grant: listening on {address}, beyond loopback; {rules}, so a program must reach this endpoint as one of those, not as {url} (see README, Containers)"
+        );
+    }
+}
+
+/// Keys of a profile with which the SDKs get credentials themselves.
+const SDK_CREDENTIAL_KEYS: [&str; 6] = [
+    "aws_access_key_id",
+    "role_arn",
+    "credential_process",
+    "sso_session",
+    "sso_start_url",
+    "web_identity_token_file",
+];
+
+/// Every SDK's default chain reads the profile `default` before the container
+/// provider: when it has credentials, CMD may sign with those instead.
+fn warn_of_default_profile(serving: &str) {
+    if serving == "default" {
+        return;
+    }
+    let Ok(files) = crate::config::AwsFiles::load_for_profile("default") else {
+        return;
+    };
+    let Ok(Some(values)) = files.profile("default") else {
+        return;
+    };
+    if let Some(key) = SDK_CREDENTIAL_KEYS.iter().find(|key| values.contains(key)) {
+        eprintln!(
+            "grant: the profile 'default' has {key}, and the AWS SDKs try it before the container endpoint: the command may use the default profile's credentials instead of {}",
+            shell_word(serving)
         );
     }
 }

@@ -432,3 +432,21 @@ fn without_a_sign_in_it_fails_at_once_in_one_line() {
     );
     assert_eq!(fake.count("GetRoleCredentials"), 0);
 }
+
+#[test]
+fn a_default_profile_with_credentials_is_named_as_coming_first() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    let quiet = run_within(&mut serve_command(&env, &sh("exit 0")), LIMIT);
+    assert!(!stderr(&quiet).contains("'default'"), "{}", stderr(&quiet));
+    env.write_aws_credentials(
+        "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+    );
+    let warned = run_within(&mut serve_command(&env, &sh("exit 0")), LIMIT);
+    assert!(warned.status.success(), "{}", stderr(&warned));
+    assert!(
+        stderr(&warned).contains("the profile 'default' has aws_access_key_id"),
+        "{}",
+        stderr(&warned)
+    );
+}
