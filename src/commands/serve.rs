@@ -15,9 +15,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use anyhow::{Context, bail};
 
 use crate::cli::ServeArgs;
-use crate::credentials::Credentials;
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::credentials::request::{self, SsoFlags};
+use crate::credentials::{Credentials, format_expiration};
+use crate::profile::{CredentialSource, Profile};
 use crate::secrets::SecretStore;
 use crate::serve::{self, Endpoint, Source};
 use crate::settings::Settings;
@@ -51,29 +52,8 @@ const REMOVED_FOR_COMMAND: [&str; 15] = [
 ];
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let settings = Settings::load().context("cannot load grant's settings")?;
-    let profile = request::load_profile(&args.profile, &SsoFlags::default(), &settings)?;
-    let request = Request::for_profile(&profile);
-    let source = Renewing {
-        store: SecretStore::open(&settings)?,
-        settings,
-        window: i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX),
-        last: Mutex::new(None),
-        request,
-    };
-    let login = obtain::has_terminal().then(|| LoginOptions {
-        prompt_on_terminal: true,
-        ..LoginOptions::default()
-    });
-    let first = source.renew(login)?;
-    if serve::container_json(&first).is_none() {
-        bail!(
-            "{}: long-term keys (no session token or expiration), which the container credentials provider cannot serve; give the profile role_arn or SSO keys, or use assume -x",
-            source.request.label
-        );
-    }
-
     let endpoint = Endpoint::bind(SocketAddr::new(args.bind, args.port))?;
+    let (source, profile) = renewing_source(&args)?;
     let address = endpoint.address()?;
     let url = url_for(address);
     warn_beyond_loopback(address, &url);
@@ -94,6 +74,38 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let region = profile.region.as_deref();
     let code = run_command(&args.command, &url, &token, region, signals)?;
     std::process::exit(code)
+}
+
+/// The profile's renewing source, its first credentials fetched before anything
+/// is served: a sign-in, when one is needed and a person can answer, happens here.
+fn renewing_source(args: &ServeArgs) -> anyhow::Result<(Renewing, Profile)> {
+    let settings = Settings::load().context("cannot load grant's settings")?;
+    let profile = request::load_profile(&args.profile, &SsoFlags::default(), &settings)?;
+    let source = Renewing {
+        store: SecretStore::open(&settings)?,
+        settings,
+        window: i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX),
+        last: Mutex::new(None),
+        request: Request::for_profile(&profile),
+    };
+    let login = obtain::has_terminal().then(|| LoginOptions {
+        prompt_on_terminal: true,
+        ..LoginOptions::default()
+    });
+    let first = source.renew(login)?;
+    let label = &source.request.label;
+    if serve::container_json(&first).is_none() {
+        bail!(
+            "{label}: long-term keys (no session token or expiration), which the container credentials provider cannot serve; give the profile role_arn or SSO keys, or use assume -x"
+        );
+    }
+    if needs_mfa(&profile.source) {
+        eprintln!(
+            "grant: {label} needs an MFA code for every new role session: when these credentials run out ({}), serve asks for one on the terminal",
+            first.expiration.map(format_expiration).unwrap_or_default()
+        );
+    }
+    Ok((source, profile))
 }
 
 /// The profile's credentials, kept between requests and renewed once they have
@@ -183,6 +195,14 @@ fn warn_beyond_loopback(address: SocketAddr, url: &str) {
         eprintln!(
             "grant: listening on {address}, beyond loopback; {rules}, so a program must reach this endpoint as one of those, not as {url} (see README, Containers)"
         );
+    }
+}
+
+/// Whether the role, or one it is assumed from, asks for an MFA code.
+fn needs_mfa(source: &CredentialSource) -> bool {
+    match source {
+        CredentialSource::AssumeRole(role) => role.mfa_serial.is_some() || needs_mfa(&role.source),
+        _ => false,
     }
 }
 

@@ -70,7 +70,11 @@ pub struct Endpoint {
 impl Endpoint {
     pub fn bind(address: SocketAddr) -> anyhow::Result<Endpoint> {
         let listener = TcpListener::bind(address)
-            .map_err(|error| anyhow::anyhow!("cannot listen on {address}: {error}"))?;
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "cannot listen on {address}: {error}; choose another --port (0: any free one) or --bind address"
+                )
+            })?;
         Ok(Endpoint {
             listener,
             token: Token::random()?,

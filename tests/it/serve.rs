@@ -450,3 +450,44 @@ fn a_default_profile_with_credentials_is_named_as_coming_first() {
         stderr(&warned)
     );
 }
+
+#[test]
+fn an_address_it_cannot_listen_on_is_one_line_before_any_fetch() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    // 192.0.2.1 is TEST-NET-1: never an address of this machine.
+    let output = run_within(
+        env.grant().args([
+            "serve",
+            "--profile",
+            "dev",
+            "--bind",
+            "192.0.2.1",
+            "--",
+            "true",
+        ]),
+        LIMIT,
+    );
+    let error = crate::support::failure(&output);
+    assert!(error.contains("cannot listen on 192.0.2.1:0"), "{error}");
+    assert!(error.contains("--bind"), "says what to change: {error}");
+    assert_eq!(fake.count("GetRoleCredentials"), 0);
+}
+
+#[test]
+fn long_term_keys_are_refused_with_what_to_use_instead() {
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    env.write_aws_config("[profile dev]\nregion = eu-west-1\n");
+    env.write_aws_credentials(
+        "[dev]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+    );
+    let output = run_within(
+        env.grant()
+            .args(["serve", "--profile", "dev", "--", "true"]),
+        LIMIT,
+    );
+    let error = crate::support::failure(&output);
+    assert!(error.contains("long-term keys"), "{error}");
+    assert!(error.contains("assume -x"), "{error}");
+}
