@@ -351,7 +351,6 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose credentials to serve')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The TCP port to listen on (0: any free port)')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'The address to listen on; anything but loopback is reachable by others')
-            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Credentials with less life than this are renewed before they are served')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

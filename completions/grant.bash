@@ -753,7 +753,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__serve)
-            opts="-h -V --profile --port --bind --window --help --version"
+            opts="-h -V --profile --port --bind --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -768,10 +768,6 @@ _grant() {
                     return 0
                     ;;
                 --bind)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

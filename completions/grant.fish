@@ -171,7 +171,6 @@ complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcomm
 complete -c grant -n "__fish_grant_using_subcommand serve" -l profile -d 'The profile whose credentials to serve' -r
 complete -c grant -n "__fish_grant_using_subcommand serve" -l port -d 'The TCP port to listen on (0: any free port)' -r
 complete -c grant -n "__fish_grant_using_subcommand serve" -l bind -d 'The address to listen on; anything but loopback is reachable by others' -r
-complete -c grant -n "__fish_grant_using_subcommand serve" -l window -d 'Credentials with less life than this are renewed before they are served' -r
 complete -c grant -n "__fish_grant_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso serve help" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'

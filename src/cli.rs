@@ -289,9 +289,6 @@ pub struct ServeArgs {
     /// The address to listen on; anything but loopback is reachable by others
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
-    /// Credentials with less life than this are renewed before they are served
-    #[arg(long, default_value = "15m", value_parser = parse_duration)]
-    pub window: std::time::Duration,
     /// Run this command with the endpoint's variables and exit with its status
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,

@@ -84,7 +84,6 @@ fn renewing_source(args: &ServeArgs) -> anyhow::Result<(Renewing, Profile)> {
     let source = Renewing {
         store: SecretStore::open(&settings)?,
         settings,
-        window: i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX),
         last: Mutex::new(None),
         request: Request::for_profile(&profile),
     };
@@ -108,14 +107,17 @@ fn renewing_source(args: &ServeArgs) -> anyhow::Result<(Renewing, Profile)> {
     Ok((source, profile))
 }
 
+/// Credentials with less life than this are renewed before they are served. The
+/// SDKs renew theirs from 15 minutes before expiry (botocore; JavaScript 5 minutes,
+/// Rust 10 seconds): every answer has more than any of them waits for.
+const WINDOW_SECONDS: i64 = 20 * 60;
+
 /// The profile's credentials, kept between requests and renewed once they have
-/// less than the window of life left (the SDKs renew theirs 5 to 15 minutes
-/// before expiry; the default window of 15 minutes stays ahead of all of them).
+/// less than [`WINDOW_SECONDS`] of life left.
 struct Renewing {
     request: Request,
     store: SecretStore,
     settings: Settings,
-    window: i64,
     last: Mutex<Option<Credentials>>,
 }
 
@@ -132,7 +134,7 @@ impl Renewing {
         let obtain = Obtain {
             store: &self.store,
             settings: &self.settings,
-            window: self.window,
+            window: WINDOW_SECONDS,
             use_cache: true,
             login,
             mfa_token: None,
@@ -149,7 +151,7 @@ impl Source for Renewing {
         if let Some(credentials) = last.as_ref()
             && credentials
                 .seconds_left(token::now())
-                .is_some_and(|left| left > self.window)
+                .is_some_and(|left| left > WINDOW_SECONDS)
         {
             return Ok(credentials.clone());
         }
