@@ -491,3 +491,31 @@ fn long_term_keys_are_refused_with_what_to_use_instead() {
     assert!(error.contains("long-term keys"), "{error}");
     assert!(error.contains("assume -x"), "{error}");
 }
+
+#[test]
+fn a_renewal_that_fails_is_one_line_and_the_next_request_works() {
+    let fake = short_lived_fake();
+    let env = signed_in(&fake);
+    let served = Served::start(&env, &[]);
+    assert_eq!(status_of(&served.get(Some(&served.token))), "200");
+    // A minute of life is inside the window: the next request renews, and fails.
+    fake.fail("GetRoleCredentials", 403, None);
+    let answer = served.get(Some(&served.token));
+    assert_eq!(status_of(&answer), "503", "{answer}");
+    let message = body_of(&answer)["Message"].as_str().unwrap().to_owned();
+    assert!(message.contains("profile 'dev'"), "{message}");
+    assert!(!message.contains('\n'), "one line: {message}");
+    fake.reset_faults();
+    let answer = served.get(Some(&served.token));
+    assert_eq!(status_of(&answer), "200", "{answer}");
+    assert_eq!(
+        body_of(&answer)["AccessKeyId"],
+        fake.issued_access_key_ids().last().unwrap().as_str()
+    );
+    let output = served.stop();
+    assert!(
+        stderr(&output).contains(&message),
+        "the failure is on stderr too: {}",
+        stderr(&output)
+    );
+}
