@@ -55,6 +55,8 @@ pub enum Command {
     /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// Serve a profile's credentials on a local container-credentials endpoint, renewed as they expire
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -271,6 +273,25 @@ pub struct AssumeArgs {
     /// Renew the keys of the assumed profile, quietly and never signing in (the shell hook)
     #[arg(long, hide = true, conflicts_with_all = ["profile", "unset", "exec"])]
     pub reassume: bool,
+}
+
+/// `grant serve --profile P [-- CMD ...]`: the endpoint of the AWS SDKs' container
+/// credentials provider (AWS_CONTAINER_CREDENTIALS_FULL_URI), for programs that
+/// outlive their keys.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The profile whose credentials to serve
+    #[arg(long)]
+    pub profile: String,
+    /// The TCP port to listen on (0: any free port)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The address to listen on; anything but loopback is reachable by others
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Run this command with the endpoint's variables and exit with its status
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
 }
 
 /// `90s`, `15m`, `1h`, or plain seconds.

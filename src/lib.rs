@@ -18,6 +18,7 @@ pub(crate) mod log;
 pub(crate) mod paths;
 pub mod profile;
 pub mod secrets;
+pub(crate) mod serve;
 pub mod settings;
 pub mod shell;
 pub mod sso;

@@ -6,6 +6,7 @@ mod credential_process;
 mod init;
 mod populate;
 mod profiles;
+mod serve;
 mod settings;
 mod sso;
 
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sso(SsoCommand::Populate(args)) => populate::run(&args, true),
         Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
         Command::Sso(command) => sso::run(command),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

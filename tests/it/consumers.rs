@@ -25,7 +25,7 @@ use crate::support::{TestEnv, python_with_botocore, stderr, stdout, success};
 const JS_CONFLICT_WARNING: &str = "Multiple credential sources detected";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Consumer {
+pub(crate) enum Consumer {
     Boto3,
     AwsCli,
     RustSdk,
@@ -59,13 +59,13 @@ impl Way {
     }
 }
 
-fn repo_path(relative: &str) -> PathBuf {
+pub(crate) fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
 /// Whether `path` exists; false (after saying so) when it does not, except under
 /// CI, where the consumer must be there.
-fn installed(consumer: Consumer, path: &Path, how: &str) -> bool {
+pub(crate) fn installed(consumer: Consumer, path: &Path, how: &str) -> bool {
     let present = path.exists();
     assert!(
         present || std::env::var_os("CI").is_none(),
@@ -81,7 +81,7 @@ fn installed(consumer: Consumer, path: &Path, how: &str) -> bool {
     present
 }
 
-const INSTALL: &str = "run tests/consumers/install.sh";
+pub(crate) const INSTALL: &str = "run tests/consumers/install.sh";
 
 /// The AWS CLI v2 (Debian's awscli), wherever PATH has it.
 fn aws_cli_v2() -> Option<PathBuf> {

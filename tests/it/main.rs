@@ -20,6 +20,7 @@ mod powershell;
 mod profile_suite;
 mod profiles;
 mod secrets;
+mod serve;
 mod settings;
 mod shell_quoting;
 mod sso;

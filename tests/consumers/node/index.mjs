@@ -5,11 +5,18 @@
 // renews credentials with less than five minutes left before the call. The default
 // chain renews those in the background and signs the call that started the renewal
 // with the old, still valid keys, so a test of renewal would depend on timing.
+// With `container`, they come from fromContainerMetadata (the endpoint of
+// AWS_CONTAINER_CREDENTIALS_FULL_URI, as `grant serve` sets it), under the same cache.
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { fromNodeProviderChain, fromProcess } from "@aws-sdk/credential-providers";
+import {
+  fromContainerMetadata,
+  fromNodeProviderChain,
+  fromProcess,
+} from "@aws-sdk/credential-providers";
 
 const calls = Number(process.argv[2] ?? "1");
-const credentials = process.argv[3] === "process" ? fromProcess() : fromNodeProviderChain();
+const providers = { process: fromProcess, container: fromContainerMetadata };
+const credentials = (providers[process.argv[3]] ?? fromNodeProviderChain)();
 const client = new STSClient({ credentials });
 for (let i = 0; i < calls; i++) {
   const identity = await client.send(new GetCallerIdentityCommand({}));

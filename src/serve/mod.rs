@@ -1,0 +1,321 @@
+//! The local endpoint of the AWS SDKs' container credentials provider, for
+//! `grant serve`: a program given `AWS_CONTAINER_CREDENTIALS_FULL_URI` and
+//! `AWS_CONTAINER_AUTHORIZATION_TOKEN` asks it for credentials whenever its own
+//! are about to expire, so it never holds expired keys however long it runs.
+//!
+//! One thread accepts; each connection gets a thread of its own (at most
+//! [`MAX_CONNECTIONS`] at once), one request, and is closed. Every request must
+//! carry the endpoint's token in `Authorization` (compared in constant time), and
+//! only `GET` of [`PATH`] is answered with credentials. The credentials come from a
+//! [`Source`], which renews them (see `commands::serve`).
+
+mod http;
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+use crate::credentials::{Credentials, format_expiration};
+
+/// The one path that serves credentials.
+pub const PATH: &str = "/";
+/// Connections served at once; more are closed unanswered.
+const MAX_CONNECTIONS: usize = 32;
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Where the credentials of each answer come from.
+pub trait Source: Send + Sync {
+    /// Credentials with a session token and an expiration comfortably ahead.
+    fn current(&self) -> anyhow::Result<Credentials>;
+}
+
+/// The secret every request must present: 32 bytes from the OS's CSPRNG, in hex.
+pub struct Token(String);
+
+impl Token {
+    pub fn random() -> anyhow::Result<Token> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|error| anyhow::anyhow!("cannot make the endpoint's token: {error}"))?;
+        Ok(Token(hex::encode(bytes)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Compared in constant time, so that the answer's timing tells nothing of it.
+    fn is(&self, presented: &[u8]) -> bool {
+        self.0.as_bytes().ct_eq(presented).into()
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(..)")
+    }
+}
+
+/// A bound listener and its token, not yet serving.
+pub struct Endpoint {
+    listener: TcpListener,
+    token: Token,
+}
+
+impl Endpoint {
+    pub fn bind(address: SocketAddr) -> anyhow::Result<Endpoint> {
+        let listener = TcpListener::bind(address)
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "cannot listen on {address}: {error}; choose another --port (0: any free one) or --bind address"
+                )
+            })?;
+        Ok(Endpoint {
+            listener,
+            token: Token::random()?,
+        })
+    }
+
+    pub fn address(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn token(&self) -> &Token {
+        &self.token
+    }
+
+    /// Serves in a thread of its own until the process ends.
+    pub fn spawn(self, source: Arc<dyn Source>) -> std::thread::JoinHandle<()> {
+        std::thread::spawn(move || self.accept_forever(&source))
+    }
+
+    fn accept_forever(self, source: &Arc<dyn Source>) {
+        let token = Arc::new(self.token);
+        let open = Arc::new(AtomicUsize::new(0));
+        for stream in self.listener.incoming() {
+            let stream = match stream {
+                Ok(stream) => stream,
+                Err(error) => {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    crate::debug!("serve: cannot accept a connection: {error}");
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
+            };
+            if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                open.fetch_sub(1, Ordering::SeqCst);
+                continue;
+            }
+            let (token, source, open) = (Arc::clone(&token), Arc::clone(source), Arc::clone(&open));
+            std::thread::spawn(move || {
+                serve_connection(stream, &token, source.as_ref());
+                open.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    }
+}
+
+fn serve_connection(mut stream: TcpStream, token: &Token, source: &dyn Source) {
+    let (answer, unread) = match http::read_head(&mut stream) {
+        Ok(head) => (answer(&head, token, source), false),
+        Err(http::HeadError::Gone) => return,
+        Err(http::HeadError::TooLarge) => (refusal(431, "the request's head is too large"), true),
+        Err(http::HeadError::Malformed) => (refusal(400, "not an HTTP request"), true),
+    };
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.write_all(&http::response(answer.0, &answer.1));
+    let _ = stream.flush();
+    if unread {
+        http::discard_rest(&mut stream);
+    }
+}
+
+/// The status and body for one request. The token is checked first, so that
+/// nothing about the endpoint shows to whoever lacks it.
+fn answer(head: &http::Head, token: &Token, source: &dyn Source) -> (u16, String) {
+    let Some(presented) = &head.authorization else {
+        return refusal(
+            401,
+            "no Authorization header: set AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        );
+    };
+    if head.repeated_authorization || !token.is(presented) {
+        return refusal(403, "wrong authorization token");
+    }
+    if head.method != "GET" {
+        return refusal(405, "only GET is served");
+    }
+    if head.path != PATH {
+        return refusal(404, "credentials are served at /");
+    }
+    match source.current() {
+        Ok(credentials) => match container_json(&credentials) {
+            Some(json) => (200, json),
+            None => refusal(503, "the credentials have no session token or expiration"),
+        },
+        Err(error) => {
+            let line = crate::term_text::one_line(&error);
+            eprintln!("grant serve: {}", crate::term_text::shown(&line));
+            refusal(503, &line)
+        }
+    }
+}
+
+/// An error answer: a JSON body with a code and one line of message, which botocore
+/// and the other SDKs quote in their own error.
+fn refusal(status: u16, message: &str) -> (u16, String) {
+    let body = serde_json::json!({ "Code": "GrantServe", "Message": message });
+    (status, body.to_string())
+}
+
+/// The body the container credentials provider reads.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContainerCredentials<'a> {
+    access_key_id: &'a str,
+    secret_access_key: &'a str,
+    token: &'a str,
+    expiration: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<&'a str>,
+}
+
+/// None for long-term keys: every SDK requires `Token` and `Expiration`.
+pub fn container_json(credentials: &Credentials) -> Option<String> {
+    let body = ContainerCredentials {
+        access_key_id: &credentials.access_key_id,
+        secret_access_key: &credentials.secret_access_key,
+        token: credentials.session_token.as_deref()?,
+        expiration: format_expiration(credentials.expiration?),
+        account_id: credentials.account_id.as_deref(),
+    };
+    serde_json::to_string(&body).ok()
+}
+
+/// Whether the AWS SDKs fetch from `ip` over plain http: loopback (127.0.0.0/8,
+/// ::1) and the link-local addresses of ECS (169.254.170.2) and EKS Pod Identity
+/// (169.254.170.23, fd00:ec2::23). Any other host needs https.
+pub fn sdks_accept_http_from(ip: std::net::IpAddr) -> bool {
+    const ALLOWED: [&str; 3] = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"];
+    ip.is_loopback() || ALLOWED.iter().any(|allowed| allowed.parse() == Ok(ip))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(Credentials);
+
+    impl Source for Fixed {
+        fn current(&self) -> anyhow::Result<Credentials> {
+            Ok(self.0.clone())
+        }
+    }
+
+    fn temporary() -> Credentials {
+        Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "SECRET".into(),
+            session_token: Some("SESSION".into()),
+            expiration: Some(1_767_268_800),
+            account_id: Some("111111111111".into()),
+        }
+    }
+
+    fn head(method: &str, path: &str, authorization: Option<&str>) -> http::Head {
+        http::Head {
+            method: method.into(),
+            path: path.into(),
+            authorization: authorization.map(|value| value.as_bytes().to_vec()),
+            repeated_authorization: false,
+        }
+    }
+
+    #[test]
+    fn only_the_token_opens_and_only_get_of_the_path_serves() {
+        let token = Token::random().unwrap();
+        let source = Fixed(temporary());
+        let right = Some(token.as_str());
+        assert_eq!(answer(&head("GET", "/", None), &token, &source).0, 401);
+        assert_eq!(
+            answer(&head("GET", "/", Some("nope")), &token, &source).0,
+            403
+        );
+        let almost = format!("{}0", token.as_str());
+        assert_eq!(
+            answer(&head("GET", "/", Some(&almost)), &token, &source).0,
+            403
+        );
+        assert_eq!(answer(&head("POST", "/", right), &token, &source).0, 405);
+        assert_eq!(
+            answer(&head("GET", "/other", right), &token, &source).0,
+            404
+        );
+        let mut repeated = head("GET", "/", right);
+        repeated.repeated_authorization = true;
+        assert_eq!(answer(&repeated, &token, &source).0, 403);
+        let (status, body) = answer(&head("GET", "/", right), &token, &source);
+        assert_eq!(status, 200);
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "AccessKeyId": "ASIAEXAMPLE",
+                "SecretAccessKey": "SECRET",
+                "Token": "SESSION",
+                "Expiration": "2026-01-01T12:00:00Z",
+                "AccountId": "111111111111"
+            })
+        );
+    }
+
+    #[test]
+    fn tokens_are_random_hex_of_32_bytes_and_never_debug_printed() {
+        let (one, two) = (Token::random().unwrap(), Token::random().unwrap());
+        assert_eq!(one.as_str().len(), 64);
+        assert!(one.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(one.as_str(), two.as_str());
+        assert!(!format!("{one:?}").contains(one.as_str()));
+    }
+
+    #[test]
+    fn long_term_keys_have_no_container_form() {
+        let long_term = Credentials {
+            session_token: None,
+            expiration: None,
+            ..temporary()
+        };
+        assert_eq!(container_json(&long_term), None);
+    }
+
+    #[test]
+    fn plain_http_hosts_follow_the_sdks_rules() {
+        for allowed in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "::1",
+            "169.254.170.2",
+            "169.254.170.23",
+            "fd00:ec2::23",
+        ] {
+            assert!(sdks_accept_http_from(allowed.parse().unwrap()), "{allowed}");
+        }
+        for refused in [
+            "172.17.0.1",
+            "0.0.0.0",
+            "169.254.169.254",
+            "192.168.1.2",
+            "fd00:ec2::2",
+        ] {
+            assert!(
+                !sdks_accept_http_from(refused.parse().unwrap()),
+                "{refused}"
+            );
+        }
+    }
+}
