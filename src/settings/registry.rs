@@ -38,6 +38,7 @@ pub(super) const CUSTOM_BROWSER_PATH: &str = "CustomBrowserPath";
 pub(super) const DEFAULT_SSO_START_URL: &str = "DefaultSSOStartURL";
 pub(super) const DEFAULT_SSO_REGION: &str = "DefaultSSORegion";
 pub(super) const KEYRING_BACKEND: &str = "Keyring.Backend";
+pub(super) const AUTO_ASSUME_DIRECTORY: &str = "AutoAssumeDirectory";
 
 /// Every setting grant knows, in the order `settings list` shows them.
 pub const SETTINGS: &[Setting] = &[
@@ -94,6 +95,12 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Choice(KeyringBackend::NAMES),
         default: Some("auto"),
         description: "secret store for tokens and cached credentials",
+    },
+    Setting {
+        name: AUTO_ASSUME_DIRECTORY,
+        kind: Kind::Bool,
+        default: Some("true"),
+        description: "entering a directory with an allowed .aws-profile switches the shell to its profile",
     },
 ];
 
