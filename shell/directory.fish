@@ -36,6 +36,8 @@ function __grant_directory_enter
         contains -- AWS_ACCESS_KEY_ID (string split ' ' -- "$GRANT_EXPORTED"); and set -g __grant_directory_before_keys 1
     end
     string join \n -- $code | source
+    # `set` keeps the status before it, which may be the failed `contains` above.
+    return 0
 end
 
 # Out of the tree (or into one that is not allowed): what was there before it.

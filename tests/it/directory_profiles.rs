@@ -342,7 +342,7 @@ fn the_setting_turns_it_off(real: &RealShell) {
     assert_eq!(profile_of(&entered), (None, None), "{}", real.program);
 
     let init = success(&env.run(&["init", real.shell.name()]));
-    assert!(!init.contains("directory-profile"), "{init}");
+    assert!(!init.contains("command grant directory-profile"), "{init}");
     assert!(init.contains("assume"), "the rest of the integration stays");
     let calls = hook_calls(&outputs);
     let after = Terminal::start(&env, &outputs, real, "loaded-after", &env.home);
@@ -527,7 +527,7 @@ fn the_hook_state_is_not_exported() {
     for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
         let env = TestEnv::new();
         let init = success(&env.run(&["init", shell.name()]));
-        assert!(init.contains("directory-profile"), "{shell}");
+        assert!(init.contains("command grant directory-profile"), "{shell}");
         for line in init
             .lines()
             .filter(|line| line.contains("__grant_directory"))
