@@ -61,6 +61,12 @@ pub const SETTINGS: &[Setting] = &[
         description: "the shell hook re-assumes before exported keys expire",
     },
     Setting {
+        name: AUTO_ASSUME_DIRECTORY,
+        kind: Kind::Bool,
+        default: Some("true"),
+        description: "entering a directory with an allowed .aws-profile switches the shell to its profile",
+    },
+    Setting {
         name: EXPORT_SSO_TOKEN,
         kind: Kind::Bool,
         default: Some("false"),
@@ -95,12 +101,6 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Choice(KeyringBackend::NAMES),
         default: Some("auto"),
         description: "secret store for tokens and cached credentials",
-    },
-    Setting {
-        name: AUTO_ASSUME_DIRECTORY,
-        kind: Kind::Bool,
-        default: Some("true"),
-        description: "entering a directory with an allowed .aws-profile switches the shell to its profile",
     },
 ];
 

@@ -539,3 +539,18 @@ fn the_hook_state_is_not_exported() {
         }
     }
 }
+
+/// The bash hook passes shellcheck, as the rest of the bash integration does.
+#[test]
+fn the_bash_hook_passes_shellcheck() {
+    if !tool_is_installed("shellcheck", "shellcheck") {
+        return;
+    }
+    let snippet = Path::new(env!("CARGO_MANIFEST_DIR")).join("shell/directory.bash");
+    let output = std::process::Command::new("shellcheck")
+        .args(["--shell=bash", "--severity=style"])
+        .arg(snippet)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "shellcheck: {}", stdout(&output));
+}
