@@ -27,7 +27,7 @@ use crate::term_text::shown;
 pub fn allow(args: &DirectoryArgs) -> anyhow::Result<()> {
     let file = profile_file(args.dir.as_deref(), "allow")?;
     let key = canonical_file(&file)?;
-    let bytes = read_profile_file(&file)?;
+    let bytes = read_profile_file(Path::new(&key))?;
     let digest = allowed_dirs::digest(&bytes);
     AllowList::edit(&paths::grant_state_dir(), |list| list.allow(&key, &digest))?;
     let name = profile_name(&bytes);
@@ -54,7 +54,13 @@ pub fn allow(args: &DirectoryArgs) -> anyhow::Result<()> {
 
 pub fn deny(args: &DirectoryArgs) -> anyhow::Result<()> {
     let file = profile_file(args.dir.as_deref(), "deny")?;
-    let key = canonical_file(&file)?;
+    // A folder that is gone can still be denied, by the path it had.
+    let key = canonical_file(&file).or_else(|error| {
+        std::path::absolute(&file)
+            .ok()
+            .and_then(|path| path.to_str().map(str::to_owned))
+            .ok_or(error)
+    })?;
     let removed = AllowList::edit(&paths::grant_state_dir(), |list| list.deny(&key))?;
     if removed {
         eprintln!(
@@ -84,10 +90,11 @@ pub fn directory_profile(args: &DirectoryProfileArgs) -> anyhow::Result<()> {
 }
 
 /// The profile `file` names, if the allow list holds it with these very bytes and
-/// the profile exists; else why not, with what to run.
+/// the profile exists; else why not, with what to run. The bytes are read at the
+/// path the list knows, so what is checked is what was resolved.
 fn allowed_profile(file: &Path) -> anyhow::Result<String> {
     let key = canonical_file(file)?;
-    let bytes = read_profile_file(file)?;
+    let bytes = read_profile_file(Path::new(&key))?;
     let allow_command = format!("grant allow {}", shell_word(folder_of(&key)));
     match AllowList::load(&paths::grant_state_dir())?.verdict(&key, &allowed_dirs::digest(&bytes)) {
         Verdict::Allowed => {}

@@ -518,6 +518,20 @@ fn allow_without_a_directory_takes_the_nearest_file() {
     assert!(said.contains("grant allow DIR"), "{said}");
     let list = std::fs::read_to_string(env.state_dir.join("allowed-directories.json")).unwrap();
     assert!(!list.contains("proj"), "denied through the link: {list}");
+
+    let gone = project(&env, "gone", "dev\n");
+    allow(&env, &gone);
+    let recorded = gone.canonicalize().unwrap().join(".aws-profile");
+    std::fs::remove_dir_all(&gone).unwrap();
+    let denied = stderr(&success_output(
+        env.grant().arg("deny").arg(&gone).output().unwrap(),
+    ));
+    assert!(
+        denied.contains("denied"),
+        "a removed folder can be denied: {denied}"
+    );
+    let list = std::fs::read_to_string(env.state_dir.join("allowed-directories.json")).unwrap();
+    assert!(!list.contains(recorded.to_str().unwrap()), "{list}");
 }
 
 /// Shells that are not installed still get their snippet checked for the names a
