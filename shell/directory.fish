@@ -4,9 +4,10 @@
 # only; grant starts only when the nearest file changes, and decides (allowed,
 # unchanged, a real profile) and writes the code. Leaving the tree brings back the
 # state before it. The state lives in unexported global variables of this shell.
-set -g __grant_directory_file ''
-set -g __grant_directory_told
-set -g __grant_directory_active ''
+# Kept when the integration is loaded again.
+set -q __grant_directory_file; or set -g __grant_directory_file ''
+set -q __grant_directory_told; or set -g __grant_directory_told
+set -q __grant_directory_active; or set -g __grant_directory_active ''
 
 function __grant_directory_find
     set -l dir (string replace -r '/$' '' -- $PWD)

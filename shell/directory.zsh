@@ -4,8 +4,9 @@
 # grant starts only when the nearest file changes, and decides (allowed, unchanged,
 # a real profile) and writes the code. Leaving the tree brings back the state before
 # it. The state lives in unexported variables of this shell.
-typeset -g __grant_directory_file= __grant_directory_found= __grant_directory_told=
-typeset -g __grant_directory_active= __grant_directory_before= __grant_directory_before_keys=
+# Declared without a value, so that loading the integration again keeps them.
+typeset -g __grant_directory_file __grant_directory_found __grant_directory_told
+typeset -g __grant_directory_active __grant_directory_before __grant_directory_before_keys
 
 __grant_directory_find() {
     local dir=${PWD%/}
