@@ -409,6 +409,25 @@ fn hostile_files_never_run(real: &RealShell) {
         assert!(!env.home.join(CANARY).exists());
     }
     assert!(env.home.join(KEEP).exists(), "a profile name ran");
+
+    // A directory whose name is code is a path to grant, and its file still works.
+    let named = project(&env, "it's $(touch CANARY) `touch CANARY`; x", "dev\n");
+    allow(&env, &named);
+    let path = real
+        .shell
+        .quote(named.join("sub").to_str().unwrap())
+        .unwrap();
+    let entered = shell.environment_after(&format!("cd {path}"), "hostile-folder");
+    assert_eq!(
+        profile_of(&entered),
+        (Some("dev"), Some("dev")),
+        "{}",
+        real.program
+    );
+    let left = shell.environment_after("cd ~", "hostile-folder-left");
+    assert_eq!(profile_of(&left), (Some("prod"), Some("prod")));
+    assert!(!named.join("sub").join(CANARY).exists() && !env.home.join(CANARY).exists());
+
     let told = outputs.text("hostile.stderr");
     assert!(told.contains("\\x1b]0;owned"), "shown escaped: {told}");
     assert!(!told.contains("\u{1b}]0;owned"), "never raw");
