@@ -8,14 +8,15 @@
 //! config. Then it prints what `assume` prints; otherwise one line on stderr and
 //! nothing on stdout, so the shell switches nothing.
 
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, FromArgMatches};
 
 use crate::allowed_dirs::{
-    self, AllowList, FILE_NAME, Verdict, canonical_file, nearest_file, profile_name,
-    read_profile_file,
+    self, AllowList, FILE_NAME, ProfileFileError, Verdict, canonical_file, nearest_file,
+    profile_name, read_profile_file,
 };
 use crate::cli::{AssumeArgs, DirectoryArgs, DirectoryProfileArgs, ShellName};
 use crate::config::AwsFiles;
@@ -27,7 +28,13 @@ use crate::term_text::shown;
 pub fn allow(args: &DirectoryArgs) -> anyhow::Result<()> {
     let file = profile_file(args.dir.as_deref(), "allow")?;
     let key = canonical_file(&file)?;
-    let bytes = read_profile_file(Path::new(&key))?;
+    let bytes = match read_profile_file(Path::new(&key)) {
+        Err(ProfileFileError::Io { source, .. }) if source.kind() == ErrorKind::NotFound => bail!(
+            "there is no {key} to allow; write the profile's name into it first (echo NAME > {})",
+            shell_word(&key)
+        ),
+        read => read?,
+    };
     let digest = allowed_dirs::digest(&bytes);
     AllowList::edit(&paths::grant_state_dir(), |list| list.allow(&key, &digest))?;
     let name = profile_name(&bytes);

@@ -535,6 +535,17 @@ fn allow_without_a_directory_takes_the_nearest_file() {
         .unwrap();
     let said = failure(&nothing);
     assert!(said.contains("grant allow DIR"), "{said}");
+    let no_file = failure(
+        &env.grant()
+            .arg("allow")
+            .arg(proj.join("sub"))
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        no_file.contains("write the profile's name into it first"),
+        "{no_file}"
+    );
     let list = std::fs::read_to_string(env.state_dir.join("allowed-directories.json")).unwrap();
     assert!(!list.contains("proj"), "denied through the link: {list}");
 
