@@ -32,6 +32,9 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Print every profile name of the AWS config and credentials files, sorted, one a line')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let the .aws-profile of a directory switch your shell to its profile')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Forget a directory''s .aws-profile: it no longer switches your shell')
+            [CompletionResult]::new('directory-profile', 'directory-profile', [CompletionResultType]::ParameterValue, 'The shell hook''s call on entering a directory with a .aws-profile')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -177,6 +180,29 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;settings;help;help' {
+            break
+        }
+        'grant;allow' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;deny' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;directory-profile' {
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write code for')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing about a file that is not allowed (this shell was told already)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'grant;sso' {
@@ -365,6 +391,9 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Print every profile name of the AWS config and credentials files, sorted, one a line')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let the .aws-profile of a directory switch your shell to its profile')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Forget a directory''s .aws-profile: it no longer switches your shell')
+            [CompletionResult]::new('directory-profile', 'directory-profile', [CompletionResultType]::ParameterValue, 'The shell hook''s call on entering a directory with a .aws-profile')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -405,6 +434,15 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;settings;set' {
+            break
+        }
+        'grant;help;allow' {
+            break
+        }
+        'grant;help;deny' {
+            break
+        }
+        'grant;help;directory-profile' {
             break
         }
         'grant;help;sso' {

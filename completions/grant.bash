@@ -16,6 +16,9 @@ _grant() {
             ",$1")
                 cmd="grant"
                 ;;
+            grant,allow)
+                cmd="grant__subcmd__allow"
+                ;;
             grant,assume)
                 cmd="grant__subcmd__assume"
                 ;;
@@ -27,6 +30,12 @@ _grant() {
                 ;;
             grant,credential-process)
                 cmd="grant__subcmd__credential__subcmd__process"
+                ;;
+            grant,deny)
+                cmd="grant__subcmd__deny"
+                ;;
+            grant,directory-profile)
+                cmd="grant__subcmd__directory__subcmd__profile"
                 ;;
             grant,help)
                 cmd="grant__subcmd__help"
@@ -58,6 +67,9 @@ _grant() {
             grant__subcmd__cache__subcmd__help,help)
                 cmd="grant__subcmd__cache__subcmd__help__subcmd__help"
                 ;;
+            grant__subcmd__help,allow)
+                cmd="grant__subcmd__help__subcmd__allow"
+                ;;
             grant__subcmd__help,assume)
                 cmd="grant__subcmd__help__subcmd__assume"
                 ;;
@@ -69,6 +81,12 @@ _grant() {
                 ;;
             grant__subcmd__help,credential-process)
                 cmd="grant__subcmd__help__subcmd__credential__subcmd__process"
+                ;;
+            grant__subcmd__help,deny)
+                cmd="grant__subcmd__help__subcmd__deny"
+                ;;
+            grant__subcmd__help,directory-profile)
+                cmd="grant__subcmd__help__subcmd__directory__subcmd__profile"
                 ;;
             grant__subcmd__help,help)
                 cmd="grant__subcmd__help__subcmd__help"
@@ -221,8 +239,22 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings sso serve help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__allow)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -402,9 +434,55 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings sso serve help"
+        grant__subcmd__deny)
+            opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__directory__subcmd__profile)
+            opts="-h -V --shell --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shell)
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help)
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -473,6 +551,34 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help__subcmd__credential__subcmd__process)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__directory__subcmd__profile)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

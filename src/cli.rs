@@ -52,6 +52,13 @@ pub enum Command {
     Cache(CacheCommand),
     /// Show or change grant's settings
     Settings(SettingsArgs),
+    /// Let the .aws-profile of a directory switch your shell to its profile
+    Allow(DirectoryArgs),
+    /// Forget a directory's .aws-profile: it no longer switches your shell
+    Deny(DirectoryArgs),
+    /// The shell hook's call on entering a directory with a .aws-profile
+    #[command(hide = true)]
+    DirectoryProfile(DirectoryProfileArgs),
     /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
     #[command(subcommand)]
     Sso(SsoCommand),
@@ -335,4 +342,27 @@ pub enum SettingsCommand {
         #[arg(long)]
         value: String,
     },
+}
+
+/// `grant allow [DIR]` and `grant deny [DIR]`.
+#[derive(Debug, Args)]
+pub struct DirectoryArgs {
+    /// The directory holding the .aws-profile (default: the nearest from here, walking up)
+    #[arg(value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+/// What the directory hook of `grant init` runs when the nearest `.aws-profile`
+/// changes: the shell code of `assume`, when the file is allowed.
+#[derive(Debug, Args)]
+pub struct DirectoryProfileArgs {
+    /// The shell to write code for
+    #[arg(long, value_name = "SHELL", value_enum, ignore_case = true)]
+    pub shell: ShellName,
+    /// Say nothing about a file that is not allowed (this shell was told already)
+    #[arg(long)]
+    pub quiet: bool,
+    /// The .aws-profile file the shell found
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
 }

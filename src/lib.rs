@@ -5,6 +5,7 @@
 //! `aws` builds the SDK clients, `commands` implements the CLI defined in `cli`,
 //! `term_text` renders outside text for a terminal. ARCHITECTURE.md has the map.
 
+pub(crate) mod allowed_dirs;
 pub mod aws;
 pub mod cli;
 pub mod commands;

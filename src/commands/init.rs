@@ -3,7 +3,8 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ShellName};
-use crate::shell::{Shell, integration};
+use crate::settings::Settings;
+use crate::shell::{Shell, directory, integration};
 use crate::{fsutil, paths};
 
 pub fn init(shell: ShellName) -> anyhow::Result<()> {
@@ -12,7 +13,10 @@ pub fn init(shell: ShellName) -> anyhow::Result<()> {
     if shell == Shell::Fish {
         ensure_clock(&clock);
     }
-    let script = integration::init(shell, Cli::command(), &clock)?;
+    let mut script = integration::init(shell, Cli::command(), &clock)?;
+    if !auto_assume_directory() {
+        script = directory::without_hook(shell, &script);
+    }
     super::print_lines([script.trim_end()])?;
     Ok(())
 }
@@ -45,4 +49,10 @@ fn ensure_clock(path: &std::path::Path) {
     if let Err(error) = made {
         crate::debug!("cannot make fish's clock {}: {error}", path.display());
     }
+}
+
+/// The setting AutoAssumeDirectory; unreadable settings leave the hook in, and the
+/// hook's own call reports them.
+fn auto_assume_directory() -> bool {
+    Settings::load().map_or(true, |settings| settings.auto_assume_directory())
 }

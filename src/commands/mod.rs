@@ -1,5 +1,6 @@
 //! The logic behind each command of `crate::cli`.
 
+mod allow;
 mod assume;
 mod cache;
 mod credential_process;
@@ -27,6 +28,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Profiles(args) => profiles::run(&args),
         Command::Cache(command) => cache::run(command),
         Command::Settings(args) => settings::run(args),
+        Command::Allow(args) => allow::allow(&args),
+        Command::Deny(args) => allow::deny(&args),
+        Command::DirectoryProfile(args) => allow::directory_profile(&args),
         Command::Sso(SsoCommand::Populate(args)) => populate::run(&args, true),
         Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
         Command::Sso(command) => sso::run(command),

@@ -149,6 +149,10 @@ impl Settings {
         self.bool(AUTO_REASSUME)
     }
 
+    pub fn auto_assume_directory(&self) -> bool {
+        self.bool(AUTO_ASSUME_DIRECTORY)
+    }
+
     pub fn export_sso_token(&self) -> bool {
         self.bool(EXPORT_SSO_TOKEN)
     }

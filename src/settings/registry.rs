@@ -38,6 +38,7 @@ pub(super) const CUSTOM_BROWSER_PATH: &str = "CustomBrowserPath";
 pub(super) const DEFAULT_SSO_START_URL: &str = "DefaultSSOStartURL";
 pub(super) const DEFAULT_SSO_REGION: &str = "DefaultSSORegion";
 pub(super) const KEYRING_BACKEND: &str = "Keyring.Backend";
+pub(super) const AUTO_ASSUME_DIRECTORY: &str = "AutoAssumeDirectory";
 
 /// Every setting grant knows, in the order `settings list` shows them.
 pub const SETTINGS: &[Setting] = &[
@@ -58,6 +59,12 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Bool,
         default: Some("true"),
         description: "the shell hook re-assumes before exported keys expire",
+    },
+    Setting {
+        name: AUTO_ASSUME_DIRECTORY,
+        kind: Kind::Bool,
+        default: Some("true"),
+        description: "entering a directory with an allowed .aws-profile switches the shell to its profile",
     },
     Setting {
         name: EXPORT_SSO_TOKEN,

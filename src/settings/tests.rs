@@ -40,6 +40,7 @@ fn every_default_is_valid_and_getters_match_the_registry() {
     assert_eq!(defaults.default_sso_start_url(), None);
     assert_eq!(defaults.default_sso_region(), None);
     assert_eq!(defaults.keyring_backend(), KeyringBackend::Auto);
+    assert!(defaults.auto_assume_directory());
 }
 
 #[test]

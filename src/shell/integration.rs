@@ -66,7 +66,7 @@ pub fn init(shell: Shell, command: clap::Command, clock_file: &Path) -> Result<S
             format!("set -g __grant_clock {clock}\n{FISH_INIT}\n{completions}")
         }
         Shell::PowerShell => format!("{POWERSHELL_INIT}\n{completions}"),
-    })
+    } + super::directory::snippet(shell))
 }
 
 fn clap_completions(shell: Shell, mut command: clap::Command) -> String {
@@ -140,7 +140,7 @@ mod tests {
         assert!(script.contains("if ($LASTEXITCODE -eq 0 -and $code) {"));
         assert_eq!(
             script.matches("Invoke-Expression").count(),
-            1 + 1,
+            1 + 1 + 1, // and the directory hook's
             "{script}"
         );
         assert!(script.contains("Register-ArgumentCompleter -Native -CommandName assume"));

@@ -12,6 +12,7 @@ mod completions;
 mod config_files;
 mod consumers;
 mod credential_process;
+mod directory_profiles;
 mod fake_aws;
 mod faults;
 mod load;

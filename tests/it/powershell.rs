@@ -107,6 +107,10 @@ fn the_init_snippet_parses() {
     let env = TestEnv::new();
     let snippet = success(&env.run(&["init", "powershell"]));
     assert!(snippet.contains("function assume"), "{snippet}");
+    assert!(
+        snippet.contains("function global:__GrantDirectoryHook"),
+        "{snippet}"
+    );
     // clap's completer calls `.Where{ ... }`, PowerShell's method call with a script
     // block and no parentheses, which the grammar does not know; `.Where({ ... })`
     // is the same call in the form it reads.

@@ -9,6 +9,7 @@ const DEFAULTS: &str = "\
 CredentialProcessAutoLogin = false
 DefaultExportAllEnvVar = false
 AutoReassume = true
+AutoAssumeDirectory = true
 ExportSSOToken = false
 DefaultBrowser = DEFAULT
 CustomBrowserPath = (not set)

@@ -1,0 +1,68 @@
+
+# Profiles that follow the directory: the nearest .aws-profile (here or above) names
+# the profile of its tree, once `grant allow` recorded it. The walk up uses builtins
+# only; grant starts only when the nearest file changes, and decides (allowed,
+# unchanged, a real profile) and writes the code. Leaving the tree brings back the
+# state before it. The state lives in unexported global variables of this shell.
+# Kept when the integration is loaded again.
+set -q __grant_directory_file; or set -g __grant_directory_file ''
+set -q __grant_directory_told; or set -g __grant_directory_told
+set -q __grant_directory_active; or set -g __grant_directory_active ''
+
+function __grant_directory_find
+    set -l dir (string replace -r '/$' '' -- $PWD)
+    set -g __grant_directory_found ''
+    while true
+        if test -e "$dir/.aws-profile"; or test -L "$dir/.aws-profile"
+            set -g __grant_directory_found "$dir/.aws-profile"
+            return
+        end
+        test -n "$dir"; or return
+        set dir (string replace -r '/[^/]*$' '' -- $dir)
+    end
+end
+
+function __grant_directory_enter
+    set -l quiet
+    contains -- $__grant_directory_file $__grant_directory_told; and set quiet --quiet
+    set -l code (command grant directory-profile --shell fish $quiet -- $__grant_directory_file)
+    if test -z "$code"
+        set -ga __grant_directory_told $__grant_directory_file
+        return 1
+    end
+    if test -z "$__grant_directory_active"
+        set -g __grant_directory_active 1
+        set -g __grant_directory_before "$GRANT_PROFILE"
+        set -g __grant_directory_before_keys ''
+        contains -- AWS_ACCESS_KEY_ID (string split ' ' -- "$GRANT_EXPORTED"); and set -g __grant_directory_before_keys 1
+    end
+    string join \n -- $code | source
+    # `set` keeps the status before it, which may be the failed `contains` above.
+    return 0
+end
+
+# Out of the tree (or into one that is not allowed): what was there before it.
+function __grant_directory_leave
+    test -n "$__grant_directory_active"; or return 0
+    set -g __grant_directory_active ''
+    if test -z "$__grant_directory_before"
+        assume --unset
+    else if test -n "$__grant_directory_before_keys"
+        assume -x $__grant_directory_before
+    else
+        assume $__grant_directory_before
+    end
+end
+
+function __grant_directory_hook --on-variable PWD
+    __grant_directory_find
+    test "$__grant_directory_found" != "$__grant_directory_file"; or return 0
+    set -g __grant_directory_file $__grant_directory_found
+    if test -z "$__grant_directory_file"; or not __grant_directory_enter
+        __grant_directory_leave
+    end
+    return 0
+end
+
+# A shell that starts inside a tree takes its profile at once.
+__grant_directory_hook

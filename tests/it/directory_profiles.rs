@@ -1,0 +1,600 @@
+//! Profiles that follow the directory: `.aws-profile`, `grant allow` and `grant deny`,
+//! typed into real interactive bash, zsh and fish inside tmux, against the fake AWS.
+//!
+//! Each line is typed, then a line that touches a step file, and the test waits for
+//! that file: by then the shell ran the line and its hooks. `grant` on the shells'
+//! PATH is a wrapper that logs every call, so the test sees when the hook started
+//! grant and when it did not. What the shells print to stderr goes to a file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use fake_aws::FakeAws;
+use grant::shell::Shell;
+
+use crate::shells::test_values::{CANARY, KEEP};
+use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line};
+use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
+use crate::support::{
+    TestEnv, failure, path_with_grant, stderr, stdout, success, tool_is_installed,
+};
+
+/// Profile names that are code in some shell, or drive the terminal.
+const HOSTILE_NAMES: [&str; 6] = [
+    "$(touch CANARY)",
+    "`touch CANARY`",
+    "x'; rm -rf ~/KEEP; '",
+    "dev; touch CANARY",
+    "a\u{1b}]0;owned\u{7}\u{1b}[2Jb",
+    "-x",
+];
+
+fn world(fake: &FakeAws) -> TestEnv {
+    let config = ["dev", "prod", "ops"]
+        .map(|name| granted_profile(name, DEV_ACCOUNT, DEV_ROLE, Process::OnPath))
+        .concat();
+    fixtures::signed_in(fake, &config, Forget::Nothing)
+}
+
+/// `HOME/name` with a `.aws-profile` holding `contents`, and a `sub/deeper` inside.
+fn project(env: &TestEnv, name: &str, contents: &str) -> PathBuf {
+    let dir = env.home.join(name);
+    std::fs::create_dir_all(dir.join("sub/deeper")).unwrap();
+    std::fs::write(dir.join(".aws-profile"), contents).unwrap();
+    dir
+}
+
+fn allow(env: &TestEnv, dir: &Path) -> String {
+    stderr(&success_output(
+        env.grant().arg("allow").arg(dir).output().unwrap(),
+    ))
+}
+
+fn success_output(output: Output) -> Output {
+    success(&output);
+    output
+}
+
+/// One interactive shell in its own tmux server.
+struct Terminal<'a> {
+    env: &'a TestEnv,
+    outputs: &'a Outputs,
+    socket: String,
+    program: &'static str,
+    steps: std::cell::Cell<u32>,
+}
+
+impl<'a> Terminal<'a> {
+    /// `real`, interactive, in `dir`, its stderr into `$OUT/NAME.stderr`, with the
+    /// logging `grant` first on its PATH.
+    fn start(
+        env: &'a TestEnv,
+        outputs: &'a Outputs,
+        real: &RealShell,
+        name: &str,
+        dir: &Path,
+    ) -> Self {
+        let terminal = Terminal {
+            env,
+            outputs,
+            socket: format!("grant-dir-{}-{name}-{}", real.program, std::process::id()),
+            program: real.program,
+            steps: std::cell::Cell::new(0),
+        };
+        let command = format!(
+            "{} {} -i 2>>'{}'",
+            real.program,
+            real.options.join(" "),
+            outputs.dir.join(format!("{name}.stderr")).display()
+        );
+        let started = terminal.tmux(&[
+            "new-session",
+            "-d",
+            "-x",
+            "200",
+            "-y",
+            "50",
+            "-c",
+            dir.to_str().unwrap(),
+            &command,
+        ]);
+        assert!(started.status.success(), "tmux: {}", stderr(&started));
+        terminal
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        self.env
+            .shell("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .env("PATH", wrapped_path(self.env, self.outputs))
+            .env("OUT", &self.outputs.dir)
+            .env("TERM", "xterm")
+            .env("PS1", "$ ")
+            .output()
+            .unwrap()
+    }
+
+    /// Types `line`, and waits until the shell ran it and its hooks.
+    #[track_caller]
+    fn type_line(&self, line: &str) {
+        let step = self.steps.get() + 1;
+        self.steps.set(step);
+        let marker = self
+            .outputs
+            .dir
+            .join(format!("{}-step-{step}", self.socket));
+        self.tmux(&["send-keys", "-l", line]);
+        self.tmux(&["send-keys", "Enter"]);
+        self.tmux(&["send-keys", "-l", &format!("echo > '{}'", marker.display())]);
+        self.tmux(&["send-keys", "Enter"]);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !marker.exists() {
+            if Instant::now() > deadline {
+                let screen = stdout(&self.tmux(&["capture-pane", "-p"]));
+                panic!("{}: {line:?} never finished:\n{screen}", self.program);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The environment after `line`, recorded as `$OUT/label`.
+    #[track_caller]
+    fn environment_after(&self, line: &str, label: &str) -> HashMap<String, String> {
+        self.type_line(line);
+        self.record(label)
+    }
+
+    #[track_caller]
+    fn record(&self, label: &str) -> HashMap<String, String> {
+        self.type_line(&format!("env -0 > \"$OUT/{label}\""));
+        self.outputs.environment(label)
+    }
+}
+
+impl Drop for Terminal<'_> {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+/// The shells' PATH: a `grant` that logs its arguments to `$OUT/calls`, then the
+/// one under test.
+fn wrapped_path(env: &TestEnv, outputs: &Outputs) -> std::ffi::OsString {
+    let dir = env.tmp_dir.join("wrapper");
+    let wrapper = dir.join("grant");
+    if !wrapper.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        env.written_by_the_test(&dir);
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}/calls'\nexec '{}' \"$@\"\n",
+                outputs.dir.display(),
+                env!("CARGO_BIN_EXE_grant")
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut path = dir.into_os_string();
+    path.push(":");
+    path.push(path_with_grant());
+    path
+}
+
+/// How many times the shells ran `grant directory-profile`.
+fn hook_calls(outputs: &Outputs) -> usize {
+    std::fs::read_to_string(outputs.dir.join("calls"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.starts_with("directory-profile "))
+        .count()
+}
+
+fn profile_of(environment: &HashMap<String, String>) -> (Option<&str>, Option<&str>) {
+    (
+        environment.get("GRANT_PROFILE").map(String::as_str),
+        environment.get("AWS_PROFILE").map(String::as_str),
+    )
+}
+
+fn is_available(real: &RealShell) -> bool {
+    real.is_installed() && tool_is_installed("tmux", "tmux")
+}
+
+/// Enter, go deeper, type assume by hand, leave; a file not allowed, changed, denied.
+fn follows_the_directory(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let outputs = Outputs::new(&env);
+    let proj = project(&env, "proj", "  dev \nanything else is ignored\n");
+    let unallowed = project(&env, "unallowed", "ops\n");
+    allow(&env, &proj);
+    let shell = Terminal::start(&env, &outputs, real, "main", &env.home);
+    let said = |text: &str| outputs.text("main.stderr").matches(text).count();
+
+    shell.type_line(&init_line(real));
+    let before = shell.environment_after("assume prod", "before");
+    assert_eq!(profile_of(&before), (Some("prod"), Some("prod")));
+    assert_eq!(hook_calls(&outputs), 0, "no .aws-profile above HOME");
+
+    let entered = shell.environment_after("cd proj", "entered");
+    assert_eq!(
+        profile_of(&entered),
+        (Some("dev"), Some("dev")),
+        "{}",
+        real.program
+    );
+    let calls = hook_calls(&outputs);
+    assert_eq!(calls, 1);
+    let deeper = shell.environment_after("cd sub/deeper", "deeper");
+    assert_eq!(profile_of(&deeper), (Some("dev"), Some("dev")));
+    shell.type_line("cd ..");
+    assert_eq!(hook_calls(&outputs), calls, "the same tree starts no grant");
+
+    let by_hand = shell.environment_after("assume ops", "by-hand");
+    assert_eq!(profile_of(&by_hand), (Some("ops"), Some("ops")));
+    let kept = shell.environment_after("cd ../sub/deeper", "kept");
+    assert_eq!(
+        profile_of(&kept),
+        (Some("ops"), Some("ops")),
+        "assume typed in the tree wins"
+    );
+    let left = shell.environment_after("cd ~", "left");
+    assert_eq!(
+        profile_of(&left),
+        (Some("prod"), Some("prod")),
+        "the state before the tree"
+    );
+
+    let refused = shell.environment_after("cd ~/unallowed/sub", "refused");
+    assert_eq!(profile_of(&refused), (Some("prod"), Some("prod")));
+    shell.type_line("cd ~");
+    shell.type_line("cd ~/unallowed");
+    assert_eq!(
+        said("is not allowed to switch"),
+        1,
+        "said once per directory"
+    );
+    let command = format!("run: grant allow {}", unallowed.display());
+    assert_eq!(said(&command), 1, "{}", outputs.text("main.stderr"));
+    shell.type_line("cd ~");
+
+    shell.type_line("printf 'ops\\n' > ~/proj/.aws-profile");
+    let changed = shell.environment_after("cd ~/proj", "changed");
+    assert_eq!(
+        profile_of(&changed),
+        (Some("prod"), Some("prod")),
+        "changed: refused"
+    );
+    assert_eq!(said("changed since it was allowed"), 1);
+    shell.type_line("cd ~");
+    shell.type_line("grant allow ~/proj");
+    let again = shell.environment_after("cd ~/proj/sub", "allowed-again");
+    assert_eq!(profile_of(&again), (Some("ops"), Some("ops")));
+    shell.type_line("cd ~");
+
+    shell.type_line("grant deny proj");
+    let denied = shell.environment_after("cd ~/proj", "denied");
+    assert_eq!(
+        profile_of(&denied),
+        (Some("prod"), Some("prod")),
+        "denied: refused"
+    );
+    shell.type_line("cd ~");
+    shell.type_line("grant allow proj");
+
+    // Nothing assumed before the tree: leaving it unsets what it set.
+    shell.type_line("assume --unset");
+    let entered = shell.environment_after("cd ~/proj", "entered-from-nothing");
+    assert_eq!(profile_of(&entered), (Some("ops"), Some("ops")));
+    let left = shell.environment_after("cd ~", "left-to-nothing");
+    assert_eq!(profile_of(&left), (None, None));
+    assert!(!left.contains_key("GRANT_EXPORTED"));
+
+    // A shell that starts inside the tree takes its profile when the integration loads.
+    let fresh = Terminal::start(&env, &outputs, real, "fresh", &proj.join("sub"));
+    fresh.type_line(&init_line(real));
+    let started_inside = fresh.record("started-inside");
+    assert_eq!(profile_of(&started_inside), (Some("ops"), Some("ops")));
+    let left = fresh.environment_after("cd ~", "fresh-left");
+    assert_eq!(profile_of(&left), (None, None));
+}
+
+#[test]
+fn bash_profiles_follow_the_directory() {
+    follows_the_directory(&BASH);
+}
+
+#[test]
+fn zsh_profiles_follow_the_directory() {
+    follows_the_directory(&ZSH);
+}
+
+#[test]
+fn fish_profiles_follow_the_directory() {
+    follows_the_directory(&FISH);
+}
+
+/// AutoAssumeDirectory=false: `grant init` leaves the hook out, and a shell that
+/// loaded it before the change switches nothing.
+fn the_setting_turns_it_off(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let outputs = Outputs::new(&env);
+    let proj = project(&env, "proj", "dev\n");
+    allow(&env, &proj);
+    let before = Terminal::start(&env, &outputs, real, "loaded-before", &env.home);
+    before.type_line(&init_line(real));
+    env.set_setting("AutoAssumeDirectory", "false");
+    let entered = before.environment_after("cd proj", "loaded-before");
+    assert_eq!(profile_of(&entered), (None, None), "{}", real.program);
+
+    let init = success(&env.run(&["init", real.shell.name()]));
+    assert!(!init.contains("command grant directory-profile"), "{init}");
+    assert!(init.contains("assume"), "the rest of the integration stays");
+    let calls = hook_calls(&outputs);
+    let after = Terminal::start(&env, &outputs, real, "loaded-after", &env.home);
+    after.type_line(&init_line(real));
+    let entered = after.environment_after("cd proj/sub", "loaded-after");
+    assert_eq!(profile_of(&entered), (None, None));
+    assert_eq!(hook_calls(&outputs), calls, "no hook, no grant");
+}
+
+#[test]
+fn bash_auto_assume_directory_false_turns_it_off() {
+    the_setting_turns_it_off(&BASH);
+}
+
+#[test]
+fn zsh_auto_assume_directory_false_turns_it_off() {
+    the_setting_turns_it_off(&ZSH);
+}
+
+#[test]
+fn fish_auto_assume_directory_false_turns_it_off() {
+    the_setting_turns_it_off(&FISH);
+}
+
+/// Allowed files whose names are code, terminal sequences or flags; a symlink, a
+/// FIFO and a huge file. Nothing runs, nothing switches, and no shell waits.
+fn hostile_files_never_run(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let outputs = Outputs::new(&env);
+    std::fs::write(env.home.join(KEEP), "keep").unwrap();
+    env.written_by_the_test(&env.home.join(KEEP));
+    let mut dirs = Vec::new();
+    for (index, name) in HOSTILE_NAMES.iter().enumerate() {
+        let dir = project(&env, &format!("hostile{index}"), &format!("{name}\n"));
+        allow(&env, &dir);
+        dirs.push(dir);
+    }
+    let first_line_empty = project(&env, "empty-first-line", "\ntouch CANARY\n");
+    allow(&env, &first_line_empty);
+    dirs.push(first_line_empty);
+    let odd = odd_files(&env);
+    let shell = Terminal::start(&env, &outputs, real, "hostile", &env.home);
+    shell.type_line(&init_line(real));
+    shell.type_line("assume prod");
+    for dir in dirs.iter().chain(&odd) {
+        let entered = shell.environment_after(&format!("cd '{}'", dir.display()), "hostile");
+        assert_eq!(
+            profile_of(&entered),
+            (Some("prod"), Some("prod")),
+            "{}: {}",
+            real.program,
+            dir.display()
+        );
+        shell.type_line("cd ~");
+        assert!(
+            !dir.join(CANARY).exists(),
+            "{}: a profile name ran",
+            dir.display()
+        );
+        assert!(!env.home.join(CANARY).exists());
+    }
+    assert!(env.home.join(KEEP).exists(), "a profile name ran");
+
+    // A directory whose name is code is a path to grant, and its file still works.
+    let named = project(&env, "it's $(touch CANARY) `touch CANARY`; x", "dev\n");
+    allow(&env, &named);
+    let path = real
+        .shell
+        .quote(named.join("sub").to_str().unwrap())
+        .unwrap();
+    let entered = shell.environment_after(&format!("cd {path}"), "hostile-folder");
+    assert_eq!(
+        profile_of(&entered),
+        (Some("dev"), Some("dev")),
+        "{}",
+        real.program
+    );
+    let left = shell.environment_after("cd ~", "hostile-folder-left");
+    assert_eq!(profile_of(&left), (Some("prod"), Some("prod")));
+    assert!(!named.join("sub").join(CANARY).exists() && !env.home.join(CANARY).exists());
+
+    let told = outputs.text("hostile.stderr");
+    assert!(told.contains("\\x1b]0;owned"), "shown escaped: {told}");
+    assert!(!told.contains("\u{1b}]0;owned"), "never raw");
+}
+
+#[test]
+fn bash_hostile_files_never_run() {
+    hostile_files_never_run(&BASH);
+}
+
+#[test]
+fn zsh_hostile_files_never_run() {
+    hostile_files_never_run(&ZSH);
+}
+
+#[test]
+fn fish_hostile_files_never_run() {
+    hostile_files_never_run(&FISH);
+}
+
+/// Folders whose `.aws-profile` is a symlink to an allowed file, a FIFO, a file over
+/// the size limit: `grant allow` refuses each in one line, without waiting.
+fn odd_files(env: &TestEnv) -> Vec<PathBuf> {
+    let target = project(env, "target", "dev\n");
+    allow(env, &target);
+    let link = env.home.join("link");
+    std::fs::create_dir_all(&link).unwrap();
+    std::os::unix::fs::symlink(target.join(".aws-profile"), link.join(".aws-profile")).unwrap();
+    let fifo = env.home.join("fifo");
+    std::fs::create_dir_all(&fifo).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(fifo.join(".aws-profile"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let huge = project(env, "huge", &format!("dev\n{}", "#".repeat(1 << 20)));
+    for (dir, reason) in [
+        (&link, "is a symbolic link"),
+        (&fifo, "is not a plain file"),
+        (&huge, "is larger than 4096 bytes"),
+    ] {
+        let refused = failure(&env.grant().arg("allow").arg(dir).output().unwrap());
+        assert!(refused.contains(reason), "{refused}");
+        assert_eq!(refused.lines().count(), 1, "{refused}");
+    }
+    vec![link, fifo, huge]
+}
+
+/// What the hook's call says about a hostile name: one line, escaped, no code out.
+#[test]
+fn the_hook_call_refuses_a_name_that_is_no_profile_in_one_escaped_line() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    for name in HOSTILE_NAMES {
+        let dir = project(&env, "named", &format!("{name}\nmore\n"));
+        allow(&env, &dir);
+        let output = env
+            .grant()
+            .args(["directory-profile", "--shell", "bash", "--"])
+            .arg(dir.join(".aws-profile"))
+            .output()
+            .unwrap();
+        assert_eq!(stdout(&output), "", "no shell code for {name:?}");
+        let said = failure(&output);
+        assert_eq!(said.lines().count(), 1, "{said}");
+        assert!(said.contains("which is not in"), "{said}");
+        assert!(!said.contains('\u{1b}'), "{said:?}");
+    }
+}
+
+/// `grant allow` alone takes the nearest `.aws-profile` above the current directory,
+/// and the shell's `$PWD` spelling of it (through a symlinked folder) is the same entry.
+#[test]
+fn allow_without_a_directory_takes_the_nearest_file() {
+    let env = TestEnv::new();
+    env.write_aws_config("[profile dev]\nregion = eu-west-1\n");
+    let proj = project(&env, "proj", "dev\n");
+    let said = stderr(&success_output(
+        env.grant()
+            .arg("allow")
+            .current_dir(proj.join("sub/deeper"))
+            .output()
+            .unwrap(),
+    ));
+    assert!(said.contains("allowed"), "{said}");
+    assert!(
+        said.contains(&proj.join(".aws-profile").display().to_string()),
+        "{said}"
+    );
+    let link = env.home.join("link");
+    std::os::unix::fs::symlink(&proj, &link).unwrap();
+    let denied = stderr(&success_output(
+        env.grant()
+            .arg("deny")
+            .arg(link.join("sub/.."))
+            .output()
+            .unwrap(),
+    ));
+    assert!(denied.contains("denied"), "{denied}");
+    let nothing = env
+        .grant()
+        .arg("allow")
+        .current_dir(&env.home)
+        .output()
+        .unwrap();
+    let said = failure(&nothing);
+    assert!(said.contains("grant allow DIR"), "{said}");
+    let no_file = failure(
+        &env.grant()
+            .arg("allow")
+            .arg(proj.join("sub"))
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        no_file.contains("write the profile's name into it first"),
+        "{no_file}"
+    );
+    let list = std::fs::read_to_string(env.state_dir.join("allowed-directories.json")).unwrap();
+    assert!(!list.contains("proj"), "denied through the link: {list}");
+
+    let gone = project(&env, "gone", "dev\n");
+    allow(&env, &gone);
+    let recorded = gone.canonicalize().unwrap().join(".aws-profile");
+    std::fs::remove_dir_all(&gone).unwrap();
+    let denied = stderr(&success_output(
+        env.grant().arg("deny").arg(&gone).output().unwrap(),
+    ));
+    assert!(
+        denied.contains("denied"),
+        "a removed folder can be denied: {denied}"
+    );
+    let list = std::fs::read_to_string(env.state_dir.join("allowed-directories.json")).unwrap();
+    assert!(!list.contains(recorded.to_str().unwrap()), "{list}");
+}
+
+/// Shells that are not installed still get their snippet checked for the names a
+/// subshell could see: the hook's state is never exported.
+#[test]
+fn the_hook_state_is_not_exported() {
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+        let env = TestEnv::new();
+        let init = success(&env.run(&["init", shell.name()]));
+        assert!(init.contains("command grant directory-profile"), "{shell}");
+        for line in init
+            .lines()
+            .filter(|line| line.contains("__grant_directory"))
+        {
+            assert!(
+                !line.contains("export") && !line.contains("-gx"),
+                "{shell}: {line}"
+            );
+        }
+    }
+}
+
+/// The bash hook passes shellcheck, as the rest of the bash integration does.
+#[test]
+fn the_bash_hook_passes_shellcheck() {
+    if !tool_is_installed("shellcheck", "shellcheck") {
+        return;
+    }
+    let snippet = Path::new(env!("CARGO_MANIFEST_DIR")).join("shell/directory.bash");
+    let output = std::process::Command::new("shellcheck")
+        .args(["--shell=bash", "--severity=style"])
+        .arg(snippet)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "shellcheck: {}", stdout(&output));
+}
