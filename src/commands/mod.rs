@@ -2,7 +2,9 @@
 
 mod assume;
 mod cache;
+mod console;
 mod credential_process;
+mod export;
 mod init;
 mod populate;
 mod profiles;
@@ -29,6 +31,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sso(SsoCommand::Populate(args)) => populate::run(&args, true),
         Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
         Command::Sso(command) => sso::run(command),
+        Command::Console(args) => console::run(args),
+        Command::Export(args) => export::run(args),
     }
 }
 
