@@ -10,6 +10,7 @@ mod assume;
 
 mod completions;
 mod config_files;
+mod console;
 mod consumers;
 mod credential_process;
 mod fake_aws;
