@@ -13,6 +13,7 @@ mod config_files;
 mod console;
 mod consumers;
 mod credential_process;
+mod export;
 mod fake_aws;
 mod faults;
 mod load;
