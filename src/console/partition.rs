@@ -97,6 +97,22 @@ mod tests {
     }
 
     #[test]
+    fn each_partition_signs_in_at_its_own_endpoint() {
+        assert_eq!(
+            Partition::Aws.signin_base_url(),
+            "https://signin.aws.amazon.com"
+        );
+        assert_eq!(
+            Partition::China.signin_base_url(),
+            "https://signin.amazonaws.cn"
+        );
+        assert_eq!(
+            Partition::GovCloud.signin_base_url(),
+            "https://signin.amazonaws-us-gov.com"
+        );
+    }
+
+    #[test]
     fn console_hosts_per_region() {
         let aws = Partition::Aws;
         assert_eq!(

@@ -580,3 +580,25 @@ fn a_real_headless_chromium_reaches_the_login_with_its_own_profile() {
         "Chromium used the profile folder grant gave it"
     );
 }
+
+#[test]
+fn the_isolation_setting_is_checked_like_the_others() {
+    let env = TestEnv::new();
+    env.set_setting("ConsoleBrowserIsolation", "Chromium-Profiles");
+    assert_eq!(
+        success(&env.run(&["settings", "get", "ConsoleBrowserIsolation"])).trim(),
+        "chromium-profiles"
+    );
+    let message = failure(&env.run(&[
+        "settings",
+        "set",
+        "--setting",
+        "ConsoleBrowserIsolation",
+        "--value",
+        "tabs",
+    ]));
+    assert!(
+        message.contains("one of auto, off, firefox-containers, chromium-profiles"),
+        "{message}"
+    );
+}

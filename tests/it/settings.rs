@@ -12,6 +12,7 @@ AutoReassume = true
 ExportSSOToken = false
 DefaultBrowser = DEFAULT
 CustomBrowserPath = (not set)
+ConsoleBrowserIsolation = auto
 DefaultSSOStartURL = (not set)
 DefaultSSORegion = (not set)
 Keyring.Backend = auto
