@@ -342,7 +342,7 @@ pub struct AssumeArgs {
     #[arg(long, hide = true, conflicts_with_all = ["profile", "unset", "exec"])]
     pub reassume: bool,
     /// Open the AWS console signed in as the profile instead (as `grant console`)
-    #[arg(short = 'c', long, conflicts_with_all = ["unset", "exec", "reassume", "env"])]
+    #[arg(short = 'c', long, conflicts_with_all = ["unset", "exec", "reassume", "env", "duration", "export_all_env_vars"])]
     pub console: bool,
     #[command(flatten)]
     pub console_target: ConsoleTarget,
