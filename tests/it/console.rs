@@ -516,18 +516,43 @@ fn assume_c_opens_the_console_and_the_shell_function_runs_it_directly() {
     ));
     assert!(message.contains("writes to the terminal"), "{message}");
 
-    // In bash, `assume -c` prints the URL instead of evaluating it.
-    let script = "eval \"$(grant init bash)\"\nassume -c dev --url > url.txt\necho \"status=$?\"\n";
-    let output = env
-        .shell("bash")
-        .env("AWS_ENDPOINT_URL_SIGNIN", fake.url())
-        .args(["-c", script])
-        .output()
-        .unwrap();
-    assert!(success(&output).contains("status=0"), "{}", stderr(&output));
-    let printed = std::fs::read_to_string(env.home.join("url.txt")).unwrap();
-    env.written_by_the_test(&env.home.join("url.txt"));
-    assert!(printed.starts_with(&format!("{}/federation?Action=login&", fake.url())));
+    // In every shell, the assume function runs `assume -c` as it is: the URL is
+    // printed, not evaluated.
+    for real in [crate::shells::BASH, crate::shells::ZSH, crate::shells::FISH] {
+        if !real.is_installed() {
+            continue;
+        }
+        let printed = env.home.join(format!("url-{}.txt", real.program));
+        env.written_by_the_test(&printed);
+        let status = match real.shell {
+            grant::shell::Shell::Fish => "$status",
+            _ => "$?",
+        };
+        let script = format!(
+            "{}\nassume -c dev --url > {}\necho status={status}\n",
+            crate::shells::init_line(&real),
+            printed.display()
+        );
+        let output = env
+            .shell(real.program)
+            .env("AWS_ENDPOINT_URL_SIGNIN", fake.url())
+            .args(real.options)
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        assert!(
+            success(&output).contains("status=0"),
+            "{}: {}",
+            real.program,
+            stderr(&output)
+        );
+        let printed = std::fs::read_to_string(&printed).unwrap();
+        assert!(
+            printed.starts_with(&format!("{}/federation?Action=login&", fake.url())),
+            "{}: {printed}",
+            real.program
+        );
+    }
 }
 
 #[test]
