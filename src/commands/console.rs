@@ -61,7 +61,7 @@ pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
     let credentials =
         super::export::profile_credentials(&profile, &settings, request.mfa_token.clone())?;
     let keys = console::console_credentials(&profile, credentials)?;
-    let token = federation::signin_token(&base, &keys)
+    let token = federation::signin_token(&base, &keys, &profile.name)
         .with_context(|| format!("profile '{}'", profile.name))?;
     let sign_in_url = federation::login_url(&base, &destination, &token)?;
     let Some(opener) = opener else {

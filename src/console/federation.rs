@@ -70,8 +70,9 @@ struct TokenAnswer {
     signin_token: String,
 }
 
-/// Exchanges session keys for a sign-in token, in one bounded request.
-pub fn signin_token(base: &str, keys: &SessionKeys) -> anyhow::Result<String> {
+/// Exchanges session keys for a sign-in token, in one bounded request; `profile`
+/// names the cache entry to clear in the message for refused keys.
+pub fn signin_token(base: &str, keys: &SessionKeys, profile: &str) -> anyhow::Result<String> {
     let url = token_request_url(base, keys)?;
     let limit = crate::aws::Timeouts::current().attempt;
     let answer = crate::aws::runtime()?.block_on(get(url, limit));
@@ -79,7 +80,8 @@ pub fn signin_token(base: &str, keys: &SessionKeys) -> anyhow::Result<String> {
         .with_context(|| format!("cannot get a console sign-in token from {base}/federation"))?;
     if status != 200 {
         bail!(
-            "the federation endpoint {base}/federation refused the credentials (HTTP {status}); they may have expired: run grant cache clear --profile NAME and try again"
+            "the federation endpoint {base}/federation refused the credentials (HTTP {status}); if they were revoked, run grant cache clear --profile {} and try again",
+            crate::shell::shell_word(profile)
         );
     }
     let answer: TokenAnswer = serde_json::from_slice(&body).with_context(|| {

@@ -627,3 +627,92 @@ fn the_isolation_setting_is_checked_like_the_others() {
         "{message}"
     );
 }
+
+/// `GET /federation?QUERY` at the fake.
+fn federation(fake: &FakeAws, pairs: &[(&str, &str)]) -> (u16, String) {
+    let url = url::Url::parse_with_params(&format!("{}/federation", fake.url()), pairs).unwrap();
+    follow(url.as_str())
+}
+
+#[test]
+fn the_fakes_federation_endpoint_accepts_only_what_it_issued() {
+    let fake = FakeAws::start();
+    let env = world(&fake, "");
+    let keys = fixtures::json(&fixtures::credential_process(&env, "dev", &[]));
+    let session = |id: &str, key: &str, token: &str| {
+        serde_json::json!({"sessionId": id, "sessionKey": key, "sessionToken": token}).to_string()
+    };
+    let id = keys["AccessKeyId"].as_str().unwrap();
+    let secret = keys["SecretAccessKey"].as_str().unwrap();
+    let token = keys["SessionToken"].as_str().unwrap();
+    let good = session(id, secret, token);
+    for (pairs, why) in [
+        (
+            vec![
+                ("Action", "getSigninToken"),
+                ("Session", session(id, "wrong", token).as_str()),
+            ],
+            "wrong secret",
+        ),
+        (
+            vec![
+                ("Action", "getSigninToken"),
+                ("Session", session(id, secret, "wrong").as_str()),
+            ],
+            "wrong token",
+        ),
+        (
+            vec![
+                ("Action", "getSigninToken"),
+                ("Session", session("ASIANOTISSUED", secret, token).as_str()),
+            ],
+            "unknown key",
+        ),
+        (
+            vec![("Action", "getSigninToken"), ("Session", "{not json")],
+            "not JSON",
+        ),
+        (vec![("Action", "getSigninToken")], "no Session"),
+        (
+            vec![
+                ("Action", "getSigninToken"),
+                ("Session", good.as_str()),
+                ("SessionDuration", "3600"),
+            ],
+            "SessionDuration",
+        ),
+        (
+            vec![
+                ("Action", "login"),
+                ("SigninToken", "fstNOTISSUED"),
+                ("Destination", "https://console.aws.amazon.com/"),
+            ],
+            "unknown token",
+        ),
+        (vec![("Action", "other")], "unknown action"),
+    ] {
+        assert_eq!(federation(&fake, &pairs).0, 400, "{why}");
+    }
+    let (status, body) = federation(&fake, &[("Action", "getSigninToken"), ("Session", &good)]);
+    assert_eq!(status, 200, "{body}");
+    let signin: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let signin = signin["SigninToken"].as_str().unwrap();
+    let login = [("Action", "login"), ("SigninToken", signin)];
+    assert_eq!(federation(&fake, &login).0, 400, "no Destination");
+    let (status, page) = federation(
+        &fake,
+        &[
+            login[0],
+            login[1],
+            ("Destination", "https://console.aws.amazon.com/<b>"),
+        ],
+    );
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("https://console.aws.amazon.com/&lt;b&gt;"),
+        "{page}"
+    );
+    assert_eq!(fake.console_logins().len(), 1);
+    assert_eq!(fake.count("GetSigninToken"), 7);
+    assert_eq!(fake.count("ConsoleLogin"), 3);
+}
