@@ -65,7 +65,7 @@ fn follow(url: &str) -> (u16, String) {
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    let target = &url[url.find("/federation").unwrap()..];
+    let target = &parsed[url::Position::BeforePath..];
     write!(
         stream,
         "GET {target} HTTP/1.0\r\nHost: {address}\r\nConnection: close\r\n\r\n"
@@ -713,6 +713,14 @@ fn the_fakes_federation_endpoint_accepts_only_what_it_issued() {
         "{page}"
     );
     assert_eq!(fake.console_logins().len(), 1);
+    let (status, recorded) = follow(&format!("{}/_fake/console-logins", fake.url()));
+    assert_eq!(status, 200);
+    let recorded: serde_json::Value = serde_json::from_str(&recorded).unwrap();
+    assert_eq!(
+        recorded[0]["destination"],
+        "https://console.aws.amazon.com/<b>"
+    );
+    assert_eq!(recorded[0]["access_key_id"], id);
     assert_eq!(fake.count("GetSigninToken"), 7);
     assert_eq!(fake.count("ConsoleLogin"), 3);
 }

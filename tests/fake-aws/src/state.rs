@@ -101,7 +101,7 @@ pub struct AssumeRoleCall {
 }
 
 /// A console sign-in the federation endpoint let through (`Action=login`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConsoleLogin {
     /// The console URL it was asked to open.
     pub destination: String,
