@@ -75,6 +75,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Open the AWS console signed in as the profile instead (as `grant console`)')
             [CompletionResult]::new('--console', '--console', [CompletionResultType]::ParameterName, 'Open the AWS console signed in as the profile instead (as `grant console`)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Print the console sign-in URL on stdout instead of opening a browser')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Write the keys into .env in this folder instead (plaintext, your choice)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Write the keys into .env in this folder instead (plaintext, your choice)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

@@ -65,7 +65,7 @@ complete -c grant -n "__fish_grant_using_subcommand assume" -l exec -d 'Run the 
 complete -c grant -n "__fish_grant_using_subcommand assume" -l reassume -d 'Renew the keys of the assumed profile, quietly and never signing in (the shell hook)'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s c -l console -d 'Open the AWS console signed in as the profile instead (as `grant console`)'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l url -d 'Print the console sign-in URL on stdout instead of opening a browser'
-complete -c grant -n "__fish_grant_using_subcommand assume" -l env -d 'Write the keys into .env in this folder instead (plaintext, your choice)'
+complete -c grant -n "__fish_grant_using_subcommand assume" -s e -l env -d 'Write the keys into .env in this folder instead (plaintext, your choice)'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand init" -s h -l help -d 'Print help'

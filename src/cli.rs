@@ -347,7 +347,7 @@ pub struct AssumeArgs {
     #[command(flatten)]
     pub console_target: ConsoleTarget,
     /// Write the keys into .env in this folder instead (plaintext, your choice)
-    #[arg(long, conflicts_with_all = ["unset", "exec", "reassume"])]
+    #[arg(short, long, conflicts_with_all = ["unset", "exec", "reassume"])]
     pub env: bool,
 }
 

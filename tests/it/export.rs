@@ -297,7 +297,7 @@ fn assume_env_writes_dot_env_keeping_the_other_lines() {
     let dotenv = project.join(".env");
     std::fs::write(&dotenv, "# app\nDATABASE_URL=postgres://db/app\nAWS_ACCESS_KEY_ID=OLD\nexport AWS_REGION=us-east-1\nAWS_PROFILE=mine\n").unwrap();
     env.written_by_the_test(&project);
-    let script = "eval \"$(grant init bash)\"\ncd project && assume --env dev\necho \"status=$? key=${AWS_ACCESS_KEY_ID-unset}\"\n";
+    let script = "eval \"$(grant init bash)\"\ncd project && assume -e dev\necho \"status=$? key=${AWS_ACCESS_KEY_ID-unset}\"\n";
     let output = env.shell("bash").args(["-c", script]).output().unwrap();
     assert!(
         success(&output).contains("status=0 key=unset"),
