@@ -37,6 +37,8 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('directory-profile', 'directory-profile', [CompletionResultType]::ParameterValue, 'The shell hook''s call on entering a directory with a .aws-profile')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
+            [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -66,11 +68,19 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'The role session length for role_arn profiles, e.g. 1h or 45m')
             [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else asked on the terminal)')
             [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write code for (set by the `assume` function of `grant init`)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs')
+            [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'An https URL of the AWS console to open, e.g. https://console.aws.amazon.com/s3/home')
             [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Export the keys themselves, not only AWS_PROFILE')
             [CompletionResult]::new('--export-all-env-vars', '--export-all-env-vars', [CompletionResultType]::ParameterName, 'Export the keys themselves, not only AWS_PROFILE')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove every variable assume set')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run the command after `--` with the credentials, leaving the shell unchanged')
             [CompletionResult]::new('--reassume', '--reassume', [CompletionResultType]::ParameterName, 'Renew the keys of the assumed profile, quietly and never signing in (the shell hook)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Open the AWS console signed in as the profile instead (as `grant console`)')
+            [CompletionResult]::new('--console', '--console', [CompletionResultType]::ParameterName, 'Open the AWS console signed in as the profile instead (as `grant console`)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Print the console sign-in URL on stdout instead of opening a browser')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Write the keys into .env in this folder instead (plaintext, your choice)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Write the keys into .env in this folder instead (plaintext, your choice)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -383,6 +393,32 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grant;console' {
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'The console''s region (else the profile''s)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The console''s region (else the profile''s)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs')
+            [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'An https URL of the AWS console to open, e.g. https://console.aws.amazon.com/s3/home')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else asked on the terminal)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Print the console sign-in URL on stdout instead of opening a browser')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;export' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose credentials to export (else GRANT_PROFILE, else AWS_PROFILE)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format on stdout')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The section name for --to-credentials-file (else the profile''s name)')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else asked on the terminal)')
+            [CompletionResult]::new('--to-credentials-file', '--to-credentials-file', [CompletionResultType]::ParameterName, 'Write the keys as a section of the AWS credentials file (plaintext, your choice)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grant;help' {
             [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as credential_process JSON (for ~/.aws/config)')
             [CompletionResult]::new('assume', 'assume', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (through the `assume` function of `grant init`)')
@@ -396,6 +432,8 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('directory-profile', 'directory-profile', [CompletionResultType]::ParameterValue, 'The shell hook''s call on entering a directory with a .aws-profile')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
+            [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -481,6 +519,12 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;serve' {
+            break
+        }
+        'grant;help;console' {
+            break
+        }
+        'grant;help;export' {
             break
         }
         'grant;help;help' {

@@ -28,6 +28,9 @@ _grant() {
             grant,completions)
                 cmd="grant__subcmd__completions"
                 ;;
+            grant,console)
+                cmd="grant__subcmd__console"
+                ;;
             grant,credential-process)
                 cmd="grant__subcmd__credential__subcmd__process"
                 ;;
@@ -36,6 +39,9 @@ _grant() {
                 ;;
             grant,directory-profile)
                 cmd="grant__subcmd__directory__subcmd__profile"
+                ;;
+            grant,export)
+                cmd="grant__subcmd__export"
                 ;;
             grant,help)
                 cmd="grant__subcmd__help"
@@ -79,6 +85,9 @@ _grant() {
             grant__subcmd__help,completions)
                 cmd="grant__subcmd__help__subcmd__completions"
                 ;;
+            grant__subcmd__help,console)
+                cmd="grant__subcmd__help__subcmd__console"
+                ;;
             grant__subcmd__help,credential-process)
                 cmd="grant__subcmd__help__subcmd__credential__subcmd__process"
                 ;;
@@ -87,6 +96,9 @@ _grant() {
                 ;;
             grant__subcmd__help,directory-profile)
                 cmd="grant__subcmd__help__subcmd__directory__subcmd__profile"
+                ;;
+            grant__subcmd__help,export)
+                cmd="grant__subcmd__help__subcmd__export"
                 ;;
             grant__subcmd__help,help)
                 cmd="grant__subcmd__help__subcmd__help"
@@ -239,7 +251,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -267,7 +279,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__assume)
-            opts="-x -r -d -h -V --export-all-env-vars --region --unset --duration --mfa-token --exec --shell --reassume --help --version"
+            opts="-x -r -d -c -s -e -h -V --export-all-env-vars --region --unset --duration --mfa-token --exec --shell --reassume --console --service --destination --url --env --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +307,18 @@ _grant() {
                     ;;
                 --shell)
                     COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -392,6 +416,44 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__console)
+            opts="-r -s -h -V --region --service --destination --url --mfa-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__credential__subcmd__process)
             opts="-h -V --profile --interactive --auto-login --noninteractive --account-id --role-name --start-url --region --window --no-cache --debug --mfa-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -466,8 +528,38 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__export)
+            opts="-h -V --profile --format --to-credentials-file --as --mfa-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "env dotenv json powershell credentials" -- "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +642,20 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__help__subcmd__console)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__help__subcmd__credential__subcmd__process)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -579,6 +685,20 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help__subcmd__directory__subcmd__profile)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

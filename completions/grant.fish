@@ -38,6 +38,8 @@ complete -c grant -n "__fish_grant_needs_command" -f -a "deny" -d 'Forget a dire
 complete -c grant -n "__fish_grant_needs_command" -f -a "directory-profile" -d 'The shell hook\'s call on entering a directory with a .aws-profile'
 complete -c grant -n "__fish_grant_needs_command" -f -a "sso" -d 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens'
 complete -c grant -n "__fish_grant_needs_command" -f -a "serve" -d 'Serve a profile\'s credentials on a local container-credentials endpoint, renewed as they expire'
+complete -c grant -n "__fish_grant_needs_command" -f -a "console" -d 'Open the AWS console signed in as a profile (or print its sign-in URL)'
+complete -c grant -n "__fish_grant_needs_command" -f -a "export" -d 'Print a profile\'s credentials as env, dotenv, json, powershell or an ini section'
 complete -c grant -n "__fish_grant_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l profile -d 'The profile to print credentials for' -r
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l account-id -d 'The SSO account id (else AWS_SSO_ACCOUNT_ID, else the profile)' -r
@@ -59,10 +61,15 @@ complete -c grant -n "__fish_grant_using_subcommand assume" -l shell -d 'The she
 zsh\t''
 fish\t''
 powershell\t''"
+complete -c grant -n "__fish_grant_using_subcommand assume" -s s -l service -d 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs' -r
+complete -c grant -n "__fish_grant_using_subcommand assume" -l destination -d 'An https URL of the AWS console to open, e.g. https://console.aws.amazon.com/s3/home' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -s x -l export-all-env-vars -d 'Export the keys themselves, not only AWS_PROFILE'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l unset -d 'Remove every variable assume set'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l exec -d 'Run the command after `--` with the credentials, leaving the shell unchanged'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l reassume -d 'Renew the keys of the assumed profile, quietly and never signing in (the shell hook)'
+complete -c grant -n "__fish_grant_using_subcommand assume" -s c -l console -d 'Open the AWS console signed in as the profile instead (as `grant console`)'
+complete -c grant -n "__fish_grant_using_subcommand assume" -l url -d 'Print the console sign-in URL on stdout instead of opening a browser'
+complete -c grant -n "__fish_grant_using_subcommand assume" -s e -l env -d 'Write the keys into .env in this folder instead (plaintext, your choice)'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand init" -s h -l help -d 'Print help'
@@ -187,19 +194,39 @@ complete -c grant -n "__fish_grant_using_subcommand serve" -l port -d 'The TCP p
 complete -c grant -n "__fish_grant_using_subcommand serve" -l bind -d 'The address to listen on; anything but loopback is reachable by others' -r
 complete -c grant -n "__fish_grant_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "assume" -d 'Switch this shell to a profile (through the `assume` function of `grant init`)'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "init" -d 'Print the shell integration (`assume`, its hook, completions) to put in an rc file'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "completions" -d 'Print the completion script for grant itself'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "profiles" -d 'Print every profile name of the AWS config and credentials files, sorted, one a line'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "cache" -d 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "settings" -d 'Show or change grant\'s settings'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "allow" -d 'Let the .aws-profile of a directory switch your shell to its profile'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "deny" -d 'Forget a directory\'s .aws-profile: it no longer switches your shell'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "directory-profile" -d 'The shell hook\'s call on entering a directory with a .aws-profile'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "sso" -d 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "serve" -d 'Serve a profile\'s credentials on a local container-credentials endpoint, renewed as they expire'
-complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grant -n "__fish_grant_using_subcommand console" -s r -l region -d 'The console\'s region (else the profile\'s)' -r
+complete -c grant -n "__fish_grant_using_subcommand console" -s s -l service -d 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs' -r
+complete -c grant -n "__fish_grant_using_subcommand console" -l destination -d 'An https URL of the AWS console to open, e.g. https://console.aws.amazon.com/s3/home' -r
+complete -c grant -n "__fish_grant_using_subcommand console" -l mfa-token -d 'The MFA code for a role with mfa_serial (else asked on the terminal)' -r
+complete -c grant -n "__fish_grant_using_subcommand console" -l url -d 'Print the console sign-in URL on stdout instead of opening a browser'
+complete -c grant -n "__fish_grant_using_subcommand console" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand console" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand export" -l profile -d 'The profile whose credentials to export (else GRANT_PROFILE, else AWS_PROFILE)' -r
+complete -c grant -n "__fish_grant_using_subcommand export" -l format -d 'The format on stdout' -r -f -a "env\t'`export NAME=\'value\'` lines for bash, zsh and sh'
+dotenv\t'`NAME=value` lines of a .env file'
+json\t'The credential_process JSON'
+powershell\t'`$Env:NAME = \'value\'` lines'
+credentials\t'An ini section of the AWS credentials file'"
+complete -c grant -n "__fish_grant_using_subcommand export" -l as -d 'The section name for --to-credentials-file (else the profile\'s name)' -r
+complete -c grant -n "__fish_grant_using_subcommand export" -l mfa-token -d 'The MFA code for a role with mfa_serial (else asked on the terminal)' -r
+complete -c grant -n "__fish_grant_using_subcommand export" -l to-credentials-file -d 'Write the keys as a section of the AWS credentials file (plaintext, your choice)'
+complete -c grant -n "__fish_grant_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c grant -n "__fish_grant_using_subcommand export" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "assume" -d 'Switch this shell to a profile (through the `assume` function of `grant init`)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "init" -d 'Print the shell integration (`assume`, its hook, completions) to put in an rc file'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "completions" -d 'Print the completion script for grant itself'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "profiles" -d 'Print every profile name of the AWS config and credentials files, sorted, one a line'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "cache" -d 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "settings" -d 'Show or change grant\'s settings'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "allow" -d 'Let the .aws-profile of a directory switch your shell to its profile'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "deny" -d 'Forget a directory\'s .aws-profile: it no longer switches your shell'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "directory-profile" -d 'The shell hook\'s call on entering a directory with a .aws-profile'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "sso" -d 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "serve" -d 'Serve a profile\'s credentials on a local container-credentials endpoint, renewed as they expire'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "console" -d 'Open the AWS console signed in as a profile (or print its sign-in URL)'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "export" -d 'Print a profile\'s credentials as env, dotenv, json, powershell or an ini section'
+complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Delete the cached credentials of one profile, or of all'
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "list" -d 'List every setting with its value (the default when unset)'
 complete -c grant -n "__fish_grant_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "get" -d 'Print the value of one setting (an empty line when it has no value)'

@@ -6,7 +6,7 @@ function assume --description 'Switch this shell to an AWS profile (grant)'
     for arg in $argv
         switch $arg
             # These write to the terminal, not shell code: run them as they are.
-            case --exec -h --help -V --version
+            case --exec -c --console -h --help -V --version
                 command grant assume $argv
                 return
             case --

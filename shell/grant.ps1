@@ -17,7 +17,7 @@ function assume {
         return
     }
     foreach ($arg in $args) {
-        if (@('-h', '--help', '-V', '--version') -contains $arg) {
+        if (@('-c', '--console', '-h', '--help', '-V', '--version') -contains $arg) {
             & grant assume @args
             return
         }

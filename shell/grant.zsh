@@ -6,7 +6,7 @@ assume() {
     for arg in "$@"; do
         case $arg in
             # These write to the terminal, not shell code: run them as they are.
-            (--exec|-h|--help|-V|--version)
+            (--exec|-c|--console|-h|--help|-V|--version)
                 command grant assume "$@"
                 return
                 ;;

@@ -64,6 +64,76 @@ pub enum Command {
     Sso(SsoCommand),
     /// Serve a profile's credentials on a local container-credentials endpoint, renewed as they expire
     Serve(ServeArgs),
+    /// Open the AWS console signed in as a profile (or print its sign-in URL)
+    Console(ConsoleArgs),
+    /// Print a profile's credentials as env, dotenv, json, powershell or an ini section
+    Export(ExportArgs),
+}
+
+/// Where the console opens: the flags `grant console` and `assume -c` share.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConsoleTarget {
+    /// A console service by its short name, e.g. s3, ec2, lambda, iam, logs
+    #[arg(short, long, value_name = "SERVICE", conflicts_with = "destination")]
+    pub service: Option<String>,
+    /// An https URL of the AWS console to open, e.g. https://console.aws.amazon.com/s3/home
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+    /// Print the console sign-in URL on stdout instead of opening a browser
+    #[arg(long)]
+    pub url: bool,
+}
+
+/// `grant console [PROFILE]`: the AWS console in the browser, signed in as PROFILE.
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// The profile to sign in as (else GRANT_PROFILE, else AWS_PROFILE)
+    #[arg(value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// The console's region (else the profile's)
+    #[arg(short, long)]
+    pub region: Option<String>,
+    #[command(flatten)]
+    pub target: ConsoleTarget,
+    /// The MFA code for a role with mfa_serial (else asked on the terminal)
+    #[arg(long)]
+    pub mfa_token: Option<String>,
+}
+
+/// The formats `grant export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// `export NAME='value'` lines for bash, zsh and sh
+    Env,
+    /// `NAME=value` lines of a .env file
+    Dotenv,
+    /// The credential_process JSON
+    Json,
+    /// `$Env:NAME = 'value'` lines
+    Powershell,
+    /// An ini section of the AWS credentials file
+    Credentials,
+}
+
+/// `grant export --profile P --format F`; `--to-credentials-file` writes the keys
+/// into the AWS credentials file instead.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The profile whose credentials to export (else GRANT_PROFILE, else AWS_PROFILE)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The format on stdout
+    #[arg(long, value_enum, ignore_case = true, default_value = "env")]
+    pub format: ExportFormat,
+    /// Write the keys as a section of the AWS credentials file (plaintext, your choice)
+    #[arg(long, conflicts_with = "format")]
+    pub to_credentials_file: bool,
+    /// The section name for --to-credentials-file (else the profile's name)
+    #[arg(long = "as", value_name = "NAME", requires = "to_credentials_file")]
+    pub section: Option<String>,
+    /// The MFA code for a role with mfa_serial (else asked on the terminal)
+    #[arg(long)]
+    pub mfa_token: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,6 +350,14 @@ pub struct AssumeArgs {
     /// Renew the keys of the assumed profile, quietly and never signing in (the shell hook)
     #[arg(long, hide = true, conflicts_with_all = ["profile", "unset", "exec"])]
     pub reassume: bool,
+    /// Open the AWS console signed in as the profile instead (as `grant console`)
+    #[arg(short = 'c', long, conflicts_with_all = ["unset", "exec", "reassume", "env", "duration", "export_all_env_vars"])]
+    pub console: bool,
+    #[command(flatten)]
+    pub console_target: ConsoleTarget,
+    /// Write the keys into .env in this folder instead (plaintext, your choice)
+    #[arg(short, long, conflicts_with_all = ["unset", "exec", "reassume"])]
+    pub env: bool,
 }
 
 /// `grant serve --profile P [-- CMD ...]`: the endpoint of the AWS SDKs' container

@@ -82,6 +82,9 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
     if args.reassume {
         return reassume(needs_shell(shell)?, &settings);
     }
+    if args.console || wants_console(&args) {
+        return console(&args, shell);
+    }
     let shell = if args.exec {
         None
     } else {
@@ -111,6 +114,13 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
         ..LoginOptions::default()
     });
     let credentials = credentials(&plan, &settings, login, args.mfa_token.clone())?;
+    if args.env {
+        super::export::write_dotenv(&plan.profile, plan.region.as_deref(), &credentials)?;
+        return match shell {
+            Some(shell) => emit(shell, &EnvChange::default()),
+            None => Ok(()),
+        };
+    }
     let change = env_change(&plan, &credentials);
     match shell {
         None => run_command(&change, &args.command),
@@ -121,6 +131,40 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Whether a flag only the console takes was given.
+fn wants_console(args: &AssumeArgs) -> bool {
+    let target = &args.console_target;
+    target.service.is_some() || target.destination.is_some() || target.url
+}
+
+/// `assume -c PROFILE`: the console, as `grant console` opens it. It writes to the
+/// terminal, never shell code, so the `assume` function runs it as it is.
+fn console(args: &AssumeArgs, shell: Option<Shell>) -> anyhow::Result<()> {
+    if !args.console {
+        bail!(
+            "-s, --destination and --url open the AWS console: add -c, e.g. assume -c PROFILE -s s3"
+        );
+    }
+    if shell.is_some() {
+        bail!(
+            "assume -c writes to the terminal, not shell code, and this shell's assume function does not know it yet: load the integration again (eval \"$(grant init bash)\", or zsh, fish, powershell), or run grant console PROFILE"
+        );
+    }
+    let profile = match &args.profile {
+        Some(name) => name.clone(),
+        None => match super::export::profile_from_environment("assume -c PROFILE") {
+            Ok(name) => name,
+            Err(_) => pick_profile()?,
+        },
+    };
+    super::console::open(&super::console::ConsoleRequest {
+        profile,
+        region: args.region.clone(),
+        target: &args.console_target,
+        mfa_token: args.mfa_token.clone(),
+    })
 }
 
 fn needs_shell(shell: Option<Shell>) -> anyhow::Result<Shell> {

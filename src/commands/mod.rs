@@ -3,7 +3,9 @@
 mod allow;
 mod assume;
 mod cache;
+mod console;
 mod credential_process;
+mod export;
 mod init;
 mod populate;
 mod profiles;
@@ -35,6 +37,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
         Command::Sso(command) => sso::run(command),
         Command::Serve(args) => serve::run(args),
+        Command::Console(args) => console::run(args),
+        Command::Export(args) => export::run(args),
     }
 }
 

@@ -48,12 +48,22 @@ pub struct Document {
     chunks: Vec<Chunk>,
     index: HashMap<(SectionKind, String), Vec<usize>>,
     newline: &'static str,
+    file_kind: FileKind,
 }
 
 impl Document {
     /// Parses a config file's text; `path` is only used in error messages.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
-        let file = ConfigFile::parse(path, FileKind::Config, text.to_owned())?;
+        Document::parse_as(path, text, FileKind::Config)
+    }
+
+    /// Parses a credentials file's text, whose profile sections are `[NAME]`.
+    pub fn parse_credentials(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        Document::parse_as(path, text, FileKind::Credentials)
+    }
+
+    fn parse_as(path: &Path, text: &str, file_kind: FileKind) -> Result<Self, ConfigError> {
+        let file = ConfigFile::parse(path, file_kind, text.to_owned())?;
         let syntax_error = |line: usize, message: &str| ConfigError::Syntax {
             path: path.to_path_buf(),
             line,
@@ -63,6 +73,7 @@ impl Document {
             chunks: Vec::new(),
             index: HashMap::new(),
             newline: detect_newline(text),
+            file_kind,
         };
         let mut sections = file.sections();
         // Byte offset where the pending chunk starts, and where its section content ends.
@@ -261,6 +272,7 @@ impl Document {
 
     fn format_section(&self, kind: SectionKind, name: &str, entries: &[(&str, &str)]) -> String {
         let header = match kind {
+            SectionKind::Profile if self.file_kind == FileKind::Credentials => name.to_owned(),
             SectionKind::Profile if name == "default" => "default".to_owned(),
             SectionKind::Profile => format!("profile {name}"),
             SectionKind::SsoSession => format!("sso-session {name}"),

@@ -24,7 +24,7 @@ pub use file::save_setting;
 use file::*;
 use registry::*;
 pub use registry::{Kind, SETTINGS, Setting, find_setting};
-pub use values::{Browser, KeyringBackend, Value};
+pub use values::{Browser, ConsoleIsolation, KeyringBackend, Value};
 
 /// The settings file's name inside grant's config folder.
 pub const CONFIG_FILE_NAME: &str = "config.toml";
@@ -169,6 +169,15 @@ impl Settings {
     /// `CustomBrowserPath` with a leading `~` expanded.
     pub fn custom_browser_path(&self) -> Option<PathBuf> {
         self.text(CUSTOM_BROWSER_PATH).map(paths::expand_tilde)
+    }
+
+    pub fn console_browser_isolation(&self) -> ConsoleIsolation {
+        #[expect(
+            clippy::expect_used,
+            reason = "values are validated when they are read"
+        )]
+        ConsoleIsolation::from_canonical(self.text(CONSOLE_BROWSER_ISOLATION).unwrap_or_default())
+            .expect("ConsoleBrowserIsolation is validated against ConsoleIsolation::NAMES")
     }
 
     pub fn default_sso_start_url(&self) -> Option<&str> {

@@ -2,7 +2,8 @@
 
 use super::SettingsError;
 use super::values::{
-    Browser, KeyringBackend, Value, is_valid_path, is_valid_region, is_valid_url, parse_bool,
+    Browser, ConsoleIsolation, KeyringBackend, Value, is_valid_path, is_valid_region, is_valid_url,
+    parse_bool,
 };
 
 /// The shape a setting's value must have.
@@ -35,6 +36,7 @@ pub(super) const AUTO_REASSUME: &str = "AutoReassume";
 pub(super) const EXPORT_SSO_TOKEN: &str = "ExportSSOToken";
 pub(super) const DEFAULT_BROWSER: &str = "DefaultBrowser";
 pub(super) const CUSTOM_BROWSER_PATH: &str = "CustomBrowserPath";
+pub(super) const CONSOLE_BROWSER_ISOLATION: &str = "ConsoleBrowserIsolation";
 pub(super) const DEFAULT_SSO_START_URL: &str = "DefaultSSOStartURL";
 pub(super) const DEFAULT_SSO_REGION: &str = "DefaultSSORegion";
 pub(super) const KEYRING_BACKEND: &str = "Keyring.Backend";
@@ -83,6 +85,12 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Path,
         default: None,
         description: "program that opens sign-in URLs",
+    },
+    Setting {
+        name: CONSOLE_BROWSER_ISOLATION,
+        kind: Kind::Choice(ConsoleIsolation::NAMES),
+        default: Some("auto"),
+        description: "how grant console keeps profiles apart: Firefox containers, a Chromium browser profile each, off; auto follows DefaultBrowser",
     },
     Setting {
         name: DEFAULT_SSO_START_URL,

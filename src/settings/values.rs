@@ -58,6 +58,21 @@ choice_enum! {
 }
 
 choice_enum! {
+    /// How `grant console` keeps profiles apart in the browser (`ConsoleBrowserIsolation`).
+    ConsoleIsolation {
+        /// Containers for Firefox, a browser profile per AWS profile for Chromium-based
+        /// browsers (from DefaultBrowser), else nothing.
+        Auto => "auto",
+        /// The plain sign-in URL in the browser's current profile.
+        Off => "off",
+        /// The URL scheme of Granted's Firefox container extension.
+        FirefoxContainers => "firefox-containers",
+        /// `--user-data-dir` per AWS profile (Chrome, Chromium, Edge, Brave).
+        ChromiumProfiles => "chromium-profiles",
+    }
+}
+
+choice_enum! {
     /// Where tokens and cached credentials are kept (`Keyring.Backend`).
     KeyringBackend {
         /// The OS keyring when one is reachable, else the headless store.

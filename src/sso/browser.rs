@@ -44,6 +44,20 @@ pub fn may_open(url: &str) -> bool {
     }
 }
 
+/// The URL scheme of Granted's Firefox container extension, which opens the URL
+/// in its `url=` value inside the container named by `name=`.
+pub const CONTAINER_SCHEME: &str = "ext+granted-containers:";
+
+/// Whether a console target may be passed to a browser: what [`may_open`] allows,
+/// or a container-extension URL with nothing but URL characters in it (its values
+/// are percent-encoded, so it holds no space or control character either).
+pub fn may_open_console(target: &str) -> bool {
+    match target.strip_prefix(CONTAINER_SCHEME) {
+        Some(rest) => !rest.is_empty() && rest.chars().all(|c| c.is_ascii_graphic()),
+        None => may_open(target),
+    }
+}
+
 impl Opener {
     fn program(program: PathBuf) -> Self {
         Opener {
@@ -62,9 +76,34 @@ impl Opener {
             );
             return false;
         }
+        self.spawn(&self.args, url)
+    }
+
+    /// Starts the browser for a console: `options` go before the `--` that ends a
+    /// Chromium-based browser's options, `target` last. False when it could not
+    /// start or `target` is not one [`may_open_console`] allows.
+    pub fn open_console(&self, options: &[String], target: &str) -> bool {
+        if !may_open_console(target) {
+            crate::debug!("not opening the console: its URL is not one a browser may get");
+            return false;
+        }
+        self.spawn(&self.console_args(options), target)
+    }
+
+    fn console_args(&self, options: &[String]) -> Vec<String> {
+        let mut args = self.args.clone();
+        let at = match args.last() {
+            Some(last) if last == "--" => args.len() - 1,
+            _ => args.len(),
+        };
+        args.splice(at..at, options.iter().cloned());
+        args
+    }
+
+    fn spawn(&self, args: &[String], target: &str) -> bool {
         let spawned = Command::new(&self.program)
-            .args(&self.args)
-            .arg(url)
+            .args(args)
+            .arg(target)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -201,6 +240,38 @@ mod tests {
         ] {
             assert!(!may_open(url), "{url:?}");
         }
+    }
+
+    #[test]
+    fn console_targets_are_urls_or_container_urls() {
+        assert!(may_open_console(
+            "https://signin.aws.amazon.com/federation?x=1"
+        ));
+        assert!(may_open_console(
+            "ext+granted-containers:name=dev&url=https%3A%2F%2Fx"
+        ));
+        assert!(!may_open_console("ext+granted-containers:name=a b&url=x"));
+        assert!(!may_open_console("ext+granted-containers:"));
+        assert!(!may_open_console("ext+other:url=x"));
+        assert!(!may_open_console("--user-data-dir=/tmp"));
+    }
+
+    #[test]
+    fn console_options_go_before_the_end_of_options() {
+        let chromium = Opener {
+            program: PathBuf::from("chromium"),
+            args: vec!["--".into()],
+        };
+        assert_eq!(
+            chromium.console_args(&["--user-data-dir=/p".into()]),
+            ["--user-data-dir=/p", "--"]
+        );
+        let open = Opener {
+            program: PathBuf::from("open"),
+            args: vec!["-a".into(), "Safari".into()],
+        };
+        assert_eq!(open.console_args(&["--x".into()]), ["-a", "Safari", "--x"]);
+        assert!(!chromium.open_console(&[], "javascript:alert(1)"));
     }
 
     #[test]

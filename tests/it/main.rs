@@ -10,9 +10,11 @@ mod assume;
 
 mod completions;
 mod config_files;
+mod console;
 mod consumers;
 mod credential_process;
 mod directory_profiles;
+mod export;
 mod fake_aws;
 mod faults;
 mod load;

@@ -13,6 +13,7 @@ AutoAssumeDirectory = true
 ExportSSOToken = false
 DefaultBrowser = DEFAULT
 CustomBrowserPath = (not set)
+ConsoleBrowserIsolation = auto
 DefaultSSOStartURL = (not set)
 DefaultSSORegion = (not set)
 Keyring.Backend = auto

@@ -38,6 +38,7 @@ Controls (JSON bodies):
   POST /_fake/add-account            {\"id\",\"name\",\"roles\"}
   POST /_fake/remove-role            {\"account_id\",\"role_name\"}
   GET  /_fake/assume-role-calls
+  GET  /_fake/console-logins
   GET  /_fake/issued-secrets
 ";
 
@@ -77,6 +78,7 @@ pub(crate) fn handle(shared: &Mutex<State>, req: &Request) -> Response {
         ("POST", "/_fake/add-account") => add_account(&mut state, req),
         ("POST", "/_fake/remove-role") => remove_role(&mut state, req),
         ("GET", "/_fake/assume-role-calls") => Ok(ok(json!(state.assume_role_calls))),
+        ("GET", "/_fake/console-logins") => Ok(ok(json!(state.console_logins))),
         ("GET", "/_fake/issued-secrets") => Ok(ok(json!(state.issued_secrets()))),
         _ => Err(bad(404, "unknown control; GET /_fake lists them")),
     };

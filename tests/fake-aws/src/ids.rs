@@ -83,3 +83,7 @@ pub(crate) fn stable_unique_id(prefix: &str, name: &str) -> String {
         .collect();
     format!("{prefix}{tail}")
 }
+
+pub(crate) fn signin_token() -> String {
+    format!("fst{}", random_from(ALNUM, 120))
+}

@@ -17,6 +17,7 @@ mod http;
 mod ids;
 mod oidc;
 mod router;
+mod signin;
 mod sigv4;
 mod sso;
 mod state;
@@ -29,7 +30,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use directory::{Account, Directory};
-pub use state::{AssumeRoleCall, ClientRegistration, DeviceAuthorizationOverride, Settings};
+pub use state::{
+    AssumeRoleCall, ClientRegistration, ConsoleLogin, DeviceAuthorizationOverride, Settings,
+};
 
 use faults::Failure;
 use state::{State, lock, user_identity};
@@ -290,6 +293,11 @@ impl FakeAws {
 
     pub fn assume_role_calls(&self) -> Vec<AssumeRoleCall> {
         self.state().assume_role_calls.clone()
+    }
+
+    /// Every console sign-in the federation endpoint let through, in order.
+    pub fn console_logins(&self) -> Vec<ConsoleLogin> {
+        self.state().console_logins.clone()
     }
 
     /// The access key id that signed each successful GetCallerIdentity, in order.

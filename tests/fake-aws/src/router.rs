@@ -7,7 +7,7 @@ use crate::controls;
 use crate::faults::Failure;
 use crate::http::{Request, Response};
 use crate::state::{State, lock};
-use crate::{oidc, sso, sts};
+use crate::{oidc, signin, sso, sts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Service {
@@ -16,6 +16,8 @@ enum Service {
     Sts,
     /// Pages a browser opens (`/authorize`, `/device`).
     Browser,
+    /// The console's federation endpoint (`/federation`).
+    Signin,
 }
 
 struct Route {
@@ -48,6 +50,7 @@ fn route(req: &Request) -> Option<Route> {
         ("POST", "/token") => (Oidc, "CreateToken".to_string()),
         ("GET", "/authorize") => (Browser, "Authorize".to_string()),
         ("GET", "/device") => (Browser, "ApproveDevice".to_string()),
+        ("GET", "/federation") => (Signin, signin::action(req)),
         ("GET" | "POST", "/") => (
             Sts,
             sts::action(req).unwrap_or_else(|| "MissingAction".to_string()),
@@ -110,6 +113,11 @@ fn dispatch(route: &Route, state: &mut State, req: &Request) -> Result<Response,
         "CreateToken" => oidc::create_token(state, req),
         "Authorize" => oidc::authorize(state, req),
         "ApproveDevice" => oidc::device_page(state, req),
+        "GetSigninToken" => signin::get_signin_token(state, req),
+        "ConsoleLogin" => signin::login(state, req),
+        "FederationUnknownAction" => {
+            Err(Response::text(400, "fake-aws federation: unknown Action"))
+        }
         _ => sts::handle(state, req),
     }
 }
@@ -128,7 +136,7 @@ fn fault_response(service: Service, failure: &Failure) -> Response {
         } else {
             match service {
                 Service::Sts => "text/xml",
-                Service::Browser => "text/plain; charset=utf-8",
+                Service::Browser | Service::Signin => "text/plain; charset=utf-8",
                 Service::Portal | Service::Oidc => "application/json",
             }
         };
@@ -142,7 +150,9 @@ fn fault_response(service: Service, failure: &Failure) -> Response {
         Service::Portal => sso::error(failure.status, &code, FAULT_MESSAGE),
         Service::Oidc => oidc::error(failure.status, &code, FAULT_MESSAGE),
         Service::Sts => sts::error(failure.status, &code, FAULT_MESSAGE),
-        Service::Browser => Response::text(failure.status, &format!("{code}: {FAULT_MESSAGE}")),
+        Service::Browser | Service::Signin => {
+            Response::text(failure.status, &format!("{code}: {FAULT_MESSAGE}"))
+        }
     }
 }
 

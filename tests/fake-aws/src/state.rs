@@ -100,6 +100,24 @@ pub struct AssumeRoleCall {
     pub caller_arn: String,
 }
 
+/// A console sign-in the federation endpoint let through (`Action=login`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsoleLogin {
+    /// The console URL it was asked to open.
+    pub destination: String,
+    /// Whose keys the sign-in token was made from.
+    pub arn: String,
+    pub access_key_id: String,
+}
+
+/// A sign-in token from `Action=getSigninToken`.
+#[derive(Debug, Clone)]
+pub(crate) struct SigninToken {
+    pub access_key_id: String,
+    pub arn: String,
+    pub expires_at: OffsetDateTime,
+}
+
 /// Keys handed out by GetRoleCredentials or AssumeRole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct IssuedKeys {
@@ -192,6 +210,8 @@ pub(crate) struct State {
     /// Every temporary access key id handed out, in order.
     pub issued_access_key_ids: Vec<String>,
     pub last_user_code: Option<String>,
+    pub signin_tokens: HashMap<String, SigninToken>,
+    pub console_logins: Vec<ConsoleLogin>,
     issued_secrets: Vec<String>,
     next_session: SessionId,
 }
@@ -223,6 +243,8 @@ impl State {
             caller_identity_keys: Vec::new(),
             issued_access_key_ids: Vec::new(),
             last_user_code: None,
+            signin_tokens: HashMap::new(),
+            console_logins: Vec::new(),
             issued_secrets: Vec::new(),
             next_session: 1,
         }
@@ -382,6 +404,11 @@ impl State {
         keys
     }
 
+    pub fn add_signin_token(&mut self, token: &str, entry: SigninToken) {
+        self.remember(token);
+        self.signin_tokens.insert(token.to_string(), entry);
+    }
+
     pub fn register_static_key(&mut self, access_key_id: &str, secret: &str, identity: Identity) {
         self.keys.insert(
             access_key_id.to_string(),
@@ -433,6 +460,7 @@ impl State {
         self.faults.clear();
         self.assume_role_calls.clear();
         self.caller_identity_keys.clear();
+        self.console_logins.clear();
     }
 }
 
