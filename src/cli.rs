@@ -55,6 +55,8 @@ pub enum Command {
     /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// Check the AWS files, the secret store, the SSO sessions and the shell for what to fix
+    Doctor(DoctorArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,10 +124,48 @@ pub enum CacheCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ProfilesArgs {
+    #[command(subcommand)]
+    pub command: Option<ProfilesCommand>,
     /// Also show where each profile's credentials come from
     #[arg(short, long)]
     pub long: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Rewrite sso_* and Granted profiles into grant's form (granted_sso_* keys, grant's credential_process)
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The profiles to convert
+    #[arg(
+        value_name = "PROFILE",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub profiles: Vec<String>,
+    /// Every profile with sso_* keys or a Granted or aws-sso-credential-process line
+    #[arg(long)]
+    pub all: bool,
+    /// Print the change as a unified diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `grant doctor`: what keeps the AWS CLI, the SDKs or grant from working, one line
+/// each with what to run.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Check only this profile (and what its chain names)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Print the findings as a JSON array instead of lines
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which IAM Identity Center session a command is about. Without any of these, the
