@@ -17,6 +17,7 @@ pub(crate) mod fsutil;
 pub(crate) mod generated_profiles;
 pub(crate) mod lock;
 pub(crate) mod log;
+pub mod man;
 pub(crate) mod paths;
 pub mod profile;
 pub mod secrets;

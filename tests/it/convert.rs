@@ -1,0 +1,1 @@
+//! `grant profiles convert`.
