@@ -28,6 +28,9 @@ _grant() {
             grant,credential-process)
                 cmd="grant__subcmd__credential__subcmd__process"
                 ;;
+            grant,doctor)
+                cmd="grant__subcmd__doctor"
+                ;;
             grant,help)
                 cmd="grant__subcmd__help"
                 ;;
@@ -67,6 +70,9 @@ _grant() {
             grant__subcmd__help,credential-process)
                 cmd="grant__subcmd__help__subcmd__credential__subcmd__process"
                 ;;
+            grant__subcmd__help,doctor)
+                cmd="grant__subcmd__help__subcmd__doctor"
+                ;;
             grant__subcmd__help,help)
                 cmd="grant__subcmd__help__subcmd__help"
                 ;;
@@ -84,6 +90,9 @@ _grant() {
                 ;;
             grant__subcmd__help__subcmd__cache,clear)
                 cmd="grant__subcmd__help__subcmd__cache__subcmd__clear"
+                ;;
+            grant__subcmd__help__subcmd__profiles,convert)
+                cmd="grant__subcmd__help__subcmd__profiles__subcmd__convert"
                 ;;
             grant__subcmd__help__subcmd__settings,get)
                 cmd="grant__subcmd__help__subcmd__settings__subcmd__get"
@@ -117,6 +126,18 @@ _grant() {
                 ;;
             grant__subcmd__help__subcmd__sso__subcmd__tokens,list)
                 cmd="grant__subcmd__help__subcmd__sso__subcmd__tokens__subcmd__list"
+                ;;
+            grant__subcmd__profiles,convert)
+                cmd="grant__subcmd__profiles__subcmd__convert"
+                ;;
+            grant__subcmd__profiles,help)
+                cmd="grant__subcmd__profiles__subcmd__help"
+                ;;
+            grant__subcmd__profiles__subcmd__help,convert)
+                cmd="grant__subcmd__profiles__subcmd__help__subcmd__convert"
+                ;;
+            grant__subcmd__profiles__subcmd__help,help)
+                cmd="grant__subcmd__profiles__subcmd__help__subcmd__help"
                 ;;
             grant__subcmd__settings,get)
                 cmd="grant__subcmd__settings__subcmd__get"
@@ -215,7 +236,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings sso help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings sso doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,8 +417,26 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__doctor)
+            opts="-h -V --profile --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings sso help"
+            opts="credential-process assume init completions profiles cache settings sso doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -480,6 +519,20 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -509,8 +562,22 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help__subcmd__profiles)
-            opts=""
+            opts="convert"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__profiles__subcmd__convert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -719,8 +786,64 @@ _grant() {
             return 0
             ;;
         grant__subcmd__profiles)
-            opts="-l -h -V --long --help --version"
+            opts="-l -h -V --long --help --version convert help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__profiles__subcmd__convert)
+            opts="-h -V --all --dry-run --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__profiles__subcmd__help)
+            opts="convert help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__profiles__subcmd__help__subcmd__convert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__profiles__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -319,9 +319,16 @@ impl Document {
         };
         let mut edited = String::with_capacity(text.len() + 64);
         let mut skipping_continuations = false;
+        // Added lines end as the section's own lines do (a file may mix endings).
+        let mut newline = self.newline;
         for line in lexer::raw_lines(text) {
             let raw = &text[line.start..line.end];
             let terminator = &raw[line.text.len()..];
+            newline = match terminator {
+                "\r\n" => "\r\n",
+                "\n" => "\n",
+                _ => newline,
+            };
             match lexer::classify(lexer::without_byte_order_mark(line)) {
                 Ok(Line::Continuation(_)) if skipping_continuations => continue,
                 Ok(Line::Property { key, value }) => {
@@ -353,10 +360,10 @@ impl Document {
                 edited.push_str(if edited.ends_with('\r') {
                     "\n"
                 } else {
-                    self.newline
+                    newline
                 });
             }
-            edited.push_str(&format!("{key} = {value}{}", self.newline));
+            edited.push_str(&format!("{key} = {value}{newline}"));
         }
         let Chunk::Section { text, .. } = &mut self.chunks[index] else {
             unreachable!("the index points at sections");
