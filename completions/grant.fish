@@ -73,7 +73,7 @@ complete -c grant -n "__fish_grant_using_subcommand profiles; and not __fish_see
 complete -c grant -n "__fish_grant_using_subcommand profiles; and not __fish_seen_subcommand_from convert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand profiles; and __fish_seen_subcommand_from convert" -l all -d 'Every profile with sso_* keys or a Granted or aws-sso-credential-process line'
 complete -c grant -n "__fish_grant_using_subcommand profiles; and __fish_seen_subcommand_from convert" -l dry-run -d 'Print the change as a unified diff and write nothing'
-complete -c grant -n "__fish_grant_using_subcommand profiles; and __fish_seen_subcommand_from convert" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand profiles; and __fish_seen_subcommand_from convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grant -n "__fish_grant_using_subcommand profiles; and __fish_seen_subcommand_from convert" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "convert" -d 'Rewrite sso_* and Granted profiles into grant\'s form (granted_sso_* keys, grant\'s credential_process)'
 complete -c grant -n "__fish_grant_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -178,7 +178,7 @@ complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcomm
 complete -c grant -n "__fish_grant_using_subcommand sso; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand doctor" -l profile -d 'Check only this profile (and what its chain names)' -r
 complete -c grant -n "__fish_grant_using_subcommand doctor" -l json -d 'Print the findings as a JSON array instead of lines'
-complete -c grant -n "__fish_grant_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c grant -n "__fish_grant_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grant -n "__fish_grant_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso doctor help" -f -a "credential-process" -d 'Print credentials as credential_process JSON (for ~/.aws/config)'
 complete -c grant -n "__fish_grant_using_subcommand help; and not __fish_seen_subcommand_from credential-process assume init completions profiles cache settings sso doctor help" -f -a "assume" -d 'Switch this shell to a profile (through the `assume` function of `grant init`)'

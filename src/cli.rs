@@ -56,6 +56,17 @@ pub enum Command {
     #[command(subcommand)]
     Sso(SsoCommand),
     /// Check the AWS files, the secret store, the SSO sessions and the shell for what to fix
+    ///
+    /// Each finding is one line: error, warning or info, the file and line, what is
+    /// wrong and what to run. Checked: sections the AWS CLI and SDKs ignore or
+    /// refuse (a profile or key written twice makes botocore reject the whole file),
+    /// profiles whose credential_process they will not run (sso_* or static keys
+    /// beside it, keys of the same profile in the credentials file), the program a
+    /// credential_process names, role chains that end nowhere or loop, the secret
+    /// store, the stored SSO sessions and whether this shell loaded `grant init`.
+    /// Nothing is sent to AWS and nothing is asked. Exits 1 when an error or warning
+    /// was found, else 0; --json prints an array of objects with check, profile,
+    /// file, line, severity, message and fix.
     Doctor(DoctorArgs),
 }
 
@@ -136,6 +147,15 @@ pub struct ProfilesArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProfilesCommand {
     /// Rewrite sso_* and Granted profiles into grant's form (granted_sso_* keys, grant's credential_process)
+    ///
+    /// The AWS CLI's sso_* keys become granted_sso_* (sso_session becomes
+    /// granted_sso_session; the [sso-session] section stays), and the profile gets
+    /// `credential_process = grant credential-process --profile NAME`. A Granted or
+    /// aws-sso-credential-process line becomes grant's, keeping the flags grant
+    /// shares (--profile, --auto-login, --window, ...) and naming those it drops.
+    /// Every other line of the file stays as it was; the file is written atomically
+    /// and the previous version left as config.grant-backup. A line that runs another
+    /// tool (aws-vault, ...) is left alone.
     Convert(ConvertArgs),
 }
 
