@@ -1,6 +1,7 @@
 //! `grant doctor [--profile P] [--json]`: the findings of `crate::doctor`, one line
 //! each on stdout (they are the command's output), or a JSON array. Exits 1 when
-//! something needs fixing. Never prompts, opens nothing, sends no request.
+//! something needs fixing. Never prompts or opens anything; its one request (the
+//! clock) goes out only when the config uses IAM Identity Center.
 
 use anyhow::Context;
 

@@ -1,12 +1,15 @@
 //! `grant doctor`: what keeps the AWS CLI, the SDKs or grant from using a profile
-//! the way its owner meant, found without a prompt, a browser or a request to AWS.
+//! the way its owner meant, found without a prompt or a browser. The one request
+//! it sends, only when the config uses IAM Identity Center, reads the clock of AWS.
 //!
 //! Each check adds `Finding`s: `files` looks at the sections as written (names the
 //! SDKs ignore, sections and keys twice, which botocore refuses outright), `profiles`
 //! at what each profile resolves to (whose provider the AWS CLI and SDKs pick, the
 //! program of `credential_process`, role chains), `system` at grant's own state
-//! (the secret store, the SSO sessions, the shell integration).
+//! (the secret store, the SSO sessions, the shell integration), `clock` compares
+//! this machine's clock with the `Date` of an answer from IAM Identity Center.
 
+mod clock;
 mod files;
 mod profiles;
 mod system;
@@ -113,14 +116,22 @@ pub fn check(settings: &Settings, profile: Option<&str>) -> Vec<Finding> {
     for path in [&config, &credentials] {
         findings.extend(files::check_file(path, profile));
     }
+    let mut sso_region = None;
     match AwsFiles::load_from(&config, &credentials) {
-        Ok(aws_files) => findings.extend(profiles::check(&aws_files, settings, profile)),
+        Ok(aws_files) => {
+            findings.extend(profiles::check(&aws_files, settings, profile));
+            sso_region = profiles::sso_region(&aws_files, settings, profile);
+        }
         Err(error) => findings.push(
             Finding::new("config-syntax", Severity::Error, error.to_string())
                 .fix("fix that line; grant and the AWS CLI cannot read the file until then"),
         ),
     }
     findings.extend(system::check(settings));
+    // The one request doctor sends, and only when the config uses IAM Identity Center.
+    if let Some(region) = sso_region {
+        findings.push(clock::check(&region));
+    }
     findings
 }
 

@@ -70,15 +70,7 @@ pub fn check(files: &AwsFiles, settings: &Settings, only: Option<&str>) -> Vec<F
             .fix("run `grant profiles` to list them"),
         ];
     }
-    let defaults = SsoDefaults {
-        start_url: settings
-            .start_url_and_region(None, None)
-            .map(|(url, _)| url.to_owned()),
-        region: settings
-            .start_url_and_region(None, None)
-            .map(|(_, region)| region.to_owned()),
-        ..SsoDefaults::default()
-    };
+    let defaults = defaults(settings);
     let mut findings = Vec::new();
     for name in &names {
         let Ok(Some(values)) = files.profile(name) else {
@@ -96,6 +88,33 @@ pub fn check(files: &AwsFiles, settings: &Settings, only: Option<&str>) -> Vec<F
         }
     }
     findings
+}
+
+/// The region of the first IAM Identity Center session a profile (of `only`'s
+/// chain, or of all) uses, for the clock check.
+pub fn sso_region(files: &AwsFiles, settings: &Settings, only: Option<&str>) -> Option<String> {
+    let names: Vec<String> = match only {
+        Some(name) => chain_of(files, name),
+        None => files
+            .profile_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    };
+    let defaults = defaults(settings);
+    names.iter().find_map(|name| {
+        let resolved = profile::resolve_with(files, name, &defaults).ok()?;
+        profile::sso_session_of(&resolved.source).map(|session| session.region.clone())
+    })
+}
+
+fn defaults(settings: &Settings) -> SsoDefaults {
+    let start_and_region = settings.start_url_and_region(None, None);
+    SsoDefaults {
+        start_url: start_and_region.map(|(url, _)| url.to_owned()),
+        region: start_and_region.map(|(_, region)| region.to_owned()),
+        ..SsoDefaults::default()
+    }
 }
 
 /// `name` and the profiles its `source_profile` chain names (loops stop).

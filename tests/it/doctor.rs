@@ -1,5 +1,7 @@
 //! `grant doctor`: one config per problem, each reported on one line with the file,
 //! the line and what to run, and exit 1; a clean world exits 0; `--json` parses.
+//! Every world talks to a fake AWS: doctor reads the clock of IAM Identity Center
+//! when the config uses it.
 
 use fake_aws::FakeAws;
 
@@ -9,6 +11,11 @@ use crate::support::{TestEnv, path_with_grant, stdout};
 /// A profile grant serves everywhere: grant's keys, grant by its full path.
 fn clean_profile(name: &str) -> String {
     granted_profile(name, DEV_ACCOUNT, DEV_ROLE, Process::Binary)
+}
+
+/// A world whose AWS is `fake`.
+fn world(fake: &FakeAws) -> TestEnv {
+    TestEnv::with_fake(fake)
 }
 
 /// `grant doctor ARGS`: its exit code and stdout.
@@ -35,7 +42,8 @@ fn line_with<'a>(report: &'a str, needle: &str) -> &'a str {
 /// Doctor on `config` (and `credentials`) exits 1 and reports `needle` on one line,
 /// which it returns.
 fn finds(config: &str, credentials: &str, needle: &str) -> String {
-    let env = TestEnv::new();
+    let fake = FakeAws::start();
+    let env = world(&fake);
     env.write_aws_config(config);
     env.write_aws_credentials(credentials);
     let (code, report) = doctor(&env, &[]);
@@ -54,7 +62,8 @@ fn config_path_line(env_line: &str, line: usize) -> bool {
 
 #[test]
 fn a_clean_world_exits_0_and_says_what_it_checked() {
-    let env = TestEnv::new();
+    let fake = FakeAws::start();
+    let env = world(&fake);
     env.write_aws_config(&format!(
         "[default]\nregion = eu-west-1\n\n{}",
         clean_profile("dev")
@@ -71,7 +80,8 @@ fn a_clean_world_exits_0_and_says_what_it_checked() {
 
 #[test]
 fn grant_by_name_is_found_on_path() {
-    let env = TestEnv::new();
+    let fake = FakeAws::start();
+    let env = world(&fake);
     env.write_aws_config(&granted_profile(
         "dev",
         DEV_ACCOUNT,
@@ -246,7 +256,8 @@ fn a_source_profile_that_does_not_exist() {
 #[test]
 fn a_source_profile_loop() {
     let config = "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/A\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::111111111111:role/B\nsource_profile = a\n";
-    let env = TestEnv::new();
+    let fake = FakeAws::start();
+    let env = world(&fake);
     env.write_aws_config(config);
     let (code, report) = doctor(&env, &[]);
     assert_eq!(code, 1, "{report}");
@@ -282,7 +293,8 @@ fn values_from_the_config_are_escaped() {
 
 #[test]
 fn json_is_an_array_of_findings_and_profile_narrows_them() {
-    let env = TestEnv::new();
+    let fake = FakeAws::start();
+    let env = world(&fake);
     let config = format!(
         "{}{}sso_account_id = 1\n\n[profile app]\nrole_arn = arn:aws:iam::111111111111:role/App\nsource_profile = gone\n",
         clean_profile("ok"),
@@ -325,7 +337,8 @@ fn json_is_an_array_of_findings_and_profile_narrows_them() {
 
 #[test]
 fn the_shell_integration_of_grant_init_is_seen() {
-    let env = TestEnv::new();
+    let fake = FakeAws::start();
+    let env = world(&fake);
     env.write_aws_config(&clean_profile("dev"));
     let script = format!(
         "eval \"$({} init bash)\"; {} doctor",
@@ -350,9 +363,72 @@ fn signed_in_sessions_show_how_long_they_last() {
         "{line}"
     );
     assert!(line.contains("renewed with its refresh token"), "{line}");
+    // The clock check's one request, and nothing that asks for credentials.
+    assert_eq!(fake.count("CreateToken"), 1, "{:?}", fake.counts());
+    assert_eq!(fake.count("GetRoleCredentials"), 0);
+}
+
+#[test]
+fn the_clock_is_compared_with_iam_identity_center() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config(&clean_profile("dev"));
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 0, "{report}");
+    line_with(
+        &report,
+        "the clock agrees with IAM Identity Center's (eu-west-1) within",
+    );
+    assert_eq!(fake.count("CreateToken"), 1, "{:?}", fake.counts());
+}
+
+#[test]
+fn a_clock_more_than_5_minutes_off_is_an_error() {
+    for (skew, direction) in [(600, "10m00s behind"), (-3600, "60m00s ahead of")] {
+        let fake = FakeAws::start();
+        fake.configure(|settings| settings.clock_skew_seconds = skew);
+        let env = world(&fake);
+        env.write_aws_config(&clean_profile("dev"));
+        let (code, report) = doctor(&env, &[]);
+        assert_eq!(code, 1, "{report}");
+        let line = line_with(&report, "this machine's clock is");
+        assert!(
+            line.starts_with("error: ") && line.contains(direction),
+            "{line}"
+        );
+        assert!(line.contains("set-ntp"), "{line}");
+    }
+    // Within 5 minutes is fine.
+    let fake = FakeAws::start();
+    fake.configure(|settings| settings.clock_skew_seconds = 120);
+    let env = world(&fake);
+    env.write_aws_config(&clean_profile("dev"));
+    assert_eq!(doctor(&env, &[]).0, 0);
+}
+
+#[test]
+fn no_request_is_sent_without_an_sso_session_in_the_config() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config("[profile keys]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n[profile app]\nrole_arn = arn:aws:iam::111111111111:role/App\nsource_profile = keys\n");
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(!report.contains("clock"), "{report}");
     assert!(
         fake.counts().values().all(|count| *count == 0),
-        "doctor sent requests: {:?}",
+        "{:?}",
         fake.counts()
     );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_a_warning_not_a_hang() {
+    let fake = FakeAws::start();
+    let mut env = world(&fake);
+    env.endpoint = Some("http://127.0.0.1:9".to_owned());
+    env.write_aws_config(&clean_profile("dev"));
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 1, "{report}");
+    let line = line_with(&report, "cannot compare the clock");
+    assert!(line.starts_with("warning: "), "{line}");
 }
