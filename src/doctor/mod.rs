@@ -116,21 +116,21 @@ pub fn check(settings: &Settings, profile: Option<&str>) -> Vec<Finding> {
     for path in [&config, &credentials] {
         findings.extend(files::check_file(path, profile));
     }
-    let mut sso_region = None;
+    let mut sessions = Vec::new();
     match AwsFiles::load_from(&config, &credentials) {
         Ok(aws_files) => {
             findings.extend(profiles::check(&aws_files, settings, profile));
-            sso_region = profiles::sso_region(&aws_files, settings, profile);
+            sessions = profiles::sso_sessions(&aws_files, settings, profile);
         }
         Err(error) => findings.push(
             Finding::new("config-syntax", Severity::Error, error.to_string())
                 .fix("fix that line; grant and the AWS CLI cannot read the file until then"),
         ),
     }
-    findings.extend(system::check(settings));
+    findings.extend(system::check(settings, &sessions));
     // The one request doctor sends, and only when the config uses IAM Identity Center.
-    if let Some(region) = sso_region {
-        findings.push(clock::check(&region));
+    if let Some((_, session)) = sessions.first() {
+        findings.push(clock::check(&session.region));
     }
     findings
 }

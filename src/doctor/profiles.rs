@@ -17,6 +17,7 @@ use crate::credentials::identity;
 use crate::profile::{self, ProfileError, SsoDefaults};
 use crate::settings::Settings;
 use crate::shell::shell_word;
+use crate::sso::SsoSession;
 
 /// Keys that make a profile a source of credentials for someone; a profile with
 /// none of them (only `region`, say) is left alone.
@@ -90,9 +91,13 @@ pub fn check(files: &AwsFiles, settings: &Settings, only: Option<&str>) -> Vec<F
     findings
 }
 
-/// The region of the first IAM Identity Center session a profile (of `only`'s
-/// chain, or of all) uses, for the clock check.
-pub fn sso_region(files: &AwsFiles, settings: &Settings, only: Option<&str>) -> Option<String> {
+/// The IAM Identity Center sessions the profiles (of `only`'s chain, or all) use,
+/// each once, with the first profile that uses it.
+pub fn sso_sessions(
+    files: &AwsFiles,
+    settings: &Settings,
+    only: Option<&str>,
+) -> Vec<(String, SsoSession)> {
     let names: Vec<String> = match only {
         Some(name) => chain_of(files, name),
         None => files
@@ -102,10 +107,20 @@ pub fn sso_region(files: &AwsFiles, settings: &Settings, only: Option<&str>) -> 
             .collect(),
     };
     let defaults = defaults(settings);
-    names.iter().find_map(|name| {
-        let resolved = profile::resolve_with(files, name, &defaults).ok()?;
-        profile::sso_session_of(&resolved.source).map(|session| session.region.clone())
-    })
+    let mut sessions: Vec<(String, SsoSession)> = Vec::new();
+    for name in &names {
+        let Ok(resolved) = profile::resolve_with(files, name, &defaults) else {
+            continue;
+        };
+        if let Some(session) = profile::sso_session_of(&resolved.source)
+            && !sessions
+                .iter()
+                .any(|(_, known)| known.key() == session.key())
+        {
+            sessions.push((name.clone(), session.clone()));
+        }
+    }
+    sessions
 }
 
 fn defaults(settings: &Settings) -> SsoDefaults {

@@ -5,13 +5,14 @@ use super::{Finding, Severity};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
-use crate::sso::Sso;
 use crate::sso::token::{self, SsoToken};
+use crate::sso::{Sso, SsoSession};
 
 /// Set by the snippets of `grant init` in the shell that sources them.
 const SHELL_INTEGRATION_VARIABLE: &str = "GRANT_SHELL_INTEGRATION";
 
-pub fn check(settings: &Settings) -> Vec<Finding> {
+/// `sessions`: the sessions the profiles use, each with a profile that uses it.
+pub fn check(settings: &Settings, sessions: &[(String, SsoSession)]) -> Vec<Finding> {
     let mut findings = vec![shell_integration()];
     let store = match SecretStore::open(settings) {
         Ok(store) => store,
@@ -40,6 +41,12 @@ pub fn check(settings: &Settings) -> Vec<Finding> {
         Ok(tokens) => {
             let now = token::now();
             findings.extend(tokens.iter().map(|token| session(token, now)));
+            findings.extend(
+                sessions
+                    .iter()
+                    .filter(|(_, used)| !tokens.iter().any(|token| token.session_key == used.key()))
+                    .map(|(profile, used)| not_signed_in(profile, used)),
+            );
         }
         Err(error) => findings.push(
             Finding::new(
@@ -51,6 +58,24 @@ pub fn check(settings: &Settings) -> Vec<Finding> {
         ),
     }
     findings
+}
+
+/// A session the config uses that grant holds no token for.
+fn not_signed_in(profile: &str, session: &SsoSession) -> Finding {
+    let label = session.name.as_deref().unwrap_or(&session.start_url);
+    Finding::new(
+        "sso-session",
+        Severity::Info,
+        format!(
+            "SSO session {label} ({}), used by profile {profile}, is not signed in",
+            session.region
+        ),
+    )
+    .profile(profile)
+    .fix(format!(
+        "sign in: grant sso login --profile {}",
+        shell_word(profile)
+    ))
 }
 
 fn store_failed(error: &str) -> Finding {

@@ -76,6 +76,11 @@ fn a_clean_world_exits_0_and_says_what_it_checked() {
     );
     line_with(&report, "the secret store (kernel-keyring) answers");
     line_with(&report, "has not loaded grant init");
+    let line = line_with(&report, "used by profile dev, is not signed in");
+    assert!(
+        line.ends_with("sign in: grant sso login --profile dev"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -363,6 +368,7 @@ fn signed_in_sessions_show_how_long_they_last() {
         "{line}"
     );
     assert!(line.contains("renewed with its refresh token"), "{line}");
+    assert!(!report.contains("not signed in"), "{report}");
     // The clock check's one request, and nothing that asks for credentials.
     assert_eq!(fake.count("CreateToken"), 1, "{:?}", fake.counts());
     assert_eq!(fake.count("GetRoleCredentials"), 0);
