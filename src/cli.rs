@@ -65,9 +65,9 @@ pub enum Command {
     /// credential_process names, role chains that end nowhere or loop, the secret
     /// store, the stored SSO sessions and whether this shell loaded `grant init`.
     /// Nothing is asked; when the config uses IAM Identity Center, one request to it
-    /// compares the clocks (more than 5 minutes off fails). Exits 1 when an error or warning
-    /// was found, else 0; --json prints an array of objects with check, profile,
-    /// file, line, severity, message and fix.
+    /// compares the clocks (more than 5 minutes off fails). Exits 1 when an error or
+    /// warning was found, else 0; --json prints an array of objects with check,
+    /// profile, file, line, severity, message and fix.
     Doctor(DoctorArgs),
 }
 

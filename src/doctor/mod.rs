@@ -108,6 +108,24 @@ impl Finding {
     }
 }
 
+/// `--profile NAME` for a command line to run, `--profile=NAME` when the name
+/// starts with `-` (which would read as a flag).
+fn profile_flag(name: &str) -> String {
+    let word = crate::shell::shell_word(name);
+    if word.starts_with('-') {
+        format!("--profile={word}")
+    } else {
+        format!("--profile {word}")
+    }
+}
+
+/// `grant profiles convert NAME`, with `--` before a name that starts with `-`.
+fn convert_command(name: &str) -> String {
+    let word = crate::shell::shell_word(name);
+    let separator = if word.starts_with('-') { "-- " } else { "" };
+    format!("run: grant profiles convert {separator}{word}")
+}
+
 /// Every check, for the whole config or for one profile and what its chain names.
 pub fn check(settings: &Settings, profile: Option<&str>) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -155,5 +173,13 @@ mod tests {
         assert_eq!(json["line"], 12);
         assert_eq!(json["profile"], "dev");
         assert!(!Finding::new("y", Severity::Info, "fine").needs_fixing());
+    }
+
+    #[test]
+    fn commands_to_run_keep_a_name_like_a_flag_a_name() {
+        assert_eq!(profile_flag("dev"), "--profile dev");
+        assert_eq!(profile_flag("--debug"), "--profile=--debug");
+        assert_eq!(convert_command("dev"), "run: grant profiles convert dev");
+        assert_eq!(convert_command("-x"), "run: grant profiles convert -- -x");
     }
 }

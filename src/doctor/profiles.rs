@@ -175,7 +175,7 @@ fn providers_before_process(files: &AwsFiles, values: &SectionValues<'_>) -> Vec
             )
             .profile(name)
             .at(origin.path, origin.line)
-            .fix(format!("run: grant profiles convert {word}")),
+            .fix(super::convert_command(name)),
         );
     }
     if let Ok(Some(first)) = identity::static_keys_before_process(files, name) {
@@ -185,7 +185,9 @@ fn providers_before_process(files: &AwsFiles, values: &SectionValues<'_>) -> Vec
                 .profile(name)
                 .at(origin.path, origin.line),
         );
-    } else if values.contains("aws_access_key_id") {
+    } else if values.contains("aws_access_key_id")
+        && values.origin_of("aws_access_key_id").path == files.config.path()
+    {
         let origin = values.origin_of("aws_access_key_id");
         findings.push(
             Finding::new(
@@ -209,7 +211,6 @@ fn providers_before_process(files: &AwsFiles, values: &SectionValues<'_>) -> Vec
 /// or another that must at least be found.
 fn process_program(files: &AwsFiles, values: &SectionValues<'_>, line: &str) -> Vec<Finding> {
     let name = values.name;
-    let word = shell_word(name);
     let origin = values.origin_of("credential_process");
     let finding = |check, severity, message: String| {
         Finding::new(check, severity, message)
@@ -251,7 +252,7 @@ fn process_program(files: &AwsFiles, values: &SectionValues<'_>, line: &str) -> 
                 Severity::Warning,
                 format!("profile {name} runs {base} in its credential_process, not grant"),
             )
-            .fix(format!("run: grant profiles convert {word}")),
+            .fix(super::convert_command(name)),
         ];
     }
     if !found {

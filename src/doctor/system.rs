@@ -73,8 +73,8 @@ fn not_signed_in(profile: &str, session: &SsoSession) -> Finding {
     )
     .profile(profile)
     .fix(format!(
-        "sign in: grant sso login --profile {}",
-        shell_word(profile)
+        "sign in: grant sso login {}",
+        super::profile_flag(profile)
     ))
 }
 

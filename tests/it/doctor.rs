@@ -438,3 +438,17 @@ fn an_unreachable_endpoint_is_a_warning_not_a_hang() {
     let line = line_with(&report, "cannot compare the clock");
     assert!(line.starts_with("warning: "), "{line}");
 }
+
+#[test]
+fn the_commands_to_run_keep_a_name_like_a_flag_a_name() {
+    let config = format!(
+        "[profile --debug]\nsso_start_url = {}\nsso_region = eu-west-1\nsso_account_id = {DEV_ACCOUNT}\nsso_role_name = {DEV_ROLE}\ncredential_process = {} credential-process --profile=--debug\n",
+        fixtures::START_URL,
+        env!("CARGO_BIN_EXE_grant")
+    );
+    let line = finds(&config, "", "beside its credential_process");
+    assert!(
+        line.ends_with("run: grant profiles convert -- --debug"),
+        "{line}"
+    );
+}
