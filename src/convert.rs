@@ -419,6 +419,19 @@ mod tests {
     }
 
     #[test]
+    fn an_sso_key_beside_its_granted_twin_of_the_same_value_goes() {
+        let (result, text) = convert(
+            "[profile p]\nsso_region = a\ngranted_sso_region = a\nsso_account_id = 1\n",
+            "p",
+        );
+        assert!(result.is_ok());
+        assert_eq!(
+            text,
+            "[profile p]\ngranted_sso_region = a\ngranted_sso_account_id = 1\ncredential_process = grant credential-process --profile p\n"
+        );
+    }
+
+    #[test]
     fn converting_twice_changes_nothing_the_second_time() {
         let config = "[profile p]\nsso_region = a\nsso_account_id = 1\n";
         let mut document = Document::parse(Path::new("config"), config).unwrap();

@@ -158,6 +158,27 @@ fn providers_before_process(files: &AwsFiles, values: &SectionValues<'_>) -> Vec
     }
     let word = shell_word(name);
     let mut findings = Vec::new();
+    // A role comes first for everyone, grant included: the line never runs.
+    if let Some(key) = ["role_arn", "web_identity_token_file"]
+        .into_iter()
+        .find(|key| values.contains(key))
+    {
+        let origin = values.origin_of("credential_process");
+        findings.push(
+            Finding::new(
+                "role-beside-process",
+                Severity::Warning,
+                format!(
+                    "profile {name} has {key}, so the AWS CLI, the SDKs and grant assume that role and never run its credential_process"
+                ),
+            )
+            .profile(name)
+            .at(origin.path, origin.line)
+            .fix(format!(
+                "remove the credential_process of profile {word}, or move it to the profile that source_profile names"
+            )),
+        );
+    }
     let sso_keys: Vec<&str> = SDK_SSO_KEYS
         .into_iter()
         .filter(|key| values.contains(key))

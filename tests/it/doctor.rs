@@ -452,3 +452,18 @@ fn the_commands_to_run_keep_a_name_like_a_flag_a_name() {
         "{line}"
     );
 }
+
+#[test]
+fn a_role_beside_credential_process_leaves_the_process_unused() {
+    let config = format!(
+        "{}[profile app]\nrole_arn = arn:aws:iam::111111111111:role/App\nsource_profile = dev\ncredential_process = {} credential-process --profile app\n",
+        clean_profile("dev"),
+        env!("CARGO_BIN_EXE_grant")
+    );
+    let line = finds(&config, "", "never run its credential_process");
+    assert!(
+        line.starts_with("warning: ") && config_path_line(&line, 13),
+        "{line}"
+    );
+    assert!(line.contains("has role_arn"), "{line}");
+}
