@@ -39,6 +39,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -108,6 +109,28 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Rewrite sso_* and Granted profiles into grant''s form (granted_sso_* keys, grant''s credential_process)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;profiles;convert' {
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every profile with sso_* keys or a Granted or aws-sso-credential-process line')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change as a unified diff and write nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;profiles;help' {
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Rewrite sso_* and Granted profiles into grant''s form (granted_sso_* keys, grant''s credential_process)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;profiles;help;convert' {
+            break
+        }
+        'grant;profiles;help;help' {
             break
         }
         'grant;cache' {
@@ -419,6 +442,15 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grant;doctor' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Check only this profile (and what its chain names)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the findings as a JSON array instead of lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grant;help' {
             [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as credential_process JSON (for ~/.aws/config)')
             [CompletionResult]::new('assume', 'assume', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (through the `assume` function of `grant init`)')
@@ -434,6 +466,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -450,6 +483,10 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;profiles' {
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Rewrite sso_* and Granted profiles into grant''s form (granted_sso_* keys, grant''s credential_process)')
+            break
+        }
+        'grant;help;profiles;convert' {
             break
         }
         'grant;help;cache' {
@@ -525,6 +562,9 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;export' {
+            break
+        }
+        'grant;help;doctor' {
             break
         }
         'grant;help;help' {

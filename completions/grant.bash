@@ -40,6 +40,9 @@ _grant() {
             grant,directory-profile)
                 cmd="grant__subcmd__directory__subcmd__profile"
                 ;;
+            grant,doctor)
+                cmd="grant__subcmd__doctor"
+                ;;
             grant,export)
                 cmd="grant__subcmd__export"
                 ;;
@@ -97,6 +100,9 @@ _grant() {
             grant__subcmd__help,directory-profile)
                 cmd="grant__subcmd__help__subcmd__directory__subcmd__profile"
                 ;;
+            grant__subcmd__help,doctor)
+                cmd="grant__subcmd__help__subcmd__doctor"
+                ;;
             grant__subcmd__help,export)
                 cmd="grant__subcmd__help__subcmd__export"
                 ;;
@@ -120,6 +126,9 @@ _grant() {
                 ;;
             grant__subcmd__help__subcmd__cache,clear)
                 cmd="grant__subcmd__help__subcmd__cache__subcmd__clear"
+                ;;
+            grant__subcmd__help__subcmd__profiles,convert)
+                cmd="grant__subcmd__help__subcmd__profiles__subcmd__convert"
                 ;;
             grant__subcmd__help__subcmd__settings,get)
                 cmd="grant__subcmd__help__subcmd__settings__subcmd__get"
@@ -153,6 +162,18 @@ _grant() {
                 ;;
             grant__subcmd__help__subcmd__sso__subcmd__tokens,list)
                 cmd="grant__subcmd__help__subcmd__sso__subcmd__tokens__subcmd__list"
+                ;;
+            grant__subcmd__profiles,convert)
+                cmd="grant__subcmd__profiles__subcmd__convert"
+                ;;
+            grant__subcmd__profiles,help)
+                cmd="grant__subcmd__profiles__subcmd__help"
+                ;;
+            grant__subcmd__profiles__subcmd__help,convert)
+                cmd="grant__subcmd__profiles__subcmd__help__subcmd__convert"
+                ;;
+            grant__subcmd__profiles__subcmd__help,help)
+                cmd="grant__subcmd__profiles__subcmd__help__subcmd__help"
                 ;;
             grant__subcmd__settings,get)
                 cmd="grant__subcmd__settings__subcmd__get"
@@ -251,7 +272,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,6 +549,24 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__doctor)
+            opts="-h -V --profile --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__export)
             opts="-h -V --profile --format --to-credentials-file --as --mfa-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -559,7 +598,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +737,20 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -741,8 +794,22 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help__subcmd__profiles)
-            opts=""
+            opts="convert"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__profiles__subcmd__convert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -965,8 +1032,64 @@ _grant() {
             return 0
             ;;
         grant__subcmd__profiles)
-            opts="-l -h -V --long --help --version"
+            opts="-l -h -V --long --help --version convert help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__profiles__subcmd__convert)
+            opts="-h -V --all --dry-run --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__profiles__subcmd__help)
+            opts="convert help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__profiles__subcmd__help__subcmd__convert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__profiles__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

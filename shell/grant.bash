@@ -2,6 +2,9 @@
 # grant's integration for bash: add `eval "$(grant init bash)"` to ~/.bashrc.
 # The binary writes every line of shell code, quoted; `assume` only evaluates it.
 
+# Tells `grant doctor`, run from this shell, that the integration is loaded.
+export GRANT_SHELL_INTEGRATION=bash
+
 assume() {
     local arg
     for arg in "$@"; do

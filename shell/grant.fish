@@ -2,6 +2,9 @@
 # ~/.config/fish/config.fish. The binary writes every line of shell code, quoted;
 # `assume` only evaluates it.
 
+# Tells `grant doctor`, run from this shell, that the integration is loaded.
+set -gx GRANT_SHELL_INTEGRATION fish
+
 function assume --description 'Switch this shell to an AWS profile (grant)'
     for arg in $argv
         switch $arg

@@ -2,6 +2,9 @@
 #   Invoke-Expression (& grant init powershell | Out-String)
 # to $PROFILE. The binary writes every line of code, quoted; `assume` only runs it.
 
+# Tells `grant doctor`, run from this shell, that the integration is loaded.
+$env:GRANT_SHELL_INTEGRATION = 'powershell'
+
 function assume {
     # --exec runs a command and writes to the terminal, not code. PowerShell drops a
     # bare -- between a function's arguments, so it is put back, quoted, before the

@@ -1,6 +1,9 @@
 # grant's integration for zsh: add `eval "$(grant init zsh)"` to ~/.zshrc.
 # The binary writes every line of shell code, quoted; `assume` only evaluates it.
 
+# Tells `grant doctor`, run from this shell, that the integration is loaded.
+export GRANT_SHELL_INTEGRATION=zsh
+
 assume() {
     local arg
     for arg in "$@"; do

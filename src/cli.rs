@@ -68,6 +68,20 @@ pub enum Command {
     Console(ConsoleArgs),
     /// Print a profile's credentials as env, dotenv, json, powershell or an ini section
     Export(ExportArgs),
+    /// Check the AWS files, the secret store, the SSO sessions and the shell for what to fix
+    ///
+    /// Each finding is one line: error, warning or info, the file and line, what is
+    /// wrong and what to run. Checked: sections the AWS CLI and SDKs ignore or
+    /// refuse (a profile or key written twice makes botocore reject the whole file),
+    /// profiles whose credential_process they will not run (sso_* or static keys
+    /// beside it, keys of the same profile in the credentials file), the program a
+    /// credential_process names, role chains that end nowhere or loop, the secret
+    /// store, the stored SSO sessions and whether this shell loaded `grant init`.
+    /// Nothing is asked; when the config uses IAM Identity Center, one request to it
+    /// compares the clocks (more than 5 minutes off fails). Exits 1 when an error or
+    /// warning was found, else 0; --json prints an array of objects with check,
+    /// profile, file, line, severity, message and fix.
+    Doctor(DoctorArgs),
 }
 
 /// Where the console opens: the flags `grant console` and `assume -c` share.
@@ -201,10 +215,57 @@ pub enum CacheCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ProfilesArgs {
+    #[command(subcommand)]
+    pub command: Option<ProfilesCommand>,
     /// Also show where each profile's credentials come from
     #[arg(short, long)]
     pub long: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Rewrite sso_* and Granted profiles into grant's form (granted_sso_* keys, grant's credential_process)
+    ///
+    /// The AWS CLI's sso_* keys become granted_sso_* (sso_session becomes
+    /// granted_sso_session; the [sso-session] section stays), and the profile gets
+    /// `credential_process = grant credential-process --profile NAME`. A Granted or
+    /// aws-sso-credential-process line becomes grant's, keeping the flags grant
+    /// shares (--profile, --auto-login, --window, ...) and naming those it drops.
+    /// Every other line of the file stays as it was; the file is written atomically
+    /// and the previous version left as config.grant-backup. A line that runs another
+    /// tool (aws-vault, ...) is left alone.
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The profiles to convert
+    #[arg(
+        value_name = "PROFILE",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub profiles: Vec<String>,
+    /// Every profile with sso_* keys or a Granted or aws-sso-credential-process line
+    #[arg(long)]
+    pub all: bool,
+    /// Print the change as a unified diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `grant doctor`: what keeps the AWS CLI, the SDKs or grant from working, one line
+/// each with what to run.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Check only this profile (and what its chain names)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Print the findings as a JSON array instead of lines
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which IAM Identity Center session a command is about. Without any of these, the

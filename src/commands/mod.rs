@@ -4,7 +4,9 @@ mod allow;
 mod assume;
 mod cache;
 mod console;
+mod convert;
 mod credential_process;
+mod doctor;
 mod export;
 mod init;
 mod populate;
@@ -15,7 +17,7 @@ mod sso;
 
 use std::io::{self, Write};
 
-use crate::cli::{Cli, Command, SsoCommand};
+use crate::cli::{Cli, Command, ProfilesCommand, SsoCommand};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::CredentialProcess(args) = cli.command {
@@ -27,7 +29,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Assume(args) => assume::run(args),
         Command::Init { shell } => init::init(shell),
         Command::Completions { shell } => init::completions(shell),
-        Command::Profiles(args) => profiles::run(&args),
+        Command::Profiles(args) => match &args.command {
+            Some(ProfilesCommand::Convert(convert)) => convert::run(convert),
+            None => profiles::run(&args),
+        },
+        Command::Doctor(args) => doctor::run(&args),
         Command::Cache(command) => cache::run(command),
         Command::Settings(args) => settings::run(args),
         Command::Allow(args) => allow::allow(&args),

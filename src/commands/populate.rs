@@ -145,11 +145,7 @@ fn merge_into_file(
     profiles: &[generated_profiles::GeneratedProfile],
     prune: bool,
 ) -> anyhow::Result<Summary> {
-    let _lock = Lock::acquire(
-        &format!("populate:{}", path.display()),
-        &format!("the AWS config file {}", path.display()),
-        POPULATE_LOCK_TIMEOUT,
-    )?;
+    let _lock = lock_config(path)?;
     let text = match std::fs::read_to_string(path) {
         Ok(text) => Some(text),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
@@ -160,8 +156,24 @@ fn merge_into_file(
     if !summary.changed() {
         return Ok(summary);
     }
+    write_with_backup(path, text.as_deref(), &document.render())?;
+    Ok(summary)
+}
+
+/// The lock every edit of the AWS config `path` takes, so edits take turns.
+pub(super) fn lock_config(path: &Path) -> anyhow::Result<Lock> {
+    Ok(Lock::acquire(
+        &format!("populate:{}", path.display()),
+        &format!("the AWS config file {}", path.display()),
+        POPULATE_LOCK_TIMEOUT,
+    )?)
+}
+
+/// Writes `new` to `path` atomically, keeping the file's mode and leaving `old`
+/// (the text read, if the file existed) as the backup.
+pub(super) fn write_with_backup(path: &Path, old: Option<&str>, new: &str) -> anyhow::Result<()> {
     let mode = fsutil::file_mode(path).unwrap_or(0o600);
-    if let Some(text) = &text {
+    if let Some(text) = old {
         let backup = backup_path(path);
         fsutil::write_atomic(&backup, text.as_bytes(), Some(mode))
             .with_context(|| format!("cannot write the backup {}", backup.display()))?;
@@ -172,9 +184,9 @@ fn merge_into_file(
     }
     // A config kept in a dotfiles repository is a symlink: the link stays, its target
     // is replaced (keeping the target's mode).
-    fsutil::write_through_symlink(path, document.render().as_bytes(), None)
+    fsutil::write_through_symlink(path, new.as_bytes(), None)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(summary)
+    Ok(())
 }
 
 pub fn backup_path(path: &Path) -> std::path::PathBuf {

@@ -162,6 +162,12 @@ impl Document {
             .collect()
     }
 
+    /// How many sections `kind name` the file holds (the SDKs merge them; botocore
+    /// refuses the whole file).
+    pub fn section_count(&self, kind: SectionKind, name: &str) -> usize {
+        self.index.get(&(kind, name.to_owned())).map_or(0, Vec::len)
+    }
+
     /// The `key = value` pairs of the first section `kind name`, keys lowercased.
     pub fn section(&self, kind: SectionKind, name: &str) -> Option<Vec<(String, String)>> {
         let index = *self.index.get(&(kind, name.to_owned()))?.first()?;
@@ -284,6 +290,101 @@ impl Document {
             text.push_str(&format!("{key} = {value}{}", self.newline));
         }
         text
+    }
+}
+
+/// What `Document::edit_properties` does with one `key = value` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PropertyEdit {
+    Keep,
+    /// The same line under another key: the value, its comment and its
+    /// continuation lines stay as written.
+    Rename(String),
+    /// `key = VALUE` instead of the line and its continuation lines.
+    Replace(String),
+    /// The line and its continuation lines go.
+    Remove,
+}
+
+impl Document {
+    /// Edits the first section `kind name` line by line: `edit` sees each property's
+    /// lowercased key and value and says what becomes of its line; `added` lines go
+    /// after the section's last property. Comments, blank lines and every property
+    /// `edit` keeps stay byte for byte. Text that would not read back is refused
+    /// before anything changes; `None` when there is no such section.
+    pub fn edit_properties(
+        &mut self,
+        kind: SectionKind,
+        name: &str,
+        mut edit: impl FnMut(&str, &str) -> PropertyEdit,
+        added: &[(&str, &str)],
+    ) -> Result<Option<Change>, EditError> {
+        let Some(&index) = self
+            .index
+            .get(&(kind, name.to_owned()))
+            .and_then(|at| at.first())
+        else {
+            return Ok(None);
+        };
+        let Chunk::Section { text, .. } = &self.chunks[index] else {
+            unreachable!("the index points at sections");
+        };
+        let mut edited = String::with_capacity(text.len() + 64);
+        let mut skipping_continuations = false;
+        // Added lines end as the section's own lines do (a file may mix endings).
+        let mut newline = self.newline;
+        for line in lexer::raw_lines(text) {
+            let raw = &text[line.start..line.end];
+            let terminator = &raw[line.text.len()..];
+            newline = match terminator {
+                "\r\n" => "\r\n",
+                "\n" => "\n",
+                _ => newline,
+            };
+            match lexer::classify(lexer::without_byte_order_mark(line)) {
+                Ok(Line::Continuation(_)) if skipping_continuations => continue,
+                Ok(Line::Property { key, value }) => {
+                    skipping_continuations = false;
+                    match edit(&key.to_ascii_lowercase(), value) {
+                        PropertyEdit::Keep => edited.push_str(raw),
+                        PropertyEdit::Rename(new_key) => {
+                            check_key(&new_key)?;
+                            let at = lexer::span_of(line.text, key);
+                            edited.push_str(&raw[..at.start]);
+                            edited.push_str(&new_key);
+                            edited.push_str(&raw[at.end..]);
+                        }
+                        PropertyEdit::Replace(new_value) => {
+                            check_value(&new_value)?;
+                            edited.push_str(&format!("{key} = {new_value}{terminator}"));
+                            skipping_continuations = true;
+                        }
+                        PropertyEdit::Remove => skipping_continuations = true,
+                    }
+                }
+                _ => edited.push_str(raw),
+            }
+        }
+        for (key, value) in added {
+            check_key(key)?;
+            check_value(value)?;
+            if !edited.ends_with('\n') {
+                edited.push_str(if edited.ends_with('\r') {
+                    "\n"
+                } else {
+                    newline
+                });
+            }
+            edited.push_str(&format!("{key} = {value}{newline}"));
+        }
+        let Chunk::Section { text, .. } = &mut self.chunks[index] else {
+            unreachable!("the index points at sections");
+        };
+        if *text == edited {
+            return Ok(Some(Change::Unchanged));
+        }
+        *text = edited;
+        Ok(Some(Change::Updated))
     }
 }
 
@@ -473,6 +574,57 @@ mod tests {
             "[profile a]\nk = v\n# about b\n\n[profile c]\nk = v\n"
         );
         assert!(!document.remove_section(SectionKind::Profile, "b"));
+    }
+
+    #[test]
+    fn editing_properties_keeps_every_other_line_of_the_section() {
+        let text = "# top\n[profile a]\n; about the url\nsso_start_url = https://x/start # mine\nsso_region = eu-west-1\ncredential_process = old\n  continued\nregion = us-east-1\n\n[profile b]\nk = v\n";
+        let mut document = doc(text);
+        let change = document.edit_properties(
+            SectionKind::Profile,
+            "a",
+            |key, _| match key {
+                "sso_start_url" => PropertyEdit::Rename("granted_sso_start_url".into()),
+                "sso_region" => PropertyEdit::Replace("us-west-2".into()),
+                "credential_process" => PropertyEdit::Remove,
+                _ => PropertyEdit::Keep,
+            },
+            &[("credential_process", "new --profile a")],
+        );
+        assert_eq!(change, Ok(Some(Change::Updated)));
+        assert_eq!(
+            document.render(),
+            "# top\n[profile a]\n; about the url\ngranted_sso_start_url = https://x/start # mine\nsso_region = us-west-2\nregion = us-east-1\ncredential_process = new --profile a\n\n[profile b]\nk = v\n"
+        );
+        let unchanged =
+            document.edit_properties(SectionKind::Profile, "b", |_, _| PropertyEdit::Keep, &[]);
+        assert_eq!(unchanged, Ok(Some(Change::Unchanged)));
+        let missing =
+            document.edit_properties(SectionKind::Profile, "c", |_, _| PropertyEdit::Keep, &[]);
+        assert_eq!(missing, Ok(None));
+    }
+
+    #[test]
+    fn edited_properties_that_would_not_read_back_are_refused() {
+        let mut document = doc("[profile a]\nk = v");
+        let before = document.render();
+        let refused = document.edit_properties(
+            SectionKind::Profile,
+            "a",
+            |_, _| PropertyEdit::Replace("x\n[default]".into()),
+            &[],
+        );
+        assert!(refused.is_err());
+        assert_eq!(document.render(), before);
+        document
+            .edit_properties(
+                SectionKind::Profile,
+                "a",
+                |_, _| PropertyEdit::Keep,
+                &[("n", "v")],
+            )
+            .unwrap();
+        assert_eq!(document.render(), "[profile a]\nk = v\nn = v\n");
     }
 
     fn corpus() -> Vec<(std::path::PathBuf, String)> {

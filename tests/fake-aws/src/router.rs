@@ -68,6 +68,21 @@ fn route(req: &Request) -> Option<Route> {
 }
 
 pub(crate) fn handle(shared: &Mutex<State>, req: &Request) -> Response {
+    let skew = lock(shared).settings.clock_skew_seconds;
+    answer(shared, req).with_header("Date", &http_date(skew))
+}
+
+/// The time `skew` seconds from now as an HTTP `Date` (IMF-fixdate), as AWS sends it.
+fn http_date(skew: i64) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    (time::OffsetDateTime::now_utc() + time::Duration::seconds(skew))
+        .format(format)
+        .unwrap_or_default()
+}
+
+fn answer(shared: &Mutex<State>, req: &Request) -> Response {
     if req.path == "/_fake" || req.path.starts_with("/_fake/") {
         return controls::handle(shared, req);
     }

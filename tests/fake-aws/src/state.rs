@@ -43,6 +43,9 @@ pub struct Settings {
     pub mfa_code: Option<String>,
     /// Replaces fields of StartDeviceAuthorization answers, to send hostile ones.
     pub device_authorization_override: Option<DeviceAuthorizationOverride>,
+    /// Seconds the `Date` header of every answer is ahead of the real time (negative:
+    /// behind), for clock checks.
+    pub clock_skew_seconds: i64,
 }
 
 /// What a StartDeviceAuthorization answer says instead of the real values; `None`
@@ -71,6 +74,7 @@ impl Default for Settings {
             sso_user: "fake-user".to_string(),
             mfa_code: None,
             device_authorization_override: None,
+            clock_skew_seconds: 0,
         }
     }
 }

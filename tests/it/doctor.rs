@@ -1,0 +1,469 @@
+//! `grant doctor`: one config per problem, each reported on one line with the file,
+//! the line and what to run, and exit 1; a clean world exits 0; `--json` parses.
+//! Every world talks to a fake AWS: doctor reads the clock of IAM Identity Center
+//! when the config uses it.
+
+use fake_aws::FakeAws;
+
+use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
+use crate::support::{TestEnv, path_with_grant, stdout};
+
+/// A profile grant serves everywhere: grant's keys, grant by its full path.
+fn clean_profile(name: &str) -> String {
+    granted_profile(name, DEV_ACCOUNT, DEV_ROLE, Process::Binary)
+}
+
+/// A world whose AWS is `fake`.
+fn world(fake: &FakeAws) -> TestEnv {
+    TestEnv::with_fake(fake)
+}
+
+/// `grant doctor ARGS`: its exit code and stdout.
+fn doctor(env: &TestEnv, args: &[&str]) -> (i32, String) {
+    let output = env.grant().arg("doctor").args(args).output().unwrap();
+    assert!(
+        output.stderr.is_empty(),
+        "doctor writes its report to stdout: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap(), stdout(&output))
+}
+
+/// The one line of `report` that contains `needle`.
+fn line_with<'a>(report: &'a str, needle: &str) -> &'a str {
+    let lines: Vec<&str> = report
+        .lines()
+        .filter(|line| line.contains(needle))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line with {needle:?} in:\n{report}");
+    lines[0]
+}
+
+/// Doctor on `config` (and `credentials`) exits 1 and reports `needle` on one line,
+/// which it returns.
+fn finds(config: &str, credentials: &str, needle: &str) -> String {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config(config);
+    env.write_aws_credentials(credentials);
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 1, "{report}");
+    line_with(&report, needle).to_owned()
+}
+
+/// `profile` with `extra` lines after its last key.
+fn with_keys(profile: &str, extra: &str) -> String {
+    format!("{}\n{extra}", profile.trim_end())
+}
+
+fn config_path_line(env_line: &str, line: usize) -> bool {
+    env_line.contains(&format!("/.aws/config:{line}: "))
+}
+
+#[test]
+fn a_clean_world_exits_0_and_says_what_it_checked() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config(&format!(
+        "[default]\nregion = eu-west-1\n\n{}",
+        clean_profile("dev")
+    ));
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        report.lines().all(|line| line.starts_with("info: ")),
+        "{report}"
+    );
+    line_with(&report, "the secret store (kernel-keyring) answers");
+    line_with(&report, "has not loaded grant init");
+    let line = line_with(&report, "used by profile dev, is not signed in");
+    assert!(
+        line.ends_with("sign in: grant sso login --profile dev"),
+        "{line}"
+    );
+}
+
+#[test]
+fn grant_by_name_is_found_on_path() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config(&granted_profile(
+        "dev",
+        DEV_ACCOUNT,
+        DEV_ROLE,
+        Process::OnPath,
+    ));
+    let output = env
+        .grant()
+        .arg("doctor")
+        .env("PATH", path_with_grant())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = env
+        .grant()
+        .arg("doctor")
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout(&output);
+    let line = line_with(&report, "runs grant, which is not on PATH");
+    assert!(
+        line.starts_with("error: ") && config_path_line(line, 8),
+        "{line}"
+    );
+}
+
+#[test]
+fn sso_keys_beside_credential_process() {
+    let config = with_keys(
+        &clean_profile("dev"),
+        &format!("sso_account_id = {DEV_ACCOUNT}\nsso_role_name = {DEV_ROLE}\n"),
+    );
+    let line = finds(
+        &config,
+        "",
+        "sso_account_id, sso_role_name beside its credential_process",
+    );
+    assert!(
+        line.starts_with("error: ") && config_path_line(&line, 9),
+        "{line}"
+    );
+    assert!(line.ends_with("run: grant profiles convert dev"), "{line}");
+}
+
+#[test]
+fn static_keys_in_the_credentials_file_come_first() {
+    let line = finds(
+        &clean_profile("dev"),
+        "[dev]\naws_access_key_id = AKIASTATICDOCTOR\naws_secret_access_key = s\n",
+        "AKIASTATICDOCTOR",
+    );
+    assert!(line.contains("/.aws/credentials:2: "), "{line}");
+    assert!(line.contains("assume -x dev"), "{line}");
+}
+
+#[test]
+fn static_keys_beside_the_process_in_the_config_file() {
+    let config = with_keys(
+        &clean_profile("dev"),
+        "aws_access_key_id = AKIA1\naws_secret_access_key = s\n",
+    );
+    let line = finds(&config, "", "static keys beside its credential_process");
+    assert!(config_path_line(&line, 9), "{line}");
+    assert!(line.contains("the Go SDK"), "{line}");
+}
+
+#[test]
+fn a_credential_process_that_is_not_on_path() {
+    let line = finds(
+        "[profile dev]\ncredential_process = no-such-helper-xyz --profile dev\n",
+        "",
+        "no-such-helper-xyz",
+    );
+    assert!(
+        line.contains("which is not on PATH") && config_path_line(&line, 2),
+        "{line}"
+    );
+}
+
+#[test]
+fn granted_in_credential_process_is_a_warning_with_the_convert_command() {
+    let config = with_keys(
+        &granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::None),
+        "credential_process = granted credential-process --profile dev\n",
+    );
+    let line = finds(&config, "", "runs granted");
+    assert!(
+        line.starts_with("warning: ") && config_path_line(&line, 8),
+        "{line}"
+    );
+    assert!(line.ends_with("run: grant profiles convert dev"), "{line}");
+}
+
+#[test]
+fn a_config_section_without_the_profile_prefix() {
+    let line = finds("[dev]\nregion = eu-west-1\n", "", "[dev] is ignored");
+    assert!(
+        line.contains("rename the section to [profile dev]") && config_path_line(&line, 1),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_profile_name_the_sdks_ignore() {
+    let line = finds("[profile my dev]\nregion = eu-west-1\n", "", "is ignored");
+    assert!(
+        line.contains("[profile my dev]") && line.contains("_-/.%@:+"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_credentials_section_with_the_profile_prefix() {
+    let line = finds(
+        "",
+        "[profile dev]\naws_access_key_id = A\naws_secret_access_key = s\n",
+        "is ignored",
+    );
+    assert!(
+        line.contains("rename the section to [dev]") && line.contains("/.aws/credentials:1: "),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_section_written_twice() {
+    let config = format!("{}[profile dev]\noutput = json\n", clean_profile("dev"));
+    let line = finds(&config, "", "written 2 times");
+    assert!(
+        line.contains("lines 1, 10") && line.contains("Unable to parse config file"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_key_written_twice() {
+    let config = with_keys(&clean_profile("dev"), "region = us-east-1\n");
+    let line = finds(&config, "", "region is set 2 times in [profile dev]");
+    assert!(
+        line.contains("(lines 7, 9)") && config_path_line(&line, 9),
+        "{line}"
+    );
+}
+
+#[test]
+fn default_written_both_ways() {
+    let line = finds(
+        "[default]\nregion = a\n[profile default]\nregion = b\n",
+        "",
+        "[default] is hidden",
+    );
+    assert!(
+        line.starts_with("warning: ") && config_path_line(&line, 1),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_source_profile_that_does_not_exist() {
+    let config =
+        "[profile app]\nrole_arn = arn:aws:iam::111111111111:role/App\nsource_profile = gone\n";
+    let line = finds(config, "", "gone");
+    assert!(
+        line.contains("profile app") && config_path_line(&line, 3),
+        "{line}"
+    );
+    assert!(line.contains("source_profile"), "{line}");
+}
+
+#[test]
+fn a_source_profile_loop() {
+    let config = "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/A\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::111111111111:role/B\nsource_profile = a\n";
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config(config);
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 1, "{report}");
+    let line = line_with(
+        &report,
+        "profile 'a': source_profile chain loops: a -> b -> a",
+    );
+    assert!(
+        line.contains("change the source_profile of profile a"),
+        "{line}"
+    );
+}
+
+#[test]
+fn grant_asked_for_a_profile_that_does_not_exist() {
+    let config = clean_profile("dev").replace("--profile dev", "--profile dve");
+    let line = finds(&config, "", "asks grant for profile dve");
+    assert!(line.contains("write --profile dev"), "{line}");
+}
+
+#[test]
+fn values_from_the_config_are_escaped() {
+    let line = finds(
+        "[profile dev]\ncredential_process = evil\u{1b}]0;title\u{7} x\n",
+        "",
+        "evil",
+    );
+    assert!(
+        line.contains("evil\\x1b]0;title\\x07") && !line.contains('\u{1b}'),
+        "{line}"
+    );
+}
+
+#[test]
+fn json_is_an_array_of_findings_and_profile_narrows_them() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let config = format!(
+        "{}{}sso_account_id = 1\n\n[profile app]\nrole_arn = arn:aws:iam::111111111111:role/App\nsource_profile = gone\n",
+        clean_profile("ok"),
+        clean_profile("dev").trim_end().to_owned() + "\n"
+    );
+    env.write_aws_config(&config);
+    let (code, json) = doctor(&env, &["--json"]);
+    assert_eq!(code, 1);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let checks: Vec<&str> = findings
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert!(
+        checks.contains(&"sso-keys-beside-process") && checks.contains(&"role-chain"),
+        "{checks:?}"
+    );
+    let sso = findings
+        .iter()
+        .find(|f| f["check"] == "sso-keys-beside-process")
+        .unwrap();
+    assert_eq!(sso["profile"], "dev");
+    assert_eq!(sso["severity"], "error");
+    assert_eq!(sso["line"], 18);
+    assert!(sso["file"].as_str().unwrap().ends_with("/.aws/config"));
+    assert_eq!(sso["fix"], "run: grant profiles convert dev");
+
+    let (code, json) = doctor(&env, &["--json", "--profile", "ok"]);
+    assert_eq!(code, 0, "{json}");
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert!(findings.iter().all(|f| f["severity"] == "info"), "{json}");
+    let (code, report) = doctor(&env, &["--profile", "app"]);
+    assert_eq!(code, 1);
+    line_with(&report, "gone");
+    assert!(!report.contains("sso_account_id"), "{report}");
+    let (code, report) = doctor(&env, &["--profile", "nope"]);
+    assert_eq!(code, 1);
+    line_with(&report, "profile nope is in neither");
+}
+
+#[test]
+fn the_shell_integration_of_grant_init_is_seen() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config(&clean_profile("dev"));
+    let script = format!(
+        "eval \"$({} init bash)\"; {} doctor",
+        env!("CARGO_BIN_EXE_grant"),
+        env!("CARGO_BIN_EXE_grant")
+    );
+    let output = env.shell("bash").args(["-c", &script]).output().unwrap();
+    let report = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    line_with(&report, "the bash integration of grant init is loaded");
+}
+
+#[test]
+fn signed_in_sessions_show_how_long_they_last() {
+    let fake = FakeAws::start();
+    let env = fixtures::signed_in(&fake, &clean_profile("dev"), Forget::Counts);
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 0, "{report}");
+    let line = line_with(&report, "SSO session");
+    assert!(
+        line.contains(fixtures::START_URL) && line.contains("valid for"),
+        "{line}"
+    );
+    assert!(line.contains("renewed with its refresh token"), "{line}");
+    assert!(!report.contains("not signed in"), "{report}");
+    // The clock check's one request, and nothing that asks for credentials.
+    assert_eq!(fake.count("CreateToken"), 1, "{:?}", fake.counts());
+    assert_eq!(fake.count("GetRoleCredentials"), 0);
+}
+
+#[test]
+fn the_clock_is_compared_with_iam_identity_center() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config(&clean_profile("dev"));
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 0, "{report}");
+    line_with(
+        &report,
+        "the clock agrees with IAM Identity Center's (eu-west-1) within",
+    );
+    assert_eq!(fake.count("CreateToken"), 1, "{:?}", fake.counts());
+}
+
+#[test]
+fn a_clock_more_than_5_minutes_off_is_an_error() {
+    for (skew, direction) in [(600, "10m00s behind"), (-3600, "60m00s ahead of")] {
+        let fake = FakeAws::start();
+        fake.configure(|settings| settings.clock_skew_seconds = skew);
+        let env = world(&fake);
+        env.write_aws_config(&clean_profile("dev"));
+        let (code, report) = doctor(&env, &[]);
+        assert_eq!(code, 1, "{report}");
+        let line = line_with(&report, "this machine's clock is");
+        assert!(
+            line.starts_with("error: ") && line.contains(direction),
+            "{line}"
+        );
+        assert!(line.contains("set-ntp"), "{line}");
+    }
+    // Within 5 minutes is fine.
+    let fake = FakeAws::start();
+    fake.configure(|settings| settings.clock_skew_seconds = 120);
+    let env = world(&fake);
+    env.write_aws_config(&clean_profile("dev"));
+    assert_eq!(doctor(&env, &[]).0, 0);
+}
+
+#[test]
+fn no_request_is_sent_without_an_sso_session_in_the_config() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config("[profile keys]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n[profile app]\nrole_arn = arn:aws:iam::111111111111:role/App\nsource_profile = keys\n");
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(!report.contains("clock"), "{report}");
+    assert!(
+        fake.counts().values().all(|count| *count == 0),
+        "{:?}",
+        fake.counts()
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_a_warning_not_a_hang() {
+    let fake = FakeAws::start();
+    let mut env = world(&fake);
+    env.endpoint = Some("http://127.0.0.1:9".to_owned());
+    env.write_aws_config(&clean_profile("dev"));
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 1, "{report}");
+    let line = line_with(&report, "cannot compare the clock");
+    assert!(line.starts_with("warning: "), "{line}");
+}
+
+#[test]
+fn the_commands_to_run_keep_a_name_like_a_flag_a_name() {
+    let config = format!(
+        "[profile --debug]\nsso_start_url = {}\nsso_region = eu-west-1\nsso_account_id = {DEV_ACCOUNT}\nsso_role_name = {DEV_ROLE}\ncredential_process = {} credential-process --profile=--debug\n",
+        fixtures::START_URL,
+        env!("CARGO_BIN_EXE_grant")
+    );
+    let line = finds(&config, "", "beside its credential_process");
+    assert!(
+        line.ends_with("run: grant profiles convert -- --debug"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_role_beside_credential_process_leaves_the_process_unused() {
+    let config = format!(
+        "{}[profile app]\nrole_arn = arn:aws:iam::111111111111:role/App\nsource_profile = dev\ncredential_process = {} credential-process --profile app\n",
+        clean_profile("dev"),
+        env!("CARGO_BIN_EXE_grant")
+    );
+    let line = finds(&config, "", "never run its credential_process");
+    assert!(
+        line.starts_with("warning: ") && config_path_line(&line, 13),
+        "{line}"
+    );
+    assert!(line.contains("has role_arn"), "{line}");
+}
