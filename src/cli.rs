@@ -55,6 +55,21 @@ pub enum Command {
     /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// The secret agent, which grant starts itself where no keyring answers
+    #[command(name = "__secret-agent", hide = true)]
+    SecretAgent(SecretAgentArgs),
+}
+
+/// `grant __secret-agent --dir DIR` starts a detached agent serving at DIR and exits;
+/// with `--serve` it is that agent.
+#[derive(Debug, Args)]
+pub struct SecretAgentArgs {
+    /// The agent's private folder (its socket and the lock of its start)
+    #[arg(long, value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+    /// Serve in this process
+    #[arg(long)]
+    pub serve: bool,
 }
 
 #[derive(Debug, Subcommand)]

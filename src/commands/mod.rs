@@ -6,6 +6,7 @@ mod credential_process;
 mod init;
 mod populate;
 mod profiles;
+mod secret_agent;
 mod settings;
 mod sso;
 
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sso(SsoCommand::Populate(args)) => populate::run(&args, true),
         Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
         Command::Sso(command) => sso::run(command),
+        Command::SecretAgent(args) => secret_agent::run(&args),
     }
 }
 

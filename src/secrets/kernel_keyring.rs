@@ -109,10 +109,10 @@ fn user_keyring() -> Result<KeyRing, HolderError> {
 
 fn failure(action: &str, error: KeyError) -> HolderError {
     let kind = match error {
-        // What a seccomp filter (e.g. Docker's default one) answers for keyctl.
-        KeyError::PermissionDenied | KeyError::OperationNotSupported | KeyError::Unknown(_) => {
-            Failure::Unreachable
-        }
+        // What a seccomp filter (e.g. Docker's default one) answers for keyctl, and a
+        // kernel built without keys.
+        KeyError::PermissionDenied | KeyError::OperationNotSupported => Failure::Unreachable,
+        KeyError::Unknown(libc::ENOSYS) => Failure::Unreachable,
         KeyError::AccessDenied => Failure::Locked,
         _ => Failure::Other,
     };
