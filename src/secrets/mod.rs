@@ -116,9 +116,8 @@ fn holder_hint(backend: &str) -> &'static str {
         "secret-service" => {
             "unlock the desktop keyring, or set Keyring.Backend (or GRANT_KEYRING_BACKEND) to kernel-keyring (agent where keyctl is not permitted)"
         }
-        "agent" => {
-            "the secret agent needs a private folder of yours for its socket: set XDG_RUNTIME_DIR to one (mode 0700)"
-        }
+        // Its failures say what to do themselves; the agent is the last resort.
+        "agent" => "GRANT_DEBUG=true shows each step of the secret agent's start",
         _ => {
             "unlock the OS keyring and let grant use it, or set Keyring.Backend (or GRANT_KEYRING_BACKEND)"
         }

@@ -11,6 +11,7 @@ mod assume;
 mod completions;
 mod config_files;
 mod consumers;
+mod containers;
 mod credential_process;
 mod fake_aws;
 mod faults;
