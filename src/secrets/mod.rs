@@ -111,7 +111,7 @@ pub enum SecretError {
 fn holder_hint(backend: &str) -> &'static str {
     match backend {
         "kernel-keyring" => {
-            "where keyctl is not permitted (containers), set Keyring.Backend (or GRANT_KEYRING_BACKEND) to agent, or to auto, which falls back to it"
+            "where keyctl is not permitted (containers), set Keyring.Backend (or GRANT_KEYRING_BACKEND) to agent"
         }
         "secret-service" => {
             "unlock the desktop keyring, or set Keyring.Backend (or GRANT_KEYRING_BACKEND) to kernel-keyring (agent where keyctl is not permitted)"
