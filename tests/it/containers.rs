@@ -636,3 +636,51 @@ fn no_agent_outlives_its_test() {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// Grant processes of several state folders that all start at once, with no agent
+/// yet: one agent starts, and every store gets its key from it.
+#[test]
+fn processes_racing_to_start_the_agent_start_one() {
+    let fake = FakeAws::start();
+    let Some(container) = Container::new(&fake) else {
+        return;
+    };
+    let states: Vec<PathBuf> = (0..4)
+        .map(|index| container.env.tmp_dir.join(format!("state-{index}")))
+        .collect();
+    let children: Vec<_> = states
+        .iter()
+        .map(|state| {
+            container
+                .grant(&["sso", "login", "--profile", "dev", "--use-device-code"])
+                .env("GRANT_STATE_DIR", state)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        success(&crate::support::output_within(
+            child,
+            Duration::from_secs(120),
+        ));
+    }
+    let agents = container.agents();
+    assert_eq!(agents.len(), 1, "one agent for all: {agents:?}");
+    for state in &states {
+        let output = run_within(
+            container
+                .grant(&["credential-process", "--profile", "dev"])
+                .env("GRANT_STATE_DIR", state),
+            Duration::from_secs(60),
+        );
+        assert!(success(&output).contains("AccessKeyId"));
+    }
+    assert_eq!(
+        fake.count("StartDeviceAuthorization"),
+        4,
+        "no store lost its sign-in"
+    );
+    assert_eq!(container.agents(), agents);
+}

@@ -44,6 +44,7 @@ fn runtime_dir(me: u32) -> Option<PathBuf> {
 
 /// Creates `dir` (0700, its parent must exist) or checks the one that is there.
 pub fn prepare_dir(dir: &Path) -> Result<(), HolderError> {
+    check_parent(dir)?;
     match fs::DirBuilder::new().mode(0o700).create(dir) {
         Ok(()) => return Ok(()),
         Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
@@ -61,6 +62,26 @@ pub fn prepare_dir(dir: &Path) -> Result<(), HolderError> {
         ))
     })?;
     check_dir(dir, &meta, my_uid())
+}
+
+/// Another user could swap `dir` in a parent anyone may write to, unless the parent
+/// is sticky (as /tmp is): then only its owner may rename or remove it.
+fn check_parent(dir: &Path) -> Result<(), HolderError> {
+    let Some(parent) = dir.parent().filter(|parent| !parent.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let Ok(meta) = fs::metadata(parent) else {
+        return Ok(());
+    };
+    if meta.mode() & 0o002 != 0 && meta.mode() & 0o1000 == 0 {
+        return Err(refusal(format!(
+            "refusing to use the secret agent's folder {}: anyone may rename it in {} (mode {:04o}, not sticky); set XDG_RUNTIME_DIR to a folder of yours (mode 0700)",
+            dir.display(),
+            parent.display(),
+            meta.mode() & 0o7777
+        )));
+    }
+    Ok(())
 }
 
 /// Whether `dir` exists, refusing it as [`prepare_dir`] does; never creates it.
@@ -190,6 +211,14 @@ mod tests {
         std::os::unix::fs::symlink(&open, &link).unwrap();
         let detail = prepare_dir(&link).unwrap_err().detail;
         assert!(detail.contains("symbolic link"), "{detail}");
+
+        let shared = root.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+        let detail = prepare_dir(&shared.join("grant-1")).unwrap_err().detail;
+        assert!(detail.contains("not sticky"), "{detail}");
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+        prepare_dir(&shared.join("grant-1")).unwrap();
 
         let meta = fs::symlink_metadata(&open).unwrap();
         let detail = check_dir(&open, &meta, my_uid() + 1).unwrap_err().detail;
