@@ -12,7 +12,8 @@
 //! Everything is synchronous and lazy: opening a store touches nothing, the data key
 //! is fetched once per store on first use, and a read is one file read and one
 //! decryption. Entries that are damaged, or sealed with a key that is gone (the
-//! kernel keyring is empty after a reboot), read as missing, with a debug-log line.
+//! kernel keyring is empty after a reboot, the agent has exited), read as missing,
+//! with a debug-log line; when the agent's key is gone grant also says so on stderr.
 
 #[cfg(target_os = "linux")]
 pub(crate) mod agent;
