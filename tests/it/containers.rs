@@ -266,7 +266,16 @@ fn sign_in_cache_assume_and_refresh_work_without_a_keyring() {
     );
 
     let code = success(&container.run(&["assume", "--shell", "bash", "-x", "dev"]));
-    assert!(code.contains("export AWS_ACCESS_KEY_ID='ASIA"), "{code}");
+    let key_id = first["AccessKeyId"].as_str().unwrap();
+    assert!(
+        code.contains(&format!("export AWS_ACCESS_KEY_ID='{key_id}'")),
+        "{code}"
+    );
+    assert_eq!(
+        fake.count("GetRoleCredentials"),
+        1,
+        "assume reads the same cache"
+    );
     assert!(code.contains("export AWS_SESSION_TOKEN='"), "{code}");
 
     fake.reset_counts();
