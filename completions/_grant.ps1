@@ -40,6 +40,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
+            [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -451,6 +452,15 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grant;__secret-agent' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The agent''s private folder (its socket and the lock of its start)')
+            [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'Serve in this process')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grant;help' {
             [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as credential_process JSON (for ~/.aws/config)')
             [CompletionResult]::new('assume', 'assume', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (through the `assume` function of `grant init`)')
@@ -467,6 +477,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
+            [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -565,6 +576,9 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;doctor' {
+            break
+        }
+        'grant;help;__secret-agent' {
             break
         }
         'grant;help;help' {

@@ -16,6 +16,9 @@ _grant() {
             ",$1")
                 cmd="grant"
                 ;;
+            grant,__secret-agent)
+                cmd="grant__subcmd____secret__subcmd__agent"
+                ;;
             grant,allow)
                 cmd="grant__subcmd__allow"
                 ;;
@@ -75,6 +78,9 @@ _grant() {
                 ;;
             grant__subcmd__cache__subcmd__help,help)
                 cmd="grant__subcmd__cache__subcmd__help__subcmd__help"
+                ;;
+            grant__subcmd__help,__secret-agent)
+                cmd="grant__subcmd__help__subcmd____secret__subcmd__agent"
                 ;;
             grant__subcmd__help,allow)
                 cmd="grant__subcmd__help__subcmd__allow"
@@ -272,12 +278,30 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd____secret__subcmd__agent)
+            opts="-h -V --dir --serve --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -598,8 +622,22 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd____secret__subcmd__agent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -82,6 +82,9 @@ pub enum Command {
     /// warning was found, else 0; --json prints an array of objects with check,
     /// profile, file, line, severity, message and fix.
     Doctor(DoctorArgs),
+    /// The secret agent, which grant starts itself where no keyring answers
+    #[command(name = "__secret-agent", hide = true)]
+    SecretAgent(SecretAgentArgs),
 }
 
 /// Where the console opens: the flags `grant console` and `assume -c` share.
@@ -148,6 +151,18 @@ pub struct ExportArgs {
     /// The MFA code for a role with mfa_serial (else asked on the terminal)
     #[arg(long)]
     pub mfa_token: Option<String>,
+}
+
+/// `grant __secret-agent --dir DIR` starts a detached agent serving at DIR and exits;
+/// with `--serve` it is that agent.
+#[derive(Debug, Args)]
+pub struct SecretAgentArgs {
+    /// The agent's private folder (its socket and the lock of its start)
+    #[arg(long, value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+    /// Serve in this process
+    #[arg(long)]
+    pub serve: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,7 @@ mod export;
 mod init;
 mod populate;
 mod profiles;
+mod secret_agent;
 mod serve;
 mod settings;
 mod sso;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Console(args) => console::run(args),
         Command::Export(args) => export::run(args),
+        Command::SecretAgent(args) => secret_agent::run(&args),
     }
 }
 

@@ -18,6 +18,7 @@ pub fn candidates(
         }
         KeyringBackend::SecretService => single(os_holder(KeyringBackend::SecretService, id)),
         KeyringBackend::KernelKeyring => single(kernel_holder(id)),
+        KeyringBackend::Agent => single(agent_holder(id)),
     };
     holders.ok_or(backend.as_str())
 }
@@ -33,13 +34,17 @@ fn auto_candidates(id: &str) -> Option<Vec<Box<dyn KeyHolder>>> {
     if cfg!(windows) {
         return single(os_holder(KeyringBackend::WindowsCredentialManager, id));
     }
-    let kernel = kernel_holder(id)?;
     let has_session_bus =
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty());
-    match os_holder(KeyringBackend::SecretService, id) {
-        Some(secret_service) if has_session_bus => Some(vec![secret_service, kernel]),
-        _ => Some(vec![kernel]),
+    let mut holders = Vec::new();
+    if has_session_bus {
+        holders.extend(os_holder(KeyringBackend::SecretService, id));
     }
+    holders.push(kernel_holder(id)?);
+    // Last, so only where neither keyring answers (keyctl refused by a container's
+    // seccomp filter, no desktop session).
+    holders.extend(agent_holder(id));
+    Some(holders)
 }
 
 #[cfg(target_os = "linux")]
@@ -52,13 +57,23 @@ fn kernel_holder(_id: &str) -> Option<Box<dyn KeyHolder>> {
     None
 }
 
+#[cfg(target_os = "linux")]
+fn agent_holder(id: &str) -> Option<Box<dyn KeyHolder>> {
+    Some(Box::new(super::agent::SecretAgent::new(id)))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn agent_holder(_id: &str) -> Option<Box<dyn KeyHolder>> {
+    None
+}
+
 /// The keyring crate's store for `backend`, when that is this platform's store.
 fn os_holder(backend: KeyringBackend, id: &str) -> Option<Box<dyn KeyHolder>> {
     let native = match backend {
         KeyringBackend::Keychain => cfg!(target_os = "macos"),
         KeyringBackend::WindowsCredentialManager => cfg!(windows),
         KeyringBackend::SecretService => cfg!(target_os = "linux"),
-        KeyringBackend::Auto | KeyringBackend::KernelKeyring => false,
+        KeyringBackend::Auto | KeyringBackend::KernelKeyring | KeyringBackend::Agent => false,
     };
     if !native {
         return None;
@@ -85,6 +100,7 @@ mod tests {
     fn every_explicit_backend_maps_to_its_own_holder_on_linux() {
         let name = |backend| candidates(backend, "0123").map(|list| list[0].name());
         assert_eq!(name(KeyringBackend::KernelKeyring), Ok("kernel-keyring"));
+        assert_eq!(name(KeyringBackend::Agent), Ok("agent"));
         assert_eq!(name(KeyringBackend::SecretService), Ok("secret-service"));
         assert_eq!(name(KeyringBackend::Keychain).err(), Some("keychain"));
         assert_eq!(

@@ -1,5 +1,5 @@
-//! Key holders: where the one data key of a store lives (an OS secret store or the
-//! Linux kernel keyring). Which holders a backend setting means is in `backends`.
+//! Key holders: where the one data key of a store lives (an OS secret store, the
+//! Linux kernel keyring, or grant's own secret agent). Which holders a backend setting means is in `backends`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,11 @@ pub trait KeyHolder: Send + Sync {
     fn store(&self, key: &DataKey) -> Result<(), HolderError>;
     /// Removes the key; a missing key is not an error.
     fn remove(&self) -> Result<(), HolderError>;
+    /// Why the key can be gone while entries sealed with it remain, when the user
+    /// should hear it: those entries then read as missing, so they must sign in again.
+    fn key_loss_note(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

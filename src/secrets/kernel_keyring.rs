@@ -109,11 +109,12 @@ fn user_keyring() -> Result<KeyRing, HolderError> {
 
 fn failure(action: &str, error: KeyError) -> HolderError {
     let kind = match error {
-        // What a seccomp filter (e.g. Docker's default one) answers for keyctl.
-        KeyError::PermissionDenied | KeyError::OperationNotSupported | KeyError::Unknown(_) => {
-            Failure::Unreachable
-        }
-        KeyError::AccessDenied => Failure::Locked,
+        // What a seccomp filter (e.g. Docker's default one) answers for keyctl, and a
+        // kernel built without keys.
+        KeyError::PermissionDenied | KeyError::OperationNotSupported => Failure::Unreachable,
+        KeyError::Unknown(libc::ENOSYS) => Failure::Unreachable,
+        // A key of this store that this process may not read is a problem to report,
+        // not a reason to move the store to the agent.
         _ => Failure::Other,
     };
     let reason = match error {
@@ -128,4 +129,24 @@ fn failure(action: &str, error: KeyError) -> HolderError {
         other => format!("{other:?}"),
     };
     HolderError::new(kind, format!("could not {action}: {reason}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a keyring that cannot be reached at all leaves the store to the next
+    /// holder (the agent, under `auto`); any other failure is reported.
+    #[test]
+    fn only_refused_or_missing_keyctl_counts_as_unreachable() {
+        let kind = |error| failure("open the user keyring", error).failure;
+        assert_eq!(kind(KeyError::PermissionDenied), Failure::Unreachable);
+        assert_eq!(kind(KeyError::Unknown(libc::ENOSYS)), Failure::Unreachable);
+        assert_eq!(kind(KeyError::OperationNotSupported), Failure::Unreachable);
+        assert_eq!(kind(KeyError::AccessDenied), Failure::Other);
+        assert_eq!(kind(KeyError::QuotaExceeded), Failure::Other);
+        assert_eq!(kind(KeyError::Unknown(libc::EIO)), Failure::Other);
+        let detail = failure("add the data key", KeyError::PermissionDenied).detail;
+        assert!(detail.contains("keyctl is not permitted"), "{detail}");
+    }
 }

@@ -3,15 +3,20 @@
 //! Every backend works the same way: each entry is a file under
 //! `<state>/secrets/<backend>/`, encrypted with XChaCha20-Poly1305 (see `crypto`), and
 //! the one random data key of the store lives in a key holder: the macOS Keychain, the
-//! Windows Credential Manager, the Linux Secret Service, or the kernel's per-user
-//! keyring on headless Linux (one key per store, well inside the kernel's quotas).
+//! Windows Credential Manager, the Linux Secret Service, the kernel's per-user
+//! keyring on headless Linux (one key per store, well inside the kernel's quotas), or,
+//! where neither answers (containers whose seccomp filter refuses keyctl), grant's
+//! own per-user secret agent (`agent`), which keeps it in memory.
 //! The key is named after the state folder, so two state folders never share one.
 //!
 //! Everything is synchronous and lazy: opening a store touches nothing, the data key
 //! is fetched once per store on first use, and a read is one file read and one
 //! decryption. Entries that are damaged, or sealed with a key that is gone (the
-//! kernel keyring is empty after a reboot), read as missing, with a debug-log line.
+//! kernel keyring is empty after a reboot, the agent has exited), read as missing,
+//! with a debug-log line; when the agent's key is gone grant also says so on stderr.
 
+#[cfg(target_os = "linux")]
+pub(crate) mod agent;
 mod backends;
 mod crypto;
 mod files;
@@ -44,12 +49,13 @@ use holder::{Failure, HolderError, KeyHolder};
 /// Chooses the backend for scripts and tests; wins over the setting `Keyring.Backend`.
 pub const BACKEND_ENV: &str = "GRANT_KEYRING_BACKEND";
 
-const ALL_BACKENDS: [KeyringBackend; 5] = [
+const ALL_BACKENDS: [KeyringBackend; 6] = [
     KeyringBackend::Auto,
     KeyringBackend::Keychain,
     KeyringBackend::WindowsCredentialManager,
     KeyringBackend::SecretService,
     KeyringBackend::KernelKeyring,
+    KeyringBackend::Agent,
 ];
 
 /// What to do about a failed read or write of the state folder.
@@ -103,14 +109,18 @@ pub enum SecretError {
     Cipher,
 }
 
+/// What to do next. The hints lead one way only (secret-service, then kernel-keyring,
+/// then agent), so two failing backends never send the user back and forth.
 fn holder_hint(backend: &str) -> &'static str {
     match backend {
         "kernel-keyring" => {
-            "where a desktop keyring runs, set Keyring.Backend (or GRANT_KEYRING_BACKEND) to secret-service"
+            "where keyctl is not permitted (containers), set Keyring.Backend (or GRANT_KEYRING_BACKEND) to agent"
         }
         "secret-service" => {
-            "unlock the desktop keyring, or set Keyring.Backend (or GRANT_KEYRING_BACKEND) to kernel-keyring"
+            "unlock the desktop keyring, or set Keyring.Backend (or GRANT_KEYRING_BACKEND) to kernel-keyring (agent where keyctl is not permitted)"
         }
+        // Its failures say what to do themselves; the agent is the last resort.
+        "agent" => "GRANT_DEBUG=true shows each step of the secret agent's start",
         _ => {
             "unlock the OS keyring and let grant use it, or set Keyring.Backend (or GRANT_KEYRING_BACKEND)"
         }
@@ -145,7 +155,7 @@ impl fmt::Debug for SecretStore {
 
 impl SecretStore {
     /// The store of `paths::grant_state_dir()`. `GRANT_KEYRING_BACKEND`
-    /// (auto|keychain|windows-credential-manager|secret-service|kernel-keyring) wins
+    /// (auto|keychain|windows-credential-manager|secret-service|kernel-keyring|agent) wins
     /// over the setting `Keyring.Backend`.
     pub fn open(settings: &Settings) -> Result<SecretStore, SecretError> {
         let backend = match backend_from_env()? {
@@ -187,6 +197,7 @@ impl SecretStore {
                 "secret '{key}': the {} holds no data key; treating it as missing",
                 self.backend_name()
             );
+            tell_of_lost_key(self.holders[chosen.holder].as_ref());
             return Ok(None);
         };
         match crypto::open(&data_key, key, &file) {
@@ -393,6 +404,19 @@ impl SecretStore {
         let key = Arc::new(key);
         *self.cached_key() = Some(Arc::clone(&key));
         Ok(key)
+    }
+}
+
+/// Says once per process why stored entries read as missing, when the holder knows.
+fn tell_of_lost_key(holder: &dyn KeyHolder) {
+    static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let Some(note) = holder.key_loss_note() else {
+        return;
+    };
+    if !TOLD.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!(
+            "grant: {note}; the sign-ins and cached credentials sealed with it are gone, so sign in again"
+        );
     }
 }
 

@@ -449,15 +449,35 @@ fn backends_of_other_platforms_are_refused() {
 }
 
 #[test]
-fn auto_without_a_session_bus_uses_the_kernel_keyring() {
+fn auto_without_a_session_bus_uses_the_kernel_keyring_then_the_agent() {
     let root = tempfile::tempdir().unwrap();
     let holders = backends::candidates(KeyringBackend::Auto, &store_id(root.path())).unwrap();
     let names: Vec<_> = holders.iter().map(|holder| holder.name()).collect();
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty()) {
-        assert_eq!(names, ["secret-service", "kernel-keyring"]);
+        assert_eq!(names, ["secret-service", "kernel-keyring", "agent"]);
     } else {
-        assert_eq!(names, ["kernel-keyring"]);
+        assert_eq!(names, ["kernel-keyring", "agent"]);
     }
+}
+
+/// Each hint names only backends after its own in the order auto tries them, so two
+/// failing backends never send the user back and forth.
+#[test]
+fn hints_never_lead_back_to_a_backend_tried_before() {
+    let order = ["secret-service", "kernel-keyring", "agent"];
+    for (index, backend) in order.iter().enumerate() {
+        let hint = holder_hint(backend);
+        for earlier in &order[..=index] {
+            let named =
+                hint.contains(&format!("to {earlier}")) || hint.contains(&format!("({earlier}"));
+            assert!(
+                !named,
+                "the {backend} hint points back to {earlier}: {hint}"
+            );
+        }
+    }
+    assert!(holder_hint("kernel-keyring").contains("to agent"));
+    assert!(holder_hint("agent").contains("GRANT_DEBUG"));
 }
 
 #[test]
@@ -533,7 +553,8 @@ fn a_preferred_holder_that_answers_with_an_error_is_not_skipped() {
     assert_eq!(
         message,
         "cannot read grant's data key (secret-service): no answer; unlock the desktop \
-         keyring, or set Keyring.Backend (or GRANT_KEYRING_BACKEND) to kernel-keyring"
+         keyring, or set Keyring.Backend (or GRANT_KEYRING_BACKEND) to kernel-keyring \
+         (agent where keyctl is not permitted)"
     );
     assert!(!state.exists(), "nothing was written");
     let kernel = KernelKeyring::new(&store_id(&state));

@@ -81,6 +81,9 @@ choice_enum! {
         WindowsCredentialManager => "windows-credential-manager",
         SecretService => "secret-service",
         KernelKeyring => "kernel-keyring",
+        /// A per-user grant process holding the data key in memory, where no keyring
+        /// answers (containers whose seccomp filter refuses keyctl).
+        Agent => "agent",
     }
 }
 

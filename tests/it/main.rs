@@ -12,6 +12,7 @@ mod completions;
 mod config_files;
 mod console;
 mod consumers;
+mod containers;
 mod convert;
 mod credential_process;
 mod directory_profiles;

@@ -280,7 +280,7 @@ fn a_wrong_type_says_what_is_expected() {
         "{line}"
     );
     let line = refused("Keyring.Backend", "vault");
-    assert!(line.contains("expects one of auto, keychain, windows-credential-manager, secret-service, kernel-keyring"), "{line}");
+    assert!(line.contains("expects one of auto, keychain, windows-credential-manager, secret-service, kernel-keyring, agent"), "{line}");
     assert!(
         !config_file(&env).exists(),
         "nothing is written for a refused value"
