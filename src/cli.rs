@@ -55,6 +55,41 @@ pub enum Command {
     /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CredentialsCommand {
+    /// Store an IAM user's access key for PROFILE and point the profile at grant
+    Add {
+        /// The profile of ~/.aws/config to serve the user's sessions
+        profile: String,
+        /// Read the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead of asking
+        #[arg(long)]
+        env: bool,
+    },
+    /// List the profiles whose keys grant stores (key ids masked, never the secret)
+    List,
+    /// Delete the stored key of PROFILE, its cached sessions and grant's lines in the profile
+    Remove {
+        /// The profile whose key to delete
+        profile: String,
+    },
+    /// Create a new access key with IAM, store and check it, then delete the old one
+    Rotate {
+        /// The profile whose key to replace
+        profile: String,
+    },
+    /// Move PROFILE's keys from ~/.aws/credentials into grant's store
+    Import {
+        /// The profile whose keys to move
+        profile: String,
+        /// Also remove the keys from the credentials file (other lines stay)
+        #[arg(long)]
+        remove_plaintext: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

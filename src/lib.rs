@@ -13,6 +13,7 @@ pub mod credentials;
 pub(crate) mod env;
 pub(crate) mod fsutil;
 pub(crate) mod generated_profiles;
+pub(crate) mod iam_users;
 pub(crate) mod lock;
 pub(crate) mod log;
 pub(crate) mod paths;

@@ -3,6 +3,7 @@
 mod assume;
 mod cache;
 mod credential_process;
+mod credentials;
 mod init;
 mod populate;
 mod profiles;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sso(SsoCommand::Populate(args)) => populate::run(&args, true),
         Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
         Command::Sso(command) => sso::run(command),
+        Command::Credentials(command) => credentials::run(command),
     }
 }
 

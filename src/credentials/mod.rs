@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod fetch;
+pub mod iam_user;
 pub mod identity;
 pub mod obtain;
 pub mod process;

@@ -14,6 +14,7 @@ mod consumers;
 mod credential_process;
 mod fake_aws;
 mod faults;
+mod iam_users;
 mod load;
 mod populate;
 mod powershell;
