@@ -33,6 +33,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
+            [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -346,6 +347,83 @@ $global:__GrantClapCompleter = {
         'grant;sso;help;help' {
             break
         }
+        'grant;credentials' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store an IAM user''s access key for PROFILE and point the profile at grant')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles whose keys grant stores (key ids masked, never the secret)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete the stored key of PROFILE, its cached sessions and grant''s lines in the profile')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Create a new access key with IAM, store and check it, then delete the old one')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move PROFILE''s keys from ~/.aws/credentials into grant''s store')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;credentials;add' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Read the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead of asking')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;remove' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;rotate' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;import' {
+            [CompletionResult]::new('--remove-plaintext', '--remove-plaintext', [CompletionResultType]::ParameterName, 'Also remove the keys from the credentials file (other lines stay)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store an IAM user''s access key for PROFILE and point the profile at grant')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles whose keys grant stores (key ids masked, never the secret)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete the stored key of PROFILE, its cached sessions and grant''s lines in the profile')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Create a new access key with IAM, store and check it, then delete the old one')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move PROFILE''s keys from ~/.aws/credentials into grant''s store')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;credentials;help;add' {
+            break
+        }
+        'grant;credentials;help;list' {
+            break
+        }
+        'grant;credentials;help;remove' {
+            break
+        }
+        'grant;credentials;help;rotate' {
+            break
+        }
+        'grant;credentials;help;import' {
+            break
+        }
+        'grant;credentials;help;help' {
+            break
+        }
         'grant;help' {
             [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as credential_process JSON (for ~/.aws/config)')
             [CompletionResult]::new('assume', 'assume', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (through the `assume` function of `grant init`)')
@@ -355,6 +433,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Delete cached credentials (the SSO sign-ins stay; see `grant sso logout`)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
+            [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -428,6 +507,29 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;sso;generate' {
+            break
+        }
+        'grant;help;credentials' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store an IAM user''s access key for PROFILE and point the profile at grant')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles whose keys grant stores (key ids masked, never the secret)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete the stored key of PROFILE, its cached sessions and grant''s lines in the profile')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Create a new access key with IAM, store and check it, then delete the old one')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move PROFILE''s keys from ~/.aws/credentials into grant''s store')
+            break
+        }
+        'grant;help;credentials;add' {
+            break
+        }
+        'grant;help;credentials;list' {
+            break
+        }
+        'grant;help;credentials;remove' {
+            break
+        }
+        'grant;help;credentials;rotate' {
+            break
+        }
+        'grant;help;credentials;import' {
             break
         }
         'grant;help;help' {
