@@ -383,6 +383,7 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;credentials;rotate' {
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code when the profile has mfa_serial (IAM calls go through an MFA session)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -622,12 +622,16 @@ _grant() {
             return 0
             ;;
         grant__subcmd__credentials__subcmd__rotate)
-            opts="-h -V --help --version"
+            opts="-h -V --mfa-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

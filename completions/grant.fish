@@ -183,6 +183,7 @@ complete -c grant -n "__fish_grant_using_subcommand credentials; and __fish_seen
 complete -c grant -n "__fish_grant_using_subcommand credentials; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand credentials; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand credentials; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand credentials; and __fish_seen_subcommand_from rotate" -l mfa-token -d 'The MFA code when the profile has mfa_serial (IAM calls go through an MFA session)' -r
 complete -c grant -n "__fish_grant_using_subcommand credentials; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand credentials; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand credentials; and __fish_seen_subcommand_from import" -l remove-plaintext -d 'Also remove the keys from the credentials file (other lines stay)'

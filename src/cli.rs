@@ -81,6 +81,9 @@ pub enum CredentialsCommand {
     Rotate {
         /// The profile whose key to replace
         profile: String,
+        /// The MFA code when the profile has mfa_serial (IAM calls go through an MFA session)
+        #[arg(long)]
+        mfa_token: Option<String>,
     },
     /// Move PROFILE's keys from ~/.aws/credentials into grant's store
     Import {

@@ -17,10 +17,11 @@ use crate::cli::CredentialsCommand;
 use crate::config::SectionKind;
 use crate::config::document::{Change, Document};
 use crate::credentials::cache;
+use crate::credentials::fetch::FetchContext;
 use crate::iam_users::rotate::{self, Rotated};
 use crate::iam_users::{self, LongTermKey};
 use crate::lock::Lock;
-use crate::profile::IAM_USER_MARKER;
+use crate::profile::{CredentialSource, IAM_USER_MARKER, IamUser, StaticKeys};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
@@ -52,7 +53,9 @@ pub fn run(command: CredentialsCommand) -> anyhow::Result<()> {
         CredentialsCommand::Add { profile, env } => add(&store, &profile, env),
         CredentialsCommand::List => list(&store),
         CredentialsCommand::Remove { profile } => remove(&store, &profile),
-        CredentialsCommand::Rotate { profile } => rotate(&store, &profile),
+        CredentialsCommand::Rotate { profile, mfa_token } => {
+            rotate(&store, &settings, &profile, mfa_token)
+        }
         CredentialsCommand::Import {
             profile,
             remove_plaintext,
@@ -376,7 +379,12 @@ fn remove(store: &SecretStore, profile: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn rotate(store: &SecretStore, profile: &str) -> anyhow::Result<()> {
+fn rotate(
+    store: &SecretStore,
+    settings: &Settings,
+    profile: &str,
+    mfa_token: Option<String>,
+) -> anyhow::Result<()> {
     check_name(profile)?;
     let name = shell_word(profile);
     let Some(old) = iam_users::load(store, profile)? else {
@@ -385,9 +393,34 @@ fn rotate(store: &SecretStore, profile: &str) -> anyhow::Result<()> {
             shown(profile)
         );
     };
-    let region = profile_region(profile).unwrap_or_else(|| "us-east-1".to_owned());
-    let rotated = crate::aws::runtime()?
-        .block_on(rotate::rotate(store, profile, &old, &region))
+    let resolved =
+        crate::credentials::obtain::load_profile(profile, &crate::profile::SsoDefaults::default())
+            .ok();
+    let region = resolved
+        .as_ref()
+        .and_then(|resolved| resolved.region.clone())
+        .unwrap_or_else(|| "us-east-1".to_owned());
+    let mfa_user = resolved.and_then(|resolved| match resolved.source {
+        CredentialSource::IamUser(user) if user.mfa_serial.is_some() => Some(user),
+        _ => None,
+    });
+    let runtime = crate::aws::runtime()?;
+    let signer = match &mfa_user {
+        // IAM takes session credentials only when they carry MFA; a policy that
+        // demands MFA for iam:CreateAccessKey needs them.
+        Some(user) => runtime
+            .block_on(mfa_session(
+                store,
+                settings,
+                user,
+                region.clone(),
+                mfa_token,
+            ))
+            .with_context(|| format!("rotate the key of profile '{}'", shown(profile)))?,
+        None => old.signing_keys(),
+    };
+    let rotated = runtime
+        .block_on(rotate::rotate(store, profile, &old, &signer, &region))
         .with_context(|| format!("rotate the key of profile '{}'", shown(profile)))?;
     cache::clear(store, Some(profile))?;
     let delete_old = format!(
@@ -419,9 +452,30 @@ fn rotate(store: &SecretStore, profile: &str) -> anyhow::Result<()> {
     }
 }
 
-/// The profile's region, for STS; `None` when it has none or does not resolve.
-fn profile_region(profile: &str) -> Option<String> {
-    crate::credentials::obtain::load_profile(profile, &crate::profile::SsoDefaults::default())
-        .ok()
-        .and_then(|resolved| resolved.region)
+/// An MFA session of the user's stored key (the cached one while it lasts), as
+/// signing keys.
+async fn mfa_session(
+    store: &SecretStore,
+    settings: &Settings,
+    user: &IamUser,
+    region: String,
+    mfa_token: Option<String>,
+) -> anyhow::Result<StaticKeys> {
+    let sso = crate::sso::Sso::new(store, settings);
+    let context = FetchContext {
+        store,
+        process_chain: String::new(),
+        sso: &sso,
+        login: None,
+        login_selector: format!("--profile {}", shell_word(&user.profile)),
+        mfa_token,
+        region: Some(region),
+    };
+    let session =
+        crate::credentials::iam_user::session(&context, user, user.mfa_serial.as_deref()).await?;
+    Ok(StaticKeys {
+        access_key_id: session.access_key_id,
+        secret_access_key: session.secret_access_key,
+        session_token: session.session_token,
+    })
 }

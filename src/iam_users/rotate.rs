@@ -1,12 +1,14 @@
 //! Replacing an IAM user's access key, in aws-vault's order so that no failure
 //! leaves the user without a working key: create the new key (signed with the old
-//! one), store it, check it with STS GetCallerIdentity (retrying a little: a new key
-//! takes a moment to work everywhere), and only then delete the old key.
+//! one, or with an MFA session of it where IAM policies demand MFA), store it, check
+//! it with STS GetCallerIdentity (retrying a little: a new key takes a moment to work
+//! everywhere), and only then delete the old key.
 
 use std::time::Duration;
 
 use super::LongTermKey;
 use crate::aws;
+use crate::profile::StaticKeys;
 use crate::secrets::{SecretError, SecretStore};
 
 /// GetCallerIdentity attempts with the new key before it counts as not working.
@@ -46,14 +48,16 @@ pub enum RotateError {
     StoreFailed { id: String, source: SecretError },
 }
 
-/// Rotates the key of `profile`, whose stored key is `old`.
+/// Rotates the key of `profile`, whose stored key is `old`; the IAM calls are signed
+/// with `signer` (the old key, or a session of it).
 pub async fn rotate(
     store: &SecretStore,
     profile: &str,
     old: &LongTermKey,
+    signer: &StaticKeys,
     sts_region: &str,
 ) -> Result<Rotated, RotateError> {
-    let iam = aws::iam(&aws::sdk_config(IAM_REGION).await, &old.signing_keys());
+    let iam = aws::iam(&aws::sdk_config(IAM_REGION).await, signer);
     let created = iam.create_access_key().send().await.map_err(|error| {
         RotateError::CreateFailed(aws::describe_error(&error).to_string(), old.masked_id())
     })?;
@@ -70,7 +74,7 @@ pub async fn rotate(
     if let Err(failure) = confirm(&new_key, sts_region).await {
         return Ok(Rotated::NotConfirmed { new_key, failure });
     }
-    // Signed with the old key, which still works (the new one may not, yet, at IAM).
+    // Signed as the create was: the new key may not work at IAM yet.
     let deleted = iam
         .delete_access_key()
         .access_key_id(&old.access_key_id)

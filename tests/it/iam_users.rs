@@ -324,6 +324,7 @@ fn rotate_replaces_the_key_and_deletes_the_old_one() {
         "{said}"
     );
     assert_eq!(fake.count("GetCallerIdentity"), 3);
+    assert_eq!(fake.iam_caller_keys(), vec![old_id.clone(), old_id.clone()]);
     let listed = success(&env.run(&["credentials", "list"]));
     assert!(listed.trim_end().ends_with(last_four(new_id)), "{listed}");
 
@@ -332,6 +333,38 @@ fn rotate_replaces_the_key_and_deletes_the_old_one() {
     let sessions = fake.session_token_calls();
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions[1].caller_access_key_id, *new_id);
+}
+
+#[test]
+fn rotate_signs_iam_with_an_mfa_session_when_the_user_has_a_device() {
+    let fake = FakeAws::builder()
+        .configure(|settings| settings.mfa_code = Some(MFA_CODE.into()))
+        .start()
+        .unwrap();
+    let (env, old_id, old_secret) = world(&fake, &mfa_config());
+    success(&add(&env, "alice", &old_id, &old_secret));
+    let line = failure(&env.run(&["credentials", "rotate", "alice"]));
+    assert!(line.contains("pass --mfa-token CODE"), "{line}");
+    assert_eq!(fake.access_keys_of(ACCOUNT, "alice"), vec![old_id.clone()]);
+    assert_eq!(fake.count("CreateAccessKey"), 0);
+
+    success(&env.run(&["credentials", "rotate", "alice", "--mfa-token", MFA_CODE]));
+    let sessions = fake.session_token_calls();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].token_code.as_deref(), Some(MFA_CODE));
+    let signers = fake.iam_caller_keys();
+    assert_eq!(
+        signers.len(),
+        2,
+        "CreateAccessKey and DeleteAccessKey: {signers:?}"
+    );
+    assert!(
+        signers.iter().all(|key| key.starts_with("ASIA")),
+        "{signers:?}"
+    );
+    let keys = fake.access_keys_of(ACCOUNT, "alice");
+    assert_eq!(keys.len(), 1);
+    assert_ne!(keys[0], old_id);
 }
 
 #[test]

@@ -45,7 +45,8 @@ fn success(action: &str, result: Option<&str>) -> Response {
 
 pub(crate) fn handle(state: &mut State, req: &Request) -> Reply {
     let params = sts::params(req);
-    let (_, caller) = sts::authenticate(state, req, "iam", error)?;
+    let (caller_key, caller) = sts::authenticate(state, req, "iam", error)?;
+    state.iam_caller_keys.push(caller_key);
     let user = user_name(&caller)?;
     if let Some(named) = find(&params, "UserName")
         && named != user

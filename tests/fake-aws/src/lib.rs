@@ -313,6 +313,11 @@ impl FakeAws {
             .unwrap_or_default()
     }
 
+    /// The access key id that signed each authenticated IAM request, in order.
+    pub fn iam_caller_keys(&self) -> Vec<String> {
+        self.state().iam_caller_keys.clone()
+    }
+
     pub fn session_token_calls(&self) -> Vec<SessionTokenCall> {
         self.state().session_token_calls.clone()
     }

@@ -204,6 +204,8 @@ pub(crate) struct State {
     pub keys: HashMap<String, AccessKey>,
     pub assume_role_calls: Vec<AssumeRoleCall>,
     pub session_token_calls: Vec<SessionTokenCall>,
+    /// The access key id that signed each IAM request that passed signature checks.
+    pub iam_caller_keys: Vec<String>,
     /// The long-term keys of each IAM user, by user ARN, oldest first.
     pub user_keys: HashMap<String, Vec<UserAccessKey>>,
     /// The access key id that signed each GetCallerIdentity, in order.
@@ -240,6 +242,7 @@ impl State {
             keys: HashMap::new(),
             assume_role_calls: Vec::new(),
             session_token_calls: Vec::new(),
+            iam_caller_keys: Vec::new(),
             user_keys: HashMap::new(),
             caller_identity_keys: Vec::new(),
             issued_access_key_ids: Vec::new(),
@@ -485,6 +488,7 @@ impl State {
         self.faults.clear();
         self.assume_role_calls.clear();
         self.session_token_calls.clear();
+        self.iam_caller_keys.clear();
         self.caller_identity_keys.clear();
     }
 }
