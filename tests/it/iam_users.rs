@@ -273,6 +273,54 @@ fn the_mfa_code_is_asked_once_per_session_across_a_role_chain() {
 }
 
 #[test]
+fn on_a_terminal_the_users_mfa_code_is_asked_there() {
+    if !crate::support::script_is_installed() {
+        return;
+    }
+    let fake = FakeAws::builder()
+        .configure(|settings| settings.mfa_code = Some(MFA_CODE.into()))
+        .start()
+        .unwrap();
+    let (env, id, secret) = world(&fake, &mfa_config());
+    success(&add(&env, "alice", &id, &secret));
+    // `script` gives grant a pseudo-terminal; the code is typed ahead.
+    let command = format!(
+        "{} credential-process --profile viewer",
+        env!("CARGO_BIN_EXE_grant")
+    );
+    let mut script = Command::new("script");
+    script
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .env_clear()
+        .envs(
+            env.grant()
+                .get_envs()
+                .filter_map(|(name, value)| value.map(|value| (name, value))),
+        )
+        .env_remove("CI")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = script.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(format!("{MFA_CODE}\n").as_bytes()).unwrap();
+    }
+    let out = crate::support::output_within(child, std::time::Duration::from_secs(60));
+    let screen = stdout(&out);
+    assert!(out.status.success(), "{screen}{}", stderr(&out));
+    assert!(
+        screen.contains(&format!("MFA code for {MFA_SERIAL}")),
+        "{screen}"
+    );
+    let sessions = fake.session_token_calls();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].token_code.as_deref(), Some(MFA_CODE));
+    assert_eq!(fake.assume_role_calls()[0].token_code, None);
+}
+
+#[test]
 fn a_wrong_mfa_code_is_one_line_and_caches_nothing() {
     let fake = FakeAws::builder()
         .configure(|settings| settings.mfa_code = Some(MFA_CODE.into()))
