@@ -440,6 +440,25 @@ fn a_failure_after_the_new_key_leaves_it_working_and_names_the_old_one() {
 }
 
 #[test]
+fn a_new_key_sts_never_accepts_keeps_the_old_one_in_iam() {
+    let fake = FakeAws::start();
+    let (env, old_id, old_secret) = world(&fake, USER_CONFIG);
+    success(&add(&env, "alice", &old_id, &old_secret));
+    fake.fail_with_code("GetCallerIdentity", 403, Some("InvalidClientTokenId"), None);
+    let line = failure(&env.run(&["credentials", "rotate", "alice"]));
+    assert!(line.contains("did not accept it yet"), "{line}");
+    assert!(
+        line.contains(&format!("old key {old_id} still exists")),
+        "{line}"
+    );
+    let keys = fake.access_keys_of(ACCOUNT, "alice");
+    assert_eq!(keys.len(), 2, "nothing deleted: {keys:?}");
+    assert_eq!(fake.count("DeleteAccessKey"), 0);
+    let listed = success(&env.run(&["credentials", "list"]));
+    assert!(listed.trim_end().ends_with(last_four(&keys[1])), "{listed}");
+}
+
+#[test]
 fn a_failed_create_changes_nothing() {
     let fake = FakeAws::start();
     let (env, old_id, old_secret) = world(&fake, USER_CONFIG);
