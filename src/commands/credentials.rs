@@ -386,13 +386,34 @@ fn rotate(
     mfa_token: Option<String>,
 ) -> anyhow::Result<()> {
     check_name(profile)?;
-    let name = shell_word(profile);
     let Some(old) = iam_users::load(store, profile)? else {
         bail!(
-            "grant stores no key for profile '{}'; add one with `grant credentials add {name}`",
-            shown(profile)
+            "grant stores no key for profile '{}'; add one with `grant credentials add {}`",
+            shown(profile),
+            shell_word(profile)
         );
     };
+    let (region, mfa_user) = rotation_profile(profile);
+    let context = || format!("rotate the key of profile '{}'", shown(profile));
+    let runtime = crate::aws::runtime()?;
+    let signer = match &mfa_user {
+        // IAM takes session credentials only when they carry MFA; a policy that
+        // demands MFA for iam:CreateAccessKey needs them.
+        Some(user) => runtime
+            .block_on(mfa_session(store, settings, user, &region, mfa_token))
+            .with_context(context)?,
+        None => old.signing_keys(),
+    };
+    let rotated = runtime
+        .block_on(rotate::rotate(store, profile, &old, &signer, &region))
+        .with_context(context)?;
+    cache::clear(store, Some(profile))?;
+    report_rotation(profile, &old, rotated)
+}
+
+/// The region for STS (the profile's, else us-east-1), and the IAM user when the
+/// profile names an MFA device.
+fn rotation_profile(profile: &str) -> (String, Option<IamUser>) {
     let resolved =
         crate::credentials::obtain::load_profile(profile, &crate::profile::SsoDefaults::default())
             .ok();
@@ -404,25 +425,12 @@ fn rotate(
         CredentialSource::IamUser(user) if user.mfa_serial.is_some() => Some(user),
         _ => None,
     });
-    let runtime = crate::aws::runtime()?;
-    let signer = match &mfa_user {
-        // IAM takes session credentials only when they carry MFA; a policy that
-        // demands MFA for iam:CreateAccessKey needs them.
-        Some(user) => runtime
-            .block_on(mfa_session(
-                store,
-                settings,
-                user,
-                region.clone(),
-                mfa_token,
-            ))
-            .with_context(|| format!("rotate the key of profile '{}'", shown(profile)))?,
-        None => old.signing_keys(),
-    };
-    let rotated = runtime
-        .block_on(rotate::rotate(store, profile, &old, &signer, &region))
-        .with_context(|| format!("rotate the key of profile '{}'", shown(profile)))?;
-    cache::clear(store, Some(profile))?;
+    (region, mfa_user)
+}
+
+/// One line on stderr for a full rotation; an error naming the old key (in full:
+/// deleting it takes its id) when it still exists.
+fn report_rotation(profile: &str, old: &LongTermKey, rotated: Rotated) -> anyhow::Result<()> {
     let delete_old = format!(
         "`aws iam delete-access-key --access-key-id {}` (as that user or an administrator), or in the IAM console",
         old.access_key_id
@@ -444,10 +452,11 @@ fn rotate(
             old.access_key_id
         ),
         Rotated::NotConfirmed { new_key, failure } => bail!(
-            "profile '{}': IAM created the new key {} and grant stored it, but STS did not accept it yet ({failure}); the old key {} still exists: check `aws sts get-caller-identity --profile {name}` in a minute, then delete the old key with {delete_old}",
+            "profile '{}': IAM created the new key {} and grant stored it, but STS did not accept it yet ({failure}); the old key {} still exists: check `aws sts get-caller-identity --profile {}` in a minute, then delete the old key with {delete_old}",
             shown(profile),
             new_key.masked_id(),
-            old.access_key_id
+            old.access_key_id,
+            shell_word(profile)
         ),
     }
 }
@@ -458,7 +467,7 @@ async fn mfa_session(
     store: &SecretStore,
     settings: &Settings,
     user: &IamUser,
-    region: String,
+    region: &str,
     mfa_token: Option<String>,
 ) -> anyhow::Result<StaticKeys> {
     let sso = crate::sso::Sso::new(store, settings);
@@ -469,7 +478,7 @@ async fn mfa_session(
         login: None,
         login_selector: format!("--profile {}", shell_word(&user.profile)),
         mfa_token,
-        region: Some(region),
+        region: Some(region.to_owned()),
     };
     let session =
         crate::credentials::iam_user::session(&context, user, user.mfa_serial.as_deref()).await?;
