@@ -42,7 +42,7 @@ complete -c grant -n "__fish_grant_using_subcommand credential-process" -l role-
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l start-url -d 'The AWS access portal URL (else AWS_SSO_START_URL, else the profile, else DefaultSSOStartURL)' -r
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l region -d 'The IAM Identity Center region (else AWS_SSO_REGION, else the profile, else DefaultSSORegion)' -r
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l window -d 'Cached credentials with less life than this are renewed (e.g. 15m, 1h, 900s)' -r
-complete -c grant -n "__fish_grant_using_subcommand credential-process" -l mfa-token -d 'The MFA code for a role with mfa_serial (else asked on the terminal)' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l mfa-token -d 'The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)' -r
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l auto-login -l interactive -d 'Allow a sign-in in the browser when the SSO session has expired'
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l noninteractive -d 'Never sign in, whatever the environment, profile or settings say'
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l no-cache -d 'Fetch new credentials without reading or writing the cache'
@@ -51,7 +51,7 @@ complete -c grant -n "__fish_grant_using_subcommand credential-process" -s h -l 
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s r -l region -d 'The region to export (else the profile\'s)' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -s d -l duration -d 'The role session length for role_arn profiles, e.g. 1h or 45m' -r
-complete -c grant -n "__fish_grant_using_subcommand assume" -l mfa-token -d 'The MFA code for a role with mfa_serial (else asked on the terminal)' -r
+complete -c grant -n "__fish_grant_using_subcommand assume" -l mfa-token -d 'The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -l shell -d 'The shell to write code for (set by the `assume` function of `grant init`)' -r -f -a "bash\t''
 zsh\t''
 fish\t''

@@ -270,7 +270,7 @@ pub struct CredentialProcessArgs {
     /// Log every decision to stderr and to the state folder's debug log
     #[arg(long)]
     pub debug: bool,
-    /// The MFA code for a role with mfa_serial (else asked on the terminal)
+    /// The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)
     #[arg(long)]
     pub mfa_token: Option<String>,
 }
@@ -294,7 +294,7 @@ pub struct AssumeArgs {
     /// The role session length for role_arn profiles, e.g. 1h or 45m
     #[arg(short, long, value_parser = parse_duration)]
     pub duration: Option<std::time::Duration>,
-    /// The MFA code for a role with mfa_serial (else asked on the terminal)
+    /// The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)
     #[arg(long)]
     pub mfa_token: Option<String>,
     /// Run the command after `--` with the credentials, leaving the shell unchanged
