@@ -67,7 +67,8 @@ fn an_added_key_is_served_as_sessions_and_never_in_plaintext() {
         "grant's two lines added, every other byte kept"
     );
 
-    let served = json(&env.run(&["credential-process", "--profile", "alice"]));
+    // --debug: the log in the state folder is scanned for secrets at the end too.
+    let served = json(&env.run(&["credential-process", "--profile", "alice", "--debug"]));
     let session_key = served["AccessKeyId"].as_str().unwrap();
     assert!(session_key.starts_with("ASIA"), "{served}");
     assert!(served["SessionToken"].is_string() && served["Expiration"].is_string());
