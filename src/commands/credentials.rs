@@ -186,6 +186,12 @@ fn store_and_point(store: &SecretStore, profile: &str, key: &LongTermKey) -> any
         path.display(),
         shown(&process_line(profile))
     );
+    if store.backend_name() == "kernel-keyring" {
+        // Tokens and cached credentials can be fetched again; this key cannot.
+        eprintln!(
+            "grant: the kernel keyring forgets grant's data key at reboot, and the stored key with it: keep a copy of the secret elsewhere (a password manager), or where a desktop keyring runs set Keyring.Backend to secret-service before adding keys"
+        );
+    }
     Ok(())
 }
 

@@ -59,6 +59,10 @@ fn an_added_key_is_served_as_sessions_and_never_in_plaintext() {
     let said = stderr(&out);
     assert!(out.status.success(), "{said}");
     assert!(!said.contains(&id) && !said.contains(&secret), "{said}");
+    assert!(
+        said.contains("forgets grant's data key at reboot"),
+        "{said}"
+    );
     assert_eq!(
         config_text(&env),
         format!(
