@@ -41,6 +41,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
+            [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -51,7 +52,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The AWS access portal URL (else AWS_SSO_START_URL, else the profile, else DefaultSSOStartURL)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The IAM Identity Center region (else AWS_SSO_REGION, else the profile, else DefaultSSORegion)')
             [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Cached credentials with less life than this are renewed (e.g. 15m, 1h, 900s)')
-            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else asked on the terminal)')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)')
             [CompletionResult]::new('--auto-login', '--auto-login', [CompletionResultType]::ParameterName, 'Allow a sign-in in the browser when the SSO session has expired')
             [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Allow a sign-in in the browser when the SSO session has expired')
             [CompletionResult]::new('--noninteractive', '--noninteractive', [CompletionResultType]::ParameterName, 'Never sign in, whatever the environment, profile or settings say')
@@ -68,7 +69,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to export (else the profile''s)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The role session length for role_arn profiles, e.g. 1h or 45m')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'The role session length for role_arn profiles, e.g. 1h or 45m')
-            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else asked on the terminal)')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)')
             [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write code for (set by the `assume` function of `grant init`)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs')
@@ -461,6 +462,84 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grant;credentials' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store an IAM user''s access key for PROFILE and point the profile at grant')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles whose keys grant stores (key ids masked, never the secret)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete the stored key of PROFILE, its cached sessions and grant''s lines in the profile')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Create a new access key with IAM, store and check it, then delete the old one')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move PROFILE''s keys from ~/.aws/credentials into grant''s store')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;credentials;add' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Read the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead of asking')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;remove' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;rotate' {
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code when the profile has mfa_serial (IAM calls go through an MFA session)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;import' {
+            [CompletionResult]::new('--remove-plaintext', '--remove-plaintext', [CompletionResultType]::ParameterName, 'Also remove the keys from the credentials file (other lines stay)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;credentials;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store an IAM user''s access key for PROFILE and point the profile at grant')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles whose keys grant stores (key ids masked, never the secret)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete the stored key of PROFILE, its cached sessions and grant''s lines in the profile')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Create a new access key with IAM, store and check it, then delete the old one')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move PROFILE''s keys from ~/.aws/credentials into grant''s store')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;credentials;help;add' {
+            break
+        }
+        'grant;credentials;help;list' {
+            break
+        }
+        'grant;credentials;help;remove' {
+            break
+        }
+        'grant;credentials;help;rotate' {
+            break
+        }
+        'grant;credentials;help;import' {
+            break
+        }
+        'grant;credentials;help;help' {
+            break
+        }
         'grant;help' {
             [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as credential_process JSON (for ~/.aws/config)')
             [CompletionResult]::new('assume', 'assume', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (through the `assume` function of `grant init`)')
@@ -478,6 +557,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
+            [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -579,6 +659,29 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;__secret-agent' {
+            break
+        }
+        'grant;help;credentials' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store an IAM user''s access key for PROFILE and point the profile at grant')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles whose keys grant stores (key ids masked, never the secret)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete the stored key of PROFILE, its cached sessions and grant''s lines in the profile')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Create a new access key with IAM, store and check it, then delete the old one')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move PROFILE''s keys from ~/.aws/credentials into grant''s store')
+            break
+        }
+        'grant;help;credentials;add' {
+            break
+        }
+        'grant;help;credentials;list' {
+            break
+        }
+        'grant;help;credentials;remove' {
+            break
+        }
+        'grant;help;credentials;rotate' {
+            break
+        }
+        'grant;help;credentials;import' {
             break
         }
         'grant;help;help' {

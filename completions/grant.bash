@@ -37,6 +37,9 @@ _grant() {
             grant,credential-process)
                 cmd="grant__subcmd__credential__subcmd__process"
                 ;;
+            grant,credentials)
+                cmd="grant__subcmd__credentials"
+                ;;
             grant,deny)
                 cmd="grant__subcmd__deny"
                 ;;
@@ -79,6 +82,42 @@ _grant() {
             grant__subcmd__cache__subcmd__help,help)
                 cmd="grant__subcmd__cache__subcmd__help__subcmd__help"
                 ;;
+            grant__subcmd__credentials,add)
+                cmd="grant__subcmd__credentials__subcmd__add"
+                ;;
+            grant__subcmd__credentials,help)
+                cmd="grant__subcmd__credentials__subcmd__help"
+                ;;
+            grant__subcmd__credentials,import)
+                cmd="grant__subcmd__credentials__subcmd__import"
+                ;;
+            grant__subcmd__credentials,list)
+                cmd="grant__subcmd__credentials__subcmd__list"
+                ;;
+            grant__subcmd__credentials,remove)
+                cmd="grant__subcmd__credentials__subcmd__remove"
+                ;;
+            grant__subcmd__credentials,rotate)
+                cmd="grant__subcmd__credentials__subcmd__rotate"
+                ;;
+            grant__subcmd__credentials__subcmd__help,add)
+                cmd="grant__subcmd__credentials__subcmd__help__subcmd__add"
+                ;;
+            grant__subcmd__credentials__subcmd__help,help)
+                cmd="grant__subcmd__credentials__subcmd__help__subcmd__help"
+                ;;
+            grant__subcmd__credentials__subcmd__help,import)
+                cmd="grant__subcmd__credentials__subcmd__help__subcmd__import"
+                ;;
+            grant__subcmd__credentials__subcmd__help,list)
+                cmd="grant__subcmd__credentials__subcmd__help__subcmd__list"
+                ;;
+            grant__subcmd__credentials__subcmd__help,remove)
+                cmd="grant__subcmd__credentials__subcmd__help__subcmd__remove"
+                ;;
+            grant__subcmd__credentials__subcmd__help,rotate)
+                cmd="grant__subcmd__credentials__subcmd__help__subcmd__rotate"
+                ;;
             grant__subcmd__help,__secret-agent)
                 cmd="grant__subcmd__help__subcmd____secret__subcmd__agent"
                 ;;
@@ -99,6 +138,9 @@ _grant() {
                 ;;
             grant__subcmd__help,credential-process)
                 cmd="grant__subcmd__help__subcmd__credential__subcmd__process"
+                ;;
+            grant__subcmd__help,credentials)
+                cmd="grant__subcmd__help__subcmd__credentials"
                 ;;
             grant__subcmd__help,deny)
                 cmd="grant__subcmd__help__subcmd__deny"
@@ -132,6 +174,21 @@ _grant() {
                 ;;
             grant__subcmd__help__subcmd__cache,clear)
                 cmd="grant__subcmd__help__subcmd__cache__subcmd__clear"
+                ;;
+            grant__subcmd__help__subcmd__credentials,add)
+                cmd="grant__subcmd__help__subcmd__credentials__subcmd__add"
+                ;;
+            grant__subcmd__help__subcmd__credentials,import)
+                cmd="grant__subcmd__help__subcmd__credentials__subcmd__import"
+                ;;
+            grant__subcmd__help__subcmd__credentials,list)
+                cmd="grant__subcmd__help__subcmd__credentials__subcmd__list"
+                ;;
+            grant__subcmd__help__subcmd__credentials,remove)
+                cmd="grant__subcmd__help__subcmd__credentials__subcmd__remove"
+                ;;
+            grant__subcmd__help__subcmd__credentials,rotate)
+                cmd="grant__subcmd__help__subcmd__credentials__subcmd__rotate"
                 ;;
             grant__subcmd__help__subcmd__profiles,convert)
                 cmd="grant__subcmd__help__subcmd__profiles__subcmd__convert"
@@ -278,7 +335,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -541,6 +598,192 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__credentials)
+            opts="-h -V --help --version add list remove rotate import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__add)
+            opts="-h -V --env --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__help)
+            opts="add list remove rotate import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__import)
+            opts="-h -V --remove-plaintext --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__list)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__remove)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__credentials__subcmd__rotate)
+            opts="-h -V --mfa-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__deny)
             opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -622,7 +865,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,6 +979,90 @@ _grant() {
         grant__subcmd__help__subcmd__credential__subcmd__process)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__credentials)
+            opts="add list remove rotate import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__credentials__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__credentials__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__credentials__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__credentials__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__credentials__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -1,7 +1,8 @@
 //! Clients of the official AWS SDK crates, built only on the paths that talk to AWS.
 //!
 //! Endpoints follow the standard overrides (`AWS_ENDPOINT_URL_SSO`,
-//! `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`), which
+//! `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`,
+//! `AWS_ENDPOINT_URL`), which
 //! is also how the tests reach their fake AWS.
 //!
 //! Every call is retried by the SDK (standard mode: [`MAX_ATTEMPTS`] attempts with
@@ -291,17 +292,29 @@ pub fn sso_oidc(config: &SdkConfig) -> aws_sdk_ssooidc::Client {
 /// STS, signed with `keys`.
 pub fn sts(config: &SdkConfig, keys: &StaticKeys) -> aws_sdk_sts::Client {
     log_endpoint("STS", "AWS_ENDPOINT_URL_STS", config);
-    let credentials = Credentials::new(
+    let sts_config = aws_sdk_sts::config::Builder::from(config)
+        .credentials_provider(sdk_credentials(keys))
+        .build();
+    aws_sdk_sts::Client::from_conf(sts_config)
+}
+
+/// IAM (the access keys of `grant credentials rotate`), signed with `keys`.
+pub fn iam(config: &SdkConfig, keys: &StaticKeys) -> aws_sdk_iam::Client {
+    log_endpoint("IAM", "AWS_ENDPOINT_URL_IAM", config);
+    let iam_config = aws_sdk_iam::config::Builder::from(config)
+        .credentials_provider(sdk_credentials(keys))
+        .build();
+    aws_sdk_iam::Client::from_conf(iam_config)
+}
+
+fn sdk_credentials(keys: &StaticKeys) -> Credentials {
+    Credentials::new(
         &keys.access_key_id,
         &keys.secret_access_key,
         keys.session_token.clone(),
         None,
         "grant",
-    );
-    let sts_config = aws_sdk_sts::config::Builder::from(config)
-        .credentials_provider(credentials)
-        .build();
-    aws_sdk_sts::Client::from_conf(sts_config)
+    )
 }
 
 /// A single-threaded runtime for the commands that call AWS. The credential-process

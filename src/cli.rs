@@ -85,6 +85,9 @@ pub enum Command {
     /// The secret agent, which grant starts itself where no keyring answers
     #[command(name = "__secret-agent", hide = true)]
     SecretAgent(SecretAgentArgs),
+    /// Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
 }
 
 /// Where the console opens: the flags `grant console` and `assume -c` share.
@@ -163,6 +166,41 @@ pub struct SecretAgentArgs {
     /// Serve in this process
     #[arg(long)]
     pub serve: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CredentialsCommand {
+    /// Store an IAM user's access key for PROFILE and point the profile at grant
+    Add {
+        /// The profile of ~/.aws/config to serve the user's sessions
+        profile: String,
+        /// Read the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead of asking
+        #[arg(long)]
+        env: bool,
+    },
+    /// List the profiles whose keys grant stores (key ids masked, never the secret)
+    List,
+    /// Delete the stored key of PROFILE, its cached sessions and grant's lines in the profile
+    Remove {
+        /// The profile whose key to delete
+        profile: String,
+    },
+    /// Create a new access key with IAM, store and check it, then delete the old one
+    Rotate {
+        /// The profile whose key to replace
+        profile: String,
+        /// The MFA code when the profile has mfa_serial (IAM calls go through an MFA session)
+        #[arg(long)]
+        mfa_token: Option<String>,
+    },
+    /// Move PROFILE's keys from ~/.aws/credentials into grant's store
+    Import {
+        /// The profile whose keys to move
+        profile: String,
+        /// Also remove the keys from the credentials file (other lines stay)
+        #[arg(long)]
+        remove_plaintext: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -387,7 +425,7 @@ pub struct CredentialProcessArgs {
     /// Log every decision to stderr and to the state folder's debug log
     #[arg(long)]
     pub debug: bool,
-    /// The MFA code for a role with mfa_serial (else asked on the terminal)
+    /// The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)
     #[arg(long)]
     pub mfa_token: Option<String>,
 }
@@ -411,7 +449,7 @@ pub struct AssumeArgs {
     /// The role session length for role_arn profiles, e.g. 1h or 45m
     #[arg(short, long, value_parser = parse_duration)]
     pub duration: Option<std::time::Duration>,
-    /// The MFA code for a role with mfa_serial (else asked on the terminal)
+    /// The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)
     #[arg(long)]
     pub mfa_token: Option<String>,
     /// Run the command after `--` with the credentials, leaving the shell unchanged

@@ -18,6 +18,7 @@ pub(crate) mod env;
 pub mod export;
 pub(crate) mod fsutil;
 pub(crate) mod generated_profiles;
+pub(crate) mod iam_users;
 pub(crate) mod lock;
 pub(crate) mod log;
 pub mod man;

@@ -2,7 +2,9 @@
 //!
 //! Order within one profile, following botocore: a role to assume (`role_arn`), else
 //! IAM Identity Center (`granted_sso_*`, then `sso_session`, then legacy `sso_*`),
-//! else static keys, else another tool's `credential_process`.
+//! else static keys, else another tool's `credential_process`. A profile marked
+//! `grant_iam_user = true` (written by `grant credentials add`) is an IAM user whose
+//! keys sit in grant's secret store; the marker wins over everything but `role_arn`.
 
 use std::fmt;
 
@@ -96,6 +98,22 @@ pub enum CredentialSource {
     Static(StaticKeys),
     /// `credential_source` of a role profile.
     Named(NamedSource),
+    /// An IAM user whose long-term keys are in grant's secret store.
+    IamUser(IamUser),
+}
+
+/// The key that marks a profile whose IAM user keys grant keeps.
+pub const IAM_USER_MARKER: &str = "grant_iam_user";
+
+/// An IAM user profile: served as GetSessionToken credentials of its stored keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IamUser {
+    /// The profile whose keys are stored (the store's entries are named after it).
+    pub profile: String,
+    /// The user's MFA device: the code is asked once per session.
+    pub mfa_serial: Option<String>,
+    /// The session length (`duration_seconds` of the profile).
+    pub duration_seconds: Option<u32>,
 }
 
 /// A role of an account, reached through an IAM Identity Center session.
@@ -237,6 +255,16 @@ fn source_of(
     if values.contains("role_arn") {
         return assume_role(resolver, values, chain)
             .map(|role| CredentialSource::AssumeRole(Box::new(role)));
+    }
+    if values
+        .get(IAM_USER_MARKER)
+        .is_some_and(|value| value.eq_ignore_ascii_case("true"))
+    {
+        return Ok(CredentialSource::IamUser(IamUser {
+            profile: values.name.to_owned(),
+            mfa_serial: values.get("mfa_serial").map(str::to_owned),
+            duration_seconds: duration_seconds(values)?,
+        }));
     }
     if let Some(role) = sso_role(resolver, values)? {
         return Ok(CredentialSource::Sso(role));

@@ -82,6 +82,20 @@ pub fn ask(question: &str) -> Option<String> {
     Some(line.trim().to_owned())
 }
 
+/// Asks `question` with the answer hidden as it is typed (a secret); `None` in CI,
+/// without a terminal, or when it cannot be read.
+pub fn ask_hidden(question: &str) -> Option<String> {
+    if !person_can_answer() {
+        return None;
+    }
+    dialoguer::Password::new()
+        .with_prompt(question)
+        .allow_empty_password(true)
+        .interact()
+        .ok()
+        .map(|answer| answer.trim().to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -516,6 +516,7 @@ fn source_facts(
             format!("{account}keys from the credential_process `{command}`")
         }
         CredentialSource::Named(_) => format!("keys {}", credentials.access_key_id),
+        CredentialSource::IamUser(_) => "a session of the IAM user (grant store)".to_owned(),
     }
 }
 

@@ -6,6 +6,7 @@ mod cache;
 mod console;
 mod convert;
 mod credential_process;
+mod credentials;
 mod doctor;
 mod export;
 mod init;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Console(args) => console::run(args),
         Command::Export(args) => export::run(args),
         Command::SecretAgent(args) => secret_agent::run(&args),
+        Command::Credentials(command) => credentials::run(command),
     }
 }
 

@@ -105,6 +105,7 @@ fn describe(source: &CredentialSource) -> String {
         CredentialSource::Process(command) => format!("process {command}"),
         CredentialSource::Static(_) => "static keys".to_owned(),
         CredentialSource::Named(named) => named_source(*named).to_owned(),
+        CredentialSource::IamUser(_) => "iam-user (grant store)".to_owned(),
     }
 }
 

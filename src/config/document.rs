@@ -220,6 +220,102 @@ impl Document {
         }
     }
 
+    /// Sets `key = value` in the first section `kind name`, rewriting only that key's
+    /// line (a later repetition of the key, and continuation lines of the old value,
+    /// go) or adding the line at the section's end; every other byte stays. A missing
+    /// section is appended with this one key.
+    pub fn set_key(
+        &mut self,
+        kind: SectionKind,
+        name: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<Change, EditError> {
+        check_section_name(name)?;
+        check_key(key)?;
+        check_value(value)?;
+        let existing = self
+            .index
+            .get(&(kind, name.to_owned()))
+            .and_then(|indices| indices.first().copied());
+        let Some(index) = existing else {
+            let text = self.format_section(kind, name, &[(key, value)]);
+            self.append_section(kind, name, text);
+            return Ok(Change::Added);
+        };
+        let newline = self.newline;
+        let Chunk::Section { text, .. } = &mut self.chunks[index] else {
+            unreachable!("the index points at sections");
+        };
+        let wanted = format!("{key} = {value}");
+        let mut set = false;
+        let mut edited = without_lines(text, |line_key| {
+            if !line_key.eq_ignore_ascii_case(key) {
+                return LineEdit::Keep;
+            }
+            if set {
+                return LineEdit::Drop;
+            }
+            set = true;
+            LineEdit::Replace(wanted.clone())
+        });
+        if !set {
+            if edited.ends_with('\r') {
+                edited.push('\n');
+            } else if !edited.ends_with('\n') {
+                edited.push_str(newline);
+            }
+            edited.push_str(&wanted);
+            edited.push_str(newline);
+        }
+        if edited == *text {
+            return Ok(Change::Unchanged);
+        }
+        *text = edited;
+        Ok(Change::Updated)
+    }
+
+    /// Removes the lines of `keys` (any case), with their continuation lines, from
+    /// every section `kind name`; every other byte stays, except that a section left
+    /// with only its header (no property, no comment) goes too. Returns how many
+    /// lines of those keys there were.
+    pub fn remove_keys(&mut self, kind: SectionKind, name: &str, keys: &[&str]) -> usize {
+        let indices = self
+            .index
+            .get(&(kind, name.to_owned()))
+            .cloned()
+            .unwrap_or_default();
+        let mut removed = 0;
+        let mut emptied = Vec::new();
+        for index in indices {
+            let Chunk::Section { text, .. } = &mut self.chunks[index] else {
+                continue;
+            };
+            *text = without_lines(text, |line_key| {
+                if keys.iter().any(|key| key.eq_ignore_ascii_case(line_key)) {
+                    removed += 1;
+                    LineEdit::Drop
+                } else {
+                    LineEdit::Keep
+                }
+            });
+            if is_bare_header(text) {
+                emptied.push(index);
+            }
+        }
+        for index in emptied {
+            self.chunks[index] = Chunk::Removed;
+            self.drop_blank_line_before(index);
+            if let Some(indices) = self.index.get_mut(&(kind, name.to_owned())) {
+                indices.retain(|at| *at != index);
+                if indices.is_empty() {
+                    self.index.remove(&(kind, name.to_owned()));
+                }
+            }
+        }
+        removed
+    }
+
     /// Appends after one blank line, so that removing the section restores the file.
     fn append_section(&mut self, kind: SectionKind, name: &str, text: String) {
         let rendered_tail = self.last_text();
@@ -386,6 +482,50 @@ impl Document {
         *text = edited;
         Ok(Some(Change::Updated))
     }
+}
+
+/// What to do with one property line of a section.
+enum LineEdit {
+    Keep,
+    Drop,
+    /// This text instead, the line's own terminator kept.
+    Replace(String),
+}
+
+/// `section` with each property line decided by `decide(key)`; the continuation
+/// lines of a dropped or replaced property go with it.
+fn without_lines(section: &str, mut decide: impl FnMut(&str) -> LineEdit) -> String {
+    let mut out = String::with_capacity(section.len());
+    let mut skipping_continuation = false;
+    for line in lexer::raw_lines(section) {
+        let raw = &section[line.start..line.end];
+        match lexer::classify(line.text) {
+            Ok(Line::Property { key, .. }) => match decide(key) {
+                LineEdit::Keep => skipping_continuation = false,
+                LineEdit::Drop => {
+                    skipping_continuation = true;
+                    continue;
+                }
+                LineEdit::Replace(text) => {
+                    skipping_continuation = true;
+                    out.push_str(&text);
+                    out.push_str(&raw[line.text.len()..]);
+                    continue;
+                }
+            },
+            Ok(Line::Continuation(_)) if skipping_continuation => continue,
+            _ => skipping_continuation = false,
+        }
+        out.push_str(raw);
+    }
+    out
+}
+
+/// A section text holding its header and nothing else but blank lines.
+fn is_bare_header(section: &str) -> bool {
+    lexer::raw_lines(section)
+        .skip(1)
+        .all(|line| matches!(lexer::classify(line.text), Ok(Line::Blank)))
 }
 
 /// Characters that end a line for some reader of the file (Python's universal
@@ -787,6 +927,66 @@ mod tests {
         assert_eq!(
             document.upsert_section(SectionKind::Profile, "a/b@c:d+e", &accepted),
             Ok(Change::Added)
+        );
+    }
+
+    #[test]
+    fn set_key_rewrites_one_line_and_keeps_every_other_byte() {
+        let text = "# mine\n[profile a]\nregion = eu-west-1 ; note\n# inside\nCredential_Process = old\n  continued\noutput = json\n\n[profile b]\nx = 1";
+        let mut document = doc(text);
+        let change = document
+            .set_key(SectionKind::Profile, "a", "credential_process", "grant x")
+            .unwrap();
+        assert_eq!(change, Change::Updated);
+        assert_eq!(
+            document.render(),
+            "# mine\n[profile a]\nregion = eu-west-1 ; note\n# inside\ncredential_process = grant x\noutput = json\n\n[profile b]\nx = 1"
+        );
+        assert_eq!(
+            document
+                .set_key(SectionKind::Profile, "a", "credential_process", "grant x")
+                .unwrap(),
+            Change::Unchanged
+        );
+        document
+            .set_key(SectionKind::Profile, "b", "grant_iam_user", "true")
+            .unwrap();
+        assert!(
+            document
+                .render()
+                .ends_with("[profile b]\nx = 1\ngrant_iam_user = true\n")
+        );
+        document
+            .set_key(SectionKind::Profile, "new", "k", "v")
+            .unwrap();
+        assert!(
+            document
+                .render()
+                .ends_with("x = 1\ngrant_iam_user = true\n\n[profile new]\nk = v\n")
+        );
+        assert!(
+            document
+                .set_key(SectionKind::Profile, "a", "k", "v\n[profile evil]")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn remove_keys_drops_only_those_lines() {
+        let path = Path::new("credentials");
+        let text = "[dev] ; mine\r\naws_access_key_id = AKIA1\r\n# keep me\r\nAWS_SECRET_ACCESS_KEY = s\r\nregion = x\r\n\r\n[bare]\r\naws_access_key_id = AKIA2\r\naws_secret_access_key = t\r\n\r\n[other]\r\naws_access_key_id = AKIA3\r\n";
+        let mut document = Document::parse_credentials(path, text).unwrap();
+        let keys = [
+            "aws_access_key_id",
+            "aws_secret_access_key",
+            "aws_session_token",
+        ];
+        assert_eq!(document.remove_keys(SectionKind::Profile, "dev", &keys), 2);
+        assert_eq!(document.remove_keys(SectionKind::Profile, "bare", &keys), 2);
+        assert_eq!(document.remove_keys(SectionKind::Profile, "none", &keys), 0);
+        assert_eq!(
+            document.render(),
+            "[dev] ; mine\r\n# keep me\r\nregion = x\r\n\r\n[other]\r\naws_access_key_id = AKIA3\r\n"
         );
     }
 }

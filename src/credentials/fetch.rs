@@ -6,7 +6,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 
-use super::{Credentials, process};
+use super::{Credentials, iam_user, process};
 use crate::aws;
 use crate::lock::{Lock, LockError};
 use crate::profile::{AssumeRole, CredentialSource, NamedSource, SsoRole, StaticKeys};
@@ -28,6 +28,16 @@ pub enum FetchError {
     TokenRefused { session: String, command: String },
     #[error("no access to the role {role} in account {account} through IAM Identity Center")]
     NoSsoAccess { role: String, account: String },
+    #[error(transparent)]
+    Secret(#[from] crate::secrets::SecretError),
+    #[error(
+        "STS refused GetSessionToken for the IAM user of profile '{profile}' (key {key}): {message}; check the MFA code, or store a working key with `grant credentials add`"
+    )]
+    SessionTokenRefused {
+        profile: String,
+        key: String,
+        message: String,
+    },
     #[error("STS refused AssumeRole of {role_arn}: {message}")]
     AssumeRoleRefused { role_arn: String, message: String },
     #[error(
@@ -55,8 +65,13 @@ pub enum FetchError {
         "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
     )]
     EnvironmentKeysMissing,
-    #[error("the role needs an MFA code for {serial}: pass --mfa-token CODE")]
-    MfaCodeNeeded { serial: String },
+    #[error(transparent)]
+    Mfa(#[from] crate::iam_users::mfa::MfaError),
+    #[error(
+        "profile '{profile}' is an IAM user profile (grant_iam_user) but grant's store has no key for it; run `grant credentials add {}`",
+        crate::shell::shell_word(.profile)
+    )]
+    NoStoredIamKey { profile: String },
 }
 
 /// `IAM Identity Center GetRoleCredentials failed: HTTP 500 ...; try again in a moment`.
@@ -91,6 +106,8 @@ fn call_error(
 
 /// What a fetch may do beyond calling AWS.
 pub struct FetchContext<'a> {
+    /// Where IAM user keys and sessions are kept.
+    pub store: &'a crate::secrets::SecretStore,
     /// What a `credential_process` run from here gets as GRANT_PROCESS_CHAIN.
     pub process_chain: String,
     pub sso: &'a Sso<'a>,
@@ -110,8 +127,23 @@ pub async fn fetch(
     match source {
         CredentialSource::Sso(role) => sso_role(context, role).await,
         CredentialSource::AssumeRole(role) => {
-            let base = Box::pin(fetch(context, &role.source)).await?;
-            assume_role(context, role, base).await
+            // On an IAM user, the role's MFA goes into the user's session (as
+            // aws-vault does), so that every role on that user shares one code.
+            let (base, session_mfa) = match &role.source {
+                CredentialSource::IamUser(user) => {
+                    let serial = user.mfa_serial.as_deref().or(role.mfa_serial.as_deref());
+                    (iam_user::session(context, user, serial).await?, serial)
+                }
+                source => (Box::pin(fetch(context, source)).await?, None),
+            };
+            let role_mfa = role
+                .mfa_serial
+                .as_deref()
+                .filter(|serial| Some(*serial) != session_mfa);
+            assume_role(context, role, base, role_mfa).await
+        }
+        CredentialSource::IamUser(user) => {
+            iam_user::session(context, user, user.mfa_serial.as_deref()).await
         }
         CredentialSource::Process(command) => {
             process::run(command, &context.process_chain).map_err(FetchError::Process)
@@ -303,10 +335,13 @@ async fn role_credentials(role: &SsoRole, token: &SsoToken) -> Result<Credential
     })
 }
 
+/// AssumeRole signed with `base`; `mfa_serial` is the device whose code this call
+/// must carry (none when the session below was already authenticated with it).
 async fn assume_role(
     context: &FetchContext<'_>,
     role: &AssumeRole,
     base: Credentials,
+    mfa_serial: Option<&str>,
 ) -> Result<Credentials, FetchError> {
     let keys = StaticKeys {
         access_key_id: base.access_key_id,
@@ -328,7 +363,7 @@ async fn assume_role(
                 .map_or(DEFAULT_ROLE_DURATION, |seconds| seconds as i32),
         )
         .set_external_id(role.external_id.clone());
-    if let Some(serial) = &role.mfa_serial {
+    if let Some(serial) = mfa_serial {
         request = request
             .serial_number(serial)
             .token_code(mfa_code(context, serial)?);
@@ -380,17 +415,14 @@ async fn assume_role(
     })
 }
 
-/// The MFA code: `--mfa-token`, else asked on the terminal (never on stdout).
+/// The MFA code of a role: `--mfa-token`, else asked (never on stdout).
 fn mfa_code(context: &FetchContext<'_>, serial: &str) -> Result<String, FetchError> {
-    if let Some(code) = &context.mfa_token {
-        return Ok(code.clone());
-    }
-    let no_terminal = || FetchError::MfaCodeNeeded {
-        serial: serial.to_owned(),
+    let request = crate::iam_users::mfa::MfaRequest {
+        serial,
+        needed_by: "the role",
     };
-    crate::terminal::ask(&format!(
-        "MFA code for {}: ",
-        crate::term_text::shown(serial)
-    ))
-    .ok_or_else(no_terminal)
+    Ok(crate::iam_users::mfa::code(
+        context.mfa_token.as_deref(),
+        &request,
+    )?)
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod cache;
 pub(crate) mod fetch;
+pub(crate) mod iam_user;
 pub(crate) mod identity;
 pub(crate) mod obtain;
 pub(crate) mod process;

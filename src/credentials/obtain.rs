@@ -143,6 +143,7 @@ impl Obtain<'_> {
     fn fetch(&self, request: &Request, process_chain: String) -> anyhow::Result<Credentials> {
         let sso = Sso::new(self.store, self.settings);
         let context = FetchContext {
+            store: self.store,
             process_chain,
             sso: &sso,
             login: self.login.clone(),

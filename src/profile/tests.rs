@@ -336,3 +336,26 @@ fn interactive_auth_flag_is_read() {
     );
     assert_eq!(resolve(&files, "p").unwrap().interactive_auth, Some(true));
 }
+
+#[test]
+fn the_iam_user_marker_makes_a_profile_a_stored_iam_user() {
+    let files = files_from(
+        "[profile alice]\ngrant_iam_user = true\nmfa_serial = arn:aws:iam::1:mfa/alice\nduration_seconds = 7200\ncredential_process = grant credential-process --profile alice\naws_access_key_id = AKIAIGNORED000000000\naws_secret_access_key = ignored\n\n[profile admin]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = alice\n\n[profile off]\ngrant_iam_user = false\ncredential_process = other-tool\n",
+        "",
+    );
+    let user = IamUser {
+        profile: "alice".into(),
+        mfa_serial: Some("arn:aws:iam::1:mfa/alice".into()),
+        duration_seconds: Some(7200),
+    };
+    let alice = resolve(&files, "alice").unwrap();
+    assert_eq!(alice.source, CredentialSource::IamUser(user.clone()));
+    assert_eq!(
+        role(&resolve(&files, "admin").unwrap()).source,
+        CredentialSource::IamUser(user)
+    );
+    assert_eq!(
+        resolve(&files, "off").unwrap().source,
+        CredentialSource::Process("other-tool".into())
+    );
+}

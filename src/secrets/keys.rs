@@ -8,6 +8,8 @@
 //!   `credentials/-/REQUEST` for credentials no session gave.
 //! - `credentials-shortcut/REQUEST`: which entry served a request, and the identity
 //!   of the AWS files then.
+//! - `iam-user/PROFILE`: the long-term access key of an IAM user profile, and
+//!   `credentials/-/iam-user/PROFILE` (`#mfa` with an MFA code) its session.
 
 pub const TOKEN_PREFIX: &str = "sso/token/";
 
@@ -48,4 +50,29 @@ pub const SHORTCUT_PREFIX: &str = "credentials-shortcut/";
 /// The shortcut of a request, named as the command line named it.
 pub fn shortcut(request: &str) -> String {
     format!("{SHORTCUT_PREFIX}{request}")
+}
+
+/// The long-term keys of IAM users (`grant credentials add`) sit under this, outside
+/// the cache, so that `grant cache clear --all` never deletes them.
+pub const IAM_USER_PREFIX: &str = "iam-user/";
+
+/// The stored access key of the IAM user of profile `profile`.
+pub fn iam_user_keys(profile: &str) -> String {
+    format!("{IAM_USER_PREFIX}{profile}")
+}
+
+/// The request part of the cached GetSessionToken session of that user, apart with
+/// and without MFA.
+pub fn iam_user_session_request(profile: &str, with_mfa: bool) -> String {
+    let variant = if with_mfa { "#mfa" } else { "" };
+    format!("iam-user/{profile}{variant}")
+}
+
+/// The whole entry name of that session.
+pub fn iam_user_session(profile: &str, with_mfa: bool) -> String {
+    format!(
+        "{}{}",
+        credentials_prefix(None),
+        iam_user_session_request(profile, with_mfa)
+    )
 }

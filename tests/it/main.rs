@@ -20,6 +20,7 @@ mod doctor;
 mod export;
 mod fake_aws;
 mod faults;
+mod iam_users;
 mod load;
 mod man_pages;
 mod populate;

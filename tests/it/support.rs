@@ -157,6 +157,7 @@ impl TestEnv {
                 "AWS_ENDPOINT_URL_SSO",
                 "AWS_ENDPOINT_URL_SSO_OIDC",
                 "AWS_ENDPOINT_URL_STS",
+                "AWS_ENDPOINT_URL_IAM",
             ] {
                 command.env(name, url);
             }

@@ -52,6 +52,10 @@ pub(crate) fn temporary_access_key_id() -> String {
     format!("ASIA{}", random_from(UPPER_DIGITS, 16))
 }
 
+pub(crate) fn long_term_access_key_id() -> String {
+    format!("AKIA{}", random_from(UPPER_DIGITS, 16))
+}
+
 pub(crate) fn secret_access_key() -> String {
     random_from(ALNUM, 40)
 }

@@ -1,6 +1,7 @@
-//! A fake of the AWS SSO portal, SSO OIDC and STS APIs on plain HTTP, speaking the real
-//! wire formats, for grant's tests. Point the SDKs at it with `AWS_ENDPOINT_URL_SSO`,
-//! `AWS_ENDPOINT_URL_SSO_OIDC` and `AWS_ENDPOINT_URL_STS` (all = [`FakeAws::url`]).
+//! A fake of the AWS SSO portal, SSO OIDC, STS and IAM's access-key APIs on plain HTTP,
+//! speaking the real wire formats, for grant's tests. Point the SDKs at it with
+//! `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS` and
+//! `AWS_ENDPOINT_URL_IAM` (all = [`FakeAws::url`]).
 //!
 //! ```no_run
 //! let fake = fake_aws::FakeAws::start();
@@ -14,6 +15,7 @@ mod controls;
 mod directory;
 mod faults;
 mod http;
+mod iam;
 mod ids;
 mod oidc;
 mod router;
@@ -31,7 +33,8 @@ use std::time::Duration;
 
 pub use directory::{Account, Directory};
 pub use state::{
-    AssumeRoleCall, ClientRegistration, ConsoleLogin, DeviceAuthorizationOverride, Settings,
+    AssumeRoleCall, ClientRegistration, ConsoleLogin, DeviceAuthorizationOverride,
+    SessionTokenCall, Settings,
 };
 
 use faults::Failure;
@@ -289,6 +292,36 @@ impl FakeAws {
     ) {
         self.state()
             .register_static_key(access_key_id, secret, user_identity(account, user));
+    }
+
+    /// An IAM user `arn:aws:iam::ACCOUNT:user/USER` with one long-term access key,
+    /// returned as (access key id, secret). Unlike [`register_static_key`]'s, the
+    /// secret counts among [`issued_secrets`]: it must never be in plaintext where
+    /// grant writes.
+    ///
+    /// [`register_static_key`]: Self::register_static_key
+    /// [`issued_secrets`]: Self::issued_secrets
+    pub fn create_iam_user(&self, account: &str, user: &str) -> (String, String) {
+        self.state().create_user_key(user_identity(account, user))
+    }
+
+    /// The access key ids IAM holds for the user, oldest first.
+    pub fn access_keys_of(&self, account: &str, user: &str) -> Vec<String> {
+        let arn = user_identity(account, user).arn;
+        self.state()
+            .user_keys
+            .get(&arn)
+            .map(|keys| keys.iter().map(|key| key.access_key_id.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The access key id that signed each authenticated IAM request, in order.
+    pub fn iam_caller_keys(&self) -> Vec<String> {
+        self.state().iam_caller_keys.clone()
+    }
+
+    pub fn session_token_calls(&self) -> Vec<SessionTokenCall> {
+        self.state().session_token_calls.clone()
     }
 
     pub fn assume_role_calls(&self) -> Vec<AssumeRoleCall> {

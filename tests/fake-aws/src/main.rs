@@ -101,7 +101,7 @@ fn main() -> ExitCode {
     let url = fake.url();
     eprintln!("fake-aws listening on {url} (controls: {url}/_fake)");
     eprintln!(
-        "export AWS_ENDPOINT_URL_SSO={url} AWS_ENDPOINT_URL_SSO_OIDC={url} AWS_ENDPOINT_URL_STS={url}"
+        "export AWS_ENDPOINT_URL_SSO={url} AWS_ENDPOINT_URL_SSO_OIDC={url} AWS_ENDPOINT_URL_STS={url} AWS_ENDPOINT_URL_IAM={url}"
     );
     loop {
         std::thread::park();

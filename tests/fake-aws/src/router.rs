@@ -7,13 +7,15 @@ use crate::controls;
 use crate::faults::Failure;
 use crate::http::{Request, Response};
 use crate::state::{State, lock};
-use crate::{oidc, signin, sso, sts};
+use crate::{iam, oidc, signin, sso, sts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Service {
     Portal,
     Oidc,
     Sts,
+    /// IAM's access-key actions, on the same `POST /` as STS.
+    Iam,
     /// Pages a browser opens (`/authorize`, `/device`).
     Browser,
     /// The console's federation endpoint (`/federation`).
@@ -51,10 +53,15 @@ fn route(req: &Request) -> Option<Route> {
         ("GET", "/authorize") => (Browser, "Authorize".to_string()),
         ("GET", "/device") => (Browser, "ApproveDevice".to_string()),
         ("GET", "/federation") => (Signin, signin::action(req)),
-        ("GET" | "POST", "/") => (
-            Sts,
-            sts::action(req).unwrap_or_else(|| "MissingAction".to_string()),
-        ),
+        ("GET" | "POST", "/") => {
+            let op = sts::action(req).unwrap_or_else(|| "MissingAction".to_string());
+            let service = if iam::ACTIONS.contains(&op.as_str()) {
+                Iam
+            } else {
+                Sts
+            };
+            (service, op)
+        }
         _ => return None,
     };
     let detailed_op = (op == "CreateToken")
@@ -133,6 +140,7 @@ fn dispatch(route: &Route, state: &mut State, req: &Request) -> Result<Response,
         "FederationUnknownAction" => {
             Err(Response::text(400, "fake-aws federation: unknown Action"))
         }
+        _ if route.service == Service::Iam => iam::handle(state, req),
         _ => sts::handle(state, req),
     }
 }
@@ -150,7 +158,7 @@ fn fault_response(service: Service, failure: &Failure) -> Response {
             "text/html; charset=utf-8"
         } else {
             match service {
-                Service::Sts => "text/xml",
+                Service::Sts | Service::Iam => "text/xml",
                 Service::Browser | Service::Signin => "text/plain; charset=utf-8",
                 Service::Portal | Service::Oidc => "application/json",
             }
@@ -165,6 +173,7 @@ fn fault_response(service: Service, failure: &Failure) -> Response {
         Service::Portal => sso::error(failure.status, &code, FAULT_MESSAGE),
         Service::Oidc => oidc::error(failure.status, &code, FAULT_MESSAGE),
         Service::Sts => sts::error(failure.status, &code, FAULT_MESSAGE),
+        Service::Iam => iam::error(failure.status, &code, FAULT_MESSAGE),
         Service::Browser | Service::Signin => {
             Response::text(failure.status, &format!("{code}: {FAULT_MESSAGE}"))
         }
@@ -175,11 +184,12 @@ fn fault_response(service: Service, failure: &Failure) -> Response {
 fn default_code(service: Service, status: u16) -> &'static str {
     use Service::*;
     match (service, status) {
-        (Sts, 400) => "ValidationError",
-        (Sts, 401 | 403) => "AccessDenied",
-        (Sts, 429) => "Throttling",
+        (Sts | Iam, 400) => "ValidationError",
+        (Sts | Iam, 401 | 403) => "AccessDenied",
+        (Sts | Iam, 429) => "Throttling",
         (Sts, 500) => "InternalFailure",
-        (Sts, 503) => "ServiceUnavailable",
+        (Iam, 500) => "ServiceFailure",
+        (Sts | Iam, 503) => "ServiceUnavailable",
         (Oidc, 401) => "InvalidClientException",
         (Oidc, 403) => "AccessDeniedException",
         (Oidc, 429) => "ThrottlingException",

@@ -122,6 +122,22 @@ pub(crate) struct SigninToken {
     pub expires_at: OffsetDateTime,
 }
 
+/// One GetSessionToken request that passed signature checks, as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionTokenCall {
+    pub caller_access_key_id: String,
+    pub serial_number: Option<String>,
+    pub token_code: Option<String>,
+    pub duration_seconds: Option<String>,
+}
+
+/// A long-term access key of an IAM user, as IAM lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UserAccessKey {
+    pub access_key_id: String,
+    pub created_at: OffsetDateTime,
+}
+
 /// Keys handed out by GetRoleCredentials or AssumeRole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct IssuedKeys {
@@ -209,6 +225,11 @@ pub(crate) struct State {
     pub refresh_tokens: HashMap<String, RefreshToken>,
     pub keys: HashMap<String, AccessKey>,
     pub assume_role_calls: Vec<AssumeRoleCall>,
+    pub session_token_calls: Vec<SessionTokenCall>,
+    /// The access key id that signed each IAM request that passed signature checks.
+    pub iam_caller_keys: Vec<String>,
+    /// The long-term keys of each IAM user, by user ARN, oldest first.
+    pub user_keys: HashMap<String, Vec<UserAccessKey>>,
     /// The access key id that signed each GetCallerIdentity, in order.
     pub caller_identity_keys: Vec<String>,
     /// Every temporary access key id handed out, in order.
@@ -244,6 +265,9 @@ impl State {
             refresh_tokens: HashMap::new(),
             keys: HashMap::new(),
             assume_role_calls: Vec::new(),
+            session_token_calls: Vec::new(),
+            iam_caller_keys: Vec::new(),
+            user_keys: HashMap::new(),
             caller_identity_keys: Vec::new(),
             issued_access_key_ids: Vec::new(),
             last_user_code: None,
@@ -386,6 +410,37 @@ impl State {
         }
     }
 
+    /// A new long-term key of the IAM user `identity`, its secret remembered among
+    /// the issued secrets (it must never be in plaintext where grant writes).
+    pub fn create_user_key(&mut self, identity: Identity) -> (String, String) {
+        let access_key_id = ids::long_term_access_key_id();
+        let secret = ids::secret_access_key();
+        self.remember(&secret);
+        self.user_keys
+            .entry(identity.arn.clone())
+            .or_default()
+            .push(UserAccessKey {
+                access_key_id: access_key_id.clone(),
+                created_at: now(),
+            });
+        self.register_static_key(&access_key_id, &secret, identity);
+        (access_key_id, secret)
+    }
+
+    /// Deletes a long-term key of the user `user_arn`; false when it has no such key.
+    pub fn delete_user_key(&mut self, user_arn: &str, access_key_id: &str) -> bool {
+        let Some(keys) = self.user_keys.get_mut(user_arn) else {
+            return false;
+        };
+        let before = keys.len();
+        keys.retain(|key| key.access_key_id != access_key_id);
+        let deleted = keys.len() < before;
+        if deleted {
+            self.keys.remove(access_key_id);
+        }
+        deleted
+    }
+
     pub fn issue_keys(&mut self, identity: Identity, lifetime: Duration) -> IssuedKeys {
         let keys = IssuedKeys {
             access_key_id: ids::temporary_access_key_id(),
@@ -463,6 +518,8 @@ impl State {
         self.faults.reset_counters();
         self.faults.clear();
         self.assume_role_calls.clear();
+        self.session_token_calls.clear();
+        self.iam_caller_keys.clear();
         self.caller_identity_keys.clear();
         self.console_logins.clear();
     }

@@ -8,7 +8,7 @@ use time::macros::format_description;
 use crate::http::{Reply, Request, Response, find};
 use crate::ids;
 use crate::sigv4;
-use crate::state::{AssumeRoleCall, Identity, State, now};
+use crate::state::{AssumeRoleCall, Identity, SessionTokenCall, State, now};
 
 const NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 const DEFAULT_DURATION: u64 = 3600;
@@ -55,13 +55,13 @@ fn success(action: &str, result: &str) -> Response {
 }
 
 /// Escapes element text (quotes need no escaping outside attributes).
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
 
-fn iso8601(t: OffsetDateTime) -> String {
+pub(crate) fn iso8601(t: OffsetDateTime) -> String {
     t.format(format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
     ))
@@ -70,9 +70,11 @@ fn iso8601(t: OffsetDateTime) -> String {
 
 pub(crate) fn handle(state: &mut State, req: &Request) -> Reply {
     let params = params(req);
-    let (caller_key, caller) = authenticate(state, req)?;
+    let (caller_key, caller) = authenticate(state, req, "sts", error)?;
     match find(&params, "Action").unwrap_or_default() {
         "AssumeRole" => assume_role(state, &params, &caller_key, &caller),
+        "GetSessionToken" => get_session_token(state, &params, &caller_key, &caller),
+        "GetFederationToken" => get_federation_token(state, &params, &caller_key, &caller),
         "GetCallerIdentity" => {
             state.caller_identity_keys.push(caller_key);
             Ok(get_caller_identity(&caller))
@@ -86,8 +88,14 @@ pub(crate) fn handle(state: &mut State, req: &Request) -> Reply {
     }
 }
 
-/// The access key id and identity of the key that signed the request.
-fn authenticate(state: &State, req: &Request) -> Result<(String, Identity), Response> {
+/// The access key id and identity of the key that signed the request for `service`
+/// (`sts`, `iam`); `error` writes the service's error answers.
+pub(crate) fn authenticate(
+    state: &State,
+    req: &Request,
+    service: &str,
+    error: fn(u16, &str, &str) -> Response,
+) -> Result<(String, Identity), Response> {
     let header = req.header("authorization").ok_or_else(|| {
         error(
             403,
@@ -116,11 +124,11 @@ fn authenticate(state: &State, req: &Request) -> Result<(String, Identity), Resp
     if key.session_token.as_deref() != req.header("x-amz-security-token") {
         return Err(invalid_token());
     }
-    if auth.service != "sts" {
+    if auth.service != service {
         return Err(error(
             403,
             "SignatureDoesNotMatch",
-            "Credential should be scoped to correct service: 'sts'.",
+            &format!("Credential should be scoped to correct service: '{service}'."),
         ));
     }
     sigv4::verify(req, &auth, &key.secret)
@@ -190,6 +198,125 @@ fn assume_role(
             keys.secret_access_key,
             keys.session_token,
             iso8601(keys.expires_at)
+        ),
+    ))
+}
+
+/// Whether the caller signed with a long-term key (an IAM user's), as
+/// GetSessionToken and GetFederationToken require.
+fn require_long_term_key(state: &State, caller_key: &str, action: &str) -> Result<(), Response> {
+    let temporary = state
+        .keys
+        .get(caller_key)
+        .is_some_and(|key| key.session_token.is_some());
+    if temporary {
+        return Err(error(
+            403,
+            "AccessDenied",
+            &format!("Cannot call {action} with session credentials"),
+        ));
+    }
+    Ok(())
+}
+
+/// A duration parameter within `range`, else `default`; a ValidationError otherwise.
+fn duration_param(
+    params: &[(String, String)],
+    range: std::ops::RangeInclusive<u64>,
+    default: u64,
+) -> Result<u64, Response> {
+    let Some(raw) = find(params, "DurationSeconds") else {
+        return Ok(default);
+    };
+    match raw.parse::<u64>() {
+        Ok(seconds) if range.contains(&seconds) => Ok(seconds),
+        _ => Err(error(
+            400,
+            "ValidationError",
+            &format!(
+                "1 validation error detected: Value '{raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between {} and {}",
+                range.start(),
+                range.end()
+            ),
+        )),
+    }
+}
+
+fn credentials_xml(keys: &crate::state::IssuedKeys) -> String {
+    format!(
+        "    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      \
+         <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      \
+         <Expiration>{}</Expiration>\n    </Credentials>\n",
+        keys.access_key_id,
+        keys.secret_access_key,
+        keys.session_token,
+        iso8601(keys.expires_at)
+    )
+}
+
+/// Session credentials of the calling IAM user; with a SerialNumber, the MFA code
+/// is checked as for AssumeRole.
+fn get_session_token(
+    state: &mut State,
+    params: &[(String, String)],
+    caller_key: &str,
+    caller: &Identity,
+) -> Reply {
+    let param = |name| find(params, name).map(str::to_string);
+    state.session_token_calls.push(SessionTokenCall {
+        caller_access_key_id: caller_key.to_string(),
+        serial_number: param("SerialNumber"),
+        token_code: param("TokenCode"),
+        duration_seconds: param("DurationSeconds"),
+    });
+    require_long_term_key(state, caller_key, "GetSessionToken")?;
+    let duration = duration_param(params, 900..=129_600, 43_200)?;
+    if find(params, "SerialNumber").is_some() && find(params, "TokenCode").is_none() {
+        return Err(error(
+            403,
+            "AccessDenied",
+            "MultiFactorAuthentication failed, unable to validate MFA code.",
+        ));
+    }
+    check_mfa(state, params)?;
+    let keys = state.issue_keys(caller.clone(), Duration::from_secs(duration));
+    Ok(success("GetSessionToken", &credentials_xml(&keys)))
+}
+
+/// Credentials of a federated user named `Name`, for the calling IAM user.
+fn get_federation_token(
+    state: &mut State,
+    params: &[(String, String)],
+    caller_key: &str,
+    caller: &Identity,
+) -> Reply {
+    require_long_term_key(state, caller_key, "GetFederationToken")?;
+    let name = find(params, "Name").unwrap_or_default().to_string();
+    let valid_name = (2..=32).contains(&name.chars().count()) && name.chars().all(is_name_char);
+    if !valid_name {
+        return Err(error(
+            400,
+            "ValidationError",
+            &format!(
+                "1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]{{2,32}}"
+            ),
+        ));
+    }
+    let duration = duration_param(params, 900..=129_600, 43_200)?;
+    let identity = Identity {
+        arn: format!("arn:aws:sts::{}:federated-user/{name}", caller.account),
+        user_id: format!("{}:{name}", caller.account),
+        account: caller.account.clone(),
+    };
+    let keys = state.issue_keys(identity.clone(), Duration::from_secs(duration));
+    Ok(success(
+        "GetFederationToken",
+        &format!(
+            "{}    <FederatedUser>\n      <FederatedUserId>{}</FederatedUserId>\n      \
+             <Arn>{}</Arn>\n    </FederatedUser>\n",
+            credentials_xml(&keys),
+            escape(&identity.user_id),
+            escape(&identity.arn)
         ),
     ))
 }

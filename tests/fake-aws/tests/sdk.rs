@@ -912,3 +912,84 @@ fn sts_refuses_an_unsigned_request() {
     );
     assert_eq!(fake.count("GetCallerIdentity"), 1);
 }
+
+#[tokio::test]
+async fn iam_users_get_session_and_federation_tokens() {
+    let fake = FakeAws::builder()
+        .configure(|settings| settings.mfa_code = Some("123456".into()))
+        .start()
+        .unwrap();
+    let (key, secret) = fake.create_iam_user("111111111111", "alice");
+    assert!(key.starts_with("AKIA"));
+    assert!(fake.issued_secrets().contains(&secret));
+    assert_eq!(
+        fake.access_keys_of("111111111111", "alice"),
+        vec![key.clone()]
+    );
+    let user = sts(&fake, &key, &secret, None);
+
+    let session = user
+        .get_session_token()
+        .serial_number("arn:aws:iam::111111111111:mfa/alice")
+        .token_code("123456")
+        .duration_seconds(900)
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
+    let calls = fake.session_token_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].caller_access_key_id, key);
+    assert_eq!(calls[0].duration_seconds.as_deref(), Some("900"));
+    let left = session.expiration.secs() * 1000 - now_ms();
+    assert!((800_000..=900_000).contains(&left), "{left}");
+    let as_session = sts(
+        &fake,
+        &session.access_key_id,
+        &session.secret_access_key,
+        Some(&session.session_token),
+    );
+    let identity = as_session.get_caller_identity().send().await.unwrap();
+    assert_eq!(identity.arn(), Some("arn:aws:iam::111111111111:user/alice"));
+
+    let wrong = user
+        .get_session_token()
+        .serial_number("arn:aws:iam::111111111111:mfa/alice")
+        .token_code("000000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code(), Some("AccessDenied"));
+    let from_session = as_session.get_session_token().send().await.unwrap_err();
+    assert_eq!(
+        from_session.code(),
+        Some("AccessDenied"),
+        "needs a long-term key"
+    );
+
+    let federated = user
+        .get_federation_token()
+        .name("console")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        federated.federated_user.unwrap().arn,
+        "arn:aws:sts::111111111111:federated-user/console"
+    );
+    assert!(
+        federated
+            .credentials
+            .unwrap()
+            .session_token
+            .starts_with("IQoJ")
+    );
+    let refused = user
+        .get_federation_token()
+        .name("x")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Some("ValidationError"));
+}
