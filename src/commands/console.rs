@@ -5,8 +5,11 @@
 use anyhow::{Context, bail};
 
 use crate::cli::{ConsoleArgs, ConsoleTarget};
-use crate::console::{self, destination, federation, launch, partition::Partition};
+use crate::console::{
+    self, destination, federation, federation_token, launch, partition::Partition,
+};
 use crate::credentials::request::{self, SsoFlags};
+use crate::secrets::SecretStore;
 use crate::settings::{Browser, Settings};
 use crate::shell::shell_word;
 use crate::term_text::shown;
@@ -58,9 +61,19 @@ pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
         })?)
     };
     let base = federation::base_url(partition)?;
-    let credentials =
-        super::export::profile_credentials(&profile, &settings, request.mfa_token.clone())?;
-    let keys = console::console_credentials(&profile, credentials)?;
+    let long_term =
+        federation_token::long_term_key(&profile, || Ok(SecretStore::open(&settings)?))?;
+    let keys = match long_term {
+        Some(key) => {
+            let sts_region = region.as_deref().unwrap_or(partition.home_region());
+            federation_token::session(&key, &profile.name, sts_region)?
+        }
+        None => {
+            let credentials =
+                super::export::profile_credentials(&profile, &settings, request.mfa_token.clone())?;
+            console::console_credentials(&profile, credentials)?
+        }
+    };
     let token = federation::signin_token(&base, &keys, &profile.name)
         .with_context(|| format!("profile '{}'", profile.name))?;
     let sign_in_url = federation::login_url(&base, &destination, &token)?;

@@ -9,11 +9,12 @@
 
 pub mod destination;
 pub mod federation;
+pub mod federation_token;
 pub mod launch;
 pub mod partition;
 
 use crate::credentials::Credentials;
-use crate::profile::{CredentialSource, Profile};
+use crate::profile::Profile;
 
 /// The temporary keys a console sign-in takes: AWS federation accepts only keys
 /// with a session token.
@@ -33,19 +34,15 @@ impl std::fmt::Debug for SessionKeys {
 }
 
 /// The session keys for a console sign-in as `profile`, from the credentials grant
-/// obtained for it (as credential-process does). Long-term keys (an IAM user's)
-/// would need STS GetFederationToken first: that is where such a call plugs in.
+/// obtained for it (as credential-process does). IAM users' long-term keys never
+/// come here: `federation_token` makes their session.
 pub fn console_credentials(
     profile: &Profile,
     credentials: Credentials,
 ) -> anyhow::Result<SessionKeys> {
     let Some(session_token) = credentials.session_token else {
-        let what = match &profile.source {
-            CredentialSource::Static(_) => "long-term IAM user keys",
-            _ => "keys without a session token",
-        };
         anyhow::bail!(
-            "profile '{}': its credentials are {what}, and a console sign-in needs temporary keys from STS GetFederationToken, which grant does not call yet; use an IAM Identity Center role or a role_arn profile for the console",
+            "profile '{}': its credentials have no session token, and a console sign-in needs temporary keys; use an IAM Identity Center role, a role_arn profile or an IAM user profile for the console",
             profile.name
         );
     };

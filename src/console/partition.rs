@@ -47,7 +47,7 @@ impl Partition {
     }
 
     /// The region whose console is the partition's plain host.
-    fn home_region(self) -> &'static str {
+    pub fn home_region(self) -> &'static str {
         match self {
             Partition::Aws => "us-east-1",
             Partition::China => "cn-north-1",

@@ -275,8 +275,15 @@ fn partitions_get_their_console_and_only_the_endpoint_base_moves() {
     );
 }
 
+/// Follows a sign-in URL and returns whose console it opened.
+fn signed_in_arn(fake: &FakeAws, url: &str) -> String {
+    let (status, page) = follow(url);
+    assert_eq!(status, 200, "{page}");
+    fake.console_logins().last().unwrap().arn.clone()
+}
+
 #[test]
-fn long_term_keys_cannot_sign_in_yet_and_say_why() {
+fn static_keys_sign_in_as_a_federated_user_of_the_same_account() {
     let fake = FakeAws::start();
     fake.register_static_key(
         "AKIAFAKESTATIC000001",
@@ -287,11 +294,64 @@ fn long_term_keys_cannot_sign_in_yet_and_say_why() {
     let env = TestEnv::with_fake(&fake);
     env.write_aws_config("[profile alice]\nregion = eu-west-1\n");
     env.write_aws_credentials("[alice]\naws_access_key_id = AKIAFAKESTATIC000001\naws_secret_access_key = static-secret-of-the-test-0123456789\n");
-    let message = failure(&console(&env, &fake, &["console", "alice", "--url"]));
-    assert!(message.contains("GetFederationToken"), "{message}");
-    assert!(message.contains("profile 'alice'"), "{message}");
+    let url = sign_in_url(&console(&env, &fake, &["console", "alice", "--url"]));
+    assert_eq!(fake.count("GetFederationToken"), 1);
+    assert_eq!(
+        signed_in_arn(&fake, &url),
+        "arn:aws:sts::333333333333:federated-user/alice"
+    );
+}
+
+#[test]
+fn iam_users_of_grants_store_sign_in_through_get_federation_token() {
+    let fake = FakeAws::start();
+    let (id, secret) = fake.create_iam_user("444444444444", "bob");
+    let env = TestEnv::with_fake(&fake);
+    env.write_aws_config("[profile bob]\nregion = eu-west-1\n");
+    success(
+        &env.grant()
+            .args(["credentials", "add", "bob", "--env"])
+            .env("AWS_ACCESS_KEY_ID", &id)
+            .env("AWS_SECRET_ACCESS_KEY", &secret)
+            .output()
+            .unwrap(),
+    );
+    let url = sign_in_url(&console(&env, &fake, &["console", "bob", "-s", "ec2", "--url"]));
+    assert_eq!(fake.count("GetFederationToken"), 1);
+    assert_eq!(fake.count("GetSessionToken"), 0, "the console needs no session of its own");
+    assert_eq!(
+        signed_in_arn(&fake, &url),
+        "arn:aws:sts::444444444444:federated-user/bob"
+    );
+    assert_eq!(
+        param(&url, "Destination"),
+        "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1"
+    );
+
+    // The session credential-process serves (GetSessionToken) is refused by the
+    // federation endpoint, as by AWS: that is why the console takes the other way.
+    let keys = fixtures::json(&fixtures::credential_process(&env, "bob", &[]));
+    let session = serde_json::json!({
+        "sessionId": keys["AccessKeyId"],
+        "sessionKey": keys["SecretAccessKey"],
+        "sessionToken": keys["SessionToken"],
+    })
+    .to_string();
+    let (status, body) = federation(&fake, &[("Action", "getSigninToken"), ("Session", &session)]);
+    assert_eq!(status, 400, "{body}");
+}
+
+#[test]
+fn an_iam_user_profile_without_its_key_in_the_store_says_how_to_add_it() {
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    env.write_aws_config(
+        "[profile carol]\nregion = eu-west-1\ngrant_iam_user = true\ncredential_process = grant credential-process --profile carol\n",
+    );
+    let message = failure(&console(&env, &fake, &["console", "carol", "--url"]));
+    assert!(message.contains("grant credentials add carol"), "{message}");
     assert_eq!(message.trim_end().lines().count(), 1);
-    assert_eq!(fake.count("GetSigninToken"), 0);
+    assert_eq!(fake.count("GetFederationToken"), 0);
 }
 
 #[test]

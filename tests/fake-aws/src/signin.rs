@@ -57,6 +57,13 @@ pub(crate) fn get_signin_token(state: &mut State, req: &Request) -> Reply {
     if !valid {
         return Err(refuse("the session keys are wrong, long-term or expired"));
     }
+    // As AWS: only AssumeRole and GetFederationToken sessions sign in; an IAM
+    // user's GetSessionToken session (still the user's own ARN) does not.
+    if key.identity.arn.contains(":user/") {
+        return Err(refuse(
+            "GetSessionToken credentials cannot sign in; use GetFederationToken",
+        ));
+    }
     let token = ids::signin_token();
     let entry = SigninToken {
         access_key_id: session.session_id.clone(),
