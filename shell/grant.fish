@@ -35,13 +35,3 @@ function __grant_hook --on-event fish_preexec
     end
     return 0
 end
-
-# Completion for assume; `__grant_profiles` comes with grant's own completion.
-complete -c assume -f
-complete -c assume -n 'not __fish_seen_subcommand_from --exec' -a '(__grant_profiles)'
-complete -c assume -s x -l export-all-env-vars -d 'Export the keys themselves'
-complete -c assume -s r -l region -r -d 'The region to export'
-complete -c assume -l unset -d 'Remove every variable assume set'
-complete -c assume -s d -l duration -r -d 'The role session length'
-complete -c assume -l mfa-token -r -d 'The MFA code'
-complete -c assume -l exec -d 'Run a command with the credentials'

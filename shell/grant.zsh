@@ -31,16 +31,15 @@ __grant_hook() {
 autoload -Uz add-zsh-hook
 add-zsh-hook preexec __grant_hook
 
-# Completion for assume; the profile helper comes with grant's own completion.
-_grant_assume() {
-    _arguments -s \
-        '(-x --export-all-env-vars)'{-x,--export-all-env-vars}'[export the keys themselves]' \
-        '(-r --region)'{-r+,--region=}'[the region to export]:region: ' \
-        '--unset[remove every variable assume set]' \
-        '(-d --duration)'{-d+,--duration=}'[role session length]:duration: ' \
-        '--mfa-token=[MFA code]:code: ' \
-        '--exec[run a command with the credentials]' \
-        '1:profile:__grant_profiles' \
-        '*::command:_normal'
+# Completion loads on the first Tab, not at start: each stub evaluates grant's
+# completion script, which defines the real function in its place, and calls it.
+# Without compinit there is no compdef, and assume works without completion.
+_grant() {
+    eval "$(command grant completions zsh 2>/dev/null)"
+    (( $+functions[__grant_profiles] )) && _grant "$@"
 }
-(( $+functions[compdef] )) && compdef _grant_assume assume
+_grant_assume() {
+    eval "$(command grant completions zsh 2>/dev/null)"
+    (( $+functions[__grant_profiles] )) && _grant_assume "$@"
+}
+(( $+functions[compdef] )) && compdef _grant grant && compdef _grant_assume assume

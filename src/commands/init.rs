@@ -3,16 +3,24 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ShellName};
-use crate::shell::{Shell, integration};
+use crate::shell::integration::{self, FISH_COMPLETION_LOADER, InitFiles};
+use crate::shell::Shell;
+use std::path::{Path, PathBuf};
+
 use crate::{fsutil, paths};
 
 pub fn init(shell: ShellName) -> anyhow::Result<()> {
     let shell = super::shell_of(shell);
-    let clock = paths::grant_state_dir().join("clock");
+    let state = paths::grant_state_dir();
+    let mut files = InitFiles {
+        fish_clock: state.join("clock"),
+        fish_completions: None,
+    };
     if shell == Shell::Fish {
-        ensure_clock(&clock);
+        ensure_clock(&files.fish_clock);
+        files.fish_completions = fish_completion_loaders(&state.join("fish-completions"));
     }
-    let script = integration::init(shell, Cli::command(), &clock)?;
+    let script = integration::init(shell, Cli::command(), &files)?;
     super::print_lines([script.trim_end()])?;
     Ok(())
 }
@@ -44,5 +52,29 @@ fn ensure_clock(path: &std::path::Path) {
         });
     if let Err(error) = made {
         crate::debug!("cannot make fish's clock {}: {error}", path.display());
+    }
+}
+
+/// The folder from which fish autoloads grant's completion: `grant.fish` and
+/// `assume.fish`, each the loader, rewritten only when they differ from it. `None`
+/// (logged) when they cannot be made: init then sources the completion at start.
+fn fish_completion_loaders(dir: &Path) -> Option<PathBuf> {
+    let trusted = |dir: &Path| fsutil::check_trusted_dir(dir).map_err(std::io::Error::other);
+    let made = dir.parent().map_or(Ok(()), trusted).and_then(|()| trusted(dir)).and_then(|()| {
+        for command in ["grant", "assume"] {
+            let path = dir.join(format!("{command}.fish"));
+            let current = fsutil::read_own_file(&path, 4096).ok().flatten();
+            if current.as_deref() != Some(FISH_COMPLETION_LOADER.as_bytes()) {
+                fsutil::write_atomic(&path, FISH_COMPLETION_LOADER.as_bytes(), None)?;
+            }
+        }
+        Ok(())
+    });
+    match made {
+        Ok(()) => Some(dir.to_path_buf()),
+        Err(error) => {
+            crate::debug!("cannot write fish's completion loaders in {}: {error}", dir.display());
+            None
+        }
     }
 }
