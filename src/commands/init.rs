@@ -3,8 +3,8 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ShellName};
-use crate::shell::integration::{self, FISH_COMPLETION_LOADER, InitFiles};
 use crate::shell::Shell;
+use crate::shell::integration::{self, FISH_COMPLETION_LOADER, InitFiles};
 use std::path::{Path, PathBuf};
 
 use crate::{fsutil, paths};
@@ -60,20 +60,27 @@ fn ensure_clock(path: &std::path::Path) {
 /// (logged) when they cannot be made: init then sources the completion at start.
 fn fish_completion_loaders(dir: &Path) -> Option<PathBuf> {
     let trusted = |dir: &Path| fsutil::check_trusted_dir(dir).map_err(std::io::Error::other);
-    let made = dir.parent().map_or(Ok(()), trusted).and_then(|()| trusted(dir)).and_then(|()| {
-        for command in ["grant", "assume"] {
-            let path = dir.join(format!("{command}.fish"));
-            let current = fsutil::read_own_file(&path, 4096).ok().flatten();
-            if current.as_deref() != Some(FISH_COMPLETION_LOADER.as_bytes()) {
-                fsutil::write_atomic(&path, FISH_COMPLETION_LOADER.as_bytes(), None)?;
+    let made = dir
+        .parent()
+        .map_or(Ok(()), trusted)
+        .and_then(|()| trusted(dir))
+        .and_then(|()| {
+            for command in ["grant", "assume"] {
+                let path = dir.join(format!("{command}.fish"));
+                let current = fsutil::read_own_file(&path, 4096).ok().flatten();
+                if current.as_deref() != Some(FISH_COMPLETION_LOADER.as_bytes()) {
+                    fsutil::write_atomic(&path, FISH_COMPLETION_LOADER.as_bytes(), None)?;
+                }
             }
-        }
-        Ok(())
-    });
+            Ok(())
+        });
     match made {
         Ok(()) => Some(dir.to_path_buf()),
         Err(error) => {
-            crate::debug!("cannot write fish's completion loaders in {}: {error}", dir.display());
+            crate::debug!(
+                "cannot write fish's completion loaders in {}: {error}",
+                dir.display()
+            );
             None
         }
     }

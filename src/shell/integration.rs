@@ -211,8 +211,15 @@ mod tests {
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
             let script = init(shell, Cli::command(), &files).unwrap();
             let full = completions(shell, Cli::command());
-            assert!(script.len() * 10 < full.len(), "{shell}: {} bytes", script.len());
-            for line in full.lines().filter(|line| line.starts_with("complete -c grant")) {
+            assert!(
+                script.len() * 10 < full.len(),
+                "{shell}: {} bytes",
+                script.len()
+            );
+            for line in full
+                .lines()
+                .filter(|line| line.starts_with("complete -c grant"))
+            {
                 assert!(!script.contains(line), "{shell} defines {line}");
             }
             assert!(!script.contains("_grant_commands"), "{shell}");

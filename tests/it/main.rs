@@ -21,6 +21,7 @@ mod profile_suite;
 mod profiles;
 mod secrets;
 mod settings;
+mod shell_layer;
 mod shell_quoting;
 mod sso;
 mod trust_config;

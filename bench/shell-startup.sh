@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# What `grant init` adds to the start of a new interactive shell: bash, zsh with
+# compinit loaded, and fish, each started with an rc file that does only the thing
+# measured (bash --rcfile, zsh's ZDOTDIR without global rcs, fish's
+# XDG_CONFIG_HOME), in one hyperfine run per shell:
+#   bare            an rc that does nothing (zsh: only compinit, with its dump file)
+#   grant init      + eval "$(grant init SHELL)" (fish: grant init fish | source), as
+#                   the README says to write it: grant's own process start included
+#   grant, sourced  + sourcing what grant init printed, saved in a file: the cost of
+#                   the snippet alone
+#   zoxide init     the same two for zoxide, when it is installed (the reference)
+# Prints each median and what it adds to the bare start.
+# Usage: bench/shell-startup.sh   (needs hyperfine, bash, zsh, fish; zoxide optional)
+source "$(dirname "$0")/lib.sh"
+
+build_release
+make_home
+require zsh zsh
+require fish fish
+export PATH="$(dirname "$GRANT"):$PATH"
+runs="${BENCH_RUNS:-100}"
+
+# rc NAME SHELL TEXT: the rc file of one variant, as each shell finds it.
+rc() {
+    local dir="$BENCH_HOME/rc/$1"
+    mkdir -p "$dir/fish"
+    case $2 in
+        bash) printf '%s\n' "$3" >"$dir/bashrc" ;;
+        zsh) printf '%s\n' "$3" >"$dir/.zshrc" ;;
+        fish) printf '%s\n' "$3" >"$dir/fish/config.fish" ;;
+    esac
+}
+
+# start SHELL NAME: the command that starts SHELL with the rc of variant NAME.
+start() {
+    local dir="$BENCH_HOME/rc/$2"
+    case $1 in
+        bash) echo "bash --noprofile --rcfile $dir/bashrc -i -c exit" ;;
+        zsh) echo "env ZDOTDIR=$dir zsh --no-globalrcs -i -c exit" ;;
+        fish) echo "env XDG_CONFIG_HOME=$dir fish -i -c exit" ;;
+    esac
+}
+
+has_zoxide=false
+command -v zoxide >/dev/null 2>&1 && has_zoxide=true
+[ "$has_zoxide" = true ] || echo "(zoxide is not installed: apt-get install zoxide for the reference)" >&2
+
+for shell in bash zsh fish; do
+    before=
+    [ "$shell" = zsh ] && before="autoload -Uz compinit && compinit -u -d $BENCH_HOME/zcompdump"
+    case $shell in
+        fish) load_grant="grant init fish | source" load_zoxide="zoxide init fish | source" ;;
+        *) load_grant="eval \"\$(grant init $shell)\"" load_zoxide="eval \"\$(zoxide init $shell)\"" ;;
+    esac
+    grant init "$shell" >"$BENCH_HOME/grant-init.$shell"
+    rc "$shell-bare" "$shell" "$before"
+    rc "$shell-grant" "$shell" "$before"$'\n'"$load_grant"
+    rc "$shell-grant-sourced" "$shell" "$before"$'\n'"source $BENCH_HOME/grant-init.$shell"
+    names=(bare "grant init" "grant, sourced")
+    commands=("$(start "$shell" "$shell-bare")" "$(start "$shell" "$shell-grant")" "$(start "$shell" "$shell-grant-sourced")")
+    if [ "$has_zoxide" = true ]; then
+        zoxide init "$shell" >"$BENCH_HOME/zoxide-init.$shell"
+        rc "$shell-zoxide" "$shell" "$before"$'\n'"$load_zoxide"
+        rc "$shell-zoxide-sourced" "$shell" "$before"$'\n'"source $BENCH_HOME/zoxide-init.$shell"
+        names+=("zoxide init" "zoxide, sourced")
+        commands+=("$(start "$shell" "$shell-zoxide")" "$(start "$shell" "$shell-zoxide-sourced")")
+    fi
+    args=()
+    for i in "${!commands[@]}"; do args+=(--command-name "$shell: ${names[$i]}" "${commands[$i]}"); done
+    hyperfine --warmup 10 --runs "$runs" -N --style basic \
+        --export-json "$OUT_DIR/shell-startup-$shell.json" "${args[@]}" >&2
+done
+
+echo "start of an interactive shell, medians of $runs runs; added = minus the bare start:"
+python3 - "$OUT_DIR"/shell-startup-{bash,zsh,fish}.json <<'PY'
+import json, sys
+print(f"{'shell: rc':<28} {'median':>10} {'added':>10}")
+for path in sys.argv[1:]:
+    results = json.load(open(path))["results"]
+    bare = results[0]["median"]
+    for r in results:
+        added = "" if r is results[0] else f"{(r['median'] - bare) * 1000:+8.2f}ms"
+        print(f"{r['command']:<28} {r['median'] * 1000:>8.2f}ms {added:>10}")
+PY
