@@ -6,18 +6,20 @@
 #   bare            an rc that does nothing (zsh: only compinit, with its dump file)
 #   grant init      + eval "$(grant init SHELL)" (fish: grant init fish | source), as
 #                   the README says to write it: grant's own process start included
-#   grant, sourced  + sourcing what grant init printed, saved in a file: the cost of
-#                   the snippet alone
+#   grant, from a file  + sourcing what grant init printed, saved in a file: the
+#                   snippet alone, without grant's process start
 #   zoxide init     the same two for zoxide, when it is installed (the reference)
 # Prints each median and what it adds to the bare start.
 # Usage: bench/shell-startup.sh   (needs hyperfine, bash, zsh, fish; zoxide optional)
+# shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 build_release
 make_home
 require zsh zsh
 require fish fish
-export PATH="$(dirname "$GRANT"):$PATH"
+PATH="$(dirname "$GRANT"):$PATH"
+export PATH
 runs="${BENCH_RUNS:-100}"
 
 # rc NAME SHELL TEXT: the rc file of one variant, as each shell finds it.
@@ -56,13 +58,13 @@ for shell in bash zsh fish; do
     rc "$shell-bare" "$shell" "$before"
     rc "$shell-grant" "$shell" "$before"$'\n'"$load_grant"
     rc "$shell-grant-sourced" "$shell" "$before"$'\n'"source $BENCH_HOME/grant-init.$shell"
-    names=(bare "grant init" "grant, sourced")
+    names=(bare "grant init" "grant, from a file")
     commands=("$(start "$shell" "$shell-bare")" "$(start "$shell" "$shell-grant")" "$(start "$shell" "$shell-grant-sourced")")
     if [ "$has_zoxide" = true ]; then
         zoxide init "$shell" >"$BENCH_HOME/zoxide-init.$shell"
         rc "$shell-zoxide" "$shell" "$before"$'\n'"$load_zoxide"
         rc "$shell-zoxide-sourced" "$shell" "$before"$'\n'"source $BENCH_HOME/zoxide-init.$shell"
-        names+=("zoxide init" "zoxide, sourced")
+        names+=("zoxide init" "zoxide, from a file")
         commands+=("$(start "$shell" "$shell-zoxide")" "$(start "$shell" "$shell-zoxide-sourced")")
     fi
     args=()
@@ -71,14 +73,18 @@ for shell in bash zsh fish; do
         --export-json "$OUT_DIR/shell-startup-$shell.json" "${args[@]}" >&2
 done
 
-echo "start of an interactive shell, medians of $runs runs; added = minus the bare start:"
+echo "start of an interactive shell, $runs runs each; added = minus the bare start."
+echo "cpu = user + system time (means), less sensitive than the wall time to other load:"
 python3 - "$OUT_DIR"/shell-startup-{bash,zsh,fish}.json <<'PY'
 import json, sys
-print(f"{'shell: rc':<28} {'median':>10} {'added':>10}")
+print(f"{'shell: rc':<24} {'median':>9} {'added':>9} {'cpu':>9} {'added':>9}")
 for path in sys.argv[1:]:
     results = json.load(open(path))["results"]
-    bare = results[0]["median"]
+    bare, bare_cpu = results[0]["median"], results[0]["user"] + results[0]["system"]
     for r in results:
-        added = "" if r is results[0] else f"{(r['median'] - bare) * 1000:+8.2f}ms"
-        print(f"{r['command']:<28} {r['median'] * 1000:>8.2f}ms {added:>10}")
+        cpu = r["user"] + r["system"]
+        first = r is results[0]
+        added = "" if first else f"{(r['median'] - bare) * 1000:+.2f}ms"
+        added_cpu = "" if first else f"{(cpu - bare_cpu) * 1000:+.2f}ms"
+        print(f"{r['command']:<24} {r['median'] * 1000:>7.2f}ms {added:>9} {cpu * 1000:>7.2f}ms {added_cpu:>9}")
 PY

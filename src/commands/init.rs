@@ -20,7 +20,7 @@ pub fn init(shell: ShellName) -> anyhow::Result<()> {
         ensure_clock(&files.fish_clock);
         files.fish_completions = fish_completion_loaders(&state.join("fish-completions"));
     }
-    let script = integration::init(shell, Cli::command(), &files)?;
+    let script = integration::init(shell, Cli::command, &files)?;
     super::print_lines([script.trim_end()])?;
     Ok(())
 }

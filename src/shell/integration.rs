@@ -70,14 +70,19 @@ pub struct InitFiles {
 }
 
 /// The integration for an rc file: `assume`, its hook, and completion loaded on the
-/// first Tab. Each part is a piece of shell code; the parts run in order.
-pub fn init(shell: Shell, command: clap::Command, files: &InitFiles) -> Result<String, ShellError> {
+/// first Tab. Each part is a piece of shell code; the parts run in order. `command`
+/// (the CLI definition) is built only for PowerShell, whose completion is eager.
+pub fn init(
+    shell: Shell,
+    command: impl FnOnce() -> clap::Command,
+    files: &InitFiles,
+) -> Result<String, ShellError> {
     Ok(init_parts(shell, command, files)?.join("\n"))
 }
 
 fn init_parts(
     shell: Shell,
-    command: clap::Command,
+    command: impl FnOnce() -> clap::Command,
     files: &InitFiles,
 ) -> Result<Vec<String>, ShellError> {
     Ok(match shell {
@@ -89,7 +94,7 @@ fn init_parts(
             fish_completion(files.fish_completions.as_deref())?,
         ],
         // Not measured nor lazy: PowerShell cannot run on the test machines.
-        Shell::PowerShell => vec![POWERSHELL_INIT.to_owned(), completions(shell, command)],
+        Shell::PowerShell => vec![POWERSHELL_INIT.to_owned(), completions(shell, command())],
     })
 }
 
@@ -176,7 +181,7 @@ mod tests {
     /// PowerShell cannot run here: its snippet is kept simple and checked as text.
     #[test]
     fn powershell_assume_evaluates_only_what_succeeded() {
-        let script = init(Shell::PowerShell, Cli::command(), &InitFiles::default()).unwrap();
+        let script = init(Shell::PowerShell, Cli::command, &InitFiles::default()).unwrap();
         assert!(script.contains("$code = & grant assume --shell powershell @args"));
         assert!(script.contains("& grant assume @options '--' @command"));
         assert!(script.contains("if ($LASTEXITCODE -eq 0 -and $code) {"));
@@ -194,7 +199,7 @@ mod tests {
             fish_clock: PathBuf::from("/tmp/it's/clock"),
             fish_completions: Some(PathBuf::from("/tmp/it's/completions")),
         };
-        let script = init(Shell::Fish, Cli::command(), &files).unwrap();
+        let script = init(Shell::Fish, Cli::command, &files).unwrap();
         assert!(script.starts_with("set -g __grant_clock '/tmp/it\\'s/clock'\n"));
         assert!(script.contains(
             "contains -- '/tmp/it\\'s/completions' $fish_complete_path; or set -gp fish_complete_path '/tmp/it\\'s/completions'\n"
@@ -209,7 +214,7 @@ mod tests {
             fish_completions: Some(PathBuf::from("/f")),
         };
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
-            let script = init(shell, Cli::command(), &files).unwrap();
+            let script = init(shell, Cli::command, &files).unwrap();
             let full = completions(shell, Cli::command());
             assert!(
                 script.len() * 10 < full.len(),
@@ -224,7 +229,7 @@ mod tests {
             }
             assert!(!script.contains("_grant_commands"), "{shell}");
         }
-        let fish = init(Shell::Fish, Cli::command(), &InitFiles::default()).unwrap();
+        let fish = init(Shell::Fish, Cli::command, &InitFiles::default()).unwrap();
         assert!(fish.contains("command grant completions fish | source"));
     }
 }
