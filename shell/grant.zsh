@@ -19,17 +19,18 @@ assume() {
 }
 
 # Keys exported with -x expire; before each command line runs, renew them when they
-# have less than five minutes left. The check is a comparison with $EPOCHSECONDS.
-zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+# have less than five minutes left. The check is a comparison with $EPOCHSECONDS,
+# whose module is loaded the first time keys are watched, not at start. The hook
+# joins preexec_functions as add-zsh-hook would, without loading add-zsh-hook.
 __grant_hook() {
     # <-> is zsh's own digits pattern: =~ would depend on the user's RE_MATCH_PCRE.
     [[ ${GRANT_EXPIRES-} == <-> && ${#GRANT_EXPIRES} -le 18 ]] || return 0
+    (( ${+EPOCHSECONDS} )) || zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
     # Base 10 even under OCTAL_ZEROES, where GRANT_EXPIRES=09 is bad octal.
     (( ${EPOCHSECONDS:-0} + 300 >= 10#$GRANT_EXPIRES )) && assume --reassume
     return 0
 }
-autoload -Uz add-zsh-hook
-add-zsh-hook preexec __grant_hook
+[[ ${preexec_functions[(r)__grant_hook]-} == __grant_hook ]] || preexec_functions+=(__grant_hook)
 
 # Completion loads on the first Tab, not at start: each stub evaluates grant's
 # completion script, which defines the real function in its place, and calls it.

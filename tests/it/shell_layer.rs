@@ -395,8 +395,9 @@ fn shown_minutes(screen: &str, prefix: &str) -> i64 {
 
 /// The value of `name` in the shell, read back through the screen.
 fn shell_value(terminal: &Terminal, real: &RealShell, name: &str) -> i64 {
-    let screen = terminal.run_and_wait(real, &format!("echo \"V-$m=${name}=\""), "V-MARK=");
-    let at = screen.rfind("V-MARK=").unwrap() + "V-MARK=".len();
+    let marker = format!("{name}-MARK=");
+    let screen = terminal.run_and_wait(real, &format!("echo \"{name}-$m=${name}=\""), &marker);
+    let at = screen.rfind(&marker).unwrap() + marker.len();
     let rest = &screen[at..];
     rest[..rest.find('=').unwrap()].parse().unwrap()
 }
@@ -435,9 +436,12 @@ fn readme_prompt_shows_profile_and_minutes(real: &RealShell) {
         for _ in 0..3 {
             terminal.send(&["Enter"]);
         }
-        let screen = terminal.run_and_wait(real, "echo \"PROMPTS-$m\"", "PROMPTS-MARK");
+        let marker = format!("{variable}-PROMPTS-MARK");
+        let screen =
+            terminal.run_and_wait(real, &format!("echo \"{variable}-PROMPTS-$m\""), &marker);
         let after = now();
-        let shown = shown_minutes(&screen, "[dev eu-west-1 ");
+        // The prompt the echo was typed at, after the three empty ones.
+        let shown = shown_minutes(&screen[..screen.rfind(&marker).unwrap()], "[dev eu-west-1 ");
         let expires = shell_value(&terminal, real, variable);
         let (fewest, most) = ((expires - after) / 60, (expires - before + 59) / 60);
         assert!(
