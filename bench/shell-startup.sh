@@ -88,3 +88,29 @@ for path in sys.argv[1:]:
         added_cpu = "" if first else f"{(cpu - bare_cpu) * 1000:+.2f}ms"
         print(f"{r['command']:<24} {r['median'] * 1000:>7.2f}ms {added:>9} {cpu * 1000:>7.2f}ms {added_cpu:>9}")
 PY
+
+# The snippets alone, steadier than a start: each sourced 500 times in one shell,
+# the CPU time of that shell less that of the same loop over an empty file.
+: >"$BENCH_HOME/empty"
+echo
+echo "the snippet alone, CPU per source (500 sources in one shell, less an empty file's):"
+python3 - "$BENCH_HOME" "$has_zoxide" <<'PY'
+import resource, subprocess, sys
+home, has_zoxide = sys.argv[1], sys.argv[2] == "true"
+loops = {
+    "bash": ["bash", "--norc", "--noprofile", "-c", 'for i in {1..500}; do source "$1"; done', "bash"],
+    "zsh": ["zsh", "-f", "-c", 'autoload -Uz compinit && compinit -u -D; for i in {1..500}; do source "$1"; done', "zsh"],
+    "fish": ["fish", "--no-config", "-c", "for i in (seq 500); source $argv[1]; end"],
+}
+def cpu(command):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+tools = ["grant"] + (["zoxide"] if has_zoxide else [])
+for shell, loop in loops.items():
+    empty = cpu(loop + [f"{home}/empty"])
+    for tool in tools:
+        each = (cpu(loop + [f"{home}/{tool}-init.{shell}"]) - empty) / 500
+        print(f"{shell}: {tool + ' init':<12} {each * 1000:6.3f}ms")
+PY
