@@ -480,3 +480,58 @@ fn zsh_readme_prompt_shows_profile_and_minutes() {
 fn fish_readme_prompt_shows_profile_and_minutes() {
     readme_prompt_shows_profile_and_minutes(&FISH);
 }
+
+/// fish's loaders are grant's own files: one replaced by other code, or by a
+/// symlink to it, is written again, and the link's target is left alone.
+#[test]
+fn fish_init_rewrites_its_completion_loaders() {
+    let env = TestEnv::new();
+    success(&env.run(&["init", "fish"]));
+    let folder = env.state_dir.join("fish-completions");
+    let loader = std::fs::read_to_string(folder.join("grant.fish")).unwrap();
+    assert!(
+        loader.contains("command grant completions fish | source"),
+        "{loader}"
+    );
+    let elsewhere = env.tmp_dir.join("elsewhere.fish");
+    std::fs::write(&elsewhere, "echo planted\n").unwrap();
+    env.written_by_the_test(&elsewhere);
+    std::fs::write(folder.join("grant.fish"), "echo planted\n").unwrap();
+    std::fs::remove_file(folder.join("assume.fish")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, folder.join("assume.fish")).unwrap();
+    let init = success(&env.run(&["init", "fish"]));
+    assert!(init.contains("set -gp fish_complete_path"), "{init}");
+    for command in ["grant", "assume"] {
+        let path = folder.join(format!("{command}.fish"));
+        assert!(!path.is_symlink(), "{command}.fish is still a link");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), loader);
+    }
+    assert_eq!(
+        std::fs::read_to_string(&elsewhere).unwrap(),
+        "echo planted\n"
+    );
+}
+
+/// Where the loaders cannot be written (a state folder others may write to),
+/// `grant init fish` sources the completion at start instead.
+#[test]
+fn fish_init_without_its_loaders_sources_the_completion() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let shared = env.tmp_dir.join("shared-state");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let output = env
+        .grant()
+        .args(["init", "fish"])
+        .env("GRANT_STATE_DIR", &shared)
+        .output()
+        .unwrap();
+    let init = success(&output);
+    assert!(
+        init.contains("command grant completions fish | source"),
+        "{init}"
+    );
+    assert!(!init.contains("fish_complete_path"), "{init}");
+    assert!(!shared.join("fish-completions").exists());
+}
