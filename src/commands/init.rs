@@ -1,12 +1,12 @@
 //! `grant init SHELL` and `grant completions SHELL`.
 
+use std::path::{Path, PathBuf};
+
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ShellName};
 use crate::shell::Shell;
 use crate::shell::integration::{self, FISH_COMPLETION_LOADER, InitFiles};
-use std::path::{Path, PathBuf};
-
 use crate::{fsutil, paths};
 
 pub fn init(shell: ShellName) -> anyhow::Result<()> {
@@ -34,7 +34,7 @@ pub fn completions(shell: ShellName) -> anyhow::Result<()> {
 
 /// fish's clock: an empty file dated at the epoch, whose age is the time. Without
 /// it the hook falls back to `date`, so a failure here is only logged.
-fn ensure_clock(path: &std::path::Path) {
+fn ensure_clock(path: &Path) {
     let made = path
         .parent()
         .map_or(Ok(()), |dir| {

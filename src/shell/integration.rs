@@ -93,7 +93,7 @@ fn init_parts(
             FISH_INIT.to_owned(),
             fish_completion(files.fish_completions.as_deref())?,
         ],
-        // Not measured nor lazy: PowerShell cannot run on the test machines.
+        // Eager: PowerShell cannot run on the test machines, to measure or to type into.
         Shell::PowerShell => vec![POWERSHELL_INIT.to_owned(), completions(shell, command())],
     })
 }
