@@ -2107,3 +2107,23 @@ __grant_complete() {
 }
 
 complete -F __grant_complete -o nosort -o bashdefault -o default grant
+
+# Completion for assume (a function of `grant init bash`).
+__grant_complete_assume() {
+    COMPREPLY=()
+    local current previous
+    __grant_words
+    case $previous in
+        -r | --region | -d | --duration | --mfa-token | --shell) return ;;
+    esac
+    if [[ $current == -* ]]; then
+        local option
+        for option in -x --export-all-env-vars -r --region --unset -d --duration --mfa-token --exec --help; do
+            [[ $option == "$current"* ]] && COMPREPLY+=("$option")
+        done
+        return
+    fi
+    __grant_complete_profiles "$current"
+}
+
+complete -F __grant_complete_assume assume

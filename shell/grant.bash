@@ -47,22 +47,16 @@ if [[ " ${PROMPT_COMMAND[*]-} " != *" __grant_hook"[\;\ ]* ]]; then
     fi
 fi
 
-# Completion for assume; the profile helpers come with grant's own completion.
-__grant_complete_assume() {
-    COMPREPLY=()
-    local current previous
-    __grant_words
-    case $previous in
-        -r | --region | -d | --duration | --mfa-token | --shell) return ;;
+# Completion loads on the first Tab, not at start: the loader evaluates grant's
+# completion script (which registers the real functions in its place), then hands
+# this Tab to them.
+__grant_load_completion() {
+    eval "$(command grant completions bash 2>/dev/null)"
+    case $1 in
+        assume) declare -F __grant_complete_assume >/dev/null && __grant_complete_assume "$@" ;;
+        *) declare -F __grant_complete >/dev/null && __grant_complete "$@" ;;
     esac
-    if [[ $current == -* ]]; then
-        local option
-        for option in -x --export-all-env-vars -r --region --unset -d --duration --mfa-token --exec --help; do
-            [[ $option == "$current"* ]] && COMPREPLY+=("$option")
-        done
-        return
-    fi
-    __grant_complete_profiles "$current"
 }
 
-complete -F __grant_complete_assume assume
+complete -F __grant_load_completion -o nosort -o bashdefault -o default grant
+complete -F __grant_load_completion assume

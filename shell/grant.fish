@@ -21,30 +21,24 @@ function assume --description 'Switch this shell to an AWS profile (grant)'
     string join \n -- $code | source
 end
 
+# The time in epoch seconds without starting a process, for the hook and prompts:
+# fish has no clock variable, but the age of a file dated at the epoch
+# ($__grant_clock, made by `grant init fish`) is the time, and `path` is a builtin.
+# A symlink planted at the clock would date it by another file, so the clock is
+# read only when it is not one.
+function __grant_now
+    if not path is -q -t link -- $__grant_clock
+        path mtime --relative -- $__grant_clock 2>/dev/null; and return
+    end
+    date +%s
+end
+
 # Keys exported with -x expire; before each command line runs, renew them when they
-# have less than five minutes left. fish has no clock variable: the age of a file
-# dated at the epoch ($__grant_clock, made by `grant init fish`) is the time, and
-# `path` is a builtin, so the check starts no process. A symlink planted at the clock
-# would date it by another file, so the clock is read only when it is not one.
+# have less than five minutes left.
 function __grant_hook --on-event fish_preexec
     string match -qr '^[0-9]{1,18}$' -- "$GRANT_EXPIRES"; or return 0
-    set -l now
-    if not path is -q -t link -- $__grant_clock
-        set now (path mtime --relative -- $__grant_clock 2>/dev/null)
-    end
-    test -n "$now"; or set now (date +%s)
-    if test (math $now + 300) -ge $GRANT_EXPIRES
+    if test (math (__grant_now) + 300) -ge $GRANT_EXPIRES
         assume --reassume
     end
     return 0
 end
-
-# Completion for assume; `__grant_profiles` comes with grant's own completion.
-complete -c assume -f
-complete -c assume -n 'not __fish_seen_subcommand_from --exec' -a '(__grant_profiles)'
-complete -c assume -s x -l export-all-env-vars -d 'Export the keys themselves'
-complete -c assume -s r -l region -r -d 'The region to export'
-complete -c assume -l unset -d 'Remove every variable assume set'
-complete -c assume -s d -l duration -r -d 'The role session length'
-complete -c assume -l mfa-token -r -d 'The MFA code'
-complete -c assume -l exec -d 'Run a command with the credentials'

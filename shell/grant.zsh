@@ -22,28 +22,28 @@ assume() {
 }
 
 # Keys exported with -x expire; before each command line runs, renew them when they
-# have less than five minutes left. The check is a comparison with $EPOCHSECONDS.
-zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+# have less than five minutes left. The check is a comparison with $EPOCHSECONDS,
+# whose module is loaded the first time keys are watched, not at start. The hook
+# joins preexec_functions as add-zsh-hook would, without loading add-zsh-hook.
 __grant_hook() {
     # <-> is zsh's own digits pattern: =~ would depend on the user's RE_MATCH_PCRE.
     [[ ${GRANT_EXPIRES-} == <-> && ${#GRANT_EXPIRES} -le 18 ]] || return 0
+    (( ${+EPOCHSECONDS} )) || zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
     # Base 10 even under OCTAL_ZEROES, where GRANT_EXPIRES=09 is bad octal.
     (( ${EPOCHSECONDS:-0} + 300 >= 10#$GRANT_EXPIRES )) && assume --reassume
     return 0
 }
-autoload -Uz add-zsh-hook
-add-zsh-hook preexec __grant_hook
+[[ ${preexec_functions[(r)__grant_hook]-} == __grant_hook ]] || preexec_functions+=(__grant_hook)
 
-# Completion for assume; the profile helper comes with grant's own completion.
-_grant_assume() {
-    _arguments -s \
-        '(-x --export-all-env-vars)'{-x,--export-all-env-vars}'[export the keys themselves]' \
-        '(-r --region)'{-r+,--region=}'[the region to export]:region: ' \
-        '--unset[remove every variable assume set]' \
-        '(-d --duration)'{-d+,--duration=}'[role session length]:duration: ' \
-        '--mfa-token=[MFA code]:code: ' \
-        '--exec[run a command with the credentials]' \
-        '1:profile:__grant_profiles' \
-        '*::command:_normal'
+# Completion loads on the first Tab, not at start: each stub evaluates grant's
+# completion script, which defines the real function in its place, and calls it.
+# Without compinit there is no compdef, and assume works without completion.
+_grant() {
+    eval "$(command grant completions zsh 2>/dev/null)"
+    (( $+functions[__grant_profiles] )) && _grant "$@"
 }
-(( $+functions[compdef] )) && compdef _grant_assume assume
+_grant_assume() {
+    eval "$(command grant completions zsh 2>/dev/null)"
+    (( $+functions[__grant_profiles] )) && _grant_assume "$@"
+}
+(( $+functions[compdef] )) && compdef _grant grant && compdef _grant_assume assume

@@ -5,10 +5,14 @@
 //! A profile with `credential_process` gets `AWS_PROFILE` only, so the SDKs renew
 //! by themselves; others, or `-x`, get the keys and never `AWS_PROFILE` beside
 //! them (an SDK that sees both may read the profile and ignore the keys, and the
-//! JavaScript SDK warns). `GRANT_PROFILE` names the profile in both modes, for
-//! prompts. `GRANT_EXPORTED` lists what was set, so that the next assume removes
-//! exactly that, and only names from [`ALL_VARIABLES`]; `GRANT_EXPIRES` (epoch
-//! seconds) tells the shell hook when to renew exported keys.
+//! JavaScript SDK warns). `GRANT_EXPORTED` lists what was set, so that the next
+//! assume removes exactly that, and only names from [`ALL_VARIABLES`]; `GRANT_EXPIRES`
+//! (epoch seconds) tells the shell hook when to renew exported keys.
+//!
+//! For prompts, which must start no process, the shell is told what it uses in
+//! both modes: `GRANT_PROFILE`, `GRANT_REGION` (empty without a region), and what
+//! ends next: `GRANT_EXPIRES` with exported keys, `GRANT_SSO_EXPIRES` with
+//! AWS_PROFILE only (when a sign-in will be needed, see [`sign_in_expiry`]).
 
 use anyhow::{Context, bail};
 
@@ -23,7 +27,7 @@ use crate::profile::{CredentialSource, Profile};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::{EnvChange, Shell, shell_word};
-use crate::sso::{LoginOptions, token};
+use crate::sso::{LoginOptions, Sso, SsoSession, cli_cache, token};
 use crate::term_text::shown;
 
 /// The variables that carry keys; they beat AWS_PROFILE in every SDK, so an
@@ -37,7 +41,7 @@ const KEY_VARIABLES: [&str; 5] = [
 ];
 /// Every variable assume may set, for `--unset`, and the only names it ever
 /// unsets from GRANT_EXPORTED.
-const ALL_VARIABLES: [&str; 13] = [
+const ALL_VARIABLES: [&str; 15] = [
     "AWS_PROFILE",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
@@ -48,11 +52,18 @@ const ALL_VARIABLES: [&str; 13] = [
     "AWS_DEFAULT_REGION",
     "AWS_ACCOUNT_ID",
     PROFILE_VARIABLE,
+    REGION_VARIABLE,
     EXPIRES_VARIABLE,
+    SSO_EXPIRES_VARIABLE,
     DURATION_VARIABLE,
     EXPORTED_VARIABLE,
 ];
 const PROFILE_VARIABLE: &str = "GRANT_PROFILE";
+/// The region assume exported, empty when none: for prompts.
+const REGION_VARIABLE: &str = "GRANT_REGION";
+/// When the SSO sign-in behind an AWS_PROFILE-only assume ends, in epoch seconds:
+/// for prompts.
+const SSO_EXPIRES_VARIABLE: &str = "GRANT_SSO_EXPIRES";
 /// When the exported keys expire, in epoch seconds: the hook's signal.
 const EXPIRES_VARIABLE: &str = "GRANT_EXPIRES";
 /// The `-d` of the assume, so that the hook renews with the same.
@@ -113,7 +124,8 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
         prompt_on_terminal: true,
         ..LoginOptions::default()
     });
-    let credentials = credentials(&plan, &settings, login, args.mfa_token.clone())?;
+    let store = SecretStore::open(&settings)?;
+    let credentials = credentials(&plan, &settings, &store, login, args.mfa_token.clone())?;
     if args.env {
         super::export::write_dotenv(&plan.profile, plan.region.as_deref(), &credentials)?;
         return match shell {
@@ -121,7 +133,12 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
             None => Ok(()),
         };
     }
-    let change = env_change(&plan, &credentials);
+    let sign_in_ends = if plan.export_keys {
+        None
+    } else {
+        sign_in_expiry(&plan.profile, &store, &settings)
+    };
+    let change = env_change(&plan, &credentials, sign_in_ends);
     match shell {
         None => run_command(&change, &args.command),
         Some(shell) => {
@@ -178,6 +195,7 @@ fn needs_shell(shell: Option<Shell>) -> anyhow::Result<Shell> {
 fn credentials(
     plan: &Plan,
     settings: &Settings,
+    store: &SecretStore,
     login: Option<LoginOptions>,
     mfa_token: Option<String>,
 ) -> anyhow::Result<Credentials> {
@@ -187,9 +205,8 @@ fn credentials(
         None => String::new(),
     };
     let request = Request::for_profile_variant(&profile, &variant);
-    let store = SecretStore::open(settings)?;
     let obtain = Obtain {
-        store: &store,
+        store,
         settings,
         window: WINDOW_SECONDS,
         use_cache: true,
@@ -214,10 +231,37 @@ fn set_role_duration(profile: &mut Profile, seconds: u32) -> anyhow::Result<Stri
     Ok(format!("#duration={seconds}"))
 }
 
+/// When the user will have to sign in again for `profile`, if its credentials come
+/// from an IAM Identity Center session (directly or at the root of a role chain)
+/// whose token grant can read: a token grant can refresh lasts as long as its
+/// client registration (IAM Identity Center may end the session sooner, at a time
+/// it does not tell clients: its session length is not part of any answer); any
+/// other token at its own expiry.
+fn sign_in_expiry(profile: &Profile, store: &SecretStore, settings: &Settings) -> Option<i64> {
+    let session = sso_session_of(&profile.source)?;
+    let now = token::now();
+    let token = match Sso::new(store, settings).stored_token(&session.key()) {
+        Ok(Some(token)) => token,
+        _ => cli_cache::read_token(session, now)?,
+    };
+    Some(match token.registration_expires_at {
+        Some(registration) if token.can_refresh(now) => registration.max(token.expires_at),
+        _ => token.expires_at,
+    })
+}
+
+fn sso_session_of(source: &CredentialSource) -> Option<&SsoSession> {
+    match source {
+        CredentialSource::Sso(role) => Some(&role.session),
+        CredentialSource::AssumeRole(role) => sso_session_of(&role.source),
+        _ => None,
+    }
+}
+
 /// What to unset and set: first what the previous assume set and, for an
 /// AWS_PROFILE-only assume, any keys in the environment; with keys, any
 /// AWS_PROFILE, even the user's own, which would otherwise compete with them.
-fn env_change(plan: &Plan, credentials: &Credentials) -> EnvChange {
+fn env_change(plan: &Plan, credentials: &Credentials, sign_in_ends: Option<i64>) -> EnvChange {
     let mut set: Vec<(String, String)> = Vec::new();
     let mut add = |name: &str, value: &str| set.push((name.to_owned(), value.to_owned()));
     if !plan.export_keys {
@@ -226,6 +270,10 @@ fn env_change(plan: &Plan, credentials: &Credentials) -> EnvChange {
     if let Some(region) = &plan.region {
         add("AWS_REGION", region);
         add("AWS_DEFAULT_REGION", region);
+    }
+    add(REGION_VARIABLE, plan.region.as_deref().unwrap_or_default());
+    if let Some(ends) = sign_in_ends {
+        add(SSO_EXPIRES_VARIABLE, &ends.to_string());
     }
     if plan.export_keys {
         add("AWS_ACCESS_KEY_ID", &credentials.access_key_id);
@@ -254,6 +302,7 @@ fn env_change(plan: &Plan, credentials: &Credentials) -> EnvChange {
     let mut to_remove = previously_exported();
     to_remove.extend(KEY_VARIABLES.map(str::to_owned));
     to_remove.push(EXPIRES_VARIABLE.to_owned());
+    to_remove.push(SSO_EXPIRES_VARIABLE.to_owned());
     to_remove.push("AWS_PROFILE".to_owned());
     let unset = present(
         to_remove
@@ -320,7 +369,7 @@ fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> {
     }
     match renewed(&name, settings) {
         Ok((plan, credentials)) => {
-            emit(shell, &env_change(&plan, &credentials))?;
+            emit(shell, &env_change(&plan, &credentials, None))?;
             if !is_quiet() {
                 eprintln!(
                     "grant: renewed the keys of {},{}",
@@ -354,7 +403,8 @@ fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials
         hook: true,
         profile,
     };
-    let credentials = credentials(&plan, settings, None, None)?;
+    let store = SecretStore::open(settings)?;
+    let credentials = credentials(&plan, settings, &store, None, None)?;
     Ok((plan, credentials))
 }
 

@@ -1,19 +1,27 @@
 //! `grant init SHELL` and `grant completions SHELL`.
 
+use std::path::{Path, PathBuf};
+
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ShellName};
 use crate::settings::Settings;
-use crate::shell::{Shell, directory, integration};
+use crate::shell::integration::{self, FISH_COMPLETION_LOADER, InitFiles};
+use crate::shell::{Shell, directory};
 use crate::{fsutil, paths};
 
 pub fn init(shell: ShellName) -> anyhow::Result<()> {
     let shell = super::shell_of(shell);
-    let clock = paths::grant_state_dir().join("clock");
+    let state = paths::grant_state_dir();
+    let mut files = InitFiles {
+        fish_clock: state.join("clock"),
+        fish_completions: None,
+    };
     if shell == Shell::Fish {
-        ensure_clock(&clock);
+        ensure_clock(&files.fish_clock);
+        files.fish_completions = fish_completion_loaders(&state.join("fish-completions"));
     }
-    let mut script = integration::init(shell, Cli::command(), &clock)?;
+    let mut script = integration::init(shell, Cli::command, &files)?;
     if !auto_assume_directory() {
         script = directory::without_hook(shell, &script);
     }
@@ -30,7 +38,7 @@ pub fn completions(shell: ShellName) -> anyhow::Result<()> {
 
 /// fish's clock: an empty file dated at the epoch, whose age is the time. Without
 /// it the hook falls back to `date`, so a failure here is only logged.
-fn ensure_clock(path: &std::path::Path) {
+fn ensure_clock(path: &Path) {
     let made = path
         .parent()
         .map_or(Ok(()), |dir| {
@@ -55,4 +63,35 @@ fn ensure_clock(path: &std::path::Path) {
 /// hook's own call reports them.
 fn auto_assume_directory() -> bool {
     Settings::load().map_or(true, |settings| settings.auto_assume_directory())
+}
+
+/// The folder from which fish autoloads grant's completion: `grant.fish` and
+/// `assume.fish`, each the loader, rewritten only when they differ from it. `None`
+/// (logged) when they cannot be made: init then sources the completion at start.
+fn fish_completion_loaders(dir: &Path) -> Option<PathBuf> {
+    let trusted = |dir: &Path| fsutil::check_trusted_dir(dir).map_err(std::io::Error::other);
+    let made = dir
+        .parent()
+        .map_or(Ok(()), trusted)
+        .and_then(|()| trusted(dir))
+        .and_then(|()| {
+            for command in ["grant", "assume"] {
+                let path = dir.join(format!("{command}.fish"));
+                let current = fsutil::read_own_file(&path, 4096).ok().flatten();
+                if current.as_deref() != Some(FISH_COMPLETION_LOADER.as_bytes()) {
+                    fsutil::write_atomic(&path, FISH_COMPLETION_LOADER.as_bytes(), None)?;
+                }
+            }
+            Ok(())
+        });
+    match made {
+        Ok(()) => Some(dir.to_path_buf()),
+        Err(error) => {
+            crate::debug!(
+                "cannot write fish's completion loaders in {}: {error}",
+                dir.display()
+            );
+            None
+        }
+    }
 }

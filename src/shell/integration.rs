@@ -1,8 +1,14 @@
 //! What `grant init SHELL` and `grant completions SHELL` print: the static snippets
 //! under `shell/` (the `assume` function, its hook, its completion), and clap's
 //! completion of grant with profile names added after `--profile`.
+//!
+//! `grant init` runs at every shell start, so it prints only `assume`, the hook and
+//! a loader of a few lines: the shell runs `grant completions` on the first Tab
+//! (bash's `complete -F` and zsh's `compdef` stubs, fish's autoloading from
+//! `$fish_complete_path`). Evaluating clap's whole completion at start cost 6 to 10
+//! ms a shell.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Shell, ShellError};
 
@@ -14,6 +20,8 @@ const FISH_INIT: &str = include_str!("../../shell/grant.fish");
 const FISH_COMPLETE: &str = include_str!("../../shell/complete.fish");
 const POWERSHELL_INIT: &str = include_str!("../../shell/grant.ps1");
 const POWERSHELL_COMPLETE: &str = include_str!("../../shell/complete.ps1");
+/// What fish autoloads for `grant` and `assume`: grant's completion, sourced once.
+pub const FISH_COMPLETION_LOADER: &str = include_str!("../../shell/complete-loader.fish");
 
 /// How clap's zsh completion describes a `--profile` value, and what completes it.
 const ZSH_PROFILE_ACTION: (&str, &str) = (":PROFILE:_default'", ":PROFILE:__grant_profiles'");
@@ -51,22 +59,63 @@ pub fn completions(shell: Shell, command: clap::Command) -> String {
     }
 }
 
-/// The integration for an rc file: `assume`, its hook and completions. `clock_file`
-/// is fish's clock (a file dated at the epoch, see `shell/grant.fish`).
-pub fn init(shell: Shell, command: clap::Command, clock_file: &Path) -> Result<String, ShellError> {
-    let completions = completions(shell, command);
-    Ok(match shell {
-        Shell::Bash => format!("{BASH_INIT}\n{completions}"),
-        // Completion needs compinit; without it, assume still works.
-        Shell::Zsh => {
-            format!("{ZSH_INIT}\nif (( $+functions[compdef] )); then\n{completions}\nfi\n")
+/// The files fish's integration reads, which `grant init fish` makes.
+#[derive(Debug, Clone, Default)]
+pub struct InitFiles {
+    /// fish's clock: a file dated at the epoch, see `shell/grant.fish`.
+    pub fish_clock: PathBuf,
+    /// The folder holding [`FISH_COMPLETION_LOADER`] as `grant.fish` and `assume.fish`;
+    /// `None` when it could not be written.
+    pub fish_completions: Option<PathBuf>,
+}
+
+/// The integration for an rc file: `assume`, its hook, and completion loaded on the
+/// first Tab. Each part is a piece of shell code; the parts run in order. `command`
+/// (the CLI definition) is built only for PowerShell, whose completion is eager.
+pub fn init(
+    shell: Shell,
+    command: impl FnOnce() -> clap::Command,
+    files: &InitFiles,
+) -> Result<String, ShellError> {
+    Ok(init_parts(shell, command, files)?.join("\n"))
+}
+
+fn init_parts(
+    shell: Shell,
+    command: impl FnOnce() -> clap::Command,
+    files: &InitFiles,
+) -> Result<Vec<String>, ShellError> {
+    let mut parts = match shell {
+        Shell::Bash => vec![BASH_INIT.to_owned()],
+        Shell::Zsh => vec![ZSH_INIT.to_owned()],
+        Shell::Fish => vec![
+            format!("set -g __grant_clock {}\n", quoted_path(&files.fish_clock)?),
+            FISH_INIT.to_owned(),
+            fish_completion(files.fish_completions.as_deref())?,
+        ],
+        // Eager: PowerShell cannot run on the test machines, to measure or to type into.
+        Shell::PowerShell => vec![POWERSHELL_INIT.to_owned(), completions(shell, command())],
+    };
+    parts.push(super::directory::snippet(shell).to_owned());
+    Ok(parts)
+}
+
+fn quoted_path(path: &Path) -> Result<String, ShellError> {
+    Shell::Fish.quote(&path.to_string_lossy())
+}
+
+/// fish autoloads a command's completion from `$fish_complete_path` on first use;
+/// without the loaders' folder the completion is sourced at start instead.
+fn fish_completion(folder: Option<&Path>) -> Result<String, ShellError> {
+    Ok(match folder {
+        Some(folder) => {
+            let folder = quoted_path(folder)?;
+            format!(
+                "contains -- {folder} $fish_complete_path; or set -gp fish_complete_path {folder}\n"
+            )
         }
-        Shell::Fish => {
-            let clock = Shell::Fish.quote(&clock_file.to_string_lossy())?;
-            format!("set -g __grant_clock {clock}\n{FISH_INIT}\n{completions}")
-        }
-        Shell::PowerShell => format!("{POWERSHELL_INIT}\n{completions}"),
-    } + super::directory::snippet(shell))
+        None => "command grant completions fish | source\n".to_owned(),
+    })
 }
 
 fn clap_completions(shell: Shell, mut command: clap::Command) -> String {
@@ -134,7 +183,7 @@ mod tests {
     /// PowerShell cannot run here: its snippet is kept simple and checked as text.
     #[test]
     fn powershell_assume_evaluates_only_what_succeeded() {
-        let script = init(Shell::PowerShell, Cli::command(), Path::new("/x")).unwrap();
+        let script = init(Shell::PowerShell, Cli::command, &InitFiles::default()).unwrap();
         assert!(script.contains("$code = & grant assume --shell powershell @args"));
         assert!(script.contains("& grant assume @options '--' @command"));
         assert!(script.contains("if ($LASTEXITCODE -eq 0 -and $code) {"));
@@ -148,7 +197,41 @@ mod tests {
 
     #[test]
     fn fish_init_names_its_clock_quoted() {
-        let script = init(Shell::Fish, Cli::command(), Path::new("/tmp/it's/clock")).unwrap();
+        let files = InitFiles {
+            fish_clock: PathBuf::from("/tmp/it's/clock"),
+            fish_completions: Some(PathBuf::from("/tmp/it's/completions")),
+        };
+        let script = init(Shell::Fish, Cli::command, &files).unwrap();
         assert!(script.starts_with("set -g __grant_clock '/tmp/it\\'s/clock'\n"));
+        assert!(script.contains(
+            "contains -- '/tmp/it\\'s/completions' $fish_complete_path; or set -gp fish_complete_path '/tmp/it\\'s/completions'\n"
+        ));
+    }
+
+    /// Start-up evaluates no completion definitions: they come on the first Tab.
+    #[test]
+    fn init_leaves_completion_to_the_first_tab() {
+        let files = InitFiles {
+            fish_clock: PathBuf::from("/c"),
+            fish_completions: Some(PathBuf::from("/f")),
+        };
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+            let script = init(shell, Cli::command, &files).unwrap();
+            let full = completions(shell, Cli::command());
+            assert!(
+                script.len() * 10 < full.len(),
+                "{shell}: {} bytes",
+                script.len()
+            );
+            for line in full
+                .lines()
+                .filter(|line| line.starts_with("complete -c grant"))
+            {
+                assert!(!script.contains(line), "{shell} defines {line}");
+            }
+            assert!(!script.contains("_grant_commands"), "{shell}");
+        }
+        let fish = init(Shell::Fish, Cli::command, &InitFiles::default()).unwrap();
+        assert!(fish.contains("command grant completions fish | source"));
     }
 }

@@ -25,7 +25,7 @@ fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
 }
 
 /// Every variable an assume may leave behind.
-const ASSUME_VARIABLES: [&str; 13] = [
+const ASSUME_VARIABLES: [&str; 15] = [
     "AWS_PROFILE",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
@@ -36,7 +36,9 @@ const ASSUME_VARIABLES: [&str; 13] = [
     "AWS_DEFAULT_REGION",
     "AWS_ACCOUNT_ID",
     "GRANT_PROFILE",
+    "GRANT_REGION",
     "GRANT_EXPIRES",
+    "GRANT_SSO_EXPIRES",
     "GRANT_DURATION",
     "GRANT_EXPORTED",
 ];

@@ -95,15 +95,16 @@ fn bash_completes_profile_names() {
     // What bash sets before it calls a completion function.
     let complete = |label: &str, function: &str, line: &str, words: &str| {
         format!(
-            r#"COMP_LINE={line}; COMP_POINT=${{#COMP_LINE}}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); COMPREPLY=(); {function} x "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"; printf '%s\0' "${{COMPREPLY[@]}}" > "$OUT/{label}""#
+            r#"COMP_LINE={line}; COMP_POINT=${{#COMP_LINE}}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); COMPREPLY=(); {function} "${{COMP_WORDS[0]}}" "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"; printf '%s\0' "${{COMPREPLY[@]}}" > "$OUT/{label}""#
         )
     };
     let lines = [
         init_line(&BASH),
-        r#"complete -p assume grant > "$OUT/registered""#.to_owned(),
+        r#"complete -p assume grant > "$OUT/loaders""#.to_owned(),
+        // The first completion goes through the loader, as bash's first Tab does.
         complete(
             "assume-dev",
-            "__grant_complete_assume",
+            "__grant_load_completion",
             "'assume de'",
             "assume de",
         ),
@@ -126,8 +127,19 @@ fn bash_completes_profile_names() {
             "grant credential-process --profile p",
         ),
     ];
+    let mut lines = lines.to_vec();
+    lines.insert(
+        3,
+        r#"complete -p assume grant > "$OUT/registered""#.to_owned(),
+    );
     let output = run_script(&env, &BASH, &outputs, &lines);
     script_succeeded(&BASH, &output);
+    let loaders = outputs.text("loaders");
+    assert!(
+        loaders.contains("-F __grant_load_completion assume")
+            && loaders.contains("-F __grant_load_completion grant"),
+        "{loaders}"
+    );
     let registered = outputs.text("registered");
     assert!(
         registered.contains("-F __grant_complete_assume assume"),

@@ -30,6 +30,7 @@ mod profiles;
 mod secrets;
 mod serve;
 mod settings;
+mod shell_layer;
 mod shell_quoting;
 mod sso;
 mod trust_config;

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# What `grant init` adds to the start of a new interactive shell: bash, zsh with
+# compinit loaded, and fish, each started with an rc file that does only the thing
+# measured (bash --rcfile, zsh's ZDOTDIR without global rcs, fish's
+# XDG_CONFIG_HOME), in one hyperfine run per shell:
+#   bare            an rc that does nothing (zsh: only compinit, with its dump file)
+#   grant init      + eval "$(grant init SHELL)" (fish: grant init fish | source), as
+#                   the README says to write it: grant's own process start included
+#   grant, from a file  + sourcing what grant init printed, saved in a file: the
+#                   snippet alone, without grant's process start
+#   zoxide init     the same two for zoxide, when it is installed (the reference)
+# Prints each median and what it adds to the bare start.
+# Usage: bench/shell-startup.sh   (needs hyperfine, bash, zsh, fish; zoxide optional)
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+build_release
+make_home
+require zsh zsh
+require fish fish
+PATH="$(dirname "$GRANT"):$PATH"
+export PATH
+runs="${BENCH_RUNS:-100}"
+
+# rc NAME SHELL TEXT: the rc file of one variant, as each shell finds it.
+rc() {
+    local dir="$BENCH_HOME/rc/$1"
+    mkdir -p "$dir/fish"
+    case $2 in
+        bash) printf '%s\n' "$3" >"$dir/bashrc" ;;
+        zsh) printf '%s\n' "$3" >"$dir/.zshrc" ;;
+        fish) printf '%s\n' "$3" >"$dir/fish/config.fish" ;;
+    esac
+}
+
+# start SHELL NAME: the command that starts SHELL with the rc of variant NAME.
+start() {
+    local dir="$BENCH_HOME/rc/$2"
+    case $1 in
+        bash) echo "bash --noprofile --rcfile $dir/bashrc -i -c exit" ;;
+        zsh) echo "env ZDOTDIR=$dir zsh --no-globalrcs -i -c exit" ;;
+        fish) echo "env XDG_CONFIG_HOME=$dir fish -i -c exit" ;;
+    esac
+}
+
+has_zoxide=false
+command -v zoxide >/dev/null 2>&1 && has_zoxide=true
+[ "$has_zoxide" = true ] || echo "(zoxide is not installed: apt-get install zoxide for the reference)" >&2
+
+for shell in bash zsh fish; do
+    before=
+    [ "$shell" = zsh ] && before="autoload -Uz compinit && compinit -u -d $BENCH_HOME/zcompdump"
+    case $shell in
+        fish) load_grant="grant init fish | source" load_zoxide="zoxide init fish | source" ;;
+        *) load_grant="eval \"\$(grant init $shell)\"" load_zoxide="eval \"\$(zoxide init $shell)\"" ;;
+    esac
+    grant init "$shell" >"$BENCH_HOME/grant-init.$shell"
+    rc "$shell-bare" "$shell" "$before"
+    rc "$shell-grant" "$shell" "$before"$'\n'"$load_grant"
+    rc "$shell-grant-sourced" "$shell" "$before"$'\n'"source $BENCH_HOME/grant-init.$shell"
+    names=(bare "grant init" "grant, from a file")
+    commands=("$(start "$shell" "$shell-bare")" "$(start "$shell" "$shell-grant")" "$(start "$shell" "$shell-grant-sourced")")
+    if [ "$has_zoxide" = true ]; then
+        zoxide init "$shell" >"$BENCH_HOME/zoxide-init.$shell"
+        rc "$shell-zoxide" "$shell" "$before"$'\n'"$load_zoxide"
+        rc "$shell-zoxide-sourced" "$shell" "$before"$'\n'"source $BENCH_HOME/zoxide-init.$shell"
+        names+=("zoxide init" "zoxide, from a file")
+        commands+=("$(start "$shell" "$shell-zoxide")" "$(start "$shell" "$shell-zoxide-sourced")")
+    fi
+    args=()
+    for i in "${!commands[@]}"; do args+=(--command-name "$shell: ${names[$i]}" "${commands[$i]}"); done
+    hyperfine --warmup 10 --runs "$runs" -N --style basic \
+        --export-json "$OUT_DIR/shell-startup-$shell.json" "${args[@]}" >&2
+done
+
+echo "start of an interactive shell, $runs runs each; added = minus the bare start."
+echo "cpu = user + system time (means), less sensitive than the wall time to other load:"
+python3 - "$OUT_DIR"/shell-startup-{bash,zsh,fish}.json <<'PY'
+import json, sys
+print(f"{'shell: rc':<24} {'median':>9} {'added':>9} {'cpu':>9} {'added':>9}")
+for path in sys.argv[1:]:
+    results = json.load(open(path))["results"]
+    bare, bare_cpu = results[0]["median"], results[0]["user"] + results[0]["system"]
+    for r in results:
+        cpu = r["user"] + r["system"]
+        first = r is results[0]
+        added = "" if first else f"{(r['median'] - bare) * 1000:+.2f}ms"
+        added_cpu = "" if first else f"{(cpu - bare_cpu) * 1000:+.2f}ms"
+        print(f"{r['command']:<24} {r['median'] * 1000:>7.2f}ms {added:>9} {cpu * 1000:>7.2f}ms {added_cpu:>9}")
+PY
+
+# The snippets alone, steadier than a start: each sourced 500 times in one shell,
+# the CPU time of that shell less that of the same loop over an empty file.
+: >"$BENCH_HOME/empty"
+echo
+echo "the snippet alone, CPU per source (500 sources in one shell, less an empty file's):"
+python3 - "$BENCH_HOME" "$has_zoxide" <<'PY'
+import resource, subprocess, sys
+home, has_zoxide = sys.argv[1], sys.argv[2] == "true"
+loops = {
+    "bash": ["bash", "--norc", "--noprofile", "-c", 'for i in {1..500}; do source "$1"; done', "bash"],
+    "zsh": ["zsh", "-f", "-c", 'autoload -Uz compinit && compinit -u -D; for i in {1..500}; do source "$1"; done', "zsh"],
+    "fish": ["fish", "--no-config", "-c", "for i in (seq 500); source $argv[1]; end"],
+}
+def cpu(command):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+tools = ["grant"] + (["zoxide"] if has_zoxide else [])
+for shell, loop in loops.items():
+    empty = cpu(loop + [f"{home}/empty"])
+    for tool in tools:
+        each = (cpu(loop + [f"{home}/{tool}-init.{shell}"]) - empty) / 500
+        print(f"{shell}: {tool + ' init':<12} {each * 1000:6.3f}ms")
+PY
