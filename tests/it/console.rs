@@ -316,9 +316,17 @@ fn iam_users_of_grants_store_sign_in_through_get_federation_token() {
             .output()
             .unwrap(),
     );
-    let url = sign_in_url(&console(&env, &fake, &["console", "bob", "-s", "ec2", "--url"]));
+    let url = sign_in_url(&console(
+        &env,
+        &fake,
+        &["console", "bob", "-s", "ec2", "--url"],
+    ));
     assert_eq!(fake.count("GetFederationToken"), 1);
-    assert_eq!(fake.count("GetSessionToken"), 0, "the console needs no session of its own");
+    assert_eq!(
+        fake.count("GetSessionToken"),
+        0,
+        "the console needs no session of its own"
+    );
     assert_eq!(
         signed_in_arn(&fake, &url),
         "arn:aws:sts::444444444444:federated-user/bob"
@@ -337,7 +345,10 @@ fn iam_users_of_grants_store_sign_in_through_get_federation_token() {
         "sessionToken": keys["SessionToken"],
     })
     .to_string();
-    let (status, body) = federation(&fake, &[("Action", "getSigninToken"), ("Session", &session)]);
+    let (status, body) = federation(
+        &fake,
+        &[("Action", "getSigninToken"), ("Session", &session)],
+    );
     assert_eq!(status, 400, "{body}");
 }
 
