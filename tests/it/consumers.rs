@@ -261,11 +261,17 @@ fn renews_credentials_near_expiry(consumer: Consumer) {
     let env = signed_in(&fake);
     let output = run_consumer(&env, Way::CredentialProcess, &line);
     consumer_succeeded(consumer, &output);
-    let seen = fake.caller_identity_keys();
-    let issued = fake.issued_access_key_ids();
     // Some consumers run credential_process more than once a call (botocore and the
     // CLI check expiry both when they resolve and when they sign): what matters is
     // that each call was signed with keys grant issued, the second with newer ones.
+    assert_two_calls_the_second_with_newer_keys(consumer, &fake);
+}
+
+/// The consumer made two calls, each signed with keys grant issued, the second
+/// with keys issued after the first's.
+pub(crate) fn assert_two_calls_the_second_with_newer_keys(consumer: Consumer, fake: &FakeAws) {
+    let seen = fake.caller_identity_keys();
+    let issued = fake.issued_access_key_ids();
     let position = |key: &String| {
         issued
             .iter()

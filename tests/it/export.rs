@@ -4,9 +4,8 @@
 //! tree-sitter reader; `--to-credentials-file` keeping every other byte of the file,
 //! and `assume --env` keeping the other lines of `.env`.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use fake_aws::FakeAws;
 use serde_json::Value;
@@ -15,8 +14,8 @@ use crate::support::fixtures::{
     self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, credential_process, granted_profile, json,
 };
 use crate::support::{
-    TestEnv, failure, python_script, python_with_botocore, python_with_module, stderr, stdout,
-    success, tool_is_installed,
+    TestEnv, failure, python_with_botocore, python_with_module, stderr, stdout, success,
+    tool_is_installed,
 };
 
 const DEV_ARN_PREFIX: &str = "arn:aws:sts::111111111111:assumed-role/AdministratorAccess/";
@@ -173,19 +172,7 @@ fn powershell_lines_parse_as_data_with_the_keys() {
     let fake = FakeAws::start();
     let env = world(&fake);
     let code = export(&env, "powershell");
-    let mut child = Command::new(python)
-        .arg(python_script("powershell_reader.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(code.as_bytes())
-        .unwrap();
-    let read: Value = serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
+    let read = crate::powershell::read(&python, &code);
     assert_eq!(read["errors"], serde_json::json!([]), "{code}");
     assert_eq!(read["interpolated"], serde_json::json!([]), "{code}");
     let keys = served(&env);

@@ -22,7 +22,7 @@ fn reader() -> Option<std::path::PathBuf> {
 }
 
 /// What the reader makes of `code`.
-fn read(python: &Path, code: &str) -> Value {
+pub(crate) fn read(python: &Path, code: &str) -> Value {
     let mut child = Command::new(python)
         .arg(python_script("powershell_reader.py"))
         .stdin(Stdio::piped())

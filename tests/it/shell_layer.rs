@@ -148,7 +148,7 @@ fn new_shell<'a>(env: &'a TestEnv, real: &RealShell) -> Option<Terminal<'a>> {
 fn first_tab_completes(real: &RealShell) {
     let cases: [(&str, &str, &str); 3] = [
         (
-            "grant cred",
+            "grant credential-",
             "grant credential-process",
             "grant credential-process",
         ),
