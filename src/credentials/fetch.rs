@@ -54,11 +54,16 @@ pub enum FetchError {
         operation: &'static str,
         failure: aws::CallFailure,
     },
-    #[error("{operation} failed: {message}")]
-    Service {
+    /// An SDK provider's own error, in its words.
+    #[error("{operation} failed: {detail}")]
+    Provider {
         operation: &'static str,
-        message: String,
+        detail: String,
     },
+    #[error("{operation} failed: no credentials in the answer; try again in a moment")]
+    NoCredentialsInAnswer { operation: &'static str },
+    #[error("{operation} failed: incomplete credentials in the answer; try again in a moment")]
+    IncompleteCredentials { operation: &'static str },
     #[error(transparent)]
     Process(#[from] super::process::ProcessError),
     #[error(
@@ -198,9 +203,9 @@ async fn from_provider(
         provider
             .provide_credentials()
             .await
-            .map_err(|error| FetchError::Service {
+            .map_err(|error| FetchError::Provider {
                 operation: source,
-                message: aws_sdk_sts::error::DisplayErrorContext(&error).to_string(),
+                detail: aws_sdk_sts::error::DisplayErrorContext(&error).to_string(),
             })?;
     let expiration = credentials
         .expiry()
@@ -315,13 +320,13 @@ async fn role_credentials(role: &SsoRole, token: &SsoToken) -> Result<Credential
             });
         }
     };
-    let credentials = output.role_credentials.ok_or(FetchError::Service {
+    let credentials = output
+        .role_credentials
+        .ok_or(FetchError::NoCredentialsInAnswer {
+            operation: "IAM Identity Center GetRoleCredentials",
+        })?;
+    let missing = || FetchError::IncompleteCredentials {
         operation: "IAM Identity Center GetRoleCredentials",
-        message: "no credentials in the answer; try again in a moment".into(),
-    })?;
-    let missing = || FetchError::Service {
-        operation: "IAM Identity Center GetRoleCredentials",
-        message: "incomplete credentials in the answer; try again in a moment".into(),
     };
     if credentials.expiration <= 0 {
         return Err(missing().into());
@@ -391,14 +396,14 @@ async fn assume_role(
             None => call_error("STS", "AssumeRole", failure),
         }
     })?;
-    let credentials = output.credentials.ok_or(FetchError::Service {
-        operation: "STS AssumeRole",
-        message: "no credentials in the answer; try again in a moment".into(),
-    })?;
-    if credentials.expiration.secs() <= 0 || credentials.access_key_id.is_empty() {
-        return Err(FetchError::Service {
+    let credentials = output
+        .credentials
+        .ok_or(FetchError::NoCredentialsInAnswer {
             operation: "STS AssumeRole",
-            message: "incomplete credentials in the answer; try again in a moment".into(),
+        })?;
+    if credentials.expiration.secs() <= 0 || credentials.access_key_id.is_empty() {
+        return Err(FetchError::IncompleteCredentials {
+            operation: "STS AssumeRole",
         });
     }
     Ok(Credentials {

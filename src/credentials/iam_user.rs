@@ -102,9 +102,8 @@ async fn get_session_token(
         .send()
         .await
         .map_err(|error| refused_or_failed(profile, key, &error))?;
-    let incomplete = || FetchError::Service {
+    let incomplete = || FetchError::IncompleteCredentials {
         operation: "STS GetSessionToken",
-        message: "incomplete credentials in the answer; try again in a moment".into(),
     };
     let credentials = output.credentials.ok_or_else(incomplete)?;
     if credentials.expiration.secs() <= 0 || credentials.access_key_id.is_empty() {
