@@ -107,6 +107,21 @@ pub fn remember_shortcut(
 /// Deletes the cached credentials of profile `name` (every variant of it), or of
 /// every request when `name` is `None`, with the shortcuts to them; returns how
 /// many entries held credentials.
+/// Whether `listed`, an entry whose name was too long to keep whole, may be one of
+/// profile `name`'s: its readable head ends in the start of `profile/NAME`. Another
+/// profile whose name starts with the same 200-odd bytes matches too: it is a
+/// cache, so clearing more than asked only costs a fetch.
+fn may_be_long_entry_of(listed: &str, name: &str) -> bool {
+    let Some(head) = crate::secrets::long_name_head(listed) else {
+        return false;
+    };
+    let request = keys::profile_request(name, "");
+    head.match_indices("/profile/").any(|(at, _)| {
+        let shown = &head[at + 1..];
+        request.len() >= shown.len() && request.starts_with(shown)
+    })
+}
+
 pub fn clear(store: &SecretStore, name: Option<&str>) -> Result<usize, SecretError> {
     let Some(name) = name else {
         store.delete_prefix(keys::SHORTCUT_PREFIX)?;
@@ -116,7 +131,9 @@ pub fn clear(store: &SecretStore, name: Option<&str>) -> Result<usize, SecretErr
     let variant = format!("/{}", keys::profile_request(name, "#"));
     let mut deleted = 0;
     for key in store.keys(keys::CREDENTIALS_PREFIX)? {
-        if (key.ends_with(&own) || key.contains(&variant)) && store.delete(&key)? {
+        let of_profile =
+            key.ends_with(&own) || key.contains(&variant) || may_be_long_entry_of(&key, name);
+        if of_profile && store.delete(&key)? {
             deleted += 1;
         }
     }

@@ -479,7 +479,22 @@ fn stored_name(key: &str) -> Result<Cow<'_, str>, SecretError> {
         head -= 1;
     }
     let digest = hex::encode(sha2::Sha256::digest(key.as_bytes()));
-    Ok(Cow::Owned(format!("{}...sha256:{digest}", &key[..head])))
+    Ok(Cow::Owned(format!(
+        "{}{LONG_NAME_MARK}{digest}",
+        &key[..head]
+    )))
+}
+
+/// What separates a long name's readable head from its digest.
+const LONG_NAME_MARK: &str = "...sha256:";
+
+/// The readable head of a listed entry name when the name was too long to keep
+/// whole: the name it stands for starts with these bytes.
+pub fn long_name_head(listed: &str) -> Option<&str> {
+    listed
+        .split_once(LONG_NAME_MARK)
+        .map(|(head, _)| head)
+        .filter(|head| head.len() <= LONG_NAME_HEAD)
 }
 
 fn io_error(action: &'static str, path: PathBuf) -> impl FnOnce(io::Error) -> SecretError {

@@ -339,6 +339,21 @@ fn a_twenty_thousand_character_profile_name_is_cached() {
     assert_eq!(fake.count("GetRoleCredentials"), 1);
     let other = success(&credential_process(&env, "dev", &[]));
     assert_ne!(other, first, "the long name's entry is its own");
+
+    // Clearing the long profile's cache finds its entry, and only its.
+    let fetched = fake.count("GetRoleCredentials");
+    let cleared = stderr(&env.run(&["cache", "clear", "--profile", &name]));
+    assert!(
+        cleared.contains("deleted 1 cached credentials"),
+        "{cleared}"
+    );
+    success(&credential_process(&env, &name, &[]));
+    assert_eq!(
+        fake.count("GetRoleCredentials"),
+        fetched + 1,
+        "fetched again after the clear"
+    );
+    assert_eq!(success(&credential_process(&env, "dev", &[])), other);
 }
 
 /// A symlink planted at fish's clock would have `grant init fish` date another file
