@@ -17,6 +17,31 @@ pub struct Cli {
 
 /// How `sso populate` names profiles unless told otherwise (the generator checks
 /// every template, this one included, in its tests).
+impl Cli {
+    /// The command line, parsed. `credential-process` runs before every AWS call an
+    /// SDK makes, so for it clap builds that one command's definition instead of all
+    /// of them (half a millisecond of each start); help and version take the full one.
+    pub fn parse_command_line() -> Result<Cli, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let asks_for_help = args.iter().any(|arg| {
+            ["-h", "--help", "-V", "--version", "help"]
+                .map(std::ffi::OsStr::new)
+                .contains(&arg.as_os_str())
+        });
+        if args.get(1).is_some_and(|arg| arg == "credential-process") && !asks_for_help {
+            let command = clap::Command::new("grant").subcommand(
+                CredentialProcessArgs::augment_args(clap::Command::new("credential-process")),
+            );
+            let matches = command.try_get_matches_from(&args)?;
+            return Cli::from_arg_matches(&matches);
+        }
+        Cli::command()
+            .try_get_matches_from(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+    }
+}
+
 pub const DEFAULT_PROFILE_TEMPLATE: &str = "{account_name}/{role_name}";
 
 /// The shells grant writes code for.

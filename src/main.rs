@@ -1,11 +1,10 @@
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
     disable_core_dumps();
-    let cli = match grant::cli::Cli::try_parse() {
+    let cli = match grant::cli::Cli::parse_command_line() {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error),
     };
