@@ -17,7 +17,7 @@ use crate::cli::CredentialsCommand;
 use crate::config::SectionKind;
 use crate::config::document::{Change, Document};
 use crate::credentials::cache;
-use crate::credentials::fetch::FetchContext;
+use crate::credentials::context::FetchContext;
 use crate::iam_users::rotate::{self, Rotated};
 use crate::iam_users::{self, LongTermKey};
 use crate::lock::Lock;

@@ -11,10 +11,11 @@ use aws_sdk_sts::operation::get_session_token::GetSessionTokenError;
 
 use super::Credentials;
 use super::cache::CacheSlot;
-use super::fetch::{FetchContext, FetchError};
+use super::context::{FetchContext, FetchError, call_error};
 use crate::aws;
-use crate::iam_users::{self, LongTermKey, mfa};
+use crate::iam_users::{self, LongTermKey};
 use crate::lock::Lock;
+use crate::mfa;
 use crate::profile::IamUser;
 use crate::secrets::keys;
 
@@ -133,17 +134,7 @@ fn refused_or_failed(
         aws::CallFailure::Status { status, .. } if (400..500).contains(status) && *status != 429
     );
     if !refused {
-        return match failure {
-            aws::CallFailure::Throttled => FetchError::Throttled {
-                service: "STS",
-                operation: "GetSessionToken",
-            },
-            failure => FetchError::Call {
-                service: "STS",
-                operation: "GetSessionToken",
-                failure,
-            },
-        };
+        return call_error("STS", "GetSessionToken", failure);
     }
     let message = error
         .as_service_error()

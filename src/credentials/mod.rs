@@ -2,6 +2,7 @@
 //! each kind of source produces them.
 
 pub(crate) mod cache;
+pub(crate) mod context;
 pub(crate) mod fetch;
 pub(crate) mod iam_user;
 pub(crate) mod identity;

@@ -9,7 +9,8 @@ use anyhow::Context;
 
 use super::Credentials;
 use super::cache::CacheSlot;
-use super::fetch::{self, FetchContext};
+use super::context::FetchContext;
+use super::fetch;
 use crate::config::AwsFiles;
 use crate::lock::{Lock, LockError};
 use crate::profile::{self, CredentialSource, Profile, ProfileError, SsoDefaults};

@@ -3,10 +3,8 @@
 //! served as GetSessionToken credentials (`credentials::iam_user`), so the long-term
 //! secret never leaves grant: not to disk, not to the AWS CLI or an SDK.
 //!
-//! `mfa` asks for MFA codes (terminal, or the desktop's dialog where no terminal is);
 //! `rotate` replaces the key with IAM, in an order that always leaves a working one.
 
-pub mod mfa;
 pub mod rotate;
 
 use std::fmt;

@@ -2,8 +2,10 @@
 //! (a module and the files inside it excepted: a parent declares its children), and
 //! `src/cli.rs` holds clap definitions only.
 //!
-//! Imports are read from the text: every `crate::a::b` and `super::x` path outside
-//! comments and test modules, resolved to the longest path that is a file.
+//! Imports are read from the text: every path that `crate::` or `super::` starts,
+//! outside comments and test modules, in every form of `use` (groups nested or not,
+//! `self`, renames, globs, `super::super`), each resolved to the longest path that is
+//! a file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -46,8 +48,10 @@ fn code_only(text: &str) -> String {
         .join("\n")
 }
 
-/// Every `prefix` path in `code`, as its `::`-separated words.
-fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<Vec<&'a str>> {
+/// Every path that `prefix` (`crate::` or `super::`) starts in `code`, in any form
+/// `use` has: `crate::a::b`, `crate::{a, b::c}`, nested groups, `self` in a group,
+/// `as` renames, globs, `super::super::x`. Each path is its `::`-separated words.
+fn paths_after(code: &str, prefix: &str) -> Vec<Vec<String>> {
     let mut found = Vec::new();
     let mut rest = code;
     while let Some(index) = rest.find(prefix) {
@@ -56,22 +60,93 @@ fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<Vec<&'a str>> {
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
             continue;
         }
-        let words: Vec<&str> = rest
-            .split("::")
-            .map_while(|word| {
-                let end = word
-                    .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
-                    .unwrap_or(word.len());
-                (end > 0).then(|| &word[..end])
-            })
-            .collect();
-        found.push(words);
+        let (paths, after) = use_tree(rest);
+        found.extend(paths);
+        rest = after;
     }
     found
 }
 
+/// The paths of the use tree at the start of `text`, and the text after it.
+fn use_tree(text: &str) -> (Vec<Vec<String>>, &str) {
+    let mut words: Vec<String> = Vec::new();
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(inside) = rest.strip_prefix('{') {
+            let (branches, after) = group(inside);
+            let paths = branches
+                .into_iter()
+                .map(|branch| words.iter().cloned().chain(branch).collect())
+                .collect();
+            return (paths, after);
+        }
+        if let Some(after) = rest.strip_prefix('*') {
+            rest = after;
+            break;
+        }
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            break;
+        }
+        if &rest[..end] != "self" {
+            words.push(rest[..end].to_owned());
+        }
+        rest = &rest[end..];
+        match rest.trim_start().strip_prefix("::") {
+            Some(after) => rest = after.trim_start(),
+            None => break,
+        }
+    }
+    (vec![words], skip_rename(rest))
+}
+
+/// The branches of a `{…}` group (the text after its `{`), and the text after its `}`.
+fn group(text: &str) -> (Vec<Vec<String>>, &str) {
+    let mut branches = Vec::new();
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix('}') {
+            return (branches, after);
+        }
+        if let Some(after) = rest.strip_prefix(',') {
+            rest = after;
+            continue;
+        }
+        let (paths, after) = use_tree(rest);
+        if after.len() == rest.len() {
+            // Not a path (or the end of the text): step over one character.
+            let mut chars = rest.chars();
+            if chars.next().is_none() {
+                return (branches, rest);
+            }
+            rest = chars.as_str();
+            continue;
+        }
+        branches.extend(paths);
+        rest = after;
+    }
+}
+
+/// `text` without a leading ` as name`.
+fn skip_rename(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    match trimmed.strip_prefix("as") {
+        Some(after) if after.starts_with(char::is_whitespace) => {
+            let after = after.trim_start();
+            let end = after
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            &after[end..]
+        }
+        _ => text,
+    }
+}
+
 fn imports(files: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> {
-    let resolve = |words: &[&str]| {
+    let resolve = |words: &[String]| {
         (1..=words.len())
             .rev()
             .map(|n| words[..n].join("::"))
@@ -79,16 +154,20 @@ fn imports(files: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String
     };
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (module, code) in files {
-        let parent: Vec<&str> = module.split("::").collect();
-        let parent = &parent[..parent.len() - 1];
         let mut targets = Vec::new();
         for words in paths_after(code, "crate::") {
             targets.extend(resolve(&words));
         }
         for words in paths_after(code, "super::") {
-            let mut full: Vec<&str> = parent.to_vec();
-            full.extend(words);
-            targets.extend(resolve(&full).or_else(|| resolve(parent)));
+            let mut parent: Vec<String> = module.split("::").map(str::to_owned).collect();
+            parent.pop();
+            let mut words = words.as_slice();
+            while let Some(rest) = words.strip_prefix(&["super".to_owned()]) {
+                parent.pop();
+                words = rest;
+            }
+            let full: Vec<String> = parent.iter().chain(words).cloned().collect();
+            targets.extend(resolve(&full).or_else(|| resolve(&parent)));
         }
         let targets = targets.into_iter().filter(|target| target != module);
         edges.entry(module.clone()).or_default().extend(targets);
@@ -168,6 +247,63 @@ fn the_cycle_finder_finds_cycles() {
     ]
     .into();
     assert!(find_cycle(&imports(&files)).is_some());
+}
+
+/// Each form of `use` (and a plain path in code) closes a planted loop `m::a -> m::b
+/// -> m::a`; the guard must see every one, and must not see one where there is none.
+#[test]
+fn the_guard_sees_a_cycle_through_every_form_of_use() {
+    let forms = [
+        "use crate::m::a::Thing;",
+        "use crate::m::a;",
+        "pub(crate) use crate::m::a::Thing;",
+        "use crate::{m::a::Thing, other};",
+        "use crate::{other, m::{a::{self, Thing}}};",
+        "use crate::{\n    other,\n    m::a::{\n        One,\n        Two,\n    },\n};",
+        "use crate::m::a::{self};",
+        "use crate::m::a as renamed;",
+        "use crate::{m::a::Thing as Renamed};",
+        "use crate::m::a::*;",
+        "use super::a::Thing;",
+        "use super::a;",
+        "use super::{a, other};",
+        "use super::{other::X, a::{One, Two}};",
+        "use super::super::m::a::Thing;",
+        "use super::super::{m::{a}};",
+        "fn f() { crate::m::a::g() }",
+        "fn f() { super::a::g() }",
+    ];
+    for form in forms {
+        let files: BTreeMap<String, String> = [
+            ("m".to_owned(), String::new()),
+            ("m::a".to_owned(), "use crate::m::b::Other;".to_owned()),
+            ("m::b".to_owned(), form.to_owned()),
+            ("other".to_owned(), String::new()),
+        ]
+        .into();
+        assert!(
+            find_cycle(&imports(&files)).is_some(),
+            "the guard missed the loop closed by `{form}`"
+        );
+    }
+    let no_loop = [
+        "use crate::other;",
+        "use crate::{other, m::b::Thing};",
+        "use super::{b::X, super::other};",
+        "use crate::other as a;",
+        "fn f() { crate::debug!(\"m::a\") }",
+    ];
+    for form in no_loop {
+        let files: BTreeMap<String, String> = [
+            ("m".to_owned(), String::new()),
+            ("m::a".to_owned(), "use crate::m::b::Other;".to_owned()),
+            ("m::b".to_owned(), form.to_owned()),
+            ("other".to_owned(), String::new()),
+        ]
+        .into();
+        let cycle = find_cycle(&imports(&files));
+        assert!(cycle.is_none(), "`{form}` is no loop, yet {cycle:?}");
+    }
 }
 
 #[test]
