@@ -3,8 +3,6 @@
 //! credentials file. Every value is quoted or checked here so that a hostile
 //! profile name or value can only ever be data.
 
-use std::path::Path;
-
 use crate::config::document::Document;
 use crate::config::file::SectionKind;
 use crate::credentials::{Credentials, format_expiration};
@@ -130,28 +128,32 @@ fn credentials_entries(credentials: &Credentials) -> Vec<(&'static str, &str)> {
     entries
 }
 
-/// Credentials file text with section `[name]` set to the keys, every other byte
-/// of `existing` kept. `name` must be a profile name the SDKs read; the editor
+/// Section `[name]` with the keys, as a credentials file of its own.
+pub fn credentials_section(name: &str, credentials: &Credentials) -> anyhow::Result<String> {
+    let mut document = Document::parse_credentials(std::path::Path::new("(stdout)"), "")?;
+    upsert_credentials_section(&mut document, name, credentials)?;
+    Ok(document.render())
+}
+
+/// Sets section `[name]` of a credentials file to the keys, every other byte kept. `name` must be a profile name the SDKs read; the editor
 /// refuses any text that would not read back as this one section.
 pub fn upsert_credentials_section(
-    path: &Path,
-    existing: &str,
+    document: &mut Document,
     name: &str,
     credentials: &Credentials,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<()> {
     if !crate::config::is_valid_name(name) {
         anyhow::bail!(
             "'{}' is not a profile name the AWS SDKs read (letters, digits and _-/.%@:+ only); choose another with --as NAME",
             crate::term_text::shown(name)
         );
     }
-    let mut document = Document::parse_credentials(path, existing)?;
     document.upsert_section(
         SectionKind::Profile,
         name,
         &credentials_entries(credentials),
     )?;
-    Ok(document.render())
+    Ok(())
 }
 
 #[cfg(test)]
@@ -195,28 +197,30 @@ mod tests {
         );
     }
 
+    use std::path::Path;
+
+    fn upsert(existing: &str, name: &str) -> anyhow::Result<String> {
+        let mut document = Document::parse_credentials(Path::new("c"), existing)?;
+        upsert_credentials_section(&mut document, name, &credentials())?;
+        Ok(document.render())
+    }
+
     #[test]
     fn credentials_sections_keep_the_rest_of_the_file() {
         let existing = "# mine\n[default]\naws_access_key_id = AKIA1\n\n[dev]\naws_access_key_id = OLD\n; note\n[other]\nx = 1\n";
-        let text =
-            upsert_credentials_section(Path::new("c"), existing, "dev", &credentials()).unwrap();
+        let text = upsert(existing, "dev").unwrap();
         assert_eq!(
             text,
             "# mine\n[default]\naws_access_key_id = AKIA1\n\n[dev]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = se/cr+et=\naws_session_token = TOKEN\n; note\n[other]\nx = 1\n"
         );
-        let added =
-            upsert_credentials_section(Path::new("c"), "[a]\nk = v", "new/one", &credentials())
-                .unwrap();
+        let added = upsert("[a]\nk = v", "new/one").unwrap();
         assert!(added.starts_with("[a]\nk = v\n\n[new/one]\naws_access_key_id = ASIAEXAMPLE\n"));
     }
 
     #[test]
     fn hostile_section_names_are_refused() {
         for name in ["a]\n[default", "a b", "", "x\u{1b}[31m", "[x]", "profile x"] {
-            assert!(
-                upsert_credentials_section(Path::new("c"), "", name, &credentials()).is_err(),
-                "{name:?}"
-            );
+            assert!(upsert("", name).is_err(), "{name:?}");
         }
     }
 }

@@ -183,6 +183,21 @@ pub fn write_through_symlink(
     Ok(target)
 }
 
+/// The file `path` really is, for naming it in a lock: symlinks followed (a dangling
+/// one to the file it names) and the folder made absolute. As is when unresolvable.
+pub fn real_path(path: &Path) -> std::path::PathBuf {
+    let target = resolve_link(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Ok(real) = fs::canonicalize(&target) {
+        return real;
+    }
+    match (target.parent(), target.file_name()) {
+        (Some(folder), Some(name)) => fs::canonicalize(folder)
+            .map(|folder| folder.join(name))
+            .unwrap_or(target),
+        _ => target,
+    }
+}
+
 /// Where the symlink `path` leads; a dangling link leads to the file it names.
 fn resolve_link(path: &Path) -> io::Result<std::path::PathBuf> {
     if let Ok(target) = fs::canonicalize(path) {

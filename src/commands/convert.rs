@@ -4,45 +4,34 @@
 
 use std::path::Path;
 
-use anyhow::Context;
-
 use crate::cli::ConvertArgs;
-use crate::config::SectionKind;
 use crate::config::document::{Change, Document};
+use crate::config::edit::{Edit, backup_path};
+use crate::config::{FileKind, SectionKind};
 use crate::convert::{self, Converted};
 use crate::paths;
 use crate::shell::shell_word;
 use crate::term_text::shown;
 
-use super::populate::{backup_path, lock_config, write_with_backup};
-
 pub fn run(args: &ConvertArgs) -> anyhow::Result<()> {
     let path = paths::aws_config_file();
-    let _lock = (!args.dry_run).then(|| lock_config(&path)).transpose()?;
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            anyhow::bail!(
-                "there is no AWS config file at {}: nothing to convert",
-                path.display()
-            )
-        }
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot read {}", path.display()));
-        }
-    };
-    let mut document = Document::parse(&path, &text)?;
-    let converted = convert_all(&mut document, args)?;
-    let edited = document.render();
-    if args.dry_run {
-        return print_diff(&path, &text, &edited);
+    if !path.exists() {
+        anyhow::bail!(
+            "there is no AWS config file at {}: nothing to convert",
+            path.display()
+        )
     }
-    if edited == text {
+    let edit = Edit::new(&path, FileKind::Config).with_backup();
+    if args.dry_run {
+        let preview = edit.preview(|document| convert_all(document, args))?;
+        return print_diff(&path, &preview.before, &preview.after);
+    }
+    let edited = edit.apply(|document| convert_all(document, args))?;
+    if !edited.written {
         eprintln!("grant: nothing to convert in {}", path.display());
         return Ok(());
     }
-    write_with_backup(&path, Some(&text), &edited)?;
-    report(&converted, &path);
+    report(&edited.value, &path);
     Ok(())
 }
 

@@ -9,24 +9,23 @@
 //! while it is grant's), leaving the user's own keys (`region`, `mfa_serial`, ...).
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 
 use crate::cli::CredentialsCommand;
-use crate::config::SectionKind;
-use crate::config::document::{Change, Document};
+use crate::config::document::Document;
+use crate::config::edit::Edit;
+use crate::config::{FileKind, SectionKind};
 use crate::credentials::cache;
 use crate::credentials::context::FetchContext;
 use crate::iam_users::rotate::{self, Rotated};
 use crate::iam_users::{self, LongTermKey};
-use crate::lock::Lock;
+use crate::paths;
 use crate::profile::{CredentialSource, IAM_USER_MARKER, IamUser, StaticKeys};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
 use crate::term_text::shown;
-use crate::{fsutil, paths};
 
 /// Keys of the credentials file that hold static credentials.
 const STATIC_KEYS: [&str; 3] = [
@@ -43,8 +42,6 @@ const OTHER_SOURCES: [&str; 6] = [
     "granted_sso_start_url",
     "granted_sso_account_id",
 ];
-/// A second edit of the same file waits this long (the lock `sso populate` takes too).
-const EDIT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub fn run(command: CredentialsCommand) -> anyhow::Result<()> {
     let settings = Settings::load().context("cannot load grant's settings")?;
@@ -166,16 +163,16 @@ fn store_and_point(store: &SecretStore, profile: &str, key: &LongTermKey) -> any
     iam_users::save(store, profile, key)?;
     iam_users::forget_sessions(store, profile)?;
     let path = paths::aws_config_file();
-    edit_file(&path, Document::parse, |document| {
+    edit_file(&path, FileKind::Config, |document| {
         let process = process_line(profile);
-        let first = document.set_key(
+        document.set_key(
             SectionKind::Profile,
             profile,
             "credential_process",
             &process,
         )?;
-        let second = document.set_key(SectionKind::Profile, profile, IAM_USER_MARKER, "true")?;
-        Ok(first != Change::Unchanged || second != Change::Unchanged)
+        document.set_key(SectionKind::Profile, profile, IAM_USER_MARKER, "true")?;
+        Ok(())
     })?;
     eprintln!(
         "grant: stored the key {} of profile '{}' in grant's secret store ({}); [profile {}] of {} runs `{}`",
@@ -195,30 +192,14 @@ fn store_and_point(store: &SecretStore, profile: &str, key: &LongTermKey) -> any
     Ok(())
 }
 
-/// Under the lock `sso populate` takes for the same file: reads `path` (empty when
-/// missing), lets `change` edit it, and writes it atomically (through a symlink,
-/// keeping its mode) when `change` says it changed something.
+/// Edits the AWS file `path` through the one editor of the AWS files (its lock, an
+/// atomic write, only when something changed).
 fn edit_file(
     path: &Path,
-    parse: fn(&Path, &str) -> Result<Document, crate::config::ConfigError>,
-    change: impl FnOnce(&mut Document) -> anyhow::Result<bool>,
+    kind: FileKind,
+    change: impl FnOnce(&mut Document) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let _lock = Lock::acquire(
-        &format!("populate:{}", path.display()),
-        &format!("the AWS file {}", path.display()),
-        EDIT_LOCK_TIMEOUT,
-    )?;
-    let text = read_optional(path)?.unwrap_or_default();
-    let mut document = parse(path, &text)?;
-    if !change(&mut document)? {
-        return Ok(());
-    }
-    if let Some(folder) = path.parent() {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-    }
-    fsutil::write_through_symlink(path, document.render().as_bytes(), None)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    Edit::new(path, kind).apply(change)?;
     Ok(())
 }
 
@@ -309,8 +290,9 @@ fn import(store: &SecretStore, profile: &str, remove_plaintext: bool) -> anyhow:
         warn_of_plaintext_keys(profile, true);
         return Ok(());
     }
-    edit_file(&path, Document::parse_credentials, |document| {
-        Ok(document.remove_keys(SectionKind::Profile, profile, &STATIC_KEYS) > 0)
+    edit_file(&path, FileKind::Credentials, |document| {
+        document.remove_keys(SectionKind::Profile, profile, &STATIC_KEYS);
+        Ok(())
     })?;
     eprintln!(
         "grant: removed the keys of [{}] from {}",
@@ -346,7 +328,7 @@ fn remove(store: &SecretStore, profile: &str) -> anyhow::Result<()> {
     cache::clear(store, Some(profile))?;
     let path = paths::aws_config_file();
     let mut lines_removed = 0;
-    edit_file(&path, Document::parse, |document| {
+    edit_file(&path, FileKind::Config, |document| {
         let ours = process_line(profile);
         let is_ours = document
             .section(SectionKind::Profile, profile)
@@ -360,7 +342,7 @@ fn remove(store: &SecretStore, profile: &str) -> anyhow::Result<()> {
             keys.push("credential_process");
         }
         lines_removed = document.remove_keys(SectionKind::Profile, profile, &keys);
-        Ok(lines_removed > 0)
+        Ok(())
     })?;
     let Some(stored) = stored else {
         if lines_removed > 0 {

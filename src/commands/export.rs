@@ -5,16 +5,16 @@
 //! other line kept); both say on stderr that the file now holds live keys.
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 
 use crate::cli::{ExportArgs, ExportFormat};
+use crate::config::FileKind;
+use crate::config::edit::Edit;
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::credentials::request::{self, SsoFlags};
 use crate::credentials::{Credentials, format_expiration};
 use crate::export;
-use crate::lock::Lock;
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
@@ -26,7 +26,6 @@ use crate::term_text::shown;
 const WINDOW_SECONDS: i64 = 15 * 60;
 /// A `.env` larger than this is not one to edit.
 const MAX_DOTENV_BYTES: u64 = 1024 * 1024;
-const EDIT_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn run(args: ExportArgs) -> anyhow::Result<()> {
     let name = match args.profile {
@@ -47,12 +46,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         ExportFormat::Powershell => export::shell_lines(Shell::PowerShell, &variables)?,
         ExportFormat::Dotenv => export::dotenv_lines(&variables)?,
         ExportFormat::Json => credentials.to_process_json(),
-        ExportFormat::Credentials => export::upsert_credentials_section(
-            Path::new("(stdout)"),
-            "",
-            &profile.name,
-            &credentials,
-        )?,
+        ExportFormat::Credentials => export::credentials_section(&profile.name, &credentials)?,
     };
     super::print_lines([text.trim_end()])?;
     Ok(())
@@ -100,29 +94,12 @@ fn until(credentials: &Credentials) -> String {
         .unwrap_or_default()
 }
 
-/// Sets section `[name]` of the AWS credentials file to the keys, under a lock,
-/// atomically, keeping every other byte and the file's mode (0600 when new).
+/// Sets section `[name]` of the AWS credentials file to the keys, through the one
+/// editor of the AWS files: keeping every other byte and the file's mode (0600 when new).
 fn write_credentials_section(name: &str, credentials: &Credentials) -> anyhow::Result<()> {
     let path = crate::paths::aws_credentials_file();
-    let _lock = Lock::acquire(
-        &format!("credentials-file:{}", path.display()),
-        &format!("the AWS credentials file {}", path.display()),
-        EDIT_LOCK_TIMEOUT,
-    )?;
-    let existing = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot read {}", path.display()));
-        }
-    };
-    let text = export::upsert_credentials_section(&path, &existing, name, credentials)?;
-    if let Some(folder) = path.parent() {
-        crate::fsutil::create_private_dir(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-    }
-    crate::fsutil::write_through_symlink(&path, text.as_bytes(), None)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    Edit::new(&path, FileKind::Credentials)
+        .apply(|document| export::upsert_credentials_section(document, name, credentials))?;
     eprintln!(
         "grant: wrote live keys{} in plaintext to [{}] of {}; the AWS CLI and SDKs use them before any credential_process of that profile: remove the section when you are done",
         until(credentials),

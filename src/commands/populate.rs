@@ -3,24 +3,22 @@
 
 use std::io::IsTerminal;
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 
 use crate::cli::PopulateArgs;
+use crate::config::FileKind;
 use crate::config::document::Document;
+use crate::config::edit::{Edit, backup_path};
 use crate::credentials::obtain;
 use crate::generated_profiles::{self, Options, Summary};
-use crate::lock::Lock;
+use crate::paths;
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
 use crate::shell::shell_word;
 use crate::sso::{LoginOptions, SessionTarget, Sso, SsoError, SsoSession, SsoToken, accounts};
 use crate::term_text::{Shown, shown};
-use crate::{fsutil, paths};
 
-/// A second populate waits this long for the first to finish.
-const POPULATE_LOCK_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 const DEFAULT_SCOPE: &str = "sso:account:access";
 
 pub fn run(args: &PopulateArgs, write: bool) -> anyhow::Result<()> {
@@ -136,63 +134,18 @@ async fn session_token(
     }
 }
 
-/// Merges under a lock (a second populate waits), then writes atomically, keeping
-/// the file's mode and the previous version as a backup. An unchanged file is not
-/// written at all.
+/// Merges through the one editor of the AWS files (a second populate waits), keeping
+/// the previous version as a backup. An unchanged file is not written at all.
 fn merge_into_file(
     path: &Path,
     options: &Options,
     profiles: &[generated_profiles::GeneratedProfile],
     prune: bool,
 ) -> anyhow::Result<Summary> {
-    let _lock = lock_config(path)?;
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
-    };
-    let mut document = Document::parse(path, text.as_deref().unwrap_or(""))?;
-    let summary = options.merge(&mut document, profiles, prune)?;
-    if !summary.changed() {
-        return Ok(summary);
-    }
-    write_with_backup(path, text.as_deref(), &document.render())?;
-    Ok(summary)
-}
-
-/// The lock every edit of the AWS config `path` takes, so edits take turns.
-pub(super) fn lock_config(path: &Path) -> anyhow::Result<Lock> {
-    Ok(Lock::acquire(
-        &format!("populate:{}", path.display()),
-        &format!("the AWS config file {}", path.display()),
-        POPULATE_LOCK_TIMEOUT,
-    )?)
-}
-
-/// Writes `new` to `path` atomically, keeping the file's mode and leaving `old`
-/// (the text read, if the file existed) as the backup.
-pub(super) fn write_with_backup(path: &Path, old: Option<&str>, new: &str) -> anyhow::Result<()> {
-    let mode = fsutil::file_mode(path).unwrap_or(0o600);
-    if let Some(text) = old {
-        let backup = backup_path(path);
-        fsutil::write_atomic(&backup, text.as_bytes(), Some(mode))
-            .with_context(|| format!("cannot write the backup {}", backup.display()))?;
-    }
-    if let Some(folder) = path.parent() {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-    }
-    // A config kept in a dotfiles repository is a symlink: the link stays, its target
-    // is replaced (keeping the target's mode).
-    fsutil::write_through_symlink(path, new.as_bytes(), None)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-pub fn backup_path(path: &Path) -> std::path::PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".grant-backup");
-    path.with_file_name(name)
+    let edited = Edit::new(path, FileKind::Config)
+        .with_backup()
+        .apply(|document| anyhow::Ok(options.merge(document, profiles, prune)?))?;
+    Ok(edited.value)
 }
 
 /// One line per role the directory listed that cannot be written, naming its account.

@@ -2,6 +2,7 @@
 //! byte-preserving editing (`document`).
 
 pub mod document;
+pub mod edit;
 pub(crate) mod file;
 mod lexer;
 

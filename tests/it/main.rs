@@ -7,6 +7,7 @@ mod support;
 
 mod architecture;
 mod assume;
+mod aws_file_edits;
 
 mod completions;
 mod config_files;
