@@ -37,8 +37,7 @@ pub struct Timeouts {
 
 impl Timeouts {
     pub fn current() -> Timeouts {
-        let attempt = std::env::var("GRANT_HTTP_TIMEOUT_SECONDS")
-            .ok()
+        let attempt = crate::env::value("GRANT_HTTP_TIMEOUT_SECONDS")
             .and_then(|text| text.trim().parse::<f64>().ok())
             .filter(|seconds| seconds.is_finite() && *seconds > 0.0 && *seconds <= 3600.0)
             .map(Duration::from_secs_f64);

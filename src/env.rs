@@ -1,9 +1,23 @@
 //! The environment as grant reads it, in one place: a variable's value (unset and
 //! empty are the same), "set and true", CI, and the standard endpoint overrides.
+//! Reading it anywhere else is a clippy error (`disallowed-methods` in clippy.toml).
 
 /// A variable's value; unset and empty are the same.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the one place that reads the environment"
+)]
 pub fn value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+/// A variable as the OS holds it (a path need not be UTF-8); set but empty is `Some`.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the one place that reads the environment"
+)]
+pub fn os_value(name: impl AsRef<std::ffi::OsStr>) -> Option<std::ffi::OsString> {
+    std::env::var_os(name)
 }
 
 /// `true`/`1` are true and `false`/`0` false, in any case; anything else is neither.

@@ -7,6 +7,7 @@
 
 pub(crate) mod allowed_dirs;
 pub mod aws;
+pub(crate) mod child;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -25,6 +26,7 @@ pub mod man;
 pub(crate) mod mfa;
 pub(crate) mod paths;
 pub mod profile;
+pub(crate) mod role_arn;
 pub mod secrets;
 pub(crate) mod serve;
 pub mod settings;

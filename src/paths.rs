@@ -1,14 +1,15 @@
 //! Where files live: the AWS config files and grant's own folders.
 //! Every function reads the environment at call time, so tests can move HOME.
 
-use std::env;
 use std::path::{Path, PathBuf};
+
+use crate::env;
 
 /// The user's home folder: `$HOME`, else what the OS says.
 pub fn home_dir() -> PathBuf {
-    match env::var_os("HOME") {
+    match env::os_value("HOME") {
         Some(home) if !home.is_empty() => PathBuf::from(home),
-        _ => env::home_dir().unwrap_or_else(|| PathBuf::from("/")),
+        _ => std::env::home_dir().unwrap_or_else(|| PathBuf::from("/")),
     }
 }
 
@@ -24,10 +25,7 @@ pub fn expand_tilde(path: &str) -> PathBuf {
 }
 
 fn env_path(name: &str) -> Option<PathBuf> {
-    env::var(name)
-        .ok()
-        .filter(|value| !value.is_empty())
-        .map(|value| expand_tilde(&value))
+    env::value(name).map(|value| expand_tilde(&value))
 }
 
 /// `AWS_CONFIG_FILE`, else `~/.aws/config`.
@@ -81,7 +79,7 @@ mod tests {
     #[test]
     fn file_location_suite_linux_cases() {
         const CHILD: &str = "GRANT_TEST_FILE_LOCATION_CHILD";
-        if std::env::var_os(CHILD).is_some() {
+        if crate::env::os_value(CHILD).is_some() {
             println!("config={}", aws_config_file().display());
             println!("credentials={}", aws_credentials_file().display());
             return;

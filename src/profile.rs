@@ -10,6 +10,7 @@ use std::fmt;
 
 pub use crate::config::MAX_CHAIN_DEPTH;
 use crate::config::{AwsFiles, ConfigError, Origin, SectionValues};
+use crate::role_arn::RoleArn;
 use crate::sso::SsoSession;
 
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +127,7 @@ pub struct SsoRole {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssumeRole {
-    pub role_arn: String,
+    pub role_arn: RoleArn,
     /// Where the credentials that call AssumeRole come from.
     pub source: CredentialSource,
     /// The profile that gave `source`, when it came from `source_profile`.
@@ -287,7 +288,7 @@ fn assume_role(
     values: &SectionValues<'_>,
     chain: &mut Vec<String>,
 ) -> Result<AssumeRole, ProfileError> {
-    let role_arn = values.get("role_arn").unwrap_or_default().to_owned();
+    let role_arn = RoleArn::new(values.get("role_arn").unwrap_or_default());
     let (source, source_profile) = match (
         values.get("source_profile"),
         values.get("credential_source"),
@@ -476,10 +477,40 @@ fn missing_key(key: &str, hint: &'static str) -> ProfileProblem {
 
 /// The IAM Identity Center session at the root of a credential source, if any.
 pub fn sso_session_of(source: &CredentialSource) -> Option<&SsoSession> {
-    match source {
+    match source.base() {
         CredentialSource::Sso(role) => Some(&role.session),
-        CredentialSource::AssumeRole(role) => sso_session_of(&role.source),
         _ => None,
+    }
+}
+
+impl CredentialSource {
+    /// This source, then each one its role is assumed from, down to the base of the
+    /// chain: the one walk of role chains.
+    pub fn chain(&self) -> Chain<'_> {
+        Chain { next: Some(self) }
+    }
+
+    /// The source at the base of the chain (itself when it is no role).
+    pub fn base(&self) -> &CredentialSource {
+        self.chain().last().unwrap_or(self)
+    }
+}
+
+/// The sources of a role chain, outermost first; see [`CredentialSource::chain`].
+pub struct Chain<'a> {
+    next: Option<&'a CredentialSource>,
+}
+
+impl<'a> Iterator for Chain<'a> {
+    type Item = &'a CredentialSource;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let current = self.next?;
+        self.next = match current {
+            CredentialSource::AssumeRole(role) => Some(&role.source),
+            _ => None,
+        };
+        Some(current)
     }
 }
 
@@ -599,8 +630,7 @@ fn region_of(
     if let Some(region) = values.get("region") {
         return Ok(Some(region.to_owned()));
     }
-    let mut current = source;
-    loop {
+    for current in source.chain() {
         match current {
             CredentialSource::AssumeRole(role) => {
                 let source_region = match &role.source_profile {
@@ -612,12 +642,12 @@ fn region_of(
                 if source_region.is_some() {
                     return Ok(source_region);
                 }
-                current = &role.source;
             }
             CredentialSource::Sso(role) => return Ok(Some(role.session.region.clone())),
             _ => return Ok(None),
         }
     }
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::allowed_dirs::{
 use crate::cli::{AssumeArgs, DirectoryArgs, DirectoryProfileArgs, ShellName};
 use crate::config::AwsFiles;
 use crate::paths;
-use crate::settings::Settings;
+
 use crate::shell::shell_word;
 use crate::term_text::shown;
 
@@ -84,7 +84,7 @@ pub fn deny(args: &DirectoryArgs) -> anyhow::Result<()> {
 /// With AutoAssumeDirectory off it prints nothing, for shells started before the
 /// setting changed (`grant init` leaves the hook out after).
 pub fn directory_profile(args: &DirectoryProfileArgs) -> anyhow::Result<()> {
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     if !settings.auto_assume_directory() {
         return Ok(());
     }
@@ -166,7 +166,7 @@ fn profile_file(dir: Option<&Path>, verb: &str) -> anyhow::Result<PathBuf> {
 /// through symlinks, as the shell's walk up does), else the resolved one.
 fn current_dir() -> anyhow::Result<PathBuf> {
     let resolved = std::env::current_dir().context("cannot read the current directory")?;
-    let logical = std::env::var_os("PWD")
+    let logical = crate::env::os_value("PWD")
         .map(PathBuf::from)
         .filter(|pwd| pwd.is_absolute())
         .filter(|pwd| std::fs::canonicalize(pwd).is_ok_and(|pwd| pwd == resolved));

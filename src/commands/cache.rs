@@ -1,17 +1,15 @@
 //! `grant cache clear`: forget cached credentials, keeping the SSO sign-ins.
 
-use anyhow::Context;
-
 use crate::cli::CacheCommand;
 use crate::credentials::cache;
 use crate::secrets::SecretStore;
-use crate::settings::Settings;
+
 use crate::shell::shell_word;
 use crate::term_text::shown;
 
 pub fn run(command: CacheCommand) -> anyhow::Result<()> {
     let CacheCommand::Clear { profile, .. } = command;
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     let store = SecretStore::open(&settings)?;
     let deleted = cache::clear(&store, profile.as_deref())?;
     let whose = match &profile {

@@ -10,7 +10,7 @@ use crate::console::{
 };
 use crate::credentials::request::{self, SsoFlags};
 use crate::secrets::SecretStore;
-use crate::settings::{Browser, Settings};
+use crate::settings::Browser;
 use crate::shell::shell_word;
 use crate::term_text::shown;
 
@@ -37,7 +37,7 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
 
 /// Signs in to the console as the profile and opens it, or prints the URL.
 pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     let profile = request::load_profile(&request.profile, &SsoFlags::default(), &settings)?;
     let region = request.region.clone().or_else(|| profile.region.clone());
     let partition = Partition::of_region(region.as_deref());

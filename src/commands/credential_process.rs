@@ -7,15 +7,12 @@
 
 use std::io::Write;
 
-use anyhow::Context;
-
 use crate::cli::CredentialProcessArgs;
 use crate::credentials::Credentials;
 use crate::credentials::cache::{self, CacheSlot};
 use crate::credentials::identity;
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::credentials::request::{self, SsoFlags};
-use crate::env;
 use crate::paths;
 use crate::secrets::{SecretStore, keys};
 use crate::settings::Settings;
@@ -23,12 +20,12 @@ use crate::sso::{LoginOptions, token};
 
 pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
     crate::log::init(args.debug, Some("credential-process.log"));
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     let store = SecretStore::open(&settings)?;
     let window = i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX);
     let files = crate::fsutil::files_identity(
         &[&paths::aws_config_file(), &paths::aws_credentials_file()],
-        &request_inputs(&args),
+        &request::inputs(args.profile.as_deref(), args.role.as_deref(), &flags(&args)),
     );
     let request_name = request_name(&args);
     if crate::log::enabled()
@@ -80,32 +77,6 @@ fn request_name(args: &CredentialProcessArgs) -> String {
     }
 }
 
-/// Every input besides the AWS files that shapes the request: flags, AWS_SSO_*
-/// variables, and the settings file.
-fn request_inputs(args: &CredentialProcessArgs) -> String {
-    let variables: Vec<String> = [
-        "AWS_SSO_ACCOUNT_ID",
-        "AWS_SSO_ROLE_NAME",
-        "AWS_SSO_START_URL",
-        "AWS_SSO_REGION",
-    ]
-    .iter()
-    .map(|name| env::value(name).unwrap_or_default())
-    .collect();
-    // The settings fill in what a request leaves out (DefaultSSOStartURL, ...).
-    let settings_file = crate::fsutil::files_identity(&[&crate::settings::config_file()], "");
-    format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{settings_file}",
-        args.profile,
-        args.role,
-        args.account_id,
-        args.role_name,
-        args.start_url,
-        args.region,
-        variables.join("|")
-    )
-}
-
 /// The cache hit that reads no config: the files are as they were when this
 /// request was last served.
 fn hit_by_shortcut(
@@ -137,25 +108,28 @@ fn print(credentials: &Credentials) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn build_request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<Request> {
-    let flags = SsoFlags {
+fn flags(args: &CredentialProcessArgs) -> SsoFlags {
+    SsoFlags {
         account_id: args.account_id.clone(),
         role_name: args.role_name.clone(),
         start_url: args.start_url.clone(),
         region: args.region.clone(),
-    };
+    }
+}
+
+fn build_request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<Request> {
+    let flags = flags(args);
     match (&args.profile, &args.role) {
-        (Some(name), _) => Ok(Request::for_profile(&request::load_profile(
-            name, &flags, settings,
-        )?)),
+        (Some(name), _) => {
+            request::for_profile(&request::load_profile(name, &flags, settings)?, None)
+        }
         (None, role) => request::for_role(role.as_deref(), &flags, settings),
     }
 }
 
 /// A sign-in is allowed when asked for, never with --noninteractive, and only where
-/// a person can answer: a terminal and no CI. Who asks follows the precedence of
-/// every parameter: the flag, else AWS_SSO_INTERACTIVE_AUTH, else the profile's
-/// sso_interactive_auth, else the setting CredentialProcessAutoLogin.
+/// a person can answer: a terminal and no CI; whether it is asked for follows the
+/// precedence of every parameter (`request::sign_in_asked`).
 fn login_options(
     args: &CredentialProcessArgs,
     settings: &Settings,
@@ -164,12 +138,7 @@ fn login_options(
     if args.noninteractive {
         return None;
     }
-    let from_environment = crate::env::flag("AWS_SSO_INTERACTIVE_AUTH");
-    let asked = args.auto_login
-        || from_environment
-            .or(profile_says)
-            .unwrap_or_else(|| settings.credential_process_auto_login());
-    if !asked {
+    if !request::sign_in_asked(args.auto_login, profile_says, settings) {
         crate::debug!(
             "sign-in not allowed (use --auto-login or the setting CredentialProcessAutoLogin)"
         );

@@ -44,7 +44,7 @@ const OTHER_SOURCES: [&str; 6] = [
 ];
 
 pub fn run(command: CredentialsCommand) -> anyhow::Result<()> {
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     let store = SecretStore::open(&settings)?;
     match command {
         CredentialsCommand::Add { profile, env } => add(&store, &profile, env),

@@ -7,10 +7,9 @@ use anyhow::Context;
 
 use crate::cli::DoctorArgs;
 use crate::doctor;
-use crate::settings::Settings;
 
 pub fn run(args: &DoctorArgs) -> anyhow::Result<()> {
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     let findings = doctor::check(&settings, args.profile.as_deref());
     if args.json {
         let json = serde_json::to_string_pretty(&findings).context("cannot write the findings")?;

@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::config::FileKind;
 use crate::config::edit::Edit;
-use crate::credentials::obtain::{self, Obtain, Request};
+use crate::credentials::obtain::{self, Obtain};
 use crate::credentials::request::{self, SsoFlags};
 use crate::credentials::{Credentials, format_expiration};
 use crate::export;
@@ -32,7 +32,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         Some(name) => name,
         None => profile_from_environment("grant export --profile PROFILE")?,
     };
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     let profile = request::load_profile(&name, &SsoFlags::default(), &settings)?;
     let credentials = profile_credentials(&profile, &settings, args.mfa_token)?;
     if args.to_credentials_file {
@@ -80,7 +80,7 @@ pub(super) fn profile_credentials(
         }),
         mfa_token,
     };
-    obtain.credentials(&Request::for_profile(profile))
+    obtain.credentials(&request::for_profile(profile, None)?)
 }
 
 /// ` until 10:52 UTC`, or nothing for long-term keys.

@@ -18,8 +18,23 @@ mod settings;
 mod sso;
 
 use std::io::{self, Write};
+use std::sync::OnceLock;
+
+use anyhow::Context;
 
 use crate::cli::{Cli, Command, ProfilesCommand, SsoCommand};
+use crate::settings::Settings;
+
+/// grant's settings, read once per run: the first part of a command that needs them
+/// reads the file, every later one (`assume -c` opening the console) gets the same.
+fn settings() -> anyhow::Result<&'static Settings> {
+    static SETTINGS: OnceLock<Settings> = OnceLock::new();
+    if let Some(settings) = SETTINGS.get() {
+        return Ok(settings);
+    }
+    let loaded = Settings::load().context("cannot load grant's settings")?;
+    Ok(SETTINGS.get_or_init(|| loaded))
+}
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::CredentialProcess(args) = cli.command {

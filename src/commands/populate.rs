@@ -22,7 +22,7 @@ use crate::term_text::{Shown, shown};
 const DEFAULT_SCOPE: &str = "sso:account:access";
 
 pub fn run(args: &PopulateArgs, write: bool) -> anyhow::Result<()> {
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     let options = options(args, &settings)?;
     let store = SecretStore::open(&settings)?;
     let sso = Sso::new(&store, &settings);

@@ -16,7 +16,7 @@ use crate::sso::{LoginOptions, Origin, SessionTarget, Sso, cli_cache};
 use crate::term_text::shown;
 
 pub fn run(command: SsoCommand) -> anyhow::Result<()> {
-    let settings = Settings::load().context("cannot load grant's settings")?;
+    let settings = super::settings()?;
     let store = SecretStore::open(&settings)?;
     let sso = Sso::new(&store, &settings);
     match command {

@@ -332,7 +332,7 @@ mod tests {
     #[test]
     fn reading_one_profile_follows_only_the_sources_resolution_follows() {
         const CHILD: &str = "GRANT_TEST_LOAD_FOR_PROFILE_CHILD";
-        if std::env::var_os(CHILD).is_none() {
+        if crate::env::os_value(CHILD).is_none() {
             let dir = tempfile::tempdir().unwrap();
             let config = dir.path().join("config");
             std::fs::write(

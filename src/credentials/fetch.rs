@@ -70,7 +70,7 @@ fn from_static(keys: &StaticKeys) -> Credentials {
 }
 
 fn from_environment() -> Result<Credentials, FetchError> {
-    let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let variable = crate::env::value;
     match (
         variable("AWS_ACCESS_KEY_ID"),
         variable("AWS_SECRET_ACCESS_KEY"),
@@ -253,7 +253,7 @@ async fn assume_role(
         .unwrap_or_else(|| format!("grant-{}", crate::sso::token::now()));
     let mut request = sts
         .assume_role()
-        .role_arn(&role.role_arn)
+        .role_arn(role.role_arn.as_str())
         .role_session_name(session_name)
         .duration_seconds(
             role.duration_seconds
@@ -282,7 +282,7 @@ async fn assume_role(
         };
         match refused {
             Some(message) => FetchError::AssumeRoleRefused {
-                role_arn: role.role_arn.clone(),
+                role_arn: role.role_arn.to_string(),
                 message: message.to_owned(),
             },
             None => call_error("STS", "AssumeRole", failure),
@@ -303,12 +303,7 @@ async fn assume_role(
         secret_access_key: credentials.secret_access_key,
         session_token: Some(credentials.session_token),
         expiration: Some(credentials.expiration.secs()),
-        account_id: role
-            .role_arn
-            .split(':')
-            .nth(4)
-            .filter(|id| !id.is_empty())
-            .map(str::to_owned),
+        account_id: role.role_arn.account_id().map(str::to_owned),
     })
 }
 

@@ -42,16 +42,11 @@ pub struct Request {
 }
 
 impl Request {
-    /// The request for a resolved profile. Every request for the same profile with
-    /// the same definition shares one cache entry, whichever command made it.
-    pub fn for_profile(profile: &Profile) -> Request {
-        Request::for_profile_variant(profile, "")
-    }
-
-    /// Like [`Request::for_profile`], cached apart under `variant` (e.g. a role
-    /// session length that `assume -d` asked for), so that it never evicts the
-    /// profile's usual entry.
-    pub fn for_profile_variant(profile: &Profile, variant: &str) -> Request {
+    /// The request for a resolved profile, cached under `variant` (empty, or e.g. a
+    /// role session length that `assume -d` asked for). Every request for the same
+    /// profile with the same definition shares one cache entry, whichever command
+    /// made it. Commands build requests through `request::for_profile`.
+    pub(super) fn for_profile_variant(profile: &Profile, variant: &str) -> Request {
         let name = &profile.name;
         let session = profile::sso_session_of(&profile.source).map(SsoSession::key);
         let definition = format!("{:?}|{:?}", profile.source, profile.region);
@@ -233,7 +228,7 @@ enum Cached {
 /// whose `credential_process` runs grant for that same profile would otherwise
 /// call itself until a lock times out.
 fn process_chain(request: &Request) -> anyhow::Result<String> {
-    let chain = std::env::var(super::process::PROCESS_CHAIN_VARIABLE).unwrap_or_default();
+    let chain = crate::env::value(super::process::PROCESS_CHAIN_VARIABLE).unwrap_or_default();
     let key = &request.cache.key;
     if chain.split('\n').any(|waiting| waiting == key) {
         anyhow::bail!(
@@ -267,9 +262,8 @@ fn loop_or(request: &Request, error: LockError) -> anyhow::Error {
 
 /// The `credential_process` a source runs, itself or at the base of its role chain.
 fn process_command(source: &CredentialSource) -> Option<&str> {
-    match source {
+    match source.base() {
         CredentialSource::Process(command) => Some(command),
-        CredentialSource::AssumeRole(role) => process_command(&role.source),
         _ => None,
     }
 }

@@ -1,6 +1,7 @@
 //! How a credentials request is built from what the user said, in precedence order:
 //! flags, then the `AWS_SSO_*` variables, then the profile's keys, then grant's
-//! settings. credential-process and assume build their requests here.
+//! settings. Every command builds its request here (`for_profile`, `for_role`), and
+//! the cache hit's shortcut names its inputs here (`inputs`).
 
 use anyhow::{Context, bail};
 
@@ -8,9 +9,20 @@ use super::cache::CacheSlot;
 use super::obtain::{self, Request};
 use crate::env;
 use crate::profile::{self, CredentialSource, Profile, SsoDefaults, SsoRole};
+use crate::role_arn::RoleArn;
 use crate::settings::Settings;
 use crate::shell::shell_word;
 use crate::sso::SsoSession;
+
+/// The `AWS_SSO_*` variables, each read after its flag and before the profile:
+/// account, role, start URL, region.
+const ACCOUNT_VARIABLE: &str = "AWS_SSO_ACCOUNT_ID";
+const ROLE_VARIABLE: &str = "AWS_SSO_ROLE_NAME";
+const START_URL_VARIABLE: &str = "AWS_SSO_START_URL";
+const REGION_VARIABLE: &str = "AWS_SSO_REGION";
+/// Whether a sign-in may happen: after `--auto-login`, before the profile's
+/// `sso_interactive_auth` and the setting `CredentialProcessAutoLogin`.
+const INTERACTIVE_AUTH_VARIABLE: &str = "AWS_SSO_INTERACTIVE_AUTH";
 
 /// The SSO parameters given on the command line; each beats its `AWS_SSO_*`
 /// variable, which beats the profile.
@@ -30,12 +42,12 @@ pub fn load_profile(name: &str, args: &SsoFlags, settings: &Settings) -> anyhow:
     // Keys the profile leaves out come last in precedence: flags, then the
     // environment (both beat the profile anyway, below), then the settings.
     let defaults = SsoDefaults {
-        start_url: pick(&args.start_url, "AWS_SSO_START_URL")
+        start_url: pick(&args.start_url, START_URL_VARIABLE)
             .or_else(|| settings.default_sso_start_url().map(str::to_owned)),
-        region: pick(&args.region, "AWS_SSO_REGION")
+        region: pick(&args.region, REGION_VARIABLE)
             .or_else(|| settings.default_sso_region().map(str::to_owned)),
-        account_id: pick(&args.account_id, "AWS_SSO_ACCOUNT_ID"),
-        role_name: pick(&args.role_name, "AWS_SSO_ROLE_NAME"),
+        account_id: pick(&args.account_id, ACCOUNT_VARIABLE),
+        role_name: pick(&args.role_name, ROLE_VARIABLE),
     };
     let mut profile = obtain::load_profile(name, &defaults)?;
     if let CredentialSource::Sso(role) = &mut profile.source {
@@ -48,19 +60,79 @@ pub fn load_profile(name: &str, args: &SsoFlags, settings: &Settings) -> anyhow:
 fn apply_sso_overrides(args: &SsoFlags, role: &mut SsoRole) {
     let pick =
         |flag: &Option<String>, variable: &str| flag.clone().or_else(|| env::value(variable));
-    if let Some(account) = pick(&args.account_id, "AWS_SSO_ACCOUNT_ID") {
+    if let Some(account) = pick(&args.account_id, ACCOUNT_VARIABLE) {
         role.account_id = account;
     }
-    if let Some(role_name) = pick(&args.role_name, "AWS_SSO_ROLE_NAME") {
+    if let Some(role_name) = pick(&args.role_name, ROLE_VARIABLE) {
         role.role_name = role_name;
     }
-    if let Some(start_url) = pick(&args.start_url, "AWS_SSO_START_URL") {
+    if let Some(start_url) = pick(&args.start_url, START_URL_VARIABLE) {
         role.session.start_url = start_url;
         role.session.name = None;
     }
-    if let Some(region) = pick(&args.region, "AWS_SSO_REGION") {
+    if let Some(region) = pick(&args.region, REGION_VARIABLE) {
         role.session.region = region;
     }
+}
+
+/// Every input besides the AWS files that shapes a request, as one string: the
+/// profile or positional role, the flags, the `AWS_SSO_*` variables, and the
+/// settings file's identity (the settings fill in what a request leaves out). Equal
+/// inputs and equal AWS files make the same request: the cache hit's shortcut.
+pub fn inputs(profile: Option<&str>, role: Option<&str>, flags: &SsoFlags) -> String {
+    let variables: Vec<String> = [
+        ACCOUNT_VARIABLE,
+        ROLE_VARIABLE,
+        START_URL_VARIABLE,
+        REGION_VARIABLE,
+    ]
+    .iter()
+    .map(|name| env::value(name).unwrap_or_default())
+    .collect();
+    let settings_file = crate::fsutil::files_identity(&[&crate::settings::config_file()], "");
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{settings_file}",
+        profile,
+        role,
+        flags.account_id,
+        flags.role_name,
+        flags.start_url,
+        flags.region,
+        variables.join("|")
+    )
+}
+
+/// Whether a sign-in is asked for: `--auto-login`, else AWS_SSO_INTERACTIVE_AUTH,
+/// else the profile's `sso_interactive_auth`, else the setting
+/// CredentialProcessAutoLogin.
+pub fn sign_in_asked(flag: bool, profile_says: Option<bool>, settings: &Settings) -> bool {
+    flag || env::flag(INTERACTIVE_AUTH_VARIABLE)
+        .or(profile_says)
+        .unwrap_or_else(|| settings.credential_process_auto_login())
+}
+
+/// The request for a resolved profile; every command builds it here. `duration`
+/// (`assume -d`) sets the session length of the profile's own role, cached apart so
+/// that it never evicts the profile's usual entry.
+pub fn for_profile(profile: &Profile, duration: Option<u32>) -> anyhow::Result<Request> {
+    let Some(seconds) = duration else {
+        return Ok(Request::for_profile_variant(profile, ""));
+    };
+    let mut profile = profile.clone();
+    let CredentialSource::AssumeRole(role) = &mut profile.source else {
+        bail!(
+            "profile '{}': --duration sets the session length of a role_arn profile; an IAM Identity Center role's length is set by its permission set",
+            profile.name
+        );
+    };
+    if !(900..=43_200).contains(&seconds) {
+        bail!("--duration must be from 15m to 12h (900 to 43200 seconds)");
+    }
+    role.duration_seconds = Some(seconds);
+    Ok(Request::for_profile_variant(
+        &profile,
+        &format!("#duration={seconds}"),
+    ))
 }
 
 /// A role named without a profile: `ACCOUNT/ROLE`, an IAM role ARN, or only flags
@@ -90,23 +162,18 @@ pub fn for_role(
             .or_else(|| env::value(variable))
             .or_else(|| setting.map(str::to_owned))
     };
-    let account_id = pick(
-        &args.account_id,
-        positional_account,
-        "AWS_SSO_ACCOUNT_ID",
-        None,
-    );
-    let role_name = pick(&args.role_name, positional_role, "AWS_SSO_ROLE_NAME", None);
+    let account_id = pick(&args.account_id, positional_account, ACCOUNT_VARIABLE, None);
+    let role_name = pick(&args.role_name, positional_role, ROLE_VARIABLE, None);
     let start_url = pick(
         &args.start_url,
         None,
-        "AWS_SSO_START_URL",
+        START_URL_VARIABLE,
         settings.default_sso_start_url(),
     );
     let region = pick(
         &args.region,
         None,
-        "AWS_SSO_REGION",
+        REGION_VARIABLE,
         settings.default_sso_region(),
     );
     let (Some(account_id), Some(role_name), Some(start_url), Some(region)) =
@@ -151,19 +218,11 @@ pub fn for_role(
 
 /// `123456789012/Role` or `arn:aws:iam::123456789012:role/path/Role`.
 fn parse_role(text: &str) -> Option<(String, String)> {
-    let (account, role) = match text.strip_prefix("arn:") {
-        Some(arn) => {
-            let parts: Vec<&str> = arn.splitn(5, ':').collect();
-            let [_partition, "iam", "", account, resource] = parts.as_slice() else {
-                return None;
-            };
-            (
-                *account,
-                resource.strip_prefix("role/")?.rsplit('/').next()?,
-            )
-        }
-        None => text.split_once('/')?,
-    };
+    if text.starts_with("arn:") {
+        let arn = RoleArn::parse(text)?;
+        return Some((arn.account_id()?.to_owned(), arn.role_name()?.to_owned()));
+    }
+    let (account, role) = text.split_once('/')?;
     let valid_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
     (valid_account && !role.is_empty() && !role.contains('/'))
         .then(|| (account.to_owned(), role.to_owned()))

@@ -35,7 +35,7 @@ fn auto_candidates(id: &str) -> Option<Vec<Box<dyn KeyHolder>>> {
         return single(os_holder(KeyringBackend::WindowsCredentialManager, id));
     }
     let has_session_bus =
-        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty());
+        crate::env::os_value("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty());
     let mut holders = Vec::new();
     if has_session_bus {
         holders.extend(os_holder(KeyringBackend::SecretService, id));

@@ -441,7 +441,7 @@ fn create_key(holder: &dyn KeyHolder, dir: &EntryDir) -> Result<DataKey, SecretE
 }
 
 fn backend_from_env() -> Result<Option<KeyringBackend>, SecretError> {
-    let Ok(value) = std::env::var(BACKEND_ENV) else {
+    let Some(value) = crate::env::value(BACKEND_ENV) else {
         return Ok(None);
     };
     if value.trim().is_empty() {

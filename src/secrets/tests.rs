@@ -453,7 +453,7 @@ fn auto_without_a_session_bus_uses_the_kernel_keyring_then_the_agent() {
     let root = tempfile::tempdir().unwrap();
     let holders = backends::candidates(KeyringBackend::Auto, &store_id(root.path())).unwrap();
     let names: Vec<_> = holders.iter().map(|holder| holder.name()).collect();
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty()) {
+    if crate::env::os_value("DBUS_SESSION_BUS_ADDRESS").is_some_and(|address| !address.is_empty()) {
         assert_eq!(names, ["secret-service", "kernel-keyring", "agent"]);
     } else {
         assert_eq!(names, ["kernel-keyring", "agent"]);
@@ -603,7 +603,7 @@ fn slow_to_store(state: &Path, delay: std::time::Duration) -> SecretStore {
 #[test]
 fn a_slow_key_creation_is_waited_for_and_no_second_key_appears() {
     const CHILD: &str = "GRANT_TEST_SLOW_KEY_CREATION_STATE";
-    if let Some(state) = std::env::var_os(CHILD) {
+    if let Some(state) = crate::env::os_value(CHILD) {
         let slow = std::time::Duration::from_secs(32);
         slow_to_store(Path::new(&state), slow)
             .put("first", b"one")

@@ -27,7 +27,7 @@ pub fn agent_dir() -> PathBuf {
 /// `$XDG_RUNTIME_DIR` when it is an absolute path to a folder of `me` that only `me`
 /// can enter (as the XDG spec wants it); `sudo` and `su` often leave another user's.
 fn runtime_dir(me: u32) -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR")?);
+    let dir = PathBuf::from(crate::env::os_value("XDG_RUNTIME_DIR")?);
     if !dir.is_absolute() {
         return None;
     }
