@@ -10,7 +10,7 @@ use crate::term_text::shown;
 pub fn run(command: CacheCommand) -> anyhow::Result<()> {
     let CacheCommand::Clear { profile, .. } = command;
     let settings = super::settings()?;
-    let store = SecretStore::open(&settings)?;
+    let store = SecretStore::open(settings)?;
     let deleted = cache::clear(&store, profile.as_deref())?;
     let whose = match &profile {
         Some(name) => format!("of profile {}", shown(&shell_word(name))),

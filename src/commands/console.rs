@@ -38,7 +38,7 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
 /// Signs in to the console as the profile and opens it, or prints the URL.
 pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
     let settings = super::settings()?;
-    let profile = request::load_profile(&request.profile, &SsoFlags::default(), &settings)?;
+    let profile = request::load_profile(&request.profile, &SsoFlags::default(), settings)?;
     let region = request.region.clone().or_else(|| profile.region.clone());
     let partition = Partition::of_region(region.as_deref());
     let destination = match &request.target.destination {
@@ -53,7 +53,7 @@ pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
     let opener = if print_only {
         None
     } else {
-        Some(crate::sso::browser::choose(&settings, false).with_context(|| {
+        Some(crate::sso::browser::choose(settings, false).with_context(|| {
             format!(
                 "no browser to open the console in (CI, no display or terminal, or DefaultBrowser is CUSTOM without CustomBrowserPath); print the sign-in URL instead: grant console {} --url",
                 shell_word(&profile.name)
@@ -61,8 +61,7 @@ pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
         })?)
     };
     let base = federation::base_url(partition)?;
-    let long_term =
-        federation_token::long_term_key(&profile, || Ok(SecretStore::open(&settings)?))?;
+    let long_term = federation_token::long_term_key(&profile, || Ok(SecretStore::open(settings)?))?;
     let keys = match long_term {
         Some(key) => {
             let sts_region = region.as_deref().unwrap_or(partition.home_region());
@@ -70,7 +69,7 @@ pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
         }
         None => {
             let credentials =
-                super::export::profile_credentials(&profile, &settings, request.mfa_token.clone())?;
+                super::export::profile_credentials(&profile, settings, request.mfa_token.clone())?;
             console::console_credentials(&profile, credentials)?
         }
     };
@@ -82,7 +81,7 @@ pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
         return Ok(());
     };
     let plan = launch::plan(
-        launch::isolation(&settings),
+        launch::isolation(settings),
         &profile.name,
         &sign_in_url,
         &crate::paths::grant_state_dir(),

@@ -21,7 +21,7 @@ use crate::sso::{LoginOptions, token};
 pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
     crate::log::init(args.debug, Some("credential-process.log"));
     let settings = super::settings()?;
-    let store = SecretStore::open(&settings)?;
+    let store = SecretStore::open(settings)?;
     let window = i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX);
     let files = crate::fsutil::files_identity(
         &[&paths::aws_config_file(), &paths::aws_credentials_file()],
@@ -39,13 +39,13 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         return print(&credentials);
     }
 
-    let request = build_request(&args, &settings)?;
+    let request = build_request(&args, settings)?;
     let obtain = Obtain {
         store: &store,
-        settings: &settings,
+        settings,
         window,
         use_cache: !args.no_cache,
-        login: login_options(&args, &settings, request.interactive_auth),
+        login: login_options(&args, settings, request.interactive_auth),
         mfa_token: args.mfa_token.clone(),
     };
     let credentials = obtain.credentials(&request)?;

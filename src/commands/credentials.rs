@@ -45,13 +45,13 @@ const OTHER_SOURCES: [&str; 6] = [
 
 pub fn run(command: CredentialsCommand) -> anyhow::Result<()> {
     let settings = super::settings()?;
-    let store = SecretStore::open(&settings)?;
+    let store = SecretStore::open(settings)?;
     match command {
         CredentialsCommand::Add { profile, env } => add(&store, &profile, env),
         CredentialsCommand::List => list(&store),
         CredentialsCommand::Remove { profile } => remove(&store, &profile),
         CredentialsCommand::Rotate { profile, mfa_token } => {
-            rotate(&store, &settings, &profile, mfa_token)
+            rotate(&store, settings, &profile, mfa_token)
         }
         CredentialsCommand::Import {
             profile,

@@ -10,7 +10,7 @@ use crate::doctor;
 
 pub fn run(args: &DoctorArgs) -> anyhow::Result<()> {
     let settings = super::settings()?;
-    let findings = doctor::check(&settings, args.profile.as_deref());
+    let findings = doctor::check(settings, args.profile.as_deref());
     if args.json {
         let json = serde_json::to_string_pretty(&findings).context("cannot write the findings")?;
         super::print_lines([json])?;

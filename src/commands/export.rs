@@ -33,8 +33,8 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         None => profile_from_environment("grant export --profile PROFILE")?,
     };
     let settings = super::settings()?;
-    let profile = request::load_profile(&name, &SsoFlags::default(), &settings)?;
-    let credentials = profile_credentials(&profile, &settings, args.mfa_token)?;
+    let profile = request::load_profile(&name, &SsoFlags::default(), settings)?;
+    let credentials = profile_credentials(&profile, settings, args.mfa_token)?;
     if args.to_credentials_file {
         let section = args.section.as_deref().unwrap_or(&profile.name);
         return write_credentials_section(section, &credentials);

@@ -23,9 +23,9 @@ const DEFAULT_SCOPE: &str = "sso:account:access";
 
 pub fn run(args: &PopulateArgs, write: bool) -> anyhow::Result<()> {
     let settings = super::settings()?;
-    let options = options(args, &settings)?;
-    let store = SecretStore::open(&settings)?;
-    let sso = Sso::new(&store, &settings);
+    let options = options(args, settings)?;
+    let store = SecretStore::open(settings)?;
+    let sso = Sso::new(&store, settings);
     let login = obtain::has_terminal().then(|| LoginOptions {
         no_browser: args.no_browser,
         ..LoginOptions::default()

@@ -17,12 +17,12 @@ use crate::term_text::shown;
 
 pub fn run(command: SsoCommand) -> anyhow::Result<()> {
     let settings = super::settings()?;
-    let store = SecretStore::open(&settings)?;
-    let sso = Sso::new(&store, &settings);
+    let store = SecretStore::open(settings)?;
+    let sso = Sso::new(&store, settings);
     match command {
-        SsoCommand::Login(args) => login(&sso, &settings, &args),
-        SsoCommand::Refresh(args) => refresh(&sso, &settings, &args),
-        SsoCommand::Logout(args) => logout(&sso, &settings, &args),
+        SsoCommand::Login(args) => login(&sso, settings, &args),
+        SsoCommand::Refresh(args) => refresh(&sso, settings, &args),
+        SsoCommand::Logout(args) => logout(&sso, settings, &args),
         SsoCommand::Tokens(args) => tokens(&sso, args),
         SsoCommand::Populate(_) | SsoCommand::Generate(_) => {
             unreachable!("commands::run sends these to populate")

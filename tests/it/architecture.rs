@@ -1,6 +1,7 @@
 //! The shape of `src/`: no two files import each other, directly or around a loop
-//! (a module and the files inside it excepted: a parent declares its children), and
-//! `src/cli.rs` holds clap definitions only.
+//! (a module and the files inside it excepted: a parent declares its children),
+//! `src/cli.rs` holds clap definitions only, and ARCHITECTURE.md names every
+//! module and every dependency between top-level modules.
 //!
 //! Imports are read from the text: every path that `crate::` or `super::` starts,
 //! outside comments and test modules, in every form of `use` (groups nested or not,
@@ -320,4 +321,110 @@ fn the_command_line_file_imports_nothing_from_the_logic() {
         )
         .collect();
     assert!(used.is_empty(), "src/cli.rs uses {used:?}");
+}
+
+/// The top-level module of a file's module path (`commands::assume` is `commands`).
+fn top_level(module: &str) -> &str {
+    module.split("::").next().unwrap_or(module)
+}
+
+/// ARCHITECTURE.md's "Direction of dependencies": each `a, b -> c, d (why), e` line
+/// (continued on indented lines) as each importer to its targets, and the leaves.
+fn documented_dependencies() -> (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let section = text
+        .split("## Direction of dependencies")
+        .nth(1)
+        .and_then(|rest| rest.split("```").nth(1))
+        .expect("ARCHITECTURE.md has a dependencies block");
+    let mut lines: Vec<String> = Vec::new();
+    for line in section.lines().filter(|line| !line.trim().is_empty()) {
+        match lines.last_mut() {
+            Some(last) if line.starts_with(char::is_whitespace) => last.push_str(line),
+            _ => lines.push(line.to_owned()),
+        }
+    }
+    let names = |list: &str| -> BTreeSet<String> {
+        let mut depth = 0;
+        let mut plain = String::new();
+        for c in list.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        plain
+            .split(',')
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .collect()
+    };
+    let mut edges = BTreeMap::new();
+    let mut leaves = BTreeSet::new();
+    for line in lines {
+        if let Some((from, to)) = line.split_once("->") {
+            for from in names(from) {
+                edges.insert(from, names(to));
+            }
+        } else if let Some((list, _)) = line.split_once(": the leaves") {
+            leaves = names(list);
+        }
+    }
+    (edges, leaves)
+}
+
+/// Every import of one top-level module from another is in ARCHITECTURE.md's
+/// dependencies (or the importer is one of its leaves, which import nothing), and
+/// every top-level module is named in its Modules table.
+#[test]
+fn architecture_md_names_every_module_and_dependency() {
+    let files = source_files();
+    let (documented, leaves) = documented_dependencies();
+    let mut missing = Vec::new();
+    for (module, targets) in imports(&files) {
+        let from = top_level(&module);
+        for target in targets {
+            let to = top_level(&target);
+            if from == to || from == "lib" {
+                continue;
+            }
+            let listed = documented.get(from).is_some_and(|list| list.contains(to));
+            if !listed {
+                missing.push(format!("{from} -> {to} ({module} uses {target})"));
+            }
+        }
+        if leaves.contains(from) && documented.contains_key(from) {
+            missing.push(format!("{from} is both a leaf and an importer"));
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md leaves out:\n  {}",
+        missing.join("\n  ")
+    );
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
+            .unwrap();
+    let table = text
+        .split("## Modules")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap();
+    let unnamed: BTreeSet<&str> = files
+        .keys()
+        .map(|module| top_level(module))
+        .filter(|&name| name != "lib")
+        .filter(|name| {
+            !table.contains(&format!("`{name}.rs`")) && !table.contains(&format!("`{name}/`"))
+        })
+        .collect();
+    assert!(
+        unnamed.is_empty(),
+        "ARCHITECTURE.md's Modules table leaves out {unnamed:?}"
+    );
 }

@@ -57,7 +57,7 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
     }
     let settings = super::settings()?;
     if args.reassume {
-        return reassume(needs_shell(shell)?, &settings);
+        return reassume(needs_shell(shell)?, settings);
     }
     if args.console || wants_console(&args) {
         return console(&args, shell);
@@ -71,7 +71,7 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
         Some(name) => name.clone(),
         None => pick_profile()?,
     };
-    let profile = request::load_profile(&name, &SsoFlags::default(), &settings)?;
+    let profile = request::load_profile(&name, &SsoFlags::default(), settings)?;
     let duration = args
         .duration
         .map(|duration| u32::try_from(duration.as_secs()).unwrap_or(u32::MAX));
@@ -90,8 +90,8 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
         prompt_on_terminal: true,
         ..LoginOptions::default()
     });
-    let store = SecretStore::open(&settings)?;
-    let credentials = credentials(&plan, &settings, &store, login, args.mfa_token.clone())?;
+    let store = SecretStore::open(settings)?;
+    let credentials = credentials(&plan, settings, &store, login, args.mfa_token.clone())?;
     if args.env {
         super::export::write_dotenv(&plan.profile, plan.region.as_deref(), &credentials)?;
         return match shell {
@@ -102,7 +102,7 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
     let sign_in_ends = if plan.export_keys {
         None
     } else {
-        sign_in_expiry(&plan.profile, &store, &settings)
+        sign_in_expiry(&plan.profile, &store, settings)
     };
     let change = env_change(&plan, &credentials, sign_in_ends);
     match shell {

@@ -20,9 +20,9 @@ use crate::sso::{LoginOptions, token};
 /// is served: a sign-in, when one is needed and a person can answer, happens here.
 pub(super) fn renewing_source(args: &ServeArgs) -> anyhow::Result<(Renewing, Profile)> {
     let settings = super::super::settings()?;
-    let profile = request::load_profile(&args.profile, &SsoFlags::default(), &settings)?;
+    let profile = request::load_profile(&args.profile, &SsoFlags::default(), settings)?;
     let source = Renewing {
-        store: SecretStore::open(&settings)?,
+        store: SecretStore::open(settings)?,
         settings,
         last: Mutex::new(None),
         request: request::for_profile(&profile, None)?,
