@@ -26,6 +26,7 @@ pub mod man;
 pub(crate) mod mfa;
 pub(crate) mod paths;
 pub mod profile;
+pub(crate) mod registry;
 pub(crate) mod role_arn;
 pub mod secrets;
 pub(crate) mod serve;

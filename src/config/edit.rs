@@ -104,6 +104,23 @@ impl<'a> Edit<'a> {
         })
     }
 
+    /// Like [`Edit::apply`] for a change on the text itself (managed blocks written
+    /// as text): `change` gets the text (empty for a missing file) and returns the
+    /// new text.
+    pub fn apply_text<E>(&self, change: impl FnOnce(&str) -> Result<String, E>) -> Result<bool, E>
+    where
+        E: From<EditError>,
+    {
+        let _lock = self.lock()?;
+        let before = self.read()?;
+        let after = change(before.as_deref().unwrap_or(""))?;
+        if after == before.as_deref().unwrap_or("") {
+            return Ok(false);
+        }
+        self.write(before.as_deref(), &after)?;
+        Ok(true)
+    }
+
     /// The change `apply` would make, without the lock and without writing.
     pub fn preview<T, E>(
         &self,

@@ -110,6 +110,8 @@ pub struct FetchContext<'a> {
     /// How the user names the request in `grant sso login ...`, e.g. `--profile dev`.
     pub login_selector: String,
     pub mfa_token: Option<String>,
+    /// Ask a YubiKey for MFA codes (the `MFA.YubiKey` setting).
+    pub ykman: bool,
     /// The region for STS; None uses us-east-1.
     pub region: Option<String>,
 }

@@ -104,6 +104,6 @@ impl Source for Renewing {
 /// Whether the role, or one it is assumed from, asks for an MFA code.
 fn needs_mfa(source: &CredentialSource) -> bool {
     source.chain().any(
-        |source| matches!(source, CredentialSource::AssumeRole(role) if role.mfa_serial.is_some()),
+        |source| matches!(source, CredentialSource::AssumeRole(role) if role.mfa_serial.is_some() && role.mfa_process.is_none()),
     )
 }
