@@ -64,5 +64,25 @@ function __grant_directory_hook --on-variable PWD
     return 0
 end
 
+# `grant allow` and `grant deny` (here or in another shell) rewrite the allow
+# list's stamp: a new one at a prompt checks the nearest file again. Reading it is
+# a builtin, so an unchanged stamp starts no process.
+function __grant_directory_restamp
+    set -l stamp ''
+    if test -r "$__grant_directory_stamp_file"
+        read stamp <$__grant_directory_stamp_file
+    end
+    test "$stamp" != "$__grant_directory_stamp"; or return 1
+    set -g __grant_directory_stamp $stamp
+end
+
+function __grant_directory_prompt --on-event fish_prompt
+    __grant_directory_restamp; or return 0
+    set -g __grant_directory_file \n
+    __grant_directory_hook
+end
+
+set -q __grant_directory_stamp; or set -g __grant_directory_stamp ''
+__grant_directory_restamp
 # A shell that starts inside a tree takes its profile at once.
 __grant_directory_hook

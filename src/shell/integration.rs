@@ -67,6 +67,9 @@ pub struct InitFiles {
     /// The folder holding [`FISH_COMPLETION_LOADER`] as `grant.fish` and `assume.fish`;
     /// `None` when it could not be written.
     pub fish_completions: Option<PathBuf>,
+    /// The allow list's stamp (`allowed_dirs::stamp_file`), which the directory hook
+    /// reads at each prompt to see `grant allow` and `grant deny` without a process.
+    pub allow_stamp: PathBuf,
 }
 
 /// The integration for an rc file: `assume`, its hook, and completion loaded on the
@@ -96,6 +99,7 @@ fn init_parts(
         // Eager: PowerShell cannot run on the test machines, to measure or to type into.
         Shell::PowerShell => vec![POWERSHELL_INIT.to_owned(), completions(shell, command())],
     };
+    parts.push(super::directory::stamp_line(shell, &files.allow_stamp)?);
     parts.push(super::directory::snippet(shell).to_owned());
     Ok(parts)
 }
