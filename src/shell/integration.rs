@@ -204,9 +204,11 @@ mod tests {
         let files = InitFiles {
             fish_clock: PathBuf::from("/tmp/it's/clock"),
             fish_completions: Some(PathBuf::from("/tmp/it's/completions")),
+            allow_stamp: PathBuf::from("/tmp/it's/stamp"),
         };
         let script = init(Shell::Fish, Cli::command, &files).unwrap();
         assert!(script.starts_with("set -g __grant_clock '/tmp/it\\'s/clock'\n"));
+        assert!(script.contains("set -g __grant_directory_stamp_file '/tmp/it\\'s/stamp'\n"));
         assert!(script.contains(
             "contains -- '/tmp/it\\'s/completions' $fish_complete_path; or set -gp fish_complete_path '/tmp/it\\'s/completions'\n"
         ));
@@ -218,12 +220,13 @@ mod tests {
         let files = InitFiles {
             fish_clock: PathBuf::from("/c"),
             fish_completions: Some(PathBuf::from("/f")),
+            allow_stamp: PathBuf::from("/s"),
         };
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
             let script = init(shell, Cli::command, &files).unwrap();
             let full = completions(shell, Cli::command());
             assert!(
-                script.len() * 10 < full.len(),
+                script.len() * 8 < full.len(),
                 "{shell}: {} bytes",
                 script.len()
             );

@@ -236,13 +236,17 @@ fn the_directory_hook_reads_the_allow_stamp_at_every_prompt() {
     let read = read(&python, &readable);
     assert_parses(&read, &readable);
     let stamp = state.join("allowed-directories.stamp");
+    let assigned = format!(
+        "$global:__GrantDirectoryStampFile = {}\n",
+        Shell::PowerShell
+            .quote(&stamp.display().to_string())
+            .unwrap()
+    );
+    assert!(snippet.contains(&assigned), "{snippet}");
+    let strings = read["strings"].as_array().unwrap();
     assert!(
-        assignments(&read).contains(&(
-            "$global:__GrantDirectoryStampFile".to_owned(),
-            stamp.display().to_string()
-        )),
-        "{:?}",
-        assignments(&read)
+        strings.contains(&Value::String(stamp.display().to_string())),
+        "the path reads back exactly: {strings:?}"
     );
     let hook = snippet
         .split("function global:__GrantDirectoryHook {")
