@@ -13,6 +13,7 @@ mod clock;
 mod files;
 mod group;
 mod profiles;
+mod registries;
 mod system;
 
 use std::path::{Path, PathBuf};
@@ -151,6 +152,7 @@ pub fn check(settings: &Settings, profile: Option<&str>) -> Vec<Finding> {
             error.to_string(),
         )),
     }
+    findings.extend(registries::check(&config));
     findings.extend(system::check(settings, &sessions));
     // The one request doctor sends, and only when the config uses IAM Identity Center.
     if let Some((_, session)) = sessions.first() {
