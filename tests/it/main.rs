@@ -23,6 +23,7 @@ mod faults;
 mod iam_users;
 mod load;
 mod man_pages;
+mod mfa_programs;
 mod populate;
 mod powershell;
 mod profile_suite;
