@@ -27,6 +27,10 @@ pub enum FetchError {
         key: String,
         message: String,
     },
+    #[error(
+        "source_identity '{value}' is not 2 to 64 of the characters A-Z a-z 0-9 _ + = , . @ - that STS accepts; fix it in the profile"
+    )]
+    BadSourceIdentity { value: String },
     #[error("STS refused AssumeRole of {role_arn}: {message}")]
     AssumeRoleRefused { role_arn: String, message: String },
     #[error(

@@ -263,7 +263,8 @@ async fn assume_role(
             role.duration_seconds
                 .map_or(DEFAULT_ROLE_DURATION, |seconds| seconds as i32),
         )
-        .set_external_id(role.external_id.clone());
+        .set_external_id(role.external_id.clone())
+        .set_source_identity(source_identity(role)?);
     if let Some(serial) = mfa_serial {
         request = request.serial_number(serial).token_code(mfa_code(
             context,
@@ -311,6 +312,25 @@ async fn assume_role(
         expiration: Some(credentials.expiration.secs()),
         account_id: role.role_arn.account_id().map(str::to_owned),
     })
+}
+
+/// The profile's `source_identity`, refused in one line unless it is what STS
+/// accepts (2 to 64 characters of `[\w+=,.@-]`), so that a hostile value is never sent.
+fn source_identity(role: &AssumeRole) -> Result<Option<String>, FetchError> {
+    let Some(value) = &role.source_identity else {
+        return Ok(None);
+    };
+    let valid = (2..=64).contains(&value.chars().count())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+    if valid {
+        Ok(Some(value.clone()))
+    } else {
+        Err(FetchError::BadSourceIdentity {
+            value: crate::term_text::shown(value).into_owned(),
+        })
+    }
 }
 
 /// The MFA code of a role: `--mfa-token`, else its program, else asked (never on stdout).
