@@ -138,6 +138,9 @@ pub struct AssumeRole {
     /// A command whose stdout is the MFA code (`mfa_process`).
     pub mfa_process: Option<String>,
     pub role_session_name: Option<String>,
+    /// `source_identity`: set on the AssumeRole, it follows the session through
+    /// further chains and into CloudTrail.
+    pub source_identity: Option<String>,
     pub duration_seconds: Option<u32>,
 }
 
@@ -321,6 +324,7 @@ fn assume_role(
         mfa_serial: values.get("mfa_serial").map(str::to_owned),
         mfa_process: values.get("mfa_process").map(str::to_owned),
         role_session_name: values.get("role_session_name").map(str::to_owned),
+        source_identity: values.get("source_identity").map(str::to_owned),
         duration_seconds: duration_seconds(values)?,
     })
 }

@@ -38,6 +38,10 @@ pub enum FetchError {
         key: String,
         message: String,
     },
+    #[error(
+        "source_identity '{value}' is not 2 to 64 of the characters A-Z a-z 0-9 _ + = , . @ - that STS accepts; fix it in the profile"
+    )]
+    BadSourceIdentity { value: String },
     #[error("STS refused AssumeRole of {role_arn}: {message}")]
     AssumeRoleRefused { role_arn: String, message: String },
     #[error(
@@ -390,7 +394,8 @@ async fn assume_role(
             role.duration_seconds
                 .map_or(DEFAULT_ROLE_DURATION, |seconds| seconds as i32),
         )
-        .set_external_id(role.external_id.clone());
+        .set_external_id(role.external_id.clone())
+        .set_source_identity(source_identity(role)?);
     if let Some(serial) = mfa_serial {
         request = request.serial_number(serial).token_code(mfa_code(
             context,
@@ -443,6 +448,25 @@ async fn assume_role(
             .filter(|id| !id.is_empty())
             .map(str::to_owned),
     })
+}
+
+/// The profile's `source_identity`, refused in one line unless it is what STS
+/// accepts (2 to 64 characters of `[\w+=,.@-]`), so that a hostile value is never sent.
+fn source_identity(role: &AssumeRole) -> Result<Option<String>, FetchError> {
+    let Some(value) = &role.source_identity else {
+        return Ok(None);
+    };
+    let valid = (2..=64).contains(&value.chars().count())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+    if valid {
+        Ok(Some(value.clone()))
+    } else {
+        Err(FetchError::BadSourceIdentity {
+            value: crate::term_text::shown(value).into_owned(),
+        })
+    }
 }
 
 /// The MFA code of a role: `--mfa-token`, else its program, else asked (never on stdout).
