@@ -674,6 +674,7 @@ fn zsh_allow_takes_effect_at_the_next_prompt() {
 #[test]
 fn fish_allow_takes_effect_at_the_next_prompt() {
     allow_takes_effect_at_the_next_prompt(&FISH);
+}
 
 /// A folder whose name holds a newline: the walk up ends (fish once spun at 100%
 /// CPU there, at start and on `cd`) and finds the file of that folder, name intact.
