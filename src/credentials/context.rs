@@ -31,6 +31,10 @@ pub enum FetchError {
         "source_identity '{value}' is not 2 to 64 of the characters A-Z a-z 0-9 _ + = , . @ - that STS accepts; fix it in the profile"
     )]
     BadSourceIdentity { value: String },
+    #[error(
+        "the credentials' {field} holds characters AWS never issues (escape sequences, quotes or spaces, say): refused; check the profile's source of credentials"
+    )]
+    UnexpectedCharacters { field: &'static str },
     #[error("STS refused AssumeRole of {role_arn}: {message}")]
     AssumeRoleRefused { role_arn: String, message: String },
     #[error(

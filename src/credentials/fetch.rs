@@ -21,6 +21,17 @@ pub async fn fetch(
     context: &FetchContext<'_>,
     source: &CredentialSource,
 ) -> Result<Credentials, FetchError> {
+    let credentials = fetch_from(context, source).await?;
+    match credentials.unexpected_field() {
+        Some(field) => Err(FetchError::UnexpectedCharacters { field }),
+        None => Ok(credentials),
+    }
+}
+
+async fn fetch_from(
+    context: &FetchContext<'_>,
+    source: &CredentialSource,
+) -> Result<Credentials, FetchError> {
     match source {
         CredentialSource::Sso(role) => sso_role(context, role).await,
         CredentialSource::AssumeRole(role) => {
