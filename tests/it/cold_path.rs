@@ -14,7 +14,7 @@ use fake_aws::FakeAws;
 use crate::support::fixtures::{
     DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile, json, signed_in,
 };
-use crate::support::{TestEnv, failure, run_within, shipped_binary};
+use crate::support::{TestEnv, failure, run_within};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
