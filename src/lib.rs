@@ -25,6 +25,7 @@ pub mod man;
 pub(crate) mod net;
 pub(crate) mod paths;
 pub mod profile;
+pub(crate) mod registry;
 pub mod secrets;
 pub(crate) mod serve;
 pub mod settings;
