@@ -113,6 +113,8 @@ pub enum Command {
     /// Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials
     #[command(subcommand)]
     Credentials(CredentialsCommand),
+    /// Remove grant's state, settings and secret-store key; list the lines of the AWS files that still run grant
+    Uninstall(UninstallArgs),
 }
 
 /// Where the console opens: the flags `grant console` and `assume -c` share.
@@ -582,4 +584,11 @@ pub struct DirectoryProfileArgs {
     /// The .aws-profile file the shell found
     #[arg(value_name = "FILE")]
     pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Remove them; without it, only list what would go
+    #[arg(long)]
+    pub yes: bool,
 }
