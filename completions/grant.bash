@@ -70,6 +70,9 @@ _grant() {
             grant,sso)
                 cmd="grant__subcmd__sso"
                 ;;
+            grant,uninstall)
+                cmd="grant__subcmd__uninstall"
+                ;;
             grant__subcmd__cache,clear)
                 cmd="grant__subcmd__cache__subcmd__clear"
                 ;;
@@ -171,6 +174,9 @@ _grant() {
                 ;;
             grant__subcmd__help,sso)
                 cmd="grant__subcmd__help__subcmd__sso"
+                ;;
+            grant__subcmd__help,uninstall)
+                cmd="grant__subcmd__help__subcmd__uninstall"
                 ;;
             grant__subcmd__help__subcmd__cache,clear)
                 cmd="grant__subcmd__help__subcmd__cache__subcmd__clear"
@@ -335,7 +341,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials uninstall help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -865,7 +871,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials uninstall help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1371,6 +1377,20 @@ _grant() {
         grant__subcmd__help__subcmd__sso__subcmd__tokens__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2053,6 +2073,20 @@ _grant() {
         grant__subcmd__sso__subcmd__tokens__subcmd__list)
             opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__uninstall)
+            opts="-h -V --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

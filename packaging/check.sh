@@ -186,6 +186,13 @@ for _ in $(seq 50); do [ -s "$port_file" ] && break; sleep 0.1; done
 [ -s "$port_file" ] || fail "the loopback server did not start"
 base_url=http://127.0.0.1:$(cat "$port_file")
 
+# The installer carries the archive's SHA-256 itself (it checks the download against
+# it, not against a .sha256 fetched from the same place).
+archive_sha256=$(cut -d' ' -f1 "$distrib/$archive.sha256")
+grep -q "$archive_sha256" "$distrib/grant-installer.sh" ||
+    fail "grant-installer.sh does not carry the SHA-256 of $archive"
+pass "grant-installer.sh carries the archive's SHA-256 ($archive_sha256)"
+
 # No cargo, rustc or rustup on this PATH: only the system's programs.
 no_rust_path=/usr/bin:/bin
 for tool in cargo rustc rustup; do
