@@ -8,7 +8,8 @@
 #   3. the sh installer, fetching from a loopback HTTP server with no Rust on PATH,
 #      installs into a temporary prefix, and refuses a tampered archive with a
 #      clear message and nothing installed;
-#   4. the Scoop manifest generator writes the hashes it is given.
+#   4. the Scoop manifest generator writes the hashes it is given;
+#   5. the Homebrew formula, completed by formula.py, installs man pages and completions.
 # Each step says what it checked; the first failure stops the check, non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -255,4 +256,20 @@ echo "0000 grant-x86_64-pc-windows-msvc.zip" >"$scoop_dir/grant-x86_64-pc-window
 python3 packaging/scoop.py "v$version" "https://github.com/$repository_path" "$scoop_dir" >/dev/null 2>&1 &&
     fail "scoop.py accepted a malformed .sha256"
 pass "the Scoop manifest carries each Windows archive's SHA-256 and refuses a malformed one"
+# --- 5. the Homebrew formula ---------------------------------------------------
+cp "$distrib/grant.rb" "$work/grant.rb"
+python3 packaging/formula.py "$work/grant.rb"
+for line in 'man1.install Dir["man/*.1"]' 'zsh_completion.install "completions/_grant"' \
+    'bash_completion.install_symlink bash_completion/"grant" => "assume"' \
+    'fish_completion.install_symlink fish_completion/"grant.fish" => "assume.fish"'; do
+    grep -qF "$line" "$work/grant.rb" || fail "the formula lacks: $line"
+done
+grep -qF "$archive_sha256" "$work/grant.rb" || fail "the formula does not carry the archive's SHA-256"
+cp "$work/grant.rb" "$work/once.rb"
+python3 packaging/formula.py "$work/grant.rb"
+cmp -s "$work/grant.rb" "$work/once.rb" || fail "formula.py changed a completed formula again"
+printf 'class Grant < Formula\nend\n' >"$work/other.rb"
+python3 packaging/formula.py "$work/other.rb" 2>/dev/null && fail "formula.py accepted a formula it cannot complete"
+pass "the Homebrew formula installs the man pages and the completions of grant and assume"
+
 echo "packaging check passed"
