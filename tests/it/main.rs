@@ -12,6 +12,8 @@ mod completions;
 mod config_files;
 mod console;
 mod consumers;
+// The secret agent and the keyctl seccomp filter are Linux only.
+#[cfg(target_os = "linux")]
 mod containers;
 mod convert;
 mod credential_process;
