@@ -12,6 +12,7 @@ mod export;
 mod init;
 mod populate;
 mod profiles;
+mod registry;
 mod secret_agent;
 mod serve;
 mod settings;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SecretAgent(args) => secret_agent::run(&args),
         Command::Credentials(command) => credentials::run(command),
         Command::Uninstall(args) => uninstall::run(&args),
+        Command::Registry(command) => registry::run(command),
     }
 }
 

@@ -63,14 +63,18 @@ fn saved_names(path: &Path, identity: &str) -> Option<String> {
 /// Each profile and where its credentials come from, in two columns.
 fn long_listing() -> anyhow::Result<()> {
     let files = AwsFiles::load()?;
+    let from_registry = registry_of_profiles();
     let rows: Vec<(String, String)> = files
         .profile_names()
         .into_iter()
         .map(|name| {
-            let source = match profile::resolve(&files, name) {
+            let mut source = match profile::resolve(&files, name) {
                 Ok(profile) => describe(&profile.source),
                 Err(error) => format!("error: {error}"),
             };
+            if let Some(registry) = from_registry.get(name) {
+                source.push_str(&format!(" (registry {registry})"));
+            }
             (shown(name).into_owned(), shown(&source).into_owned())
         })
         .collect();
@@ -80,6 +84,20 @@ fn long_listing() -> anyhow::Result<()> {
             .map(|(name, source)| format!("{name:width$}  {source}")),
     )?;
     Ok(())
+}
+
+/// The profiles of the AWS config that a registry's block holds, by name.
+fn registry_of_profiles() -> std::collections::HashMap<String, String> {
+    let path = crate::paths::aws_config_file();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Default::default();
+    };
+    crate::registry::owners(&path, &text)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|((kind, _), _)| *kind == crate::config::file::SectionKind::Profile)
+        .filter_map(|((_, name), owner)| Some((name, owner?)))
+        .collect()
 }
 
 fn describe(source: &CredentialSource) -> String {

@@ -12,6 +12,7 @@
 mod clock;
 mod files;
 mod profiles;
+mod registries;
 mod system;
 
 use std::path::{Path, PathBuf};
@@ -145,6 +146,7 @@ pub fn check(settings: &Settings, profile: Option<&str>) -> Vec<Finding> {
                 .fix("fix that line; grant and the AWS CLI cannot read the file until then"),
         ),
     }
+    findings.extend(registries::check(&config));
     findings.extend(system::check(settings, &sessions));
     // The one request doctor sends, and only when the config uses IAM Identity Center.
     if let Some((_, session)) = sessions.first() {
