@@ -18,7 +18,7 @@ use crate::shells::test_values::{CANARY, KEEP};
 use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line};
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
 use crate::support::{
-    TestEnv, failure, path_with_grant, stderr, stdout, success, tool_is_installed,
+    TestEnv, failure, path_with_grant, run_within, stderr, stdout, success, tool_is_installed,
 };
 
 /// Profile names that are code in some shell, or drive the terminal.
@@ -597,4 +597,108 @@ fn the_bash_hook_passes_shellcheck() {
         .output()
         .unwrap();
     assert!(output.status.success(), "shellcheck: {}", stdout(&output));
+}
+
+/// `grant allow` and `grant deny` take effect at the next prompt: in the shell that
+/// ran them without leaving the folder, and in another shell sitting in the tree.
+/// Prompts with nothing changed start no grant.
+fn allow_takes_effect_at_the_next_prompt(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let outputs = Outputs::new(&env);
+    let proj = project(&env, "proj", "dev\n");
+    let here = Terminal::start(&env, &outputs, real, "here", &env.home);
+    here.type_line(&init_line(real));
+    here.type_line("assume prod");
+    let refused = here.environment_after("cd proj", "here-refused");
+    assert_eq!(profile_of(&refused), (Some("prod"), Some("prod")));
+    let other = Terminal::start(&env, &outputs, real, "other", &proj.join("sub"));
+    other.type_line(&init_line(real));
+    let other_refused = other.record("other-refused");
+    assert_eq!(profile_of(&other_refused), (None, None), "{}", real.program);
+
+    let calls = hook_calls(&outputs);
+    here.type_line(":");
+    other.type_line(":");
+    assert_eq!(
+        hook_calls(&outputs),
+        calls,
+        "unchanged prompts start no grant"
+    );
+
+    let allowed = here.environment_after("grant allow", "here-allowed");
+    assert_eq!(
+        profile_of(&allowed),
+        (Some("dev"), Some("dev")),
+        "{}: the shell that ran grant allow",
+        real.program
+    );
+    other.type_line(":");
+    let other_allowed = other.record("other-allowed");
+    assert_eq!(
+        profile_of(&other_allowed),
+        (Some("dev"), Some("dev")),
+        "{}: another shell in the tree",
+        real.program
+    );
+    let calls = hook_calls(&outputs);
+    here.type_line(":");
+    other.type_line(":");
+    assert_eq!(hook_calls(&outputs), calls, "seen once per change");
+
+    let denied = here.environment_after(&format!("grant deny {}", proj.display()), "here-denied");
+    assert_eq!(
+        profile_of(&denied),
+        (Some("prod"), Some("prod")),
+        "{}: back to the state before the tree",
+        real.program
+    );
+    other.type_line(":");
+    let other_denied = other.record("other-denied");
+    assert_eq!(profile_of(&other_denied), (None, None));
+}
+
+#[test]
+fn bash_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&BASH);
+}
+
+#[test]
+fn zsh_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&ZSH);
+}
+
+#[test]
+fn fish_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&FISH);
+}
+
+/// A folder whose name holds a newline: the walk up ends (fish once spun at 100%
+/// CPU there, at start and on `cd`) and finds the file of that folder, name intact.
+#[test]
+fn fish_walks_up_a_folder_with_a_newline_in_its_name() {
+    if !tool_is_installed("fish", "fish") {
+        return;
+    }
+    let env = TestEnv::new();
+    let odd = env.home.join("proj\nect");
+    std::fs::create_dir_all(odd.join("deep/er")).unwrap();
+    std::fs::write(odd.join(".aws-profile"), "dev\n").unwrap();
+    let script = "grant init fish | source\ncd er\nprintf '%s' $__grant_directory_found\n";
+    let output = run_within(
+        env.shell("fish")
+            .args(["--no-config", "-c", script])
+            .current_dir(odd.join("deep")),
+        Duration::from_secs(30),
+    );
+    let found = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        found,
+        odd.join(".aws-profile").to_string_lossy(),
+        "{}",
+        stderr(&output)
+    );
 }
