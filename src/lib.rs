@@ -24,6 +24,7 @@ pub(crate) mod lock;
 pub(crate) mod log;
 pub mod man;
 pub(crate) mod mfa;
+pub(crate) mod net;
 pub(crate) mod paths;
 pub mod profile;
 pub(crate) mod registry;

@@ -12,10 +12,13 @@ mod architecture;
 mod assume;
 mod aws_file_edits;
 
+mod cold_path;
 mod completions;
 mod config_files;
 mod console;
 mod consumers;
+// The secret agent and the keyctl seccomp filter are Linux only.
+#[cfg(target_os = "linux")]
 mod containers;
 mod convert;
 mod credential_process;
@@ -32,6 +35,7 @@ mod populate;
 mod powershell;
 mod profile_suite;
 mod profiles;
+mod pwsh;
 mod registry;
 mod secrets;
 mod serve;
@@ -43,3 +47,4 @@ mod trust_config;
 mod trust_display;
 mod trust_files;
 mod trust_identity;
+mod uninstall;
