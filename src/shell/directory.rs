@@ -9,6 +9,8 @@ const BASH: &str = include_str!("../../shell/directory.bash");
 const ZSH: &str = include_str!("../../shell/directory.zsh");
 const FISH: &str = include_str!("../../shell/directory.fish");
 const POWERSHELL: &str = include_str!("../../shell/directory.ps1");
+const NU: &str = include_str!("../../shell/directory.nu");
+const TCSH: &str = include_str!("../../shell/directory.tcsh");
 
 /// The directory hook for `shell`, appended to its integration.
 pub fn snippet(shell: Shell) -> &'static str {
@@ -17,12 +19,22 @@ pub fn snippet(shell: Shell) -> &'static str {
         Shell::Zsh => ZSH,
         Shell::Fish => FISH,
         Shell::PowerShell => POWERSHELL,
+        Shell::Nu => NU,
+        Shell::Tcsh => TCSH,
     }
 }
 
 /// The integration `script` without the directory hook (AutoAssumeDirectory=false).
 pub fn without_hook(shell: Shell, script: &str) -> String {
-    script.replacen(snippet(shell), "\n", 1)
+    script.replacen(&*as_in_script(shell), "\n", 1)
+}
+
+/// The hook as `grant init` prints it: tcsh's as statements, one a line.
+fn as_in_script(shell: Shell) -> std::borrow::Cow<'static, str> {
+    match shell {
+        Shell::Tcsh => super::integration::tcsh_statements(TCSH).into(),
+        shell => snippet(shell).into(),
+    }
 }
 
 #[cfg(test)]
@@ -51,7 +63,7 @@ mod tests {
     #[test]
     fn the_hook_can_be_left_out() {
         for shell in Shell::ALL {
-            let script = format!("before\n{}after\n", snippet(shell));
+            let script = format!("before\n{}after\n", as_in_script(shell));
             assert_eq!(without_hook(shell, &script), "before\n\nafter\n");
         }
     }
