@@ -24,6 +24,31 @@ pub fn snippet(shell: Shell) -> &'static str {
     }
 }
 
+/// The variable naming the allow list's stamp, which the hook compares at each
+/// prompt: a `grant allow` or `grant deny` anywhere changes it.
+/// Nushell's and tcsh's hooks do not compare it yet: a tcsh variable names it, nushell
+/// gets nothing.
+pub fn stamp_line(shell: Shell, stamp: &std::path::Path) -> Result<String, super::ShellError> {
+    match shell {
+        Shell::Nu => return Ok(String::new()),
+        Shell::Tcsh => {
+            return Ok(shell
+                .quote(&stamp.to_string_lossy())
+                .map(|path| format!("set __grant_directory_stamp_file = {path}\n"))
+                .unwrap_or_default());
+        }
+        _ => {}
+    }
+    let path = shell.quote(&stamp.to_string_lossy())?;
+    Ok(match shell {
+        Shell::Bash => format!("__grant_directory_stamp_file={path}\n"),
+        Shell::Zsh => format!("typeset -g __grant_directory_stamp_file={path}\n"),
+        Shell::Fish => format!("set -g __grant_directory_stamp_file {path}\n"),
+        Shell::PowerShell => format!("$global:__GrantDirectoryStampFile = {path}\n"),
+        Shell::Nu | Shell::Tcsh => unreachable!("written above"),
+    })
+}
+
 /// The integration `script` without the directory hook (AutoAssumeDirectory=false).
 pub fn without_hook(shell: Shell, script: &str) -> String {
     script.replacen(&*as_in_script(shell), "\n", 1)
