@@ -478,6 +478,87 @@ module completions {
   export extern "grant credentials help help" [
   ]
 
+  # Share profiles through a git repository: a team's profile registries
+  export extern "grant registry" [
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  # Clone a registry with your git and merge its profiles into ~/.aws/config
+  export extern "grant registry add" [
+    --ref: string             # The branch, tag or commit to follow (else the repository's default branch)
+    --path: string            # The folder of the repository that holds granted.yml or the config fragment
+    --filename: string        # The manifest's file name (default granted.yml), or a config fragment's
+    --prefix-all-profiles     # Write every profile as NAME.PROFILE
+    --prefix-duplicate-profiles # Write a profile whose name is in use as NAME.PROFILE instead of skipping it
+    --priority: string        # Higher first: a registry of higher priority claims a shared name
+    --required-key: string    # A value the registry's templates require, as KEY=VALUE (repeatable)
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+    name: string              # A name for the registry (letters, digits, `_-.`); prefixed profiles start with it
+    url: string               # The repository, as `git clone` takes it (https, ssh, a path or file:// URL)
+  ]
+
+  # List the registries, their commit and their last sync
+  export extern "grant registry list" [
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  # Fetch the registries (or one) and rewrite their blocks; fast-forward only
+  export extern "grant registry sync" [
+    --populate                # Then generate your own profiles for every sso-session the registries bring
+    --allow-rewritten-history # Take a history that was rewritten (force-pushed) instead of refusing it
+    --required-key: string    # A value the registry's templates require, as KEY=VALUE (repeatable)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    name?: string             # Only this registry (else all, higher priority first)
+  ]
+
+  # Delete a registry's block from ~/.aws/config and forget its clone
+  export extern "grant registry remove" [
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    name: string              # The registry's name
+  ]
+
+  # Let a registry bring a key grant refuses by default (or one exact command)
+  export extern "grant registry allow" [
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    name: string              # The registry's name
+    key: string               # The key to take (e.g. ca_bundle, credential_process), or [default] to let it write your default profile
+    value?: string            # Only this exact value (required for credential_process, mfa_process, cli_pager)
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "grant registry help" [
+  ]
+
+  # Clone a registry with your git and merge its profiles into ~/.aws/config
+  export extern "grant registry help add" [
+  ]
+
+  # List the registries, their commit and their last sync
+  export extern "grant registry help list" [
+  ]
+
+  # Fetch the registries (or one) and rewrite their blocks; fast-forward only
+  export extern "grant registry help sync" [
+  ]
+
+  # Delete a registry's block from ~/.aws/config and forget its clone
+  export extern "grant registry help remove" [
+  ]
+
+  # Let a registry bring a key grant refuses by default (or one exact command)
+  export extern "grant registry help allow" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "grant registry help help" [
+  ]
+
   # Print this message or the help of the given subcommand(s)
   export extern "grant help" [
   ]
@@ -620,6 +701,30 @@ module completions {
 
   # Move PROFILE's keys from ~/.aws/credentials into grant's store
   export extern "grant help credentials import" [
+  ]
+
+  # Share profiles through a git repository: a team's profile registries
+  export extern "grant help registry" [
+  ]
+
+  # Clone a registry with your git and merge its profiles into ~/.aws/config
+  export extern "grant help registry add" [
+  ]
+
+  # List the registries, their commit and their last sync
+  export extern "grant help registry list" [
+  ]
+
+  # Fetch the registries (or one) and rewrite their blocks; fast-forward only
+  export extern "grant help registry sync" [
+  ]
+
+  # Delete a registry's block from ~/.aws/config and forget its clone
+  export extern "grant help registry remove" [
+  ]
+
+  # Let a registry bring a key grant refuses by default (or one exact command)
+  export extern "grant help registry allow" [
   ]
 
   # Print this message or the help of the given subcommand(s)
