@@ -47,6 +47,15 @@ const NU_PROFILE_TYPES: [(&str, &str); 3] = [
 /// The line that opens clap's nushell module; the profile completer goes inside it.
 const NU_MODULE: &str = "module completions {\n";
 const NU_PROFILES: &str = "  def \"nu-complete grant profiles\" [] {\n    try { ^grant profiles | lines } catch { [] }\n  }\n";
+/// The first line of clap's zsh completion, and ours: autoloaded from a vendor
+/// folder (the packages'), the one file completes both `grant` and `assume`.
+const ZSH_COMPDEF: (&str, &str) = ("#compdef grant\n", "#compdef grant assume\n");
+/// What the autoloaded file runs first: `assume`'s completion when zsh loaded it for
+/// `assume`.
+const ZSH_AUTOLOAD_CALL: (&str, &str) = (
+    "\n    _grant \"$@\"\n",
+    "\n    if [[ $service == assume ]]; then _grant_assume \"$@\"; else _grant \"$@\"; fi\n",
+);
 /// clap's PowerShell completer, kept as a script block that ours falls back to.
 const POWERSHELL_REGISTRATION: (&str, &str) = (
     "Register-ArgumentCompleter -Native -CommandName 'grant' -ScriptBlock {",
@@ -61,11 +70,15 @@ pub fn completions(shell: Shell, command: clap::Command) -> String {
         Shell::Zsh => {
             let (from, to) = ZSH_PROFILE_ACTION;
             let script = clap_script.replace(from, to);
+            let (from, to) = ZSH_COMPDEF;
+            let script = script.replacen(from, to, 1);
             match script.split_once(ZSH_REGISTRATION) {
                 Some((body, registration)) => {
+                    let (from, to) = ZSH_AUTOLOAD_CALL;
                     format!(
-                        "{body}{}\n{ZSH_REGISTRATION}{registration}",
-                        ZSH_COMPLETE.trim()
+                        "{body}{}\n{ZSH_REGISTRATION}{}",
+                        ZSH_COMPLETE.trim(),
+                        registration.replacen(from, to, 1)
                     )
                 }
                 None => format!("{script}{ZSH_COMPLETE}"),
@@ -240,6 +253,17 @@ mod tests {
         assert!(
             helper < script.find(ZSH_REGISTRATION).unwrap(),
             "defined before use"
+        );
+    }
+
+    #[test]
+    fn zsh_autoloads_one_file_for_grant_and_assume() {
+        let script = completions_of(Shell::Zsh);
+        assert!(script.starts_with(ZSH_COMPDEF.1), "{}", &script[..40]);
+        let registration = script.split_once(ZSH_REGISTRATION).unwrap().1;
+        assert!(
+            registration.starts_with(ZSH_AUTOLOAD_CALL.1),
+            "{registration}"
         );
     }
 

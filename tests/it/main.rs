@@ -12,6 +12,8 @@ mod completions;
 mod config_files;
 mod console;
 mod consumers;
+// The secret agent and the keyctl seccomp filter are Linux only.
+#[cfg(target_os = "linux")]
 mod containers;
 mod convert;
 mod credential_process;
@@ -28,6 +30,7 @@ mod populate;
 mod powershell;
 mod profile_suite;
 mod profiles;
+mod pwsh;
 mod registry;
 mod secrets;
 mod serve;
@@ -39,3 +42,4 @@ mod trust_config;
 mod trust_display;
 mod trust_files;
 mod trust_identity;
+mod uninstall;
