@@ -8,6 +8,7 @@ mod support;
 mod architecture;
 mod assume;
 
+mod cold_path;
 mod completions;
 mod config_files;
 mod console;

@@ -99,7 +99,16 @@ impl TestEnv {
 
     /// `grant` with a clean environment pointing only into this test's folders.
     pub fn grant(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_grant"));
+        self.grant_binary(Path::new(env!("CARGO_BIN_EXE_grant")))
+    }
+
+    /// [`TestEnv::grant`] of the binary that ships ([`shipped_binary`]).
+    pub fn shipped_grant(&self) -> Command {
+        self.grant_binary(&shipped_binary())
+    }
+
+    fn grant_binary(&self, binary: &Path) -> Command {
+        let mut command = Command::new(binary);
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -330,6 +339,14 @@ pub fn tool_is_installed(program: &str, package: &str) -> bool {
         eprintln!("skipped: {program} not installed (apt-get install {package})");
     }
     installed
+}
+
+/// The grant binary as the release ships it (static glibc, non-PIE:
+/// `cargo build-static`), given by $GRANT_SHIPPED_BINARY (CI builds it and sets it);
+/// without it, the test binary's own grant.
+pub fn shipped_binary() -> PathBuf {
+    std::env::var_os("GRANT_SHIPPED_BINARY")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_grant")), PathBuf::from)
 }
 
 /// Whether CI named `program` in `GRANT_TEST_ABSENT_TOOLS` (comma-separated): a tool
