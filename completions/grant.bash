@@ -471,7 +471,7 @@ _grant() {
                     return 0
                     ;;
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell nu tcsh" -- "${cur}"))
                     return 0
                     ;;
                 --service)
@@ -568,7 +568,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__completions)
-            opts="-h -V --help --version bash zsh fish powershell"
+            opts="-h -V --help --version bash zsh fish powershell nu tcsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,7 +869,7 @@ _grant() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell nu tcsh" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1544,7 +1544,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__init)
-            opts="-h -V --help --version bash zsh fish powershell"
+            opts="-h -V --help --version bash zsh fish powershell nu tcsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

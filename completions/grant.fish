@@ -65,7 +65,9 @@ complete -c grant -n "__fish_grant_using_subcommand assume" -l mfa-token -d 'The
 complete -c grant -n "__fish_grant_using_subcommand assume" -l shell -d 'The shell to write code for (set by the `assume` function of `grant init`)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
-powershell\t''"
+powershell\t''
+nu\t''
+tcsh\t''"
 complete -c grant -n "__fish_grant_using_subcommand assume" -s s -l service -d 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -l destination -d 'An https URL of the AWS console to open, e.g. https://console.aws.amazon.com/s3/home' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -s x -l export-all-env-vars -d 'Export the keys themselves, not only AWS_PROFILE'
@@ -127,7 +129,9 @@ complete -c grant -n "__fish_grant_using_subcommand deny" -s V -l version -d 'Pr
 complete -c grant -n "__fish_grant_using_subcommand directory-profile" -l shell -d 'The shell to write code for' -r -f -a "bash\t''
 zsh\t''
 fish\t''
-powershell\t''"
+powershell\t''
+nu\t''
+tcsh\t''"
 complete -c grant -n "__fish_grant_using_subcommand directory-profile" -l quiet -d 'Say nothing about a file that is not allowed (this shell was told already)'
 complete -c grant -n "__fish_grant_using_subcommand directory-profile" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand directory-profile" -s V -l version -d 'Print version'

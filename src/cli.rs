@@ -52,6 +52,9 @@ pub enum ShellName {
     Fish,
     #[value(alias = "pwsh")]
     Powershell,
+    #[value(alias = "nushell")]
+    Nu,
+    Tcsh,
 }
 
 #[derive(Debug, Subcommand)]

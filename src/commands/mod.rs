@@ -80,6 +80,8 @@ fn shell_of(name: crate::cli::ShellName) -> crate::shell::Shell {
         ShellName::Zsh => Shell::Zsh,
         ShellName::Fish => Shell::Fish,
         ShellName::Powershell => Shell::PowerShell,
+        ShellName::Nu => Shell::Nu,
+        ShellName::Tcsh => Shell::Tcsh,
     }
 }
 

@@ -125,7 +125,7 @@ fn completion_state(real: &RealShell) -> &'static str {
         Shell::Fish => {
             r#"if functions -q __fish_grant_global_optspecs; echo "LOADED-$m"; else; echo "LAZY-$m"; end"#
         }
-        Shell::PowerShell => unreachable!(),
+        Shell::PowerShell | Shell::Nu | Shell::Tcsh => unreachable!("loaded at start"),
     }
 }
 
@@ -345,7 +345,7 @@ fn readme_recipe(real: &RealShell) -> String {
         Shell::Bash => "# ~/.bashrc, after eval \"$(grant init bash)\"",
         Shell::Zsh => "# ~/.zshrc, after eval \"$(grant init zsh)\"",
         Shell::Fish => "# ~/.config/fish/config.fish, after grant init fish | source",
-        Shell::PowerShell => unreachable!(),
+        Shell::PowerShell | Shell::Nu | Shell::Tcsh => unreachable!("no recipe"),
     };
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/prompt.md"))
