@@ -61,6 +61,9 @@ _grant() {
             grant,profiles)
                 cmd="grant__subcmd__profiles"
                 ;;
+            grant,saml)
+                cmd="grant__subcmd__saml"
+                ;;
             grant,serve)
                 cmd="grant__subcmd__serve"
                 ;;
@@ -163,6 +166,9 @@ _grant() {
             grant__subcmd__help,profiles)
                 cmd="grant__subcmd__help__subcmd__profiles"
                 ;;
+            grant__subcmd__help,saml)
+                cmd="grant__subcmd__help__subcmd__saml"
+                ;;
             grant__subcmd__help,serve)
                 cmd="grant__subcmd__help__subcmd__serve"
                 ;;
@@ -192,6 +198,12 @@ _grant() {
                 ;;
             grant__subcmd__help__subcmd__profiles,convert)
                 cmd="grant__subcmd__help__subcmd__profiles__subcmd__convert"
+                ;;
+            grant__subcmd__help__subcmd__saml,login)
+                cmd="grant__subcmd__help__subcmd__saml__subcmd__login"
+                ;;
+            grant__subcmd__help__subcmd__saml,logout)
+                cmd="grant__subcmd__help__subcmd__saml__subcmd__logout"
                 ;;
             grant__subcmd__help__subcmd__settings,get)
                 cmd="grant__subcmd__help__subcmd__settings__subcmd__get"
@@ -237,6 +249,24 @@ _grant() {
                 ;;
             grant__subcmd__profiles__subcmd__help,help)
                 cmd="grant__subcmd__profiles__subcmd__help__subcmd__help"
+                ;;
+            grant__subcmd__saml,help)
+                cmd="grant__subcmd__saml__subcmd__help"
+                ;;
+            grant__subcmd__saml,login)
+                cmd="grant__subcmd__saml__subcmd__login"
+                ;;
+            grant__subcmd__saml,logout)
+                cmd="grant__subcmd__saml__subcmd__logout"
+                ;;
+            grant__subcmd__saml__subcmd__help,help)
+                cmd="grant__subcmd__saml__subcmd__help__subcmd__help"
+                ;;
+            grant__subcmd__saml__subcmd__help,login)
+                cmd="grant__subcmd__saml__subcmd__help__subcmd__login"
+                ;;
+            grant__subcmd__saml__subcmd__help,logout)
+                cmd="grant__subcmd__saml__subcmd__help__subcmd__logout"
                 ;;
             grant__subcmd__settings,get)
                 cmd="grant__subcmd__settings__subcmd__get"
@@ -335,7 +365,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent credentials help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -865,7 +895,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent credentials help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1186,6 +1216,48 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__help__subcmd__saml)
+            opts="login logout"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__saml__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__saml__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1459,6 +1531,120 @@ _grant() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml)
+            opts="-h -V --help --version login logout help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__help)
+            opts="login logout help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__login)
+            opts="-p -h -V --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__logout)
+            opts="-p -h -V --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

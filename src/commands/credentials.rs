@@ -198,7 +198,7 @@ fn store_and_point(store: &SecretStore, profile: &str, key: &LongTermKey) -> any
 /// Under the lock `sso populate` takes for the same file: reads `path` (empty when
 /// missing), lets `change` edit it, and writes it atomically (through a symlink,
 /// keeping its mode) when `change` says it changed something.
-fn edit_file(
+pub(super) fn edit_file(
     path: &Path,
     parse: fn(&Path, &str) -> Result<Document, crate::config::ConfigError>,
     change: impl FnOnce(&mut Document) -> anyhow::Result<bool>,
@@ -485,6 +485,7 @@ async fn mfa_session(
         login_selector: format!("--profile {}", shell_word(&user.profile)),
         mfa_token,
         region: Some(region.to_owned()),
+        settings,
     };
     let session =
         crate::credentials::iam_user::session(&context, user, user.mfa_serial.as_deref()).await?;

@@ -106,6 +106,16 @@ fn describe(source: &CredentialSource) -> String {
         CredentialSource::Static(_) => "static keys".to_owned(),
         CredentialSource::Named(named) => named_source(*named).to_owned(),
         CredentialSource::IamUser(_) => "iam-user (grant store)".to_owned(),
+        CredentialSource::Saml(role) => format!(
+            "saml {} via {}{}",
+            role.role_arn.as_deref().unwrap_or("(role not chosen)"),
+            crate::saml::idp_label(&role.url),
+            if crate::saml::has_browser_profile(&role.url) {
+                ""
+            } else {
+                " (not signed in)"
+            }
+        ),
     }
 }
 

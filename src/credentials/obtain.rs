@@ -150,6 +150,7 @@ impl Obtain<'_> {
             login_selector: request.login_selector.clone(),
             mfa_token: self.mfa_token.clone(),
             region: request.region.clone(),
+            settings: self.settings,
         };
         let credentials = crate::aws::runtime()?
             .block_on(fetch::fetch(&context, &request.source))

@@ -27,6 +27,7 @@ mod populate;
 mod powershell;
 mod profile_suite;
 mod profiles;
+mod saml;
 mod secrets;
 mod serve;
 mod settings;
