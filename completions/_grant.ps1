@@ -43,6 +43,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
             [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
+            [CompletionResult]::new('registry', 'registry', [CompletionResultType]::ParameterValue, 'Share profiles through a git repository: a team''s profile registries')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -584,6 +585,91 @@ $global:__GrantClapCompleter = {
         'grant;credentials;help;help' {
             break
         }
+        'grant;registry' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Clone a registry with your git and merge its profiles into ~/.aws/config')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registries, their commit and their last sync')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Fetch the registries (or one) and rewrite their blocks; fast-forward only')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a registry''s block from ~/.aws/config and forget its clone')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let a registry bring a key grant refuses by default (or one exact command)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;registry;add' {
+            [CompletionResult]::new('--ref', '--ref', [CompletionResultType]::ParameterName, 'The branch, tag or commit to follow (else the repository''s default branch)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The folder of the repository that holds granted.yml or the config fragment')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'The manifest''s file name (default granted.yml), or a config fragment''s')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Higher first: a registry of higher priority claims a shared name')
+            [CompletionResult]::new('--required-key', '--required-key', [CompletionResultType]::ParameterName, 'A value the registry''s templates require, as KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--prefix-all-profiles', '--prefix-all-profiles', [CompletionResultType]::ParameterName, 'Write every profile as NAME.PROFILE')
+            [CompletionResult]::new('--prefix-duplicate-profiles', '--prefix-duplicate-profiles', [CompletionResultType]::ParameterName, 'Write a profile whose name is in use as NAME.PROFILE instead of skipping it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;registry;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;registry;sync' {
+            [CompletionResult]::new('--required-key', '--required-key', [CompletionResultType]::ParameterName, 'A value the registry''s templates require, as KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--populate', '--populate', [CompletionResultType]::ParameterName, 'Then generate your own profiles for every sso-session the registries bring')
+            [CompletionResult]::new('--allow-rewritten-history', '--allow-rewritten-history', [CompletionResultType]::ParameterName, 'Take a history that was rewritten (force-pushed) instead of refusing it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;registry;remove' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;registry;allow' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;registry;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Clone a registry with your git and merge its profiles into ~/.aws/config')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registries, their commit and their last sync')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Fetch the registries (or one) and rewrite their blocks; fast-forward only')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a registry''s block from ~/.aws/config and forget its clone')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let a registry bring a key grant refuses by default (or one exact command)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;registry;help;add' {
+            break
+        }
+        'grant;registry;help;list' {
+            break
+        }
+        'grant;registry;help;sync' {
+            break
+        }
+        'grant;registry;help;remove' {
+            break
+        }
+        'grant;registry;help;allow' {
+            break
+        }
+        'grant;registry;help;help' {
+            break
+        }
         'grant;help' {
             [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as credential_process JSON (for ~/.aws/config)')
             [CompletionResult]::new('assume', 'assume', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (through the `assume` function of `grant init`)')
@@ -603,6 +689,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
             [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
+            [CompletionResult]::new('registry', 'registry', [CompletionResultType]::ParameterValue, 'Share profiles through a git repository: a team''s profile registries')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -738,6 +825,29 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;credentials;import' {
+            break
+        }
+        'grant;help;registry' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Clone a registry with your git and merge its profiles into ~/.aws/config')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registries, their commit and their last sync')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Fetch the registries (or one) and rewrite their blocks; fast-forward only')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a registry''s block from ~/.aws/config and forget its clone')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let a registry bring a key grant refuses by default (or one exact command)')
+            break
+        }
+        'grant;help;registry;add' {
+            break
+        }
+        'grant;help;registry;list' {
+            break
+        }
+        'grant;help;registry;sync' {
+            break
+        }
+        'grant;help;registry;remove' {
+            break
+        }
+        'grant;help;registry;allow' {
             break
         }
         'grant;help;help' {

@@ -49,8 +49,22 @@ __grant_directory_leave() {
     fi
 }
 
+# `grant allow` and `grant deny` (here or in another shell) rewrite the allow
+# list's stamp: a new one at a prompt checks the nearest file again. Reading it is
+# a builtin, so an unchanged stamp starts no process.
+__grant_directory_restamp() {
+    local stamp=
+    [[ -r ${__grant_directory_stamp_file-} ]] && read -r stamp <"$__grant_directory_stamp_file"
+    [[ $stamp != "${__grant_directory_stamp-}" ]] || return 1
+    __grant_directory_stamp=$stamp
+}
+
 __grant_directory_hook() {
     local status=$?
+    if __grant_directory_restamp; then
+        __grant_directory_pwd=
+        __grant_directory_file=$'\n'
+    fi
     if [[ $PWD != "${__grant_directory_pwd-}" ]]; then
         __grant_directory_pwd=$PWD
         __grant_directory_find

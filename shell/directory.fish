@@ -1,9 +1,6 @@
 
-# Profiles that follow the directory: the nearest .aws-profile (here or above) names
-# the profile of its tree, once `grant allow` recorded it. The walk up uses builtins
-# only; grant starts only when the nearest file changes, and decides (allowed,
-# unchanged, a real profile) and writes the code. Leaving the tree brings back the
-# state before it. The state lives in unexported global variables of this shell.
+# The nearest allowed .aws-profile names the profile of its tree (see
+# directory.bash); grant starts only when that file or the allow list changes.
 # Kept when the integration is loaded again.
 set -q __grant_directory_file; or set -g __grant_directory_file ''
 set -q __grant_directory_told; or set -g __grant_directory_told
@@ -64,5 +61,21 @@ function __grant_directory_hook --on-variable PWD
     return 0
 end
 
+# A new allow-list stamp (grant allow/deny anywhere): check again. A builtin read.
+function __grant_directory_restamp
+    set -l stamp ''
+    test -r "$__grant_directory_stamp_file"; and read stamp <$__grant_directory_stamp_file
+    test "$stamp" != "$__grant_directory_stamp"; or return 1
+    set -g __grant_directory_stamp $stamp
+end
+
+function __grant_directory_prompt --on-event fish_prompt
+    __grant_directory_restamp; or return 0
+    set -g __grant_directory_file \n
+    __grant_directory_hook
+end
+
+set -q __grant_directory_stamp; or set -g __grant_directory_stamp ''
+__grant_directory_restamp
 # A shell that starts inside a tree takes its profile at once.
 __grant_directory_hook

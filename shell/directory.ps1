@@ -48,7 +48,24 @@ function global:__GrantDirectoryLeave {
     }
 }
 
+# `grant allow` and `grant deny` (here or in another shell) rewrite the allow
+# list's stamp: a new one at a prompt checks the nearest file again. Reading it
+# runs in this process, so an unchanged stamp starts none.
+function global:__GrantDirectoryRestamp {
+    $stamp = ''
+    if ($global:__GrantDirectoryStampFile -and (Test-Path -LiteralPath $global:__GrantDirectoryStampFile)) {
+        $stamp = [System.IO.File]::ReadAllText($global:__GrantDirectoryStampFile).Trim()
+    }
+    if ($stamp -eq $global:__GrantDirectoryStamp) { return $false }
+    $global:__GrantDirectoryStamp = $stamp
+    return $true
+}
+
 function global:__GrantDirectoryHook {
+    if (__GrantDirectoryRestamp) {
+        $global:__GrantDirectoryLocation = $null
+        $global:__GrantDirectoryFile = "`n"
+    }
     $location = (Get-Location).Path
     if ($location -eq $global:__GrantDirectoryLocation) { return }
     $global:__GrantDirectoryLocation = $location

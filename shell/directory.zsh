@@ -7,6 +7,7 @@
 # Declared without a value, so that loading the integration again keeps them.
 typeset -g __grant_directory_file __grant_directory_found __grant_directory_told
 typeset -g __grant_directory_active __grant_directory_before __grant_directory_before_keys
+typeset -g __grant_directory_stamp
 
 __grant_directory_find() {
     local dir=${PWD%/}
@@ -64,7 +65,25 @@ __grant_directory_hook() {
     return 0
 }
 
+# `grant allow` and `grant deny` (here or in another shell) rewrite the allow
+# list's stamp: a new one at a prompt checks the nearest file again. Reading it is
+# a builtin, so an unchanged stamp starts no process.
+__grant_directory_restamp() {
+    local stamp=
+    [[ -r $__grant_directory_stamp_file ]] && read -r stamp <$__grant_directory_stamp_file
+    [[ $stamp != "$__grant_directory_stamp" ]] || return 1
+    __grant_directory_stamp=$stamp
+}
+
+__grant_directory_precmd() {
+    __grant_directory_restamp || return 0
+    __grant_directory_file=$'\n'
+    __grant_directory_hook
+}
+
 autoload -Uz add-zsh-hook
 add-zsh-hook chpwd __grant_directory_hook
+add-zsh-hook precmd __grant_directory_precmd
+__grant_directory_restamp
 # A shell that starts inside a tree takes its profile at once.
 __grant_directory_hook

@@ -27,6 +27,9 @@ pub const FILE_NAME: &str = ".aws-profile";
 pub const PROFILE_FILE_LIMIT: u64 = 4096;
 /// The list's file in grant's state folder.
 const LIST_FILE: &str = "allowed-directories.json";
+/// Rewritten with a new value on every save: the shells' directory hooks compare it
+/// at each prompt (a builtin read, no process) to notice `grant allow` and `deny`.
+const STAMP_FILE: &str = "allowed-directories.stamp";
 /// A list larger than this is damaged (a million entries would be ~200 MB).
 const LIST_LIMIT: u64 = 16 * 1024 * 1024;
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -125,8 +128,23 @@ impl AllowList {
     fn save(&self) -> io::Result<()> {
         let mut text = serde_json::to_vec_pretty(&self.stored).map_err(io::Error::other)?;
         text.push(b'\n');
-        fsutil::write_atomic(&self.path, &text, None)
+        fsutil::write_atomic(&self.path, &text, None)?;
+        let stamp = self.path.with_file_name(STAMP_FILE);
+        fsutil::write_atomic(&stamp, new_stamp().as_bytes(), None)
     }
+}
+
+/// Where the allow list's stamp is, for the shell integration.
+pub fn stamp_file(state_dir: &Path) -> PathBuf {
+    state_dir.join(STAMP_FILE)
+}
+
+/// A value no earlier save wrote: the time in nanoseconds and this process.
+fn new_stamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}-{}\n", now.as_nanos(), std::process::id())
 }
 
 /// The SHA-256 of a file's bytes, in hex: what the list records.
@@ -280,12 +298,31 @@ mod tests {
         let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&state.join(LIST_FILE)), 0o600);
         assert_eq!(mode(&state), 0o700);
-        let names: Vec<String> = fs::read_dir(&state)
+        let mut names: Vec<String> = fs::read_dir(&state)
             .unwrap()
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|name| name != "locks")
             .collect();
-        assert_eq!(names, [LIST_FILE], "no temporary file left behind");
+        names.sort();
+        assert_eq!(
+            names,
+            [LIST_FILE, STAMP_FILE],
+            "no temporary file left behind"
+        );
+        assert_eq!(mode(&stamp_file(&state)), 0o600);
+    }
+
+    #[test]
+    fn every_save_writes_a_new_stamp() {
+        let (_root, state, project) = folders();
+        let key = canonical_file(&project.join(FILE_NAME)).unwrap();
+        let stamp = || fs::read_to_string(stamp_file(&state)).unwrap();
+        AllowList::edit(&state, |list| list.allow(&key, "abc")).unwrap();
+        let first = stamp();
+        AllowList::edit(&state, |list| list.deny(&key)).unwrap();
+        let second = stamp();
+        assert_ne!(first, second);
+        assert!(second.ends_with('\n') && second.lines().count() == 1);
     }
 
     #[test]

@@ -253,12 +253,50 @@ fn log_endpoint(service: &str, service_variable: &str, config: &SdkConfig) {
         .map_or("(no region)", |region| region.as_ref());
     match endpoint_override(service_variable) {
         Some((url, variable)) => crate::debug!(
-            "{service} endpoint: {} (from {variable}), region {region}",
-            without_userinfo(&url)
+            "{service} endpoint: {} (from {variable}), region {region}; the SDK's own: {}",
+            without_userinfo(&url),
+            sdk_endpoint(service, region).unwrap_or_else(|| "unknown".to_owned())
         ),
         None => crate::debug!(
-            "{service} endpoint: no AWS_ENDPOINT_URL override, the SDK's for region {region}"
+            "{service} endpoint: no AWS_ENDPOINT_URL override, the SDK's for region {region}{}",
+            sdk_endpoint(service, region)
+                .map(|url| format!(": {url}"))
+                .unwrap_or_default()
         ),
+    }
+}
+
+/// The endpoint the SDK's own rules and partition data give `service` in
+/// `region`, e.g. `https://sts.eusc-de-east-1.amazonaws.eu`.
+pub fn sdk_endpoint(service: &str, region: &str) -> Option<String> {
+    match service {
+        "STS" => {
+            use aws_sdk_sts::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+            let params = Params::builder().region(region).build().ok()?;
+            ready(DefaultResolver::new().resolve_endpoint(&params))
+        }
+        "IAM Identity Center portal" => {
+            use aws_sdk_sso::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+            let params = Params::builder().region(region).build().ok()?;
+            ready(DefaultResolver::new().resolve_endpoint(&params))
+        }
+        "IAM Identity Center OIDC" => {
+            use aws_sdk_ssooidc::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+            let params = Params::builder().region(region).build().ok()?;
+            ready(DefaultResolver::new().resolve_endpoint(&params))
+        }
+        _ => None,
+    }
+}
+
+/// The URL of an endpoint the SDK resolves at once (its rules run synchronously).
+fn ready<E>(
+    future: impl std::future::Future<Output = Result<aws_sdk_sts::config::endpoint::Endpoint, E>>,
+) -> Option<String> {
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match std::pin::pin!(future).poll(&mut context) {
+        std::task::Poll::Ready(Ok(endpoint)) => Some(endpoint.url().to_owned()),
+        _ => None,
     }
 }
 
@@ -333,8 +371,28 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CallFailure, Timeouts, without_userinfo};
+    use super::{CallFailure, Timeouts, sdk_endpoint, without_userinfo};
     use std::time::Duration;
+
+    #[test]
+    fn endpoints_of_any_partition_come_from_the_sdks_data() {
+        let sts = |region| sdk_endpoint("STS", region).unwrap();
+        assert_eq!(
+            sts("eusc-de-east-1"),
+            "https://sts.eusc-de-east-1.amazonaws.eu"
+        );
+        assert_eq!(sts("eu-west-1"), "https://sts.eu-west-1.amazonaws.com");
+        assert_eq!(sts("cn-north-1"), "https://sts.cn-north-1.amazonaws.com.cn");
+        assert_eq!(
+            sdk_endpoint("IAM Identity Center portal", "eusc-de-east-1").unwrap(),
+            "https://portal.sso.eusc-de-east-1.amazonaws.eu"
+        );
+        assert_eq!(
+            sdk_endpoint("IAM Identity Center OIDC", "eusc-de-east-1").unwrap(),
+            "https://oidc.eusc-de-east-1.amazonaws.eu"
+        );
+        assert_eq!(sdk_endpoint("nothing", "eu-west-1"), None);
+    }
 
     #[test]
     fn call_failures_read_as_one_short_phrase() {

@@ -116,6 +116,9 @@ pub enum Command {
     /// Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials
     #[command(subcommand)]
     Credentials(CredentialsCommand),
+    /// Share profiles through a git repository: a team's profile registries
+    #[command(subcommand)]
+    Registry(RegistryCommand),
 }
 
 /// Where the console opens: the flags `grant console` and `assume -c` share.
@@ -600,4 +603,81 @@ pub struct DirectoryProfileArgs {
     /// The .aws-profile file the shell found
     #[arg(value_name = "FILE")]
     pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Clone a registry with your git and merge its profiles into ~/.aws/config
+    ///
+    /// The repository holds Granted's granted.yml (awsConfig: the config files to
+    /// merge; templateValues: values each member gives once) or a plain `config`
+    /// fragment. Its profiles go into one block of ~/.aws/config marked with the
+    /// registry's name and commit; a name you already use is skipped (or prefixed),
+    /// and keys that would run a program or read a local file are refused.
+    Add(RegistryAddArgs),
+    /// List the registries, their commit and their last sync
+    List,
+    /// Fetch the registries (or one) and rewrite their blocks; fast-forward only
+    Sync(RegistrySyncArgs),
+    /// Delete a registry's block from ~/.aws/config and forget its clone
+    Remove {
+        /// The registry's name
+        name: String,
+    },
+    /// Let a registry bring a key grant refuses by default (or one exact command)
+    Allow(RegistryAllowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegistryAddArgs {
+    /// A name for the registry (letters, digits, `_-.`); prefixed profiles start with it
+    pub name: String,
+    /// The repository, as `git clone` takes it (https, ssh, a path or file:// URL)
+    pub url: String,
+    /// The branch, tag or commit to follow (else the repository's default branch)
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+    /// The folder of the repository that holds granted.yml or the config fragment
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<String>,
+    /// The manifest's file name (default granted.yml), or a config fragment's
+    #[arg(long, value_name = "FILE")]
+    pub filename: Option<String>,
+    /// Write every profile as NAME.PROFILE
+    #[arg(long, conflicts_with = "prefix_duplicate_profiles")]
+    pub prefix_all_profiles: bool,
+    /// Write a profile whose name is in use as NAME.PROFILE instead of skipping it
+    #[arg(long)]
+    pub prefix_duplicate_profiles: bool,
+    /// Higher first: a registry of higher priority claims a shared name
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub priority: i64,
+    /// A value the registry's templates require, as KEY=VALUE (repeatable)
+    #[arg(long = "required-key", value_name = "KEY=VALUE")]
+    pub required_keys: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RegistrySyncArgs {
+    /// Only this registry (else all, higher priority first)
+    pub name: Option<String>,
+    /// Then generate your own profiles for every sso-session the registries bring
+    #[arg(long)]
+    pub populate: bool,
+    /// Take a history that was rewritten (force-pushed) instead of refusing it
+    #[arg(long)]
+    pub allow_rewritten_history: bool,
+    /// A value the registry's templates require, as KEY=VALUE (repeatable)
+    #[arg(long = "required-key", value_name = "KEY=VALUE")]
+    pub required_keys: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RegistryAllowArgs {
+    /// The registry's name
+    pub name: String,
+    /// The key to take (e.g. ca_bundle, credential_process), or [default] to let it write your default profile
+    pub key: String,
+    /// Only this exact value (required for credential_process, mfa_process, cli_pager)
+    pub value: Option<String>,
 }

@@ -24,6 +24,7 @@ pub(crate) mod log;
 pub mod man;
 pub(crate) mod paths;
 pub mod profile;
+pub(crate) mod registry;
 pub(crate) mod saml;
 pub mod secrets;
 pub(crate) mod serve;

@@ -134,6 +134,8 @@ pub struct IamUser {
     pub profile: String,
     /// The user's MFA device: the code is asked once per session.
     pub mfa_serial: Option<String>,
+    /// A command whose stdout is the MFA code (`mfa_process`).
+    pub mfa_process: Option<String>,
     /// The session length (`duration_seconds` of the profile).
     pub duration_seconds: Option<u32>,
 }
@@ -155,7 +157,12 @@ pub struct AssumeRole {
     pub source_profile: Option<String>,
     pub external_id: Option<String>,
     pub mfa_serial: Option<String>,
+    /// A command whose stdout is the MFA code (`mfa_process`).
+    pub mfa_process: Option<String>,
     pub role_session_name: Option<String>,
+    /// `source_identity`: set on the AssumeRole, it follows the session through
+    /// further chains and into CloudTrail.
+    pub source_identity: Option<String>,
     pub duration_seconds: Option<u32>,
 }
 
@@ -293,6 +300,7 @@ fn source_of(
         return Ok(CredentialSource::IamUser(IamUser {
             profile: values.name.to_owned(),
             mfa_serial: values.get("mfa_serial").map(str::to_owned),
+            mfa_process: values.get("mfa_process").map(str::to_owned),
             duration_seconds: duration_seconds(values)?,
         }));
     }
@@ -344,7 +352,9 @@ fn assume_role(
         source_profile,
         external_id: values.get("external_id").map(str::to_owned),
         mfa_serial: values.get("mfa_serial").map(str::to_owned),
+        mfa_process: values.get("mfa_process").map(str::to_owned),
         role_session_name: values.get("role_session_name").map(str::to_owned),
+        source_identity: values.get("source_identity").map(str::to_owned),
         duration_seconds: duration_seconds(values)?,
     })
 }

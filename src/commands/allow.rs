@@ -39,7 +39,7 @@ pub fn allow(args: &DirectoryArgs) -> anyhow::Result<()> {
     AllowList::edit(&paths::grant_state_dir(), |list| list.allow(&key, &digest))?;
     let name = profile_name(&bytes);
     eprintln!(
-        "grant: allowed {} (profile {}); a shell with grant's integration switches to it when it enters {} (this one: leave and come back, or open a new shell)",
+        "grant: allowed {} (profile {}); every shell with grant's integration in {} switches to it at its next prompt",
         shown(&key),
         shown(&name.map_or_else(|| "none".to_owned(), shell_word)),
         shown(&shell_word(folder_of(&key)))

@@ -484,11 +484,16 @@ async fn mfa_session(
         login: None,
         login_selector: format!("--profile {}", shell_word(&user.profile)),
         mfa_token,
+        ykman: settings.mfa_yubikey(),
         region: Some(region.to_owned()),
         settings,
     };
-    let session =
-        crate::credentials::iam_user::session(&context, user, user.mfa_serial.as_deref()).await?;
+    let session = crate::credentials::iam_user::session(
+        &context,
+        user,
+        crate::credentials::iam_user::Mfa::of_user(user),
+    )
+    .await?;
     Ok(StaticKeys {
         access_key_id: session.access_key_id,
         secret_access_key: session.secret_access_key,

@@ -16,7 +16,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<()> {
         let json = serde_json::to_string_pretty(&findings).context("cannot write the findings")?;
         super::print_lines([json])?;
     } else {
-        super::print_lines(findings.iter().map(doctor::Finding::line))?;
+        super::print_lines(doctor::report_lines(&findings))?;
     }
     if findings.iter().any(doctor::Finding::needs_fixing) {
         std::process::exit(1);

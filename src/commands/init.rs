@@ -16,6 +16,7 @@ pub fn init(shell: ShellName) -> anyhow::Result<()> {
     let mut files = InitFiles {
         fish_clock: state.join("clock"),
         fish_completions: None,
+        allow_stamp: crate::allowed_dirs::stamp_file(&state),
     };
     if shell == Shell::Fish {
         ensure_clock(&files.fish_clock);

@@ -12,6 +12,7 @@ mod export;
 mod init;
 mod populate;
 mod profiles;
+mod registry;
 mod saml;
 mod secret_agent;
 mod serve;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(args),
         Command::SecretAgent(args) => secret_agent::run(&args),
         Command::Credentials(command) => credentials::run(command),
+        Command::Registry(command) => registry::run(command),
     }
 }
 

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::cli::ProfilesArgs;
-use crate::config::AwsFiles;
+use crate::config::{self, AwsFiles, FileKind};
 use crate::profile::{self, CredentialSource, NamedSource};
 use crate::term_text::shown;
 use crate::{fsutil, paths};
@@ -18,7 +18,7 @@ const NAMES_FILE: &str = "profile-names";
 const SAVED_NAMES_LIMIT: u64 = 256 << 20;
 /// Part of the saved list's identity: a list saved before the reader skipped names
 /// the SDKs ignore is read again.
-const NAMES_FORMAT: &str = "profile-names sdk-name-set";
+const NAMES_FORMAT: &str = "profile-names sdk-name-set syntax-note";
 
 pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
     if args.long {
@@ -29,48 +29,80 @@ pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
     let state_dir = paths::grant_state_dir();
     fsutil::check_trusted_dir(&state_dir)?;
     let saved = state_dir.join(NAMES_FILE);
-    let names = match saved_names(&saved, &identity) {
-        Some(names) => names,
+    let (note, names) = match saved_names(&saved, &identity) {
+        Some(saved) => saved,
         None => {
             let names: String = AwsFiles::list_profile_names()?
                 .iter()
                 .flat_map(|name| [name, "\n"])
                 .collect();
-            let contents = format!("{identity}\n{names}");
+            let note = syntax_note();
+            let contents = format!("{identity}\n{note}\n{names}");
             if let Err(error) = fsutil::write_atomic(&saved, contents.as_bytes(), None) {
                 crate::debug!(
                     "cannot keep the profile names in {}: {error}",
                     saved.display()
                 );
             }
-            names
+            (note, names)
         }
     };
+    if !note.is_empty() {
+        eprintln!("grant: {}", shown(&note));
+    }
     match io::stdout().lock().write_all(names.as_bytes()) {
         Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(error.into()),
         _ => Ok(()),
     }
 }
 
-/// The names saved for files whose identity is `identity`.
-fn saved_names(path: &Path, identity: &str) -> Option<String> {
+/// The note and the names saved for files whose identity is `identity`.
+fn saved_names(path: &Path, identity: &str) -> Option<(String, String)> {
     let bytes = fsutil::read_own_file(path, SAVED_NAMES_LIMIT).ok()??;
     let text = String::from_utf8(bytes).ok()?;
-    let (saved_identity, names) = text.split_once('\n')?;
-    (saved_identity == identity).then(|| names.to_owned())
+    let (saved_identity, rest) = text.split_once('\n')?;
+    let (note, names) = rest.split_once('\n')?;
+    (saved_identity == identity).then(|| (note.to_owned(), names.to_owned()))
+}
+
+/// One line about the first mistake that makes the AWS CLI and the SDKs refuse a
+/// file (the listing goes on: completion uses it), or nothing.
+fn syntax_note() -> String {
+    let files = [
+        (paths::aws_config_file(), FileKind::Config),
+        (paths::aws_credentials_file(), FileKind::Credentials),
+    ];
+    files
+        .iter()
+        .find_map(|(path, kind)| config::syntax_errors(path, *kind).into_iter().next())
+        .map(|error| {
+            let line = format!(
+                "{error}: the AWS CLI and the AWS SDKs refuse the whole file until it is fixed (grant doctor lists every such line)"
+            );
+            line.replace('\n', " ")
+        })
+        .unwrap_or_default()
 }
 
 /// Each profile and where its credentials come from, in two columns.
 fn long_listing() -> anyhow::Result<()> {
     let files = AwsFiles::load()?;
+    let note = syntax_note();
+    if !note.is_empty() {
+        eprintln!("grant: {}", shown(&note));
+    }
+    let from_registry = registry_of_profiles();
     let rows: Vec<(String, String)> = files
         .profile_names()
         .into_iter()
         .map(|name| {
-            let source = match profile::resolve(&files, name) {
+            let mut source = match profile::resolve(&files, name) {
                 Ok(profile) => describe(&profile.source),
                 Err(error) => format!("error: {error}"),
             };
+            if let Some(registry) = from_registry.get(name) {
+                source.push_str(&format!(" (registry {registry})"));
+            }
             (shown(name).into_owned(), shown(&source).into_owned())
         })
         .collect();
@@ -80,6 +112,20 @@ fn long_listing() -> anyhow::Result<()> {
             .map(|(name, source)| format!("{name:width$}  {source}")),
     )?;
     Ok(())
+}
+
+/// The profiles of the AWS config that a registry's block holds, by name.
+fn registry_of_profiles() -> std::collections::HashMap<String, String> {
+    let path = crate::paths::aws_config_file();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Default::default();
+    };
+    crate::registry::owners(&path, &text)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|((kind, _), _)| *kind == crate::config::file::SectionKind::Profile)
+        .filter_map(|((_, name), owner)| Some((name, owner?)))
+        .collect()
 }
 
 fn describe(source: &CredentialSource) -> String {

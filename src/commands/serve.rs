@@ -203,7 +203,9 @@ fn warn_beyond_loopback(address: SocketAddr, url: &str) {
 /// Whether the role, or one it is assumed from, asks for an MFA code.
 fn needs_mfa(source: &CredentialSource) -> bool {
     match source {
-        CredentialSource::AssumeRole(role) => role.mfa_serial.is_some() || needs_mfa(&role.source),
+        CredentialSource::AssumeRole(role) => {
+            (role.mfa_serial.is_some() && role.mfa_process.is_none()) || needs_mfa(&role.source)
+        }
         _ => false,
     }
 }

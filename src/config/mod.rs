@@ -259,6 +259,20 @@ impl AwsFiles {
     }
 }
 
+/// Every mistake in `path` that makes the AWS CLI and the SDKs refuse the whole
+/// file: a malformed header or a line before the first one (the reader stops
+/// there, so that one alone), else the first malformed line of each section.
+pub fn syntax_errors(path: &Path, kind: FileKind) -> Vec<ConfigError> {
+    let file = match ConfigFile::read(path, kind) {
+        Ok(file) => file,
+        Err(error @ ConfigError::Syntax { .. }) => return vec![error],
+        Err(ConfigError::Read { .. }) => return Vec::new(),
+    };
+    file.sections()
+        .filter_map(|section| section.properties().err())
+        .collect()
+}
+
 fn merge_sections<'a>(
     sections: impl Iterator<Item = Section<'a>>,
 ) -> Result<Option<SectionValues<'a>>, ConfigError> {

@@ -95,13 +95,13 @@ pub enum DestinationError {
     #[error(
         "--destination must be an https:// URL of the AWS console, such as https://{host}/s3/home, without spaces or control characters; got '{got}'"
     )]
-    NotAConsoleUrl { got: String, host: &'static str },
+    NotAConsoleUrl { got: String, host: String },
     #[error(
         "--destination must be on the console of the {partition} partition ({host} or a subdomain of it), as the region {region} is; got the host '{got}'"
     )]
     OtherHost {
         got: String,
-        host: &'static str,
+        host: String,
         partition: &'static str,
         region: String,
     },
@@ -195,7 +195,8 @@ mod tests {
 
     #[test]
     fn services_open_in_the_region() {
-        let url = |name, region| for_service(Partition::Aws, name, region).unwrap();
+        let url =
+            |name, region| for_service(Partition::named("aws").unwrap(), name, region).unwrap();
         assert_eq!(
             url(Some("s3"), Some("eu-west-1")),
             "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1"
@@ -225,11 +226,21 @@ mod tests {
     #[test]
     fn global_services_take_no_region() {
         assert_eq!(
-            for_service(Partition::Aws, Some("iam"), Some("eu-west-1")).unwrap(),
+            for_service(
+                Partition::named("aws").unwrap(),
+                Some("iam"),
+                Some("eu-west-1")
+            )
+            .unwrap(),
             "https://console.aws.amazon.com/iam/home"
         );
         assert_eq!(
-            for_service(Partition::Aws, Some("route53"), Some("eu-west-1")).unwrap(),
+            for_service(
+                Partition::named("aws").unwrap(),
+                Some("route53"),
+                Some("eu-west-1")
+            )
+            .unwrap(),
             "https://console.aws.amazon.com/route53/v2/home"
         );
     }
@@ -237,11 +248,30 @@ mod tests {
     #[test]
     fn partitions_have_their_own_console() {
         assert_eq!(
-            for_service(Partition::China, Some("ec2"), Some("cn-northwest-1")).unwrap(),
+            for_service(
+                Partition::named("aws-cn").unwrap(),
+                Some("ec2"),
+                Some("cn-northwest-1")
+            )
+            .unwrap(),
             "https://cn-northwest-1.console.amazonaws.cn/ec2/home?region=cn-northwest-1"
         );
         assert_eq!(
-            for_service(Partition::GovCloud, Some("s3"), Some("us-gov-west-1")).unwrap(),
+            for_service(
+                Partition::of_region(Some("eusc-de-east-1")),
+                Some("s3"),
+                Some("eusc-de-east-1")
+            )
+            .unwrap(),
+            "https://console.amazonaws-eusc.eu/s3/home?region=eusc-de-east-1"
+        );
+        assert_eq!(
+            for_service(
+                Partition::named("aws-us-gov").unwrap(),
+                Some("s3"),
+                Some("us-gov-west-1")
+            )
+            .unwrap(),
             "https://console.amazonaws-us-gov.com/s3/home?region=us-gov-west-1"
         );
     }
@@ -258,7 +288,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    for_service(Partition::Aws, Some("s3"), Some(bad)),
+                    for_service(Partition::named("aws").unwrap(), Some("s3"), Some(bad)),
                     Err(DestinationError::BadRegion(_))
                 ),
                 "{bad}"
@@ -268,7 +298,7 @@ mod tests {
 
     #[test]
     fn unknown_services_name_some_known_ones() {
-        let error = for_service(Partition::Aws, Some("nope"), None).unwrap_err();
+        let error = for_service(Partition::named("aws").unwrap(), Some("nope"), None).unwrap_err();
         let line = error.to_string();
         assert!(line.contains("'nope'") && line.contains("s3") && line.contains("lambda"));
         assert!(!line.contains('\n'));
@@ -288,7 +318,7 @@ mod tests {
 
     #[test]
     fn explicit_destinations_must_be_the_partitions_console() {
-        let aws = Partition::Aws;
+        let aws = Partition::named("aws").unwrap();
         let ok = "https://eu-west-1.console.aws.amazon.com/s3/buckets?region=eu-west-1";
         assert_eq!(explicit(aws, Some("eu-west-1"), ok).unwrap(), ok);
         for bad in [
@@ -306,7 +336,7 @@ mod tests {
         }
         assert!(matches!(
             explicit(
-                Partition::China,
+                Partition::named("aws-cn").unwrap(),
                 Some("cn-north-1"),
                 "https://console.aws.amazon.com/"
             ),

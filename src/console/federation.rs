@@ -24,7 +24,7 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 /// The federation endpoint's base URL for `partition` (what `/federation` follows).
 pub fn base_url(partition: Partition) -> anyhow::Result<String> {
     let Some((url, variable)) = crate::env::endpoint_override(ENDPOINT_VARIABLE) else {
-        return Ok(partition.signin_base_url().to_owned());
+        return Ok(partition.signin_base_url());
     };
     if !crate::sso::browser::may_open(&url) {
         bail!(

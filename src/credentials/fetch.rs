@@ -40,6 +40,10 @@ pub enum FetchError {
         key: String,
         message: String,
     },
+    #[error(
+        "source_identity '{value}' is not 2 to 64 of the characters A-Z a-z 0-9 _ + = , . @ - that STS accepts; fix it in the profile"
+    )]
+    BadSourceIdentity { value: String },
     #[error("STS refused AssumeRole of {role_arn}: {message}")]
     AssumeRoleRefused { role_arn: String, message: String },
     #[error(
@@ -135,6 +139,8 @@ pub struct FetchContext<'a> {
     /// How the user names the request in `grant sso login ...`, e.g. `--profile dev`.
     pub login_selector: String,
     pub mfa_token: Option<String>,
+    /// Ask a YubiKey for MFA codes (the `MFA.YubiKey` setting).
+    pub ykman: bool,
     /// The region for STS; None uses us-east-1.
     pub region: Option<String>,
     /// Which browser a SAML sign-in drives.
@@ -152,8 +158,12 @@ pub async fn fetch(
             // aws-vault does), so that every role on that user shares one code.
             let (base, session_mfa) = match &role.source {
                 CredentialSource::IamUser(user) => {
-                    let serial = user.mfa_serial.as_deref().or(role.mfa_serial.as_deref());
-                    (iam_user::session(context, user, serial).await?, serial)
+                    let (serial, process) = match &user.mfa_serial {
+                        Some(serial) => (Some(serial.as_str()), user.mfa_process.as_deref()),
+                        None => (role.mfa_serial.as_deref(), role.mfa_process.as_deref()),
+                    };
+                    let mfa = serial.map(|serial| iam_user::Mfa { serial, process });
+                    (iam_user::session(context, user, mfa).await?, serial)
                 }
                 source => (Box::pin(fetch(context, source)).await?, None),
             };
@@ -164,7 +174,7 @@ pub async fn fetch(
             assume_role(context, role, base, role_mfa).await
         }
         CredentialSource::IamUser(user) => {
-            iam_user::session(context, user, user.mfa_serial.as_deref()).await
+            iam_user::session(context, user, iam_user::Mfa::of_user(user)).await
         }
         CredentialSource::Process(command) => {
             process::run(command, &context.process_chain).map_err(FetchError::Process)
@@ -384,11 +394,14 @@ async fn assume_role(
             role.duration_seconds
                 .map_or(DEFAULT_ROLE_DURATION, |seconds| seconds as i32),
         )
-        .set_external_id(role.external_id.clone());
+        .set_external_id(role.external_id.clone())
+        .set_source_identity(source_identity(role)?);
     if let Some(serial) = mfa_serial {
-        request = request
-            .serial_number(serial)
-            .token_code(mfa_code(context, serial)?);
+        request = request.serial_number(serial).token_code(mfa_code(
+            context,
+            serial,
+            role.mfa_process.as_deref(),
+        )?);
     }
     crate::debug!("AssumeRole {} in {region}", role.role_arn);
     let output = request.send().await.map_err(|error| {
@@ -437,11 +450,36 @@ async fn assume_role(
     })
 }
 
-/// The MFA code of a role: `--mfa-token`, else asked (never on stdout).
-fn mfa_code(context: &FetchContext<'_>, serial: &str) -> Result<String, FetchError> {
+/// The profile's `source_identity`, refused in one line unless it is what STS
+/// accepts (2 to 64 characters of `[\w+=,.@-]`), so that a hostile value is never sent.
+fn source_identity(role: &AssumeRole) -> Result<Option<String>, FetchError> {
+    let Some(value) = &role.source_identity else {
+        return Ok(None);
+    };
+    let valid = (2..=64).contains(&value.chars().count())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+    if valid {
+        Ok(Some(value.clone()))
+    } else {
+        Err(FetchError::BadSourceIdentity {
+            value: crate::term_text::shown(value).into_owned(),
+        })
+    }
+}
+
+/// The MFA code of a role: `--mfa-token`, else its program, else asked (never on stdout).
+fn mfa_code(
+    context: &FetchContext<'_>,
+    serial: &str,
+    process: Option<&str>,
+) -> Result<String, FetchError> {
     let request = crate::iam_users::mfa::MfaRequest {
         serial,
         needed_by: "the role",
+        process,
+        ykman: context.ykman,
     };
     Ok(crate::iam_users::mfa::code(
         context.mfa_token.as_deref(),

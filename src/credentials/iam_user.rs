@@ -26,12 +26,31 @@ const DEFAULT_SESSION_SECONDS: i32 = 3600;
 /// How long a process waits for another one that is asking for the MFA code.
 const SESSION_LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
-/// The user's session, authenticated with `mfa_serial` when given.
+/// The MFA device a session is authenticated with, and the program that gives
+/// its codes (`mfa_process`), if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Mfa<'a> {
+    pub serial: &'a str,
+    pub process: Option<&'a str>,
+}
+
+impl<'a> Mfa<'a> {
+    /// The user's own device, when the profile names one.
+    pub fn of_user(user: &'a IamUser) -> Option<Mfa<'a>> {
+        Some(Mfa {
+            serial: user.mfa_serial.as_deref()?,
+            process: user.mfa_process.as_deref(),
+        })
+    }
+}
+
+/// The user's session, authenticated with `mfa` when given.
 pub async fn session(
     context: &FetchContext<'_>,
     user: &IamUser,
-    mfa_serial: Option<&str>,
+    mfa: Option<Mfa<'_>>,
 ) -> Result<Credentials, FetchError> {
+    let mfa_serial = mfa.map(|mfa| mfa.serial);
     let profile = &user.profile;
     let key =
         iam_users::load(context.store, profile)?.ok_or_else(|| FetchError::NoStoredIamKey {
@@ -57,13 +76,15 @@ pub async fn session(
             return Ok(cached);
         }
     }
-    let code = match mfa_serial {
-        Some(serial) => Some(
+    let code = match mfa {
+        Some(Mfa { serial, process }) => Some(
             mfa::code(
                 context.mfa_token.as_deref(),
                 &mfa::MfaRequest {
                     serial,
                     needed_by: &format!("the IAM user of profile '{profile}'"),
+                    process,
+                    ykman: context.ykman,
                 },
             )
             .map_err(FetchError::Mfa)?,

@@ -149,6 +149,7 @@ impl Obtain<'_> {
             login: self.login.clone(),
             login_selector: request.login_selector.clone(),
             mfa_token: self.mfa_token.clone(),
+            ykman: self.settings.mfa_yubikey(),
             region: request.region.clone(),
             settings: self.settings,
         };

@@ -7,27 +7,30 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::{Finding, Severity};
-use crate::config::{ConfigFile, FileKind, SectionKind, is_valid_name};
+use crate::config::{ConfigError, ConfigFile, FileKind, SectionKind, is_valid_name};
 
-/// The findings of one file; a file that does not parse is left to the reader's
-/// own error, reported once by the caller.
+/// The findings of one file. Its syntax errors come first and whatever `only`
+/// asks: one bad line anywhere stops the AWS CLI and the SDKs for every profile.
 pub fn check_file(path: &Path, only: Option<&str>) -> Vec<Finding> {
     let kind = if path == crate::paths::aws_credentials_file() {
         FileKind::Credentials
     } else {
         FileKind::Config
     };
-    let Ok(file) = ConfigFile::read(path, kind) else {
-        return Vec::new();
-    };
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let header_lines: Vec<&str> = text.lines().collect();
+    let mut findings: Vec<Finding> = crate::config::syntax_errors(path, kind)
+        .into_iter()
+        .map(|error| syntax_finding(error, &header_lines))
+        .collect();
+    let Ok(file) = ConfigFile::read(path, kind) else {
+        return findings;
+    };
     let header_of = |line: usize| {
         header_lines
             .get(line.wrapping_sub(1))
             .map_or("", |text| text.trim())
     };
-    let mut findings = Vec::new();
     let mut by_name: BTreeMap<(String, &str), Vec<usize>> = BTreeMap::new();
     let mut default_sections = (None, None);
     for section in file.sections() {
@@ -86,6 +89,44 @@ pub fn check_file(path: &Path, only: Option<&str>) -> Vec<Finding> {
         );
     }
     findings
+}
+
+/// A line the readers stop at: where, what, and who refuses the file for it.
+fn syntax_finding(error: ConfigError, lines: &[&str]) -> Finding {
+    let ConfigError::Syntax {
+        path,
+        line,
+        message,
+    } = &error
+    else {
+        return Finding::new("config-syntax", Severity::Error, error.to_string());
+    };
+    let text = lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
+    let who = match botocore_reading(text) {
+        Some(reading) => format!(
+            "every AWS SDK refuses the whole file until it is fixed (the AWS CLI and boto3 read it {reading})"
+        ),
+        None => "the AWS CLI and every AWS SDK refuse the whole file until it is fixed".to_owned(),
+    };
+    Finding::new(
+        "config-syntax",
+        Severity::Error,
+        format!("{message}: {who}"),
+    )
+    .at(path, *line)
+    .fix("fix that line")
+}
+
+/// How botocore reads a line the other SDKs refuse: its reader (Python's
+/// configparser) also takes `key : value`, and a sub-property with no name.
+fn botocore_reading(line: &str) -> Option<&'static str> {
+    let indented = line.starts_with([' ', '\t']);
+    let trimmed = line.trim_matches([' ', '\t']);
+    if indented && trimmed.starts_with('=') {
+        return Some("as a sub-property with an empty name");
+    }
+    let plain = !indented && !trimmed.starts_with('[') && !trimmed.contains('=');
+    (plain && trimmed.contains(':')).then_some("as 'key : value'")
 }
 
 /// Why the SDKs skip a section, and how to name it so they do not.

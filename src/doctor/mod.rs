@@ -11,17 +11,21 @@
 
 mod clock;
 mod files;
+mod group;
 mod profiles;
+mod registries;
 mod system;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use group::report_lines;
+
 use crate::config::AwsFiles;
 use crate::settings::Settings;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Something fails or is silently not used.
@@ -140,11 +144,15 @@ pub fn check(settings: &Settings, profile: Option<&str>) -> Vec<Finding> {
             findings.extend(profiles::check(&aws_files, settings, profile));
             sessions = profiles::sso_sessions(&aws_files, settings, profile);
         }
-        Err(error) => findings.push(
-            Finding::new("config-syntax", Severity::Error, error.to_string())
-                .fix("fix that line; grant and the AWS CLI cannot read the file until then"),
-        ),
+        // `files` reported the syntax errors, each with its line.
+        Err(crate::config::ConfigError::Syntax { .. }) => {}
+        Err(error) => findings.push(Finding::new(
+            "config-read",
+            Severity::Error,
+            error.to_string(),
+        )),
     }
+    findings.extend(registries::check(&config));
     findings.extend(system::check(settings, &sessions));
     // The one request doctor sends, and only when the config uses IAM Identity Center.
     if let Some((_, session)) = sessions.first() {

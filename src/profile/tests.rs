@@ -346,6 +346,7 @@ fn the_iam_user_marker_makes_a_profile_a_stored_iam_user() {
     let user = IamUser {
         profile: "alice".into(),
         mfa_serial: Some("arn:aws:iam::1:mfa/alice".into()),
+        mfa_process: None,
         duration_seconds: Some(7200),
     };
     let alice = resolve(&files, "alice").unwrap();

@@ -13,8 +13,9 @@ pub const MAX_HEAD_BYTES: usize = 8 * 1024;
 const MAX_HEADERS: usize = 32;
 /// What is read and dropped after an oversized or malformed head, at most.
 const MAX_DISCARDED_BYTES: usize = 64 * 1024;
-/// The whole head must arrive within this, however slowly it trickles in.
-pub const READ_DEADLINE: Duration = Duration::from_secs(5);
+/// The whole head must arrive within this, however slowly it trickles in. The SDKs
+/// send theirs in one packet as soon as they connect.
+pub const READ_DEADLINE: Duration = Duration::from_secs(2);
 
 /// What the endpoint looks at in a request.
 #[derive(Debug, PartialEq, Eq)]

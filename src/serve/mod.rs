@@ -3,8 +3,12 @@
 //! `AWS_CONTAINER_AUTHORIZATION_TOKEN` asks it for credentials whenever its own
 //! are about to expire, so it never holds expired keys however long it runs.
 //!
-//! One thread accepts; each connection gets a thread of its own (at most
-//! [`MAX_CONNECTIONS`] at once), one request, and is closed. Every request must
+//! One thread accepts; each connection gets a thread of its own, one request, and
+//! is closed. The head of that request must arrive within `http::READ_DEADLINE`, so
+//! an idle or trickling socket (another local user's, say) holds one thread for
+//! that long and never blocks anyone else. Beyond [`MAX_CONNECTIONS`] at once the
+//! accepting thread waits for one to end: new connections queue in the listener's
+//! backlog ([`BACKLOG`]) rather than being dropped. Every request must
 //! carry the endpoint's token in `Authorization` (compared in constant time), and
 //! only `GET` of [`PATH`] is answered with credentials. The credentials come from a
 //! [`Source`], which renews them (see `commands::serve`).
@@ -13,8 +17,7 @@ mod http;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -24,8 +27,12 @@ use crate::credentials::{Credentials, format_expiration};
 
 /// The one path that serves credentials.
 pub const PATH: &str = "/";
-/// Connections served at once; more are closed unanswered.
-const MAX_CONNECTIONS: usize = 32;
+/// Connections served at once; more wait in the backlog until one ends. Each is a
+/// thread whose stack is reserved, not touched, so this bounds memory, not service.
+const MAX_CONNECTIONS: usize = 2048;
+/// The listener's queue of connections not yet accepted (the kernel caps it at
+/// `net.core.somaxconn`, 4096 on current Linux).
+const BACKLOG: i32 = 1024;
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Where the credentials of each answer come from.
@@ -69,12 +76,12 @@ pub struct Endpoint {
 
 impl Endpoint {
     pub fn bind(address: SocketAddr) -> anyhow::Result<Endpoint> {
-        let listener = TcpListener::bind(address)
-            .map_err(|error| {
-                anyhow::anyhow!(
-                    "cannot listen on {address}: {error}; choose another --port (0: any free one) or --bind address"
-                )
-            })?;
+        let listener = listen(address).map_err(|error| {
+            anyhow::anyhow!(
+                "cannot listen on {address}: {error}; choose another --port (0: any free one) or --bind address"
+            )
+        })?;
+        raise_open_file_limit();
         Ok(Endpoint {
             listener,
             token: Token::random()?,
@@ -96,7 +103,7 @@ impl Endpoint {
 
     fn accept_forever(self, source: &Arc<dyn Source>) {
         let token = Arc::new(self.token);
-        let open = Arc::new(AtomicUsize::new(0));
+        let open = Arc::new(Slots::default());
         for stream in self.listener.incoming() {
             let stream = match stream {
                 Ok(stream) => stream,
@@ -107,15 +114,73 @@ impl Endpoint {
                     continue;
                 }
             };
-            if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-                open.fetch_sub(1, Ordering::SeqCst);
-                continue;
-            }
+            open.take();
             let (token, source, open) = (Arc::clone(&token), Arc::clone(source), Arc::clone(&open));
-            std::thread::spawn(move || {
+            let spawned = std::thread::Builder::new().spawn(move || {
                 serve_connection(stream, &token, source.as_ref());
-                open.fetch_sub(1, Ordering::SeqCst);
+                open.give_back();
             });
+            if let Err(error) = spawned {
+                // The closure, and with it the stream and its slot, is gone with the error.
+                crate::debug!("serve: cannot start a thread: {error}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+}
+
+/// The count of connections being served; taking a slot waits while all are taken.
+#[derive(Default)]
+struct Slots {
+    taken: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Slots {
+    fn take(&self) {
+        let mut taken = self.taken.lock().unwrap_or_else(PoisonError::into_inner);
+        while *taken >= MAX_CONNECTIONS {
+            taken = self
+                .freed
+                .wait(taken)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *taken += 1;
+    }
+
+    fn give_back(&self) {
+        let mut taken = self.taken.lock().unwrap_or_else(PoisonError::into_inner);
+        *taken = taken.saturating_sub(1);
+        self.freed.notify_one();
+    }
+}
+
+/// A listener with a backlog deep enough for a burst of hundreds of requests (std's
+/// is 128: a burst beyond it waits for the client's SYN to be sent again, a second).
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(address), Type::STREAM, None)?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(BACKLOG)?;
+    Ok(socket.into())
+}
+
+/// Every connection is a descriptor: the soft limit (often 1024) goes up to the hard
+/// one, so that a burst of connections is not refused by the kernel.
+fn raise_open_file_limit() {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let limit = getrlimit(Resource::Nofile);
+        let wanted = limit.maximum.map_or(65_536, |maximum| maximum.min(65_536));
+        if limit.current.is_some_and(|current| current < wanted) {
+            let raised = Rlimit {
+                current: Some(wanted),
+                maximum: limit.maximum,
+            };
+            let _ = setrlimit(Resource::Nofile, raised);
         }
     }
 }

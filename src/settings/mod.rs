@@ -201,6 +201,10 @@ impl Settings {
         ))
     }
 
+    pub fn mfa_yubikey(&self) -> bool {
+        self.bool(MFA_YUBIKEY)
+    }
+
     pub fn keyring_backend(&self) -> KeyringBackend {
         #[expect(
             clippy::expect_used,

@@ -41,6 +41,7 @@ pub(super) const DEFAULT_SSO_START_URL: &str = "DefaultSSOStartURL";
 pub(super) const DEFAULT_SSO_REGION: &str = "DefaultSSORegion";
 pub(super) const KEYRING_BACKEND: &str = "Keyring.Backend";
 pub(super) const AUTO_ASSUME_DIRECTORY: &str = "AutoAssumeDirectory";
+pub(super) const MFA_YUBIKEY: &str = "MFA.YubiKey";
 
 /// Every setting grant knows, in the order `settings list` shows them.
 pub const SETTINGS: &[Setting] = &[
@@ -103,6 +104,12 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Region,
         default: None,
         description: "region of the default start URL",
+    },
+    Setting {
+        name: MFA_YUBIKEY,
+        kind: Kind::Bool,
+        default: Some("false"),
+        description: "MFA codes come from a YubiKey (ykman oath accounts code, the OATH account named as the mfa_serial) before the terminal is asked",
     },
     Setting {
         name: KEYRING_BACKEND,

@@ -20,6 +20,18 @@ pub fn snippet(shell: Shell) -> &'static str {
     }
 }
 
+/// The variable naming the allow list's stamp, which the hook compares at each
+/// prompt: a `grant allow` or `grant deny` anywhere changes it.
+pub fn stamp_line(shell: Shell, stamp: &std::path::Path) -> Result<String, super::ShellError> {
+    let path = shell.quote(&stamp.to_string_lossy())?;
+    Ok(match shell {
+        Shell::Bash => format!("__grant_directory_stamp_file={path}\n"),
+        Shell::Zsh => format!("typeset -g __grant_directory_stamp_file={path}\n"),
+        Shell::Fish => format!("set -g __grant_directory_stamp_file {path}\n"),
+        Shell::PowerShell => format!("$global:__GrantDirectoryStampFile = {path}\n"),
+    })
+}
+
 /// The integration `script` without the directory hook (AutoAssumeDirectory=false).
 pub fn without_hook(shell: Shell, script: &str) -> String {
     script.replacen(snippet(shell), "\n", 1)

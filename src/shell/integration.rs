@@ -67,6 +67,9 @@ pub struct InitFiles {
     /// The folder holding [`FISH_COMPLETION_LOADER`] as `grant.fish` and `assume.fish`;
     /// `None` when it could not be written.
     pub fish_completions: Option<PathBuf>,
+    /// The allow list's stamp (`allowed_dirs::stamp_file`), which the directory hook
+    /// reads at each prompt to see `grant allow` and `grant deny` without a process.
+    pub allow_stamp: PathBuf,
 }
 
 /// The integration for an rc file: `assume`, its hook, and completion loaded on the
@@ -96,6 +99,7 @@ fn init_parts(
         // Eager: PowerShell cannot run on the test machines, to measure or to type into.
         Shell::PowerShell => vec![POWERSHELL_INIT.to_owned(), completions(shell, command())],
     };
+    parts.push(super::directory::stamp_line(shell, &files.allow_stamp)?);
     parts.push(super::directory::snippet(shell).to_owned());
     Ok(parts)
 }
@@ -200,9 +204,11 @@ mod tests {
         let files = InitFiles {
             fish_clock: PathBuf::from("/tmp/it's/clock"),
             fish_completions: Some(PathBuf::from("/tmp/it's/completions")),
+            allow_stamp: PathBuf::from("/tmp/it's/stamp"),
         };
         let script = init(Shell::Fish, Cli::command, &files).unwrap();
         assert!(script.starts_with("set -g __grant_clock '/tmp/it\\'s/clock'\n"));
+        assert!(script.contains("set -g __grant_directory_stamp_file '/tmp/it\\'s/stamp'\n"));
         assert!(script.contains(
             "contains -- '/tmp/it\\'s/completions' $fish_complete_path; or set -gp fish_complete_path '/tmp/it\\'s/completions'\n"
         ));
@@ -214,12 +220,13 @@ mod tests {
         let files = InitFiles {
             fish_clock: PathBuf::from("/c"),
             fish_completions: Some(PathBuf::from("/f")),
+            allow_stamp: PathBuf::from("/s"),
         };
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
             let script = init(shell, Cli::command, &files).unwrap();
             let full = completions(shell, Cli::command());
             assert!(
-                script.len() * 10 < full.len(),
+                script.len() * 8 < full.len(),
                 "{shell}: {} bytes",
                 script.len()
             );

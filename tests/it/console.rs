@@ -275,6 +275,57 @@ fn partitions_get_their_console_and_only_the_endpoint_base_moves() {
     );
 }
 
+#[test]
+fn the_european_sovereign_cloud_from_the_sdks_partition_data() {
+    let fake = FakeAws::start();
+    let env = world(
+        &fake,
+        "[profile sovereign]\nrole_arn = arn:aws-eusc:iam::222222222222:role/Deployer\nsource_profile = dev\nregion = eusc-de-east-1\n",
+    );
+    // STS is called in the profile's region; its endpoint is the SDK's for it.
+    let out = env
+        .grant()
+        .args(["credential-process", "--profile", "sovereign", "--debug"])
+        .output()
+        .unwrap();
+    let log = stderr(&out);
+    assert!(out.status.success(), "{log}");
+    assert!(
+        log.contains(
+            "region eusc-de-east-1; the SDK's own: https://sts.eusc-de-east-1.amazonaws.eu"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("AssumeRole arn:aws-eusc:iam::222222222222:role/Deployer in eusc-de-east-1"),
+        "{log}"
+    );
+    let url = sign_in_url(&console(
+        &env,
+        &fake,
+        &["console", "sovereign", "-s", "s3", "--url"],
+    ));
+    assert_eq!(
+        param(&url, "Destination"),
+        "https://console.amazonaws-eusc.eu/s3/home?region=eusc-de-east-1"
+    );
+    let wrong = failure(&console(
+        &env,
+        &fake,
+        &[
+            "console",
+            "sovereign",
+            "--url",
+            "--destination",
+            "https://console.aws.amazon.com/s3/home",
+        ],
+    ));
+    assert!(
+        wrong.contains("console of the aws-eusc partition (console.amazonaws-eusc.eu"),
+        "{wrong}"
+    );
+}
+
 /// Follows a sign-in URL and returns whose console it opened.
 fn signed_in_arn(fake: &FakeAws, url: &str) -> String {
     let (status, page) = follow(url);

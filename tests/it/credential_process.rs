@@ -241,6 +241,35 @@ fn role_chains_assume_the_role_with_every_parameter() {
     assert!(line.contains("pass --mfa-token CODE"), "{line}");
 }
 
+#[test]
+fn source_identity_goes_on_the_assume_role_and_hostile_values_are_refused() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    let mut config = granted_profile(
+        "dev",
+        "111111111111",
+        "AdministratorAccess",
+        Process::Binary,
+    );
+    config.push_str("[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = dev\nsource_identity = alice@example.com\n\n[profile hostile]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = dev\nsource_identity = a\u{1b}]0;x\u{7}&Action=Other\n");
+    env.write_aws_config(&config);
+    json(&env.run(&["credential-process", "--profile", "deploy"]));
+    let calls = fake.assume_role_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].source_identity.as_deref(),
+        Some("alice@example.com")
+    );
+
+    let line = failure(&env.run(&["credential-process", "--profile", "hostile"]));
+    assert!(line.contains("source_identity"), "{line}");
+    assert!(
+        !line.contains('\u{1b}') && !line.contains('\u{7}'),
+        "{line}"
+    );
+    assert_eq!(fake.assume_role_calls().len(), 1, "nothing sent");
+}
+
 fn time_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }

@@ -598,3 +598,80 @@ fn the_bash_hook_passes_shellcheck() {
         .unwrap();
     assert!(output.status.success(), "shellcheck: {}", stdout(&output));
 }
+
+/// `grant allow` and `grant deny` take effect at the next prompt: in the shell that
+/// ran them without leaving the folder, and in another shell sitting in the tree.
+/// Prompts with nothing changed start no grant.
+fn allow_takes_effect_at_the_next_prompt(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let outputs = Outputs::new(&env);
+    let proj = project(&env, "proj", "dev\n");
+    let here = Terminal::start(&env, &outputs, real, "here", &env.home);
+    here.type_line(&init_line(real));
+    here.type_line("assume prod");
+    let refused = here.environment_after("cd proj", "here-refused");
+    assert_eq!(profile_of(&refused), (Some("prod"), Some("prod")));
+    let other = Terminal::start(&env, &outputs, real, "other", &proj.join("sub"));
+    other.type_line(&init_line(real));
+    let other_refused = other.record("other-refused");
+    assert_eq!(profile_of(&other_refused), (None, None), "{}", real.program);
+
+    let calls = hook_calls(&outputs);
+    here.type_line(":");
+    other.type_line(":");
+    assert_eq!(
+        hook_calls(&outputs),
+        calls,
+        "unchanged prompts start no grant"
+    );
+
+    let allowed = here.environment_after("grant allow", "here-allowed");
+    assert_eq!(
+        profile_of(&allowed),
+        (Some("dev"), Some("dev")),
+        "{}: the shell that ran grant allow",
+        real.program
+    );
+    other.type_line(":");
+    let other_allowed = other.record("other-allowed");
+    assert_eq!(
+        profile_of(&other_allowed),
+        (Some("dev"), Some("dev")),
+        "{}: another shell in the tree",
+        real.program
+    );
+    let calls = hook_calls(&outputs);
+    here.type_line(":");
+    other.type_line(":");
+    assert_eq!(hook_calls(&outputs), calls, "seen once per change");
+
+    let denied = here.environment_after(&format!("grant deny {}", proj.display()), "here-denied");
+    assert_eq!(
+        profile_of(&denied),
+        (Some("prod"), Some("prod")),
+        "{}: back to the state before the tree",
+        real.program
+    );
+    other.type_line(":");
+    let other_denied = other.record("other-denied");
+    assert_eq!(profile_of(&other_denied), (None, None));
+}
+
+#[test]
+fn bash_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&BASH);
+}
+
+#[test]
+fn zsh_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&ZSH);
+}
+
+#[test]
+fn fish_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&FISH);
+}

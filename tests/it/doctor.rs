@@ -467,3 +467,58 @@ fn a_role_beside_credential_process_leaves_the_process_unused() {
     );
     assert!(line.contains("has role_arn"), "{line}");
 }
+
+/// 10,000 generated profiles whose `credential_process` runs grant, with grant not
+/// on PATH: the report is a screenful (one line with the count and the first
+/// names), and `--json` still lists every instance.
+#[test]
+fn one_finding_of_many_profiles_is_one_line_with_the_count() {
+    const PROFILES: usize = 10_000;
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let config: String = (0..PROFILES)
+        .map(|i| {
+            granted_profile(
+                &format!("gen-{i:05}"),
+                DEV_ACCOUNT,
+                DEV_ROLE,
+                Process::OnPath,
+            )
+        })
+        .collect();
+    env.write_aws_config(&config);
+    let run = |args: &[&str]| {
+        let output = env
+            .grant()
+            .arg("doctor")
+            .args(args)
+            .env("PATH", "/nonexistent")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        stdout(&output)
+    };
+    let report = run(&[]);
+    assert!(report.lines().count() <= 24, "a screenful:\n{report}");
+    let line = line_with(&report, "runs grant, which is not on PATH");
+    assert!(
+        line.contains("gen-00000")
+            && line.contains(&format!(
+                "the same for {} more profiles: gen-00001, gen-00002,",
+                PROFILES - 1
+            ))
+            && line.contains("grant doctor --json lists each"),
+        "{line}"
+    );
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&run(&["--json"])).unwrap();
+    let instances = findings
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("which is not on PATH")
+        })
+        .count();
+    assert_eq!(instances, PROFILES);
+}

@@ -210,3 +210,52 @@ fn assume_scripts_carry_hostile_config_values_as_data() {
         "only {checked} hostile values reached assume"
     );
 }
+
+/// The directory hook reads the allow list's stamp, whose path (here one full of
+/// quotes and PowerShell code) reads back exactly, and checks it before the
+/// location: a `grant allow` or `grant deny` anywhere is seen at the next prompt,
+/// in the same folder. Checked as text and by the reader; PowerShell is not run.
+#[test]
+fn the_directory_hook_reads_the_allow_stamp_at_every_prompt() {
+    let Some(python) = reader() else {
+        return;
+    };
+    let env = TestEnv::new();
+    let state = env.tmp_dir.join("st'ate $(touch CANARY) \u{2019}x");
+    let output = env
+        .grant()
+        .args(["init", "powershell"])
+        .env("GRANT_STATE_DIR", &state)
+        .output()
+        .unwrap();
+    let snippet = success(&output);
+    let readable = snippet.replace(
+        "$completions.Where{ $_.CompletionText -like \"$wordToComplete*\" }",
+        "$completions.Where({ $_.CompletionText -like \"$wordToComplete*\" })",
+    );
+    let read = read(&python, &readable);
+    assert_parses(&read, &readable);
+    let stamp = state.join("allowed-directories.stamp");
+    let assigned = format!(
+        "$global:__GrantDirectoryStampFile = {}\n",
+        Shell::PowerShell
+            .quote(&stamp.display().to_string())
+            .unwrap()
+    );
+    assert!(snippet.contains(&assigned), "{snippet}");
+    let strings = read["strings"].as_array().unwrap();
+    assert!(
+        strings.contains(&Value::String(stamp.display().to_string())),
+        "the path reads back exactly: {strings:?}"
+    );
+    let hook = snippet
+        .split("function global:__GrantDirectoryHook {")
+        .nth(1)
+        .expect("the hook");
+    let restamp = hook
+        .find("if (__GrantDirectoryRestamp) {")
+        .expect("restamp");
+    let location = hook.find("if ($location -eq").expect("location check");
+    assert!(restamp < location, "the stamp is read before the location");
+    assert!(snippet.contains("[System.IO.File]::ReadAllText($global:__GrantDirectoryStampFile)"));
+}

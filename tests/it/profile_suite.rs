@@ -3,9 +3,9 @@
 //! and every value), through `grant profiles` (names) and through `grant assume -x`
 //! (the values grant exports).
 //!
-//! No case deviates from the suite. By design, `grant profiles` reads only section
-//! headers, so a mistake inside a section body is reported by the commands that read
-//! that section (here `grant assume`), not by the listing.
+//! No case deviates from the suite. `grant profiles` keeps listing a file with a
+//! mistake inside a section body (completion uses it) and names the mistake once on
+//! stderr; `grant doctor` reports every error case with its line.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -13,7 +13,10 @@ use std::path::Path;
 use grant::config::{AwsFiles, ConfigError, SectionKind};
 
 use crate::shells::parse_environment;
-use crate::support::{TestEnv, failure, stdout, success, tool_is_installed};
+use crate::support::{
+    TestEnv, failure, python_script, python_with_botocore, stderr, stdout, success,
+    tool_is_installed,
+};
 
 type Sections = BTreeMap<String, BTreeMap<String, String>>;
 
@@ -201,8 +204,16 @@ fn grant_profiles_lists_the_suite_profile_names() {
                 assert_eq!(success(&output), expected, "{}", case.name);
             }
             Expected::Error if output.status.success() => {
-                // Only headers are read: the mistake must be inside a section body.
+                // Only headers are read: the mistake must be inside a section body,
+                // which the listing names once on stderr, with its place.
                 let error = read_everything(&env).unwrap_err().to_string();
+                let note = stderr(&output);
+                assert_eq!(note.lines().count(), 1, "{}: {note}", case.name);
+                assert!(
+                    note.starts_with(&format!("grant: {error}: ")),
+                    "{}: {note}",
+                    case.name
+                );
                 let config = case.config.as_deref().unwrap_or_default();
                 let body_starts = first_header_line(config).expect("a section");
                 assert!(error_line(&error) > body_starts, "{}: {error}", case.name);
@@ -226,6 +237,110 @@ fn grant_assume_refuses_the_suite_error_cases_with_path_and_line() {
         refused += 1;
     }
     assert_eq!(refused, 10, "the suite's error cases");
+}
+
+/// `grant doctor` on each error case of the suite, as the config file and as the
+/// credentials file: one error line at the case's last line (where every case puts
+/// its mistake) that says the whole file is refused, and exit 1.
+#[test]
+fn grant_doctor_reports_every_suite_error_case_with_its_line() {
+    let mut reported = 0;
+    for case in suite() {
+        if !matches!(case.expected, Expected::Error) {
+            continue;
+        }
+        let config = case
+            .config
+            .as_deref()
+            .expect("error cases are config files");
+        let line = config.lines().count();
+        let as_credentials = config.replace("[profile ", "[");
+        for (config, credentials) in [(config, ""), ("", as_credentials.as_str())] {
+            let env = world(Some(config), Some(credentials));
+            let file = if config.is_empty() {
+                env.aws_credentials_path()
+            } else {
+                env.aws_config_path()
+            };
+            let output = env.run(&["doctor"]);
+            assert_eq!(output.status.code(), Some(1), "{}", case.name);
+            let report = stdout(&output);
+            let place = format!("error: {}:{line}: ", file.display());
+            let errors: Vec<&str> = report.lines().filter(|l| l.starts_with(&place)).collect();
+            assert_eq!(errors.len(), 1, "{}: {report}", case.name);
+            assert!(
+                errors[0].contains(" the whole file until it is fixed"),
+                "{}: {}",
+                case.name,
+                errors[0]
+            );
+            reported += 1;
+        }
+    }
+    assert_eq!(reported, 20, "the suite's error cases, in both files");
+}
+
+/// For each error case of the suite, the doctor says the AWS CLI refuses the file
+/// exactly when botocore (the AWS CLI's reader) raises on it.
+#[test]
+fn grant_doctor_says_the_aws_cli_refuses_exactly_when_botocore_does() {
+    let Some(python) = python_with_botocore() else {
+        return;
+    };
+    for case in suite() {
+        if !matches!(case.expected, Expected::Error) {
+            continue;
+        }
+        let env = world(case.config.as_deref(), None);
+        let botocore = std::process::Command::new(&python)
+            .arg(python_script("config_sections.py"))
+            .env("AWS_CONFIG_FILE", env.aws_config_path())
+            .env("AWS_SHARED_CREDENTIALS_FILE", env.aws_credentials_path())
+            .output()
+            .unwrap();
+        let report = stdout(&env.run(&["doctor"]));
+        let line = report
+            .lines()
+            .find(|line| line.contains("refuse"))
+            .unwrap_or_else(|| panic!("{}: {report}", case.name));
+        let says_cli_refuses = line.contains("the AWS CLI and every AWS SDK refuse");
+        assert_eq!(
+            says_cli_refuses,
+            !botocore.status.success(),
+            "{}: {line}; botocore: {}",
+            case.name,
+            stderr(&botocore)
+        );
+    }
+}
+
+/// The two cases botocore reads (it takes `key : value` and a sub-property with no
+/// name) say so, and that every SDK refuses the file.
+#[test]
+fn grant_doctor_says_which_readers_refuse() {
+    for (config, reading) in [
+        ("[profile foo]\nkey : value\n", "as 'key : value'"),
+        ("[profile foo]\ns3 =\n = value\n", "with an empty name"),
+        ("[profile foo]\nbar\n", ""),
+    ] {
+        let env = world(Some(config), None);
+        let report = stdout(&env.run(&["doctor"]));
+        let line = report
+            .lines()
+            .find(|line| line.contains("/.aws/config:"))
+            .unwrap_or_else(|| panic!("{config:?}: {report}"));
+        if reading.is_empty() {
+            assert!(
+                line.contains("the AWS CLI and every AWS SDK refuse the whole file"),
+                "{line}"
+            );
+        } else {
+            assert!(
+                line.contains("every AWS SDK refuses the whole file") && line.contains(reading),
+                "{line}"
+            );
+        }
+    }
 }
 
 /// The key a line sets, lowercased, when it is an unindented property line.

@@ -510,3 +510,119 @@ fn a_renewal_that_fails_is_one_line_and_the_next_request_works() {
         stderr(&output)
     );
 }
+
+/// Connections another local user holds open: silent ones, and ones that send a
+/// byte a second and never finish their head.
+struct Hostile {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    tricklers: Vec<std::thread::JoinHandle<()>>,
+    _idle: Vec<TcpStream>,
+}
+
+impl Hostile {
+    fn hold(address: &str, idle: usize, trickling: usize) -> Hostile {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let idle = (0..idle)
+            .map(|_| TcpStream::connect(address).unwrap())
+            .collect();
+        let tricklers = (0..trickling)
+            .map(|_| {
+                let (address, stop) = (address.to_owned(), stop.clone());
+                std::thread::spawn(move || {
+                    // Reconnects whenever the endpoint closes it, as an attacker would.
+                    while !stop.load(Ordering::SeqCst) {
+                        let Ok(mut stream) = TcpStream::connect(&address) else {
+                            continue;
+                        };
+                        for byte in b"GET / HTTP/1.1\r\nX-Slow: ".iter().cycle() {
+                            if stop.load(Ordering::SeqCst) || stream.write_all(&[*byte]).is_err() {
+                                break;
+                            }
+                            std::thread::sleep(Duration::from_millis(1000));
+                        }
+                    }
+                })
+            })
+            .collect();
+        Hostile {
+            stop,
+            tricklers,
+            _idle: idle,
+        }
+    }
+
+    fn release(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        for trickler in self.tricklers {
+            trickler.join().unwrap();
+        }
+    }
+}
+
+/// One GET with the token on a fresh connection, bounded in time; the status line's
+/// code, or what went wrong.
+fn timed_get(address: &str, token: &str) -> Result<(String, Duration), String> {
+    let started = std::time::Instant::now();
+    let mut stream = TcpStream::connect(address).map_err(|error| error.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let request = format!("GET / HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|error| error.to_string())?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|error| error.to_string())?;
+    Ok((status_of(&answer).to_owned(), started.elapsed()))
+}
+
+#[test]
+fn a_burst_of_500_requests_beside_another_users_held_sockets_is_all_answered() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    let served = Served::start(&env, &[]);
+    let address = served.address();
+    assert_eq!(status_of(&served.get(Some(&served.token))), "200");
+
+    // 500 at once from the owner: every one answered, none dropped.
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(500));
+    let burst: Vec<_> = (0..500)
+        .map(|_| {
+            let (address, token, barrier) =
+                (address.clone(), served.token.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                timed_get(&address, &token)
+            })
+        })
+        .collect();
+    let answers: Vec<_> = burst.into_iter().map(|t| t.join().unwrap()).collect();
+    let failed: Vec<_> = answers
+        .iter()
+        .filter(|answer| !matches!(answer, Ok((status, _)) if status == "200"))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of 500 not answered 200: {:?}",
+        failed.len(),
+        failed.first()
+    );
+
+    // Another user holds 100 sockets, half silent, half trickling a byte a second;
+    // the owner's requests are still answered, each within a second.
+    let hostile = Hostile::hold(&address, 50, 50);
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..20 {
+        let (status, took) = timed_get(&address, &served.token)
+            .unwrap_or_else(|error| panic!("unanswered beside the held sockets: {error}"));
+        assert_eq!(status, "200");
+        assert!(took < Duration::from_secs(1), "answered in {took:?}");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    hostile.release();
+    assert_eq!(fake.count("GetRoleCredentials"), 1, "all from one fetch");
+    served.stop();
+}

@@ -16,6 +16,7 @@ CustomBrowserPath = (not set)
 ConsoleBrowserIsolation = auto
 DefaultSSOStartURL = (not set)
 DefaultSSORegion = (not set)
+MFA.YubiKey = false
 Keyring.Backend = auto
 ";
 

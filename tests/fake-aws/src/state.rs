@@ -96,6 +96,7 @@ pub struct ClientRegistration {
 pub struct AssumeRoleCall {
     pub role_arn: String,
     pub role_session_name: String,
+    pub source_identity: Option<String>,
     pub external_id: Option<String>,
     pub serial_number: Option<String>,
     pub token_code: Option<String>,

@@ -168,6 +168,7 @@ fn assume_role(
     let call = AssumeRoleCall {
         role_arn: param("RoleArn").unwrap_or_default(),
         role_session_name: param("RoleSessionName").unwrap_or_default(),
+        source_identity: param("SourceIdentity"),
         external_id: param("ExternalId"),
         serial_number: param("SerialNumber"),
         token_code: param("TokenCode"),
@@ -406,6 +407,18 @@ fn validate_assume_role(params: &[(String, String)]) -> Result<(RoleArn<'_>, &st
             r"satisfy regular expression pattern: [\w+=,.@-]*",
         )),
         Some(_) => {}
+    }
+
+    // SourceIdentity: as RoleSessionName, 2-64 characters of [\w+=,.@-].
+    match find(params, "SourceIdentity") {
+        Some(s) if !(2..=64).contains(&s.chars().count()) || !s.chars().all(is_name_char) => {
+            problems.push(violation(
+                s,
+                "sourceIdentity",
+                r"satisfy regular expression pattern: [\w+=,.@-]*",
+            ))
+        }
+        _ => {}
     }
 
     let duration = match find(params, "DurationSeconds") {
