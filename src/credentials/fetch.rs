@@ -95,6 +95,10 @@ pub enum FetchError {
         "the IdP offers several roles ({offered}); pick one with `{command}` (or set grant_saml_role_arn)"
     )]
     SamlRoleToPick { offered: String, command: String },
+    #[error(
+        "the credentials' {field} holds characters AWS never issues (escape sequences, quotes or spaces, say): refused; check the profile's source of credentials"
+    )]
+    UnexpectedCharacters { field: &'static str },
 }
 
 /// `IAM Identity Center GetRoleCredentials failed: HTTP 500 ...; try again in a moment`.
@@ -147,7 +151,20 @@ pub struct FetchContext<'a> {
     pub settings: &'a crate::settings::Settings,
 }
 
+/// Whatever the source, values outside AWS's alphabets are refused here, before
+/// they are cached, printed or exported.
 pub async fn fetch(
+    context: &FetchContext<'_>,
+    source: &CredentialSource,
+) -> Result<Credentials, FetchError> {
+    let credentials = fetch_from(context, source).await?;
+    match credentials.unexpected_field() {
+        Some(field) => Err(FetchError::UnexpectedCharacters { field }),
+        None => Ok(credentials),
+    }
+}
+
+async fn fetch_from(
     context: &FetchContext<'_>,
     source: &CredentialSource,
 ) -> Result<Credentials, FetchError> {
