@@ -64,9 +64,6 @@ _grant() {
             grant,registry)
                 cmd="grant__subcmd__registry"
                 ;;
-            grant,saml)
-                cmd="grant__subcmd__saml"
-                ;;
             grant,serve)
                 cmd="grant__subcmd__serve"
                 ;;
@@ -75,6 +72,9 @@ _grant() {
                 ;;
             grant,sso)
                 cmd="grant__subcmd__sso"
+                ;;
+            grant,uninstall)
+                cmd="grant__subcmd__uninstall"
                 ;;
             grant__subcmd__cache,clear)
                 cmd="grant__subcmd__cache__subcmd__clear"
@@ -172,9 +172,6 @@ _grant() {
             grant__subcmd__help,registry)
                 cmd="grant__subcmd__help__subcmd__registry"
                 ;;
-            grant__subcmd__help,saml)
-                cmd="grant__subcmd__help__subcmd__saml"
-                ;;
             grant__subcmd__help,serve)
                 cmd="grant__subcmd__help__subcmd__serve"
                 ;;
@@ -183,6 +180,9 @@ _grant() {
                 ;;
             grant__subcmd__help,sso)
                 cmd="grant__subcmd__help__subcmd__sso"
+                ;;
+            grant__subcmd__help,uninstall)
+                cmd="grant__subcmd__help__subcmd__uninstall"
                 ;;
             grant__subcmd__help__subcmd__cache,clear)
                 cmd="grant__subcmd__help__subcmd__cache__subcmd__clear"
@@ -219,12 +219,6 @@ _grant() {
                 ;;
             grant__subcmd__help__subcmd__registry,sync)
                 cmd="grant__subcmd__help__subcmd__registry__subcmd__sync"
-                ;;
-            grant__subcmd__help__subcmd__saml,login)
-                cmd="grant__subcmd__help__subcmd__saml__subcmd__login"
-                ;;
-            grant__subcmd__help__subcmd__saml,logout)
-                cmd="grant__subcmd__help__subcmd__saml__subcmd__logout"
                 ;;
             grant__subcmd__help__subcmd__settings,get)
                 cmd="grant__subcmd__help__subcmd__settings__subcmd__get"
@@ -306,24 +300,6 @@ _grant() {
                 ;;
             grant__subcmd__registry__subcmd__help,sync)
                 cmd="grant__subcmd__registry__subcmd__help__subcmd__sync"
-                ;;
-            grant__subcmd__saml,help)
-                cmd="grant__subcmd__saml__subcmd__help"
-                ;;
-            grant__subcmd__saml,login)
-                cmd="grant__subcmd__saml__subcmd__login"
-                ;;
-            grant__subcmd__saml,logout)
-                cmd="grant__subcmd__saml__subcmd__logout"
-                ;;
-            grant__subcmd__saml__subcmd__help,help)
-                cmd="grant__subcmd__saml__subcmd__help__subcmd__help"
-                ;;
-            grant__subcmd__saml__subcmd__help,login)
-                cmd="grant__subcmd__saml__subcmd__help__subcmd__login"
-                ;;
-            grant__subcmd__saml__subcmd__help,logout)
-                cmd="grant__subcmd__saml__subcmd__help__subcmd__logout"
                 ;;
             grant__subcmd__settings,get)
                 cmd="grant__subcmd__settings__subcmd__get"
@@ -422,7 +398,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent credentials registry help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -495,7 +471,7 @@ _grant() {
                     return 0
                     ;;
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell nu tcsh" -- "${cur}"))
                     return 0
                     ;;
                 --service)
@@ -592,7 +568,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__completions)
-            opts="-h -V --help --version bash zsh fish powershell"
+            opts="-h -V --help --version bash zsh fish powershell nu tcsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -893,7 +869,7 @@ _grant() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell nu tcsh" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -952,7 +928,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent credentials registry help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1357,48 +1333,6 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        grant__subcmd__help__subcmd__saml)
-            opts="login logout"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__help__subcmd__saml__subcmd__login)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__help__subcmd__saml__subcmd__logout)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         grant__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1595,8 +1529,22 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__init)
-            opts="-h -V --help --version bash zsh fish powershell"
+            opts="-h -V --help --version bash zsh fish powershell nu tcsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1875,120 +1823,6 @@ _grant() {
             fi
             case "${prev}" in
                 --required-key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__saml)
-            opts="-h -V --help --version login logout help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__saml__subcmd__help)
-            opts="login logout help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__saml__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__saml__subcmd__help__subcmd__login)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__saml__subcmd__help__subcmd__logout)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__saml__subcmd__login)
-            opts="-p -h -V --profile --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__saml__subcmd__logout)
-            opts="-p -h -V --profile --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2586,6 +2420,20 @@ _grant() {
         grant__subcmd__sso__subcmd__tokens__subcmd__list)
             opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__uninstall)
+            opts="-h -V --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
