@@ -23,6 +23,7 @@ pub(crate) mod lock;
 pub(crate) mod log;
 pub mod man;
 pub(crate) mod paths;
+pub(crate) mod picker;
 pub mod profile;
 pub(crate) mod registry;
 pub mod secrets;

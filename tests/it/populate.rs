@@ -261,7 +261,7 @@ fn two_populates_at_once_write_one_consistent_file() {
 fn profiles_long_shows_where_credentials_come_from() {
     let env = TestEnv::new();
     env.write_aws_config(
-        "[profile sso]\ngranted_sso_start_url = https://x.awsapps.com/start\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = Admin\n[profile chain]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = sso\n[profile tool]\ncredential_process = other-tool get\n[profile broken]\nrole_arn = arn:aws:iam::1:role/x\n",
+        "[profile sso]\ngranted_sso_start_url = https://x.awsapps.com/start\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = Admin\ngranted_sso_account_name = production\n[profile chain]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = sso\n[profile tool]\ncredential_process = other-tool get\n[profile broken]\nrole_arn = arn:aws:iam::1:role/x\n",
     );
     env.write_aws_credentials("[keys]\naws_access_key_id = A\naws_secret_access_key = B\n");
     let listing = success(&env.run(&["profiles", "--long"]));
@@ -275,7 +275,7 @@ fn profiles_long_shows_where_credentials_come_from() {
     assert_eq!(lines[2], "keys    static keys");
     assert_eq!(
         lines[3],
-        "sso     sso 111111111111/Admin (https://x.awsapps.com/start, eu-west-1)"
+        "sso     sso 111111111111/Admin (https://x.awsapps.com/start, eu-west-1) account production"
     );
     assert_eq!(lines[4], "tool    process other-tool get");
 }
