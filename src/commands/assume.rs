@@ -426,7 +426,7 @@ fn pick_profile() -> anyhow::Result<String> {
     crate::picker::Uses::load().order(&mut entries, crate::picker::now_ms());
     let choice = dialoguer::FuzzySelect::new()
         .with_prompt("Profile (name, account id, account name or role)")
-        .items(&crate::picker::lines(&entries))
+        .items(crate::picker::lines(&entries))
         .default(0)
         .interact_on_opt(&dialoguer::console::Term::stderr())
         .context("cannot show the profile picker")?;
