@@ -6,16 +6,24 @@ set -q __grant_directory_file; or set -g __grant_directory_file ''
 set -q __grant_directory_told; or set -g __grant_directory_told
 set -q __grant_directory_active; or set -g __grant_directory_active ''
 
+# The parent is taken by a named capture, not a command substitution, which would
+# split a folder name holding a newline into several; the walk is bounded however
+# deep or odd the path.
 function __grant_directory_find
-    set -l dir (string replace -r '/$' '' -- $PWD)
+    set -l dir $PWD
+    test "$dir" = /; and set dir ''
     set -g __grant_directory_found ''
-    while true
+    set -l steps 0
+    while test $steps -lt 4096
+        set steps (math $steps + 1)
         if test -e "$dir/.aws-profile"; or test -L "$dir/.aws-profile"
             set -g __grant_directory_found "$dir/.aws-profile"
             return
         end
         test -n "$dir"; or return
-        set dir (string replace -r '/[^/]*$' '' -- $dir)
+        set -l parent
+        string match -rq -- '(?s)^(?<parent>.*)/[^/]*$' "$dir"; or return
+        set dir "$parent"
     end
 end
 

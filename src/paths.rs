@@ -41,23 +41,32 @@ pub fn aws_credentials_file() -> PathBuf {
         .unwrap_or_else(|| home_dir().join(".aws").join("credentials"))
 }
 
+/// A folder variable's value when it is an absolute path (after `~`): a relative
+/// one would name a folder of whatever directory grant runs in, a cloned
+/// repository's say, and its settings or shell files would be that repository's.
+/// Ignored like an unset one, as the XDG specification asks of `XDG_*`.
+fn absolute_env_path(name: &str) -> Option<PathBuf> {
+    env_path(name).filter(|path| path.is_absolute())
+}
+
 fn xdg_dir(variable: &str, fallback: &Path) -> PathBuf {
-    env_path(variable)
-        .filter(|path| path.is_absolute())
+    absolute_env_path(variable)
         .unwrap_or_else(|| home_dir().join(fallback))
         .join("grant")
 }
 
 /// grant's settings folder: `$GRANT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/grant`,
-/// else `~/.config/grant`.
+/// else `~/.config/grant` (relative values are ignored).
 pub fn grant_config_dir() -> PathBuf {
-    env_path("GRANT_CONFIG_DIR").unwrap_or_else(|| xdg_dir("XDG_CONFIG_HOME", Path::new(".config")))
+    absolute_env_path("GRANT_CONFIG_DIR")
+        .unwrap_or_else(|| xdg_dir("XDG_CONFIG_HOME", Path::new(".config")))
 }
 
 /// grant's state folder (locks, logs, encrypted caches): `$GRANT_STATE_DIR`, else
-/// `$XDG_STATE_HOME/grant`, else `~/.local/state/grant`.
+/// `$XDG_STATE_HOME/grant`, else `~/.local/state/grant` (relative values are
+/// ignored).
 pub fn grant_state_dir() -> PathBuf {
-    env_path("GRANT_STATE_DIR")
+    absolute_env_path("GRANT_STATE_DIR")
         .unwrap_or_else(|| xdg_dir("XDG_STATE_HOME", Path::new(".local/state")))
 }
 

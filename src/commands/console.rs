@@ -5,6 +5,7 @@
 use anyhow::{Context, bail};
 
 use crate::cli::{ConsoleArgs, ConsoleTarget};
+use crate::console::handoff::{self, Handoff};
 use crate::console::{
     self, destination, federation, federation_token, launch, partition::Partition,
 };
@@ -81,10 +82,13 @@ pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
         super::print_lines([sign_in_url])?;
         return Ok(());
     };
+    // The browser's command line is readable by every local user: it gets a
+    // one-shot loopback URL that redirects to the sign-in URL.
+    let relay = Handoff::bind()?;
     let plan = launch::plan(
         launch::isolation(&settings),
         &profile.name,
-        &sign_in_url,
+        relay.url(),
         &crate::paths::grant_state_dir(),
     );
     if let Some(dir) = &plan.profile_dir {
@@ -98,6 +102,12 @@ pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
             shell_word(&profile.name)
         );
     }
+    relay.give(&sign_in_url, handoff::WAIT).with_context(|| {
+        format!(
+            "print the sign-in URL instead: grant console {} --url",
+            shell_word(&profile.name)
+        )
+    })?;
     if !crate::env::is_true("GRANT_QUIET") {
         eprintln!(
             "grant: opened the console for {} at {}",

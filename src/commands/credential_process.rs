@@ -117,16 +117,15 @@ fn hit_by_shortcut(
     let Some(key) = cache::shortcut(store, request, files)? else {
         return Ok(None);
     };
-    let credentials = CacheSlot::get_by_key(store, &key)?;
-    let left = credentials
-        .as_ref()
-        .and_then(|c| c.seconds_left(token::now()));
-    match (credentials, left) {
-        (Some(credentials), Some(left)) if left > window => {
+    let Some(entry) = CacheSlot::get_by_key(store, &key)? else {
+        return Ok(None);
+    };
+    match entry.fresh_for(token::now(), window) {
+        Ok(left) => {
             crate::debug!("{key}: cache hit (AWS files unchanged), {left}s left");
-            Ok(Some(credentials))
+            Ok(Some(entry.credentials))
         }
-        _ => Ok(None),
+        Err(_) => Ok(None),
     }
 }
 

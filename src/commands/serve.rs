@@ -109,16 +109,17 @@ fn renewing_source(args: &ServeArgs) -> anyhow::Result<(Renewing, Profile)> {
 
 /// Credentials with less life than this are renewed before they are served. The
 /// SDKs renew theirs from 15 minutes before expiry (botocore; JavaScript 5 minutes,
-/// Rust 10 seconds): every answer has more than any of them waits for.
+/// Rust 10 seconds): every answer has more than any of them waits for. Shorter
+/// sessions get a window scaled to their life (`cache::renewal_window`).
 const WINDOW_SECONDS: i64 = 20 * 60;
 
-/// The profile's credentials, kept between requests and renewed once they have
-/// less than [`WINDOW_SECONDS`] of life left.
+/// The profile's credentials, kept between requests with the life they had when
+/// obtained, and renewed once inside their renewal window.
 struct Renewing {
     request: Request,
     store: SecretStore,
     settings: Settings,
-    last: Mutex<Option<Credentials>>,
+    last: Mutex<Option<(Credentials, Option<i64>)>>,
 }
 
 impl Renewing {
@@ -126,8 +127,14 @@ impl Renewing {
     fn renew(&self, login: Option<LoginOptions>) -> anyhow::Result<Credentials> {
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
         let credentials = self.fetch(login)?;
-        *last = Some(credentials.clone());
+        *last = Some(Self::kept(&credentials));
         Ok(credentials)
+    }
+
+    /// The credentials with their life left now: a cache hit may be part-used, so
+    /// this can be less than their whole life, which only keeps the window smaller.
+    fn kept(credentials: &Credentials) -> (Credentials, Option<i64>) {
+        (credentials.clone(), credentials.seconds_left(token::now()))
     }
 
     fn fetch(&self, login: Option<LoginOptions>) -> anyhow::Result<Credentials> {
@@ -148,15 +155,15 @@ impl Source for Renewing {
     /// fetched.
     fn current(&self) -> anyhow::Result<Credentials> {
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(credentials) = last.as_ref()
-            && credentials
-                .seconds_left(token::now())
-                .is_some_and(|left| left > WINDOW_SECONDS)
+        if let Some((credentials, life)) = last.as_ref()
+            && credentials.seconds_left(token::now()).is_some_and(|left| {
+                left > crate::credentials::cache::renewal_window(WINDOW_SECONDS, *life)
+            })
         {
             return Ok(credentials.clone());
         }
         let credentials = self.fetch(None)?;
-        *last = Some(credentials.clone());
+        *last = Some(Self::kept(&credentials));
         Ok(credentials)
     }
 }

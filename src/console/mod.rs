@@ -5,11 +5,13 @@
 //! (`launch`).
 //!
 //! The sign-in token and the URL that carries it are secrets: they are never
-//! logged and never written to disk; `--url` prints the URL on stdout only.
+//! logged, never written to disk and never on a command line (`handoff` gives them
+//! to the browser); `--url` prints the URL on stdout only.
 
 pub mod destination;
 pub mod federation;
 pub mod federation_token;
+pub mod handoff;
 pub mod launch;
 pub mod partition;
 

@@ -18,6 +18,45 @@ use crate::secrets::{SecretError, SecretStore};
 struct Entry {
     fingerprint: String,
     credentials: Credentials,
+    /// Seconds of life the credentials had when cached: the renewal window scales
+    /// to it. Absent in entries of older versions, which keep the whole window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lifetime: Option<i64>,
+}
+
+/// Credentials are never served with less life left than this, however short
+/// their session: the JavaScript SDK v3 takes credentials within 5 minutes of
+/// expiry as expired (Java 1 minute, Rust 10 seconds), so every SDK may use what
+/// grant serves. botocore's 15-minute advisory refresh asks again, which a
+/// cache hit answers.
+pub const MIN_LIFE_SERVED: i64 = 5 * 60;
+
+/// The renewal window for credentials that had `lifetime` seconds of life when
+/// fetched: `window` at most, half their life when that is less (a 15-minute role
+/// session is served from the cache for its first 7.5 minutes), and never less
+/// than [`MIN_LIFE_SERVED`].
+pub fn renewal_window(window: i64, lifetime: Option<i64>) -> i64 {
+    match lifetime {
+        Some(lifetime) => window.min((lifetime / 2).max(MIN_LIFE_SERVED)),
+        None => window,
+    }
+}
+
+/// A cache entry's credentials and the life they had when cached.
+pub struct CachedEntry {
+    pub credentials: Credentials,
+    lifetime: Option<i64>,
+}
+
+impl CachedEntry {
+    /// Their seconds of life left, when that is beyond the renewal window.
+    pub fn fresh_for(&self, now: i64, window: i64) -> Result<i64, Option<i64>> {
+        let left = self.credentials.seconds_left(now);
+        match left {
+            Some(left) if left > renewal_window(window, self.lifetime) => Ok(left),
+            left => Err(left),
+        }
+    }
 }
 
 /// Where one request's credentials are cached, and what they must match.
@@ -40,9 +79,17 @@ impl CacheSlot {
 
     /// The cached credentials when they match this definition.
     pub fn get(&self, store: &SecretStore) -> Result<Option<Credentials>, SecretError> {
+        Ok(self.get_entry(store)?.map(|entry| entry.credentials))
+    }
+
+    /// The cached entry when it matches this definition.
+    pub fn get_entry(&self, store: &SecretStore) -> Result<Option<CachedEntry>, SecretError> {
         let entry = store.get_json::<Entry>(&self.key)?;
         Ok(match entry {
-            Some(entry) if entry.fingerprint == self.fingerprint => Some(entry.credentials),
+            Some(entry) if entry.fingerprint == self.fingerprint => Some(CachedEntry {
+                credentials: entry.credentials,
+                lifetime: entry.lifetime,
+            }),
             Some(_) => {
                 crate::debug!(
                     "cache entry {} is for an older definition of the profile",
@@ -56,14 +103,18 @@ impl CacheSlot {
 
     /// The entry behind a shortcut, without a definition to compare (the files it
     /// was made from are unchanged).
-    pub fn get_by_key(store: &SecretStore, key: &str) -> Result<Option<Credentials>, SecretError> {
-        Ok(store.get_json::<Entry>(key)?.map(|entry| entry.credentials))
+    pub fn get_by_key(store: &SecretStore, key: &str) -> Result<Option<CachedEntry>, SecretError> {
+        Ok(store.get_json::<Entry>(key)?.map(|entry| CachedEntry {
+            credentials: entry.credentials,
+            lifetime: entry.lifetime,
+        }))
     }
 
     pub fn put(&self, store: &SecretStore, credentials: &Credentials) -> Result<(), SecretError> {
         let entry = Entry {
             fingerprint: self.fingerprint.clone(),
             credentials: credentials.clone(),
+            lifetime: credentials.seconds_left(crate::sso::token::now()),
         };
         store.put_json(&self.key, &entry)
     }
@@ -139,4 +190,27 @@ pub fn clear(store: &SecretStore, name: Option<&str>) -> Result<usize, SecretErr
     }
     store.delete(&shortcut_key(&keys::profile_request(name, "")))?;
     Ok(deleted)
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn the_window_is_half_the_life_within_the_sdks_margins() {
+        assert_eq!(
+            renewal_window(900, Some(3600)),
+            900,
+            "an hour keeps 15 minutes"
+        );
+        assert_eq!(renewal_window(900, Some(900)), 450, "15 minutes: half");
+        assert_eq!(renewal_window(1200, Some(1200)), 600);
+        assert_eq!(renewal_window(900, Some(60)), MIN_LIFE_SERVED);
+        assert_eq!(
+            renewal_window(60, Some(900)),
+            60,
+            "a smaller --window holds"
+        );
+        assert_eq!(renewal_window(900, None), 900, "older entries as before");
+    }
 }

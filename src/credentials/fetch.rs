@@ -81,6 +81,10 @@ pub enum FetchError {
         crate::shell::shell_word(.profile)
     )]
     NoStoredIamKey { profile: String },
+    #[error(
+        "the credentials' {field} holds characters AWS never issues (escape sequences, quotes or spaces, say): refused; check the profile's source of credentials"
+    )]
+    UnexpectedCharacters { field: &'static str },
 }
 
 /// `IAM Identity Center GetRoleCredentials failed: HTTP 500 ...; try again in a moment`.
@@ -131,7 +135,20 @@ pub struct FetchContext<'a> {
     pub region: Option<String>,
 }
 
+/// Whatever the source, values outside AWS's alphabets are refused here, before
+/// they are cached, printed or exported.
 pub async fn fetch(
+    context: &FetchContext<'_>,
+    source: &CredentialSource,
+) -> Result<Credentials, FetchError> {
+    let credentials = fetch_from(context, source).await?;
+    match credentials.unexpected_field() {
+        Some(field) => Err(FetchError::UnexpectedCharacters { field }),
+        None => Ok(credentials),
+    }
+}
+
+async fn fetch_from(
     context: &FetchContext<'_>,
     source: &CredentialSource,
 ) -> Result<Credentials, FetchError> {

@@ -70,7 +70,39 @@ impl Credentials {
     pub fn seconds_left(&self, now: i64) -> Option<i64> {
         self.expiration.map(|expiration| expiration - now)
     }
+
+    /// The first value outside AWS's alphabets, by name: key ids are letters and
+    /// digits, secrets and session tokens base64 (`+/=`, and `-_` of its URL form),
+    /// account ids digits. Values come from servers, other programs and files, and
+    /// reach terminals and shells: anything else (an escape sequence, a quote, a
+    /// newline) is refused rather than passed on.
+    pub fn unexpected_field(&self) -> Option<&'static str> {
+        let base64 = |c: char| c.is_ascii_alphanumeric() || "+/=-_".contains(c);
+        let fits = |value: &str, allowed: &dyn Fn(char) -> bool| {
+            !value.is_empty() && value.len() <= MAX_VALUE_BYTES && value.chars().all(allowed)
+        };
+        if !fits(&self.access_key_id, &|c| c.is_ascii_alphanumeric()) {
+            return Some("AccessKeyId");
+        }
+        if !fits(&self.secret_access_key, &base64) {
+            return Some("SecretAccessKey");
+        }
+        if let Some(token) = &self.session_token
+            && !fits(token, &base64)
+        {
+            return Some("SessionToken");
+        }
+        if let Some(account) = &self.account_id
+            && !fits(account, &|c| c.is_ascii_digit())
+        {
+            return Some("AccountId");
+        }
+        None
+    }
 }
+
+/// Session tokens run to a few KiB; nothing AWS issues comes near this.
+const MAX_VALUE_BYTES: usize = 64 * 1024;
 
 /// `2026-01-01T12:00:00Z`.
 pub fn format_expiration(epoch: i64) -> String {
@@ -88,6 +120,30 @@ pub fn parse_expiration(text: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn values_outside_the_aws_alphabets_are_named() {
+        let good = super::Credentials {
+            access_key_id: "ASIAEXAMPLE0123".into(),
+            secret_access_key: "abc+/=xyz".into(),
+            session_token: Some("IQoJb3Jp-_Z2lu=".into()),
+            expiration: None,
+            account_id: Some("111111111111".into()),
+        };
+        assert_eq!(good.unexpected_field(), None);
+        let mut bad = good.clone();
+        bad.secret_access_key = "abc\x1b]0;pwned\x07".into();
+        assert_eq!(bad.unexpected_field(), Some("SecretAccessKey"));
+        let mut bad = good.clone();
+        bad.session_token = Some("a'b".into());
+        assert_eq!(bad.unexpected_field(), Some("SessionToken"));
+        let mut bad = good.clone();
+        bad.access_key_id = "AKIA\n".into();
+        assert_eq!(bad.unexpected_field(), Some("AccessKeyId"));
+        let mut bad = good;
+        bad.account_id = Some(String::new());
+        assert_eq!(bad.unexpected_field(), Some("AccountId"));
+    }
+
     use super::*;
 
     #[test]

@@ -199,21 +199,21 @@ impl Obtain<'_> {
 
     fn cached_entry(&self, request: &Request) -> anyhow::Result<Cached> {
         let key = &request.cache.key;
-        let Some(credentials) = request.cache.get(self.store)? else {
+        let Some(entry) = request.cache.get_entry(self.store)? else {
             crate::debug!("{key}: cache miss");
             return Ok(Cached::Renew(None));
         };
-        match credentials.seconds_left(token::now()) {
-            Some(left) if left > self.window => {
+        match entry.fresh_for(token::now(), self.window) {
+            Ok(left) => {
                 crate::debug!("{key}: cache hit, {left}s left");
-                Ok(Cached::Fresh(credentials))
+                Ok(Cached::Fresh(entry.credentials))
             }
-            left => {
+            Err(left) => {
                 crate::debug!(
-                    "{key}: cache entry has {left:?}s left, inside the {}s window: renewing",
+                    "{key}: cache entry has {left:?}s left, inside the renewal window ({}s at most): renewing",
                     self.window
                 );
-                Ok(Cached::Renew(Some(credentials)))
+                Ok(Cached::Renew(Some(entry.credentials)))
             }
         }
     }

@@ -58,6 +58,16 @@ pub fn may_open_console(target: &str) -> bool {
     }
 }
 
+/// Variables holding keys or tokens, never passed on to a browser.
+const SECRET_VARIABLES: [&str; 6] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_BEARER_TOKEN_BEDROCK",
+];
+
 impl Opener {
     fn program(program: PathBuf) -> Self {
         Opener {
@@ -101,7 +111,12 @@ impl Opener {
     }
 
     fn spawn(&self, args: &[String], target: &str) -> bool {
-        let spawned = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        // A browser outlives grant by hours: it gets no keys grant's caller had.
+        for name in SECRET_VARIABLES {
+            command.env_remove(name);
+        }
+        let spawned = command
             .args(args)
             .arg(target)
             .stdin(Stdio::null())

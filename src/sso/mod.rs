@@ -37,6 +37,9 @@ impl std::fmt::Display for EndReason {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SsoError {
+    /// CreateToken refused an authorization code (not the browser's, or used).
+    #[error("IAM Identity Center refused the sign-in code; sign in again")]
+    CodeRefused,
     #[error("the OIDC endpoint '{endpoint}' is not a valid URL (check AWS_ENDPOINT_URL_SSO_OIDC)")]
     InvalidOidcEndpoint { endpoint: String },
     #[error("no valid sign-in for the SSO session '{session}'; run: {command}")]

@@ -186,6 +186,7 @@ pub async fn redeem_authorization_code(
         .await
         .map_err(|error| match error.as_service_error() {
             Some(CreateTokenError::InvalidClientException(_)) => SsoError::ClientRefused,
+            Some(CreateTokenError::InvalidGrantException(_)) => SsoError::CodeRefused,
             _ => service_error("CreateToken", error),
         })?;
     grant_from(output)

@@ -457,30 +457,45 @@ async fn browser_sign_in(
         options.prompt_on_terminal,
     );
     let deadline = tokio::time::Instant::now() + BROWSER_TIMEOUT;
-    let redirect = callback.wait_for_code(&state);
-    tokio::pin!(redirect);
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
-    let code = loop {
-        tokio::select! {
-            result = &mut redirect => break result?,
-            _ = ticker.tick() => {
-                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                if left.is_zero() {
-                    return Err(SsoError::TimedOut);
+    // Whoever learns `state` (it is in the browser's command line) can send the
+    // listener a code of their own: one IAM Identity Center refuses is dropped and
+    // the wait goes on for the browser's.
+    loop {
+        let redirect = callback.wait_for_code(&state);
+        tokio::pin!(redirect);
+        let code = loop {
+            tokio::select! {
+                result = &mut redirect => break result?,
+                _ = ticker.tick() => {
+                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    if left.is_zero() {
+                        return Err(SsoError::TimedOut);
+                    }
+                    waiting.time_left(left);
                 }
-                waiting.time_left(left);
+            }
+        };
+        let redeemed = oidc::redeem_authorization_code(
+            client,
+            registration,
+            &code,
+            &callback.redirect_uri,
+            &pkce.verifier,
+        )
+        .await;
+        match redeemed {
+            Err(SsoError::CodeRefused) => {
+                crate::debug!(
+                    "IAM Identity Center refused a code the sign-in listener got: still waiting for the browser's"
+                );
+            }
+            result => {
+                drop(waiting);
+                return result;
             }
         }
-    };
-    drop(waiting);
-    oidc::redeem_authorization_code(
-        client,
-        registration,
-        &code,
-        &callback.redirect_uri,
-        &pkce.verifier,
-    )
-    .await
+    }
 }
 
 async fn device_sign_in(

@@ -460,22 +460,32 @@ fn a_failing_federation_endpoint_is_one_line() {
     );
 }
 
-/// A browser stand-in: writes each argument on a line of `record`, then renames it
-/// into place, so that a complete record appears at once.
+/// A browser stand-in (`python/console_browser.py`): loads the URL it gets as a
+/// browser would, then writes each argument on a line of `record`, the redirect it
+/// got to `record.location` and its /proc cmdline and environ to `record.proc`.
 fn recording_browser(env: &TestEnv, record: &Path) -> PathBuf {
     let script = env.home.join("record-browser");
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{0}.tmp'\nmv '{0}.tmp' '{0}'\n",
-            record.display()
+            "#!/bin/sh
+FAKE_CONSOLE_RECORD='{}' exec '{}' \"$@\"\n",
+            record.display(),
+            crate::support::python_script("console_browser.py").display()
         ),
     )
     .unwrap();
     make_executable(&script);
-    // The record holds the sign-in URL, as a browser's history would.
-    env.written_by_the_test(record);
+    // The records hold the sign-in URL, as a browser's history would.
+    for written in ["", ".location", ".proc"] {
+        env.written_by_the_test(&PathBuf::from(format!("{}{written}", record.display())));
+    }
     script
+}
+
+/// The URL the browser was redirected to.
+fn location(record: &Path) -> String {
+    std::fs::read_to_string(format!("{}.location", record.display())).unwrap()
 }
 
 fn make_executable(path: &Path) {
@@ -535,11 +545,13 @@ fn firefox_containers_carry_the_profile_and_the_url_encoded() {
     assert_eq!(pairs[0], ("name".to_owned(), hostile.to_owned()));
     assert_eq!(pairs[1].0, "url");
     assert_eq!(pairs.len(), 2, "{pairs:?}");
+    assert!(pairs[1].1.starts_with("http://127.0.0.1:"), "{pairs:?}");
+    let sign_in = location(&record);
     assert_eq!(
-        param(&pairs[1].1, "Destination"),
+        param(&sign_in, "Destination"),
         "https://eu-west-1.console.aws.amazon.com/sqs/v3/home?region=eu-west-1"
     );
-    assert_eq!(follow(&pairs[1].1).0, 200);
+    assert_eq!(follow(&sign_in).0, 200);
     assert_eq!(fake.console_logins().len(), 1);
 }
 
@@ -575,7 +587,8 @@ fn chromium_profiles_are_folders_of_grant_named_safely() {
         ["--no-first-run", "--no-default-browser-check"]
     );
     assert_eq!(args.len(), 4, "{args:?}");
-    assert!(args[3].starts_with(&format!("{}/federation?Action=login&", fake.url())));
+    assert!(args[3].starts_with("http://127.0.0.1:"), "{args:?}");
+    assert!(location(&record).starts_with(&format!("{}/federation?Action=login&", fake.url())));
 
     // Another profile gets another folder; the same profile the same one.
     fake.reset();
@@ -845,4 +858,62 @@ fn the_fakes_federation_endpoint_accepts_only_what_it_issued() {
     assert_eq!(recorded[0]["access_key_id"], id);
     assert_eq!(fake.count("GetSigninToken"), 7);
     assert_eq!(fake.count("ConsoleLogin"), 3);
+}
+
+/// No local user can read the console session off the browser: its command line
+/// and environment (what /proc shows) hold neither the sign-in token nor the keys
+/// of grant's caller, in every kind of launch; the token reaches the browser only
+/// through the one-shot loopback redirect, which answers once.
+#[test]
+fn the_sign_in_token_is_in_no_browser_command_line_or_environment() {
+    let fake = FakeAws::start();
+    let env = world(&fake, "");
+    let record = env.home.join("browser-args");
+    let browser = recording_browser(&env, &record);
+    env.set_setting("CustomBrowserPath", browser.to_str().unwrap());
+    for isolation in ["off", "firefox-containers", "chromium-profiles"] {
+        env.set_setting("ConsoleBrowserIsolation", isolation);
+        let _ = std::fs::remove_file(&record);
+        let output = env
+            .grant()
+            .env("AWS_ENDPOINT_URL_SIGNIN", fake.url())
+            .env("CI", "false")
+            .env("AWS_SECRET_ACCESS_KEY", "callers-secret-key-value")
+            .args(["console", "dev"])
+            .output()
+            .unwrap();
+        success(&output);
+        let args = wait_for(&record, Duration::from_secs(60));
+        let proc = std::fs::read(format!("{}.proc", record.display())).unwrap();
+        let proc = String::from_utf8_lossy(&proc);
+        let sign_in = location(&record);
+        let token = param(&sign_in, "SigninToken");
+        assert!(token.len() > 20, "{isolation}: {sign_in}");
+        for seen in [&args, &proc.to_string()] {
+            assert!(!seen.contains(&token), "{isolation}: the token in {seen}");
+            assert!(!seen.contains("SigninToken"), "{isolation}: {seen}");
+            assert!(!seen.contains("callers-secret-key-value"), "{isolation}");
+        }
+        assert_eq!(follow(&sign_in).0, 200, "{isolation}");
+        // Answered once: the listener is closed.
+        let handed = args.lines().last().unwrap();
+        let handed = match handed.strip_prefix("ext+granted-containers:") {
+            Some(rest) => url::form_urlencoded::parse(rest.as_bytes())
+                .find(|(name, _)| name == "url")
+                .unwrap()
+                .1
+                .into_owned(),
+            None => handed.to_owned(),
+        };
+        let address = handed
+            .strip_prefix("http://")
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap();
+        assert!(
+            std::net::TcpStream::connect(address).is_err(),
+            "{isolation}: still open"
+        );
+    }
 }

@@ -584,7 +584,7 @@ fn a_socket_or_folder_of_another_user_is_refused() {
 /// A runtime folder that is not the user's is not used: the agent goes to a folder
 /// of its own in TMPDIR instead.
 #[test]
-fn without_a_usable_runtime_folder_the_agent_lives_in_tmpdir() {
+fn without_a_usable_runtime_folder_the_agent_lives_in_the_state_folder() {
     let fake = FakeAws::start();
     let Some(mut container) = Container::new(&fake) else {
         return;
@@ -596,7 +596,8 @@ fn without_a_usable_runtime_folder_the_agent_lives_in_tmpdir() {
     .unwrap();
     success(&container.login());
     let uid = rustix::process::geteuid().as_raw();
-    let dir = container.env.tmp_dir.join(format!("grant-{uid}"));
+    assert!(!container.env.tmp_dir.join(format!("grant-{uid}")).exists());
+    let dir = container.env.state_dir.join("agent");
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(listener_pid(&dir.join("agent.sock")), container.agents()[0]);
     assert!(!container.agent_dir().exists());
@@ -692,4 +693,37 @@ fn processes_racing_to_start_the_agent_start_one() {
         "no store lost its sign-in"
     );
     assert_eq!(container.agents(), agents);
+}
+
+/// Without XDG_RUNTIME_DIR, another user creating `grant-UID` in the temporary folder
+/// first (here a symbolic link; a folder of theirs is the same) once made every
+/// sign-in fail. The agent lives in grant's own state folder instead.
+#[test]
+fn a_squatted_temporary_folder_does_not_block_the_agent() {
+    let fake = FakeAws::start();
+    let Some(container) = Container::new(&fake) else {
+        return;
+    };
+    let me = rustix::process::geteuid().as_raw();
+    let elsewhere = container.env.tmp_dir.join("attacker");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(
+        &elsewhere,
+        container.env.tmp_dir.join(format!("grant-{me}")),
+    )
+    .unwrap();
+    let mut login = container.grant(&["sso", "login", "--profile", "dev", "--use-device-code"]);
+    login
+        .env_remove("XDG_RUNTIME_DIR")
+        .env("TMPDIR", &container.env.tmp_dir);
+    success(&run_within(&mut login, Duration::from_secs(60)));
+    let socket = container.env.state_dir.join("agent").join("agent.sock");
+    assert!(
+        std::fs::symlink_metadata(&socket)
+            .unwrap()
+            .file_type()
+            .is_socket()
+    );
+    assert_eq!(mode(&container.env.state_dir.join("agent")), 0o700);
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }

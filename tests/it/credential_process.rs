@@ -52,23 +52,48 @@ fn prints_the_version_1_document_and_caches_it() {
     assert_eq!(fake.count("GetRoleCredentials"), 1);
 }
 
+fn with_lifetime(seconds: u64) -> FakeAws {
+    FakeAws::builder()
+        .configure(|s| s.role_credentials_lifetime = Duration::from_secs(seconds))
+        .start()
+        .unwrap()
+}
+
 #[test]
 fn credentials_inside_the_window_are_renewed() {
-    let fake = FakeAws::builder()
-        .configure(|s| s.role_credentials_lifetime = Duration::from_secs(20 * 60))
-        .start()
-        .unwrap();
+    // Four minutes is less than the least life grant serves (the JavaScript SDK's
+    // five-minute margin): renewed on every call.
+    let fake = with_lifetime(4 * 60);
     let env = signed_in(&fake);
     let first = json(&credential_process(&env, "dev", &[]));
-    let again = json(&credential_process(&env, "dev", &[]));
-    assert_eq!(
-        again, first,
-        "20 minutes left is outside the default 15 minute window"
-    );
-    assert_eq!(fake.count("GetRoleCredentials"), 1);
-    let renewed = json(&credential_process(&env, "dev", &["--window", "30m"]));
+    let renewed = json(&credential_process(&env, "dev", &[]));
     assert_ne!(renewed["AccessKeyId"], first["AccessKeyId"]);
     assert_eq!(fake.count("GetRoleCredentials"), 2);
+}
+
+#[test]
+fn short_sessions_are_served_from_the_cache_for_half_their_life() {
+    // 900 s, the shortest role session AWS allows, was always inside the fixed
+    // 15-minute window: each of three calls fetched anew.
+    let fake = with_lifetime(15 * 60);
+    let env = signed_in(&fake);
+    let first = json(&credential_process(&env, "dev", &[]));
+    for _ in 0..2 {
+        assert_eq!(json(&credential_process(&env, "dev", &[])), first);
+    }
+    assert_eq!(
+        fake.count("GetRoleCredentials"),
+        1,
+        "three calls, one fetch"
+    );
+
+    // A window longer than the session is scaled down to half its life too.
+    let fake = with_lifetime(20 * 60);
+    let env = signed_in(&fake);
+    let first = json(&credential_process(&env, "dev", &[]));
+    let again = json(&credential_process(&env, "dev", &["--window", "30m"]));
+    assert_eq!(again, first, "20 minutes left, half of it is the window");
+    assert_eq!(fake.count("GetRoleCredentials"), 1);
 }
 
 #[test]

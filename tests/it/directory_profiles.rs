@@ -18,7 +18,7 @@ use crate::shells::test_values::{CANARY, KEEP};
 use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line};
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
 use crate::support::{
-    TestEnv, failure, path_with_grant, stderr, stdout, success, tool_is_installed,
+    TestEnv, failure, path_with_grant, run_within, stderr, stdout, success, tool_is_installed,
 };
 
 /// Profile names that are code in some shell, or drive the terminal.
@@ -674,4 +674,31 @@ fn zsh_allow_takes_effect_at_the_next_prompt() {
 #[test]
 fn fish_allow_takes_effect_at_the_next_prompt() {
     allow_takes_effect_at_the_next_prompt(&FISH);
+}
+
+/// A folder whose name holds a newline: the walk up ends (fish once spun at 100%
+/// CPU there, at start and on `cd`) and finds the file of that folder, name intact.
+#[test]
+fn fish_walks_up_a_folder_with_a_newline_in_its_name() {
+    if !tool_is_installed("fish", "fish") {
+        return;
+    }
+    let env = TestEnv::new();
+    let odd = env.home.join("proj\nect");
+    std::fs::create_dir_all(odd.join("deep/er")).unwrap();
+    std::fs::write(odd.join(".aws-profile"), "dev\n").unwrap();
+    let script = "grant init fish | source\ncd er\nprintf '%s' $__grant_directory_found\n";
+    let output = run_within(
+        env.shell("fish")
+            .args(["--no-config", "-c", script])
+            .current_dir(odd.join("deep")),
+        Duration::from_secs(30),
+    );
+    let found = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        found,
+        odd.join(".aws-profile").to_string_lossy(),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -626,3 +626,24 @@ fn a_burst_of_500_requests_beside_another_users_held_sockets_is_all_answered() {
     assert_eq!(fake.count("GetRoleCredentials"), 1, "all from one fetch");
     served.stop();
 }
+
+#[test]
+fn a_fifteen_minute_session_is_served_from_memory() {
+    let fake = FakeAws::builder()
+        .configure(|settings| settings.role_credentials_lifetime = Duration::from_secs(15 * 60))
+        .start()
+        .unwrap();
+    let env = signed_in(&fake);
+    let served = Served::start(&env, &[]);
+    let first = body_of(&served.get(Some(&served.token)));
+    for _ in 0..3 {
+        let again = body_of(&served.get(Some(&served.token)));
+        assert_eq!(again["AccessKeyId"], first["AccessKeyId"]);
+    }
+    assert_eq!(
+        fake.count("GetRoleCredentials"),
+        1,
+        "one fetch for four requests"
+    );
+    served.stop();
+}

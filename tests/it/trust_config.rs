@@ -227,3 +227,63 @@ fn a_hostile_directory_becomes_only_the_profiles_aws_could_have() {
     );
     assert_nothing_ran(&env);
 }
+
+/// A cloned repository with grant folders of its own, and the shell started in it
+/// with relative GRANT_CONFIG_DIR and GRANT_STATE_DIR.
+#[test]
+fn relative_grant_folders_are_ignored_not_read_from_the_working_directory() {
+    let env = TestEnv::new();
+    let repository = tempfile::tempdir().unwrap();
+    let config = repository.path().join("cfg");
+    std::fs::create_dir(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "CustomBrowserPath = \"./open.sh\"\n",
+    )
+    .unwrap();
+
+    let settings = env
+        .grant()
+        .args(["settings", "get", "CustomBrowserPath"])
+        .current_dir(repository.path())
+        .env("GRANT_CONFIG_DIR", "cfg")
+        .env("GRANT_STATE_DIR", "state")
+        .output()
+        .unwrap();
+    let value = success(&settings);
+    assert!(
+        !value.contains("open.sh"),
+        "the repository's settings were read: {value}"
+    );
+
+    let init = env
+        .grant()
+        .args(["init", "fish"])
+        .current_dir(repository.path())
+        .env("GRANT_CONFIG_DIR", "cfg")
+        .env("GRANT_STATE_DIR", "state")
+        .output()
+        .unwrap();
+    let code = success(&init);
+    let named: Vec<_> = code
+        .lines()
+        .filter(|line| {
+            line.starts_with("contains -- ") || line.starts_with("set -g __grant_clock ")
+        })
+        .collect();
+    assert_eq!(
+        named.len(),
+        2,
+        "the completion folder and the clock: {code}"
+    );
+    for line in named {
+        let word = if line.starts_with("set ") { 3 } else { 2 };
+        let path = line
+            .split_whitespace()
+            .nth(word)
+            .unwrap()
+            .trim_matches('\'');
+        assert!(Path::new(path).is_absolute(), "a relative path: {line}");
+    }
+    assert!(!repository.path().join("state").exists());
+}

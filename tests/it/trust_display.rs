@@ -234,6 +234,37 @@ fn idle_and_forged_connections_do_not_stop_the_browser_sign_in() {
     assert_eq!(fake.count("StartDeviceAuthorization"), 0);
 }
 
+/// A local process that read `state` from the browser's command line sends a code
+/// of its own first: CreateToken refuses it, and the sign-in waits on for the
+/// browser's code rather than ending.
+#[test]
+fn a_refused_code_does_not_end_the_browser_sign_in() {
+    let fake = FakeAws::start();
+    let env = TestEnv::with_fake(&fake);
+    let log = env.tmp_dir.join("browser-steps.log");
+    env.set_setting(
+        "CustomBrowserPath",
+        python_script("browser.py").to_str().unwrap(),
+    );
+    let mut command = env.grant();
+    command
+        .env_remove("CI")
+        .env("FAKE_BROWSER_MODE", "bogus-code")
+        .env("FAKE_BROWSER_LOG", &log)
+        .args(&login_args()[..6]);
+    let out = run_within(&mut command, Duration::from_secs(60));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut steps = String::new();
+    while !steps.contains("callback: ") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        steps = std::fs::read_to_string(&log).unwrap_or_default();
+    }
+    assert!(out.status.success(), "{}\nbrowser: {steps}", stderr(&out));
+    assert!(steps.ends_with("callback: 200\n"), "{steps}");
+    assert_eq!(fake.count("CreateToken:authorization_code"), 2);
+    assert_eq!(fake.count("StartDeviceAuthorization"), 0);
+}
+
 #[test]
 fn config_values_and_profile_names_are_shown_escaped() {
     let env = TestEnv::new();
@@ -249,4 +280,37 @@ fn config_values_and_profile_names_are_shown_escaped() {
     let line = failure(&out);
     assert_no_terminal_controls("stderr", &out.stderr);
     assert!(line.contains("no\\x1b]0;pwned\\x07ne"), "{line}");
+}
+
+/// Another tool's `credential_process` (or a server) answering with an escape
+/// sequence in the secret: grant refuses the credentials in one line and prints
+/// nothing of them, in every format and in `assume -x`.
+#[test]
+fn credentials_with_escape_sequences_are_refused_not_printed() {
+    let env = TestEnv::new();
+    let script = env.home.join("hostile-process.sh");
+    let document = r#"{"Version":1,"AccessKeyId":"ASIAHOSTILE0000","SecretAccessKey":"abc\u001b]0;pwned\u0007def","SessionToken":"IQo\u001b[2Jtoken"}"#;
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' '{document}'\n")).unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    env.write_aws_config(&format!(
+        "[profile hostile]\ncredential_process = {}\n",
+        script.display()
+    ));
+    for args in [
+        &["export", "--profile", "hostile", "--format", "env"][..],
+        &["export", "--profile", "hostile", "--format", "powershell"],
+        &["assume", "--shell", "bash", "-x", "hostile"],
+    ] {
+        let output = env.run(args);
+        let said = failure(&output);
+        assert!(said.contains("SecretAccessKey"), "{args:?}: {said}");
+        assert_eq!(said.trim_end().lines().count(), 1, "{args:?}: {said}");
+        for stream in [&output.stdout, &output.stderr] {
+            assert!(
+                !stream.contains(&0x1b),
+                "{args:?}: an escape reached the terminal"
+            );
+            assert!(!String::from_utf8_lossy(stream).contains("abc"), "{args:?}");
+        }
+    }
 }

@@ -1,6 +1,10 @@
 //! Where the agent's socket lives, and the checks that make it safe to use: a 0700
 //! folder of the user's own, `$XDG_RUNTIME_DIR/grant` when that runtime folder is the
-//! user's, else `grant-UID` in the temporary folder. A folder or socket that is a
+//! user's, else `agent` in grant's own state folder. No guessable name in a shared
+//! folder: another user could create it first. Only when the state folder's path is
+//! too long for a socket does the folder go to the temporary folder, under a random
+//! name kept in the state folder, and a new one whenever that name was taken. A
+//! folder or socket that is a
 //! symbolic link, belongs to someone else or is open to others is refused, never
 //! repaired: someone may be waiting for grant to use it.
 
@@ -21,7 +25,50 @@ pub fn agent_dir() -> PathBuf {
     if let Some(runtime) = runtime_dir(me) {
         return runtime.join("grant");
     }
-    std::env::temp_dir().join(format!("grant-{me}"))
+    let state = crate::paths::grant_state_dir();
+    let dir = state.join("agent");
+    if dir.join(SOCKET_NAME).as_os_str().len() <= MAX_SOCKET_PATH_LEN {
+        // Its parent must exist for the agent's folder to be made (0700) in it.
+        let _ = crate::fsutil::create_private_dir(&state);
+        return dir;
+    }
+    random_temp_dir(me)
+}
+
+/// Where the name of the agent's folder in the temporary folder is kept.
+const TEMP_NAME_FILE: &str = "agent-folder";
+
+/// `grant-` and 32 random hex digits in the temporary folder: the name kept in the
+/// state folder while that folder is free or the user's own, else a new one.
+fn random_temp_dir(me: u32) -> PathBuf {
+    let state = crate::paths::grant_state_dir();
+    let record = state.join(TEMP_NAME_FILE);
+    let kept = crate::fsutil::read_own_file(&record, 64)
+        .ok()
+        .flatten()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .filter(|name| is_temp_name(name));
+    if let Some(name) = kept {
+        let dir = std::env::temp_dir().join(&name);
+        let usable = match fs::symlink_metadata(&dir) {
+            Ok(meta) => meta.is_dir() && meta.uid() == me,
+            Err(error) => error.kind() == io::ErrorKind::NotFound,
+        };
+        if usable {
+            return dir;
+        }
+    }
+    let mut bytes = [0u8; 16];
+    let _ = getrandom::fill(&mut bytes);
+    let name = format!("grant-{}", hex::encode(bytes));
+    let _ = crate::fsutil::create_private_dir(&state)
+        .and_then(|()| crate::fsutil::write_atomic(&record, name.as_bytes(), Some(0o600)));
+    std::env::temp_dir().join(name)
+}
+
+fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix("grant-")
+        .is_some_and(|rest| rest.len() == 32 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `$XDG_RUNTIME_DIR` when it is an absolute path to a folder of `me` that only `me`
@@ -176,6 +223,24 @@ pub fn my_uid() -> u32 {
 
 fn refusal(detail: String) -> HolderError {
     HolderError::new(Failure::Other, detail)
+}
+
+#[cfg(test)]
+mod fallback_tests {
+    use super::*;
+
+    #[test]
+    fn only_random_names_are_taken_from_the_record() {
+        assert!(is_temp_name(&format!("grant-{}", "a1".repeat(16))));
+        for name in [
+            "grant-1000",
+            "grant-../../etc",
+            "",
+            &format!("x-{}", "a".repeat(32)),
+        ] {
+            assert!(!is_temp_name(name), "{name}");
+        }
+    }
 }
 
 #[cfg(test)]

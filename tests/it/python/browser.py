@@ -8,7 +8,8 @@ the listener before the real redirect:
 
 - tamper: the redirect with a forged `state` first;
 - hostile: a connection that stays open and sends nothing, a redirect with a
-  forged `state`, and an `error=access_denied` with a forged `state`.
+  forged `state`, and an `error=access_denied` with a forged `state`;
+- bogus-code: the redirect with the right `state` and a code of its own.
 """
 import http.client
 import os
@@ -63,6 +64,8 @@ def main():
         log(f"forged state: {load(with_query(location, state='forged-state'))}")
         denied = with_query(location, error="access_denied", state="forged-state")
         log(f"forged error: {load(denied)}")
+    elif mode == "bogus-code":
+        log(f"bogus code: {load(with_query(location, code='bogus-code'))}")
     elif mode == "tamper":
         log(f"forged: {load(with_query(location, state='forged-state'))}")
     log(f"callback: {load(location)}")
