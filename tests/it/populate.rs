@@ -190,7 +190,7 @@ fn an_sso_session_section_plain_profiles_and_the_aws_cli_way() {
         "{written}"
     );
     assert!(written.contains(
-        "\n[profile development/ReadOnly]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\ngrant_generated_from = https://fake-org.awsapps.com/start\n"
+        "\n[profile development/ReadOnly]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\ngranted_sso_account_name = development\ngrant_generated_from = https://fake-org.awsapps.com/start\n"
     ));
     assert!(!written.contains("credential_process"));
     assert!(stderr(&output).contains("grant sso login --sso-session corp"));
@@ -202,7 +202,7 @@ fn an_sso_session_section_plain_profiles_and_the_aws_cli_way() {
     ));
     let written = config(&env);
     assert!(written.contains(
-        "\n[profile cp-development/ReadOnly]\ngranted_sso_session = corp\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = ReadOnly\ncredential_process = grant credential-process --profile cp-development/ReadOnly\n"
+        "\n[profile cp-development/ReadOnly]\ngranted_sso_session = corp\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = ReadOnly\ngranted_sso_account_name = development\ncredential_process = grant credential-process --profile cp-development/ReadOnly\n"
     ));
     success(&env.run(&["sso", "login", "--sso-session", "corp"]));
     let json = success(&env.run(&["credential-process", "--profile", "cp-development/ReadOnly"]));
