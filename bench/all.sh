@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark behind the README's performance figures, one after the other, on
+# Every benchmark behind the figures of docs/performance.md, one after the other, on
 # this machine: the credential-process cache hit (with the peers when bench/.venv
 # has them), grant profiles, assume in bash, populate of 3,000 profiles, and 200
 # concurrent calls. Each prints its medians and ratios, measured in its own run.

@@ -15,12 +15,18 @@ require() {
     }
 }
 
+# build_release: the release grant as it ships (`cargo build-static`, see
+# .cargo/config.toml) and the release fake AWS. GRANT_BIN=PATH measures that binary
+# instead (an A/B build kept under target/ab/, say) and builds only the fake.
 build_release() {
     require hyperfine hyperfine
     require python3 python3
     # Before make_home moves HOME, where rustup finds its toolchains.
-    (cd "$REPO_DIR" && cargo build --release --quiet --bin grant && cargo build --release --quiet -p fake-aws)
-    GRANT="$REPO_DIR/target/release/grant"
+    if [ -z "${GRANT_BIN:-}" ]; then
+        (cd "$REPO_DIR" && cargo build-static --quiet)
+    fi
+    (cd "$REPO_DIR" && cargo build --release --quiet -p fake-aws)
+    GRANT="${GRANT_BIN:-$REPO_DIR/target/x86_64-unknown-linux-gnu/release/grant}"
 }
 
 # A throwaway HOME with its own AWS and grant folders; exported for hyperfine's children.
@@ -109,4 +115,23 @@ print(f"{'command':<52} {'median':>10} {'ratio':>8}")
 for r in results:
     print(f"{r['command']:<52} {r['median']*1000:>8.3f}ms {r['median']/base['median']:>7.2f}x")
 PY
+}
+
+# page_faults RUNS CMD...: the mean page faults of CMD over RUNS runs (perf stat, or
+# the rusage of the children when perf is not installed), as a number.
+page_faults() {
+    local runs="$1"
+    shift
+    if command -v perf >/dev/null 2>&1; then
+        perf stat -x, -e page-faults -r "$runs" -- "$@" 2>&1 >/dev/null | awk -F, '$3 == "page-faults" { print $1 }'
+    else
+        python3 - "$runs" "$@" <<'PY'
+import resource, subprocess, sys
+runs, command = int(sys.argv[1]), sys.argv[2:]
+before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
+for _ in range(runs):
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+print(round((resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - before) / runs))
+PY
+    fi
 }

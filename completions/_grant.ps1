@@ -42,6 +42,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
             [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove grant''s state, settings and secret-store key; list the lines of the AWS files that still run grant')
             [CompletionResult]::new('registry', 'registry', [CompletionResultType]::ParameterValue, 'Share profiles through a git repository: a team''s profile registries')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -541,6 +542,14 @@ $global:__GrantClapCompleter = {
         'grant;credentials;help;help' {
             break
         }
+        'grant;uninstall' {
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Remove them; without it, only list what would go')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grant;registry' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -644,6 +653,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
             [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove grant''s state, settings and secret-store key; list the lines of the AWS files that still run grant')
             [CompletionResult]::new('registry', 'registry', [CompletionResultType]::ParameterValue, 'Share profiles through a git repository: a team''s profile registries')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -769,6 +779,9 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;credentials;import' {
+            break
+        }
+        'grant;help;uninstall' {
             break
         }
         'grant;help;registry' {

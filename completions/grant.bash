@@ -73,6 +73,9 @@ _grant() {
             grant,sso)
                 cmd="grant__subcmd__sso"
                 ;;
+            grant,uninstall)
+                cmd="grant__subcmd__uninstall"
+                ;;
             grant__subcmd__cache,clear)
                 cmd="grant__subcmd__cache__subcmd__clear"
                 ;;
@@ -177,6 +180,9 @@ _grant() {
                 ;;
             grant__subcmd__help,sso)
                 cmd="grant__subcmd__help__subcmd__sso"
+                ;;
+            grant__subcmd__help,uninstall)
+                cmd="grant__subcmd__help__subcmd__uninstall"
                 ;;
             grant__subcmd__help__subcmd__cache,clear)
                 cmd="grant__subcmd__help__subcmd__cache__subcmd__clear"
@@ -392,7 +398,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials registry help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,7 +471,7 @@ _grant() {
                     return 0
                     ;;
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell nu tcsh" -- "${cur}"))
                     return 0
                     ;;
                 --service)
@@ -562,7 +568,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__completions)
-            opts="-h -V --help --version bash zsh fish powershell"
+            opts="-h -V --help --version bash zsh fish powershell nu tcsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,7 +869,7 @@ _grant() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell nu tcsh" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -922,7 +928,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials registry help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1523,8 +1529,22 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__init)
-            opts="-h -V --help --version bash zsh fish powershell"
+            opts="-h -V --help --version bash zsh fish powershell nu tcsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2400,6 +2420,20 @@ _grant() {
         grant__subcmd__sso__subcmd__tokens__subcmd__list)
             opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__uninstall)
+            opts="-h -V --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -68,6 +68,7 @@ pub async fn sdk_config(region: &str) -> SdkConfig {
         .operation_timeout(limits.operation)
         .build();
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(crate::net::https_client())
         .region(Region::new(region.to_owned()))
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))

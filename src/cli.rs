@@ -52,6 +52,9 @@ pub enum ShellName {
     Fish,
     #[value(alias = "pwsh")]
     Powershell,
+    #[value(alias = "nushell")]
+    Nu,
+    Tcsh,
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +116,8 @@ pub enum Command {
     /// Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials
     #[command(subcommand)]
     Credentials(CredentialsCommand),
+    /// Remove grant's state, settings and secret-store key; list the lines of the AWS files that still run grant
+    Uninstall(UninstallArgs),
     /// Share profiles through a git repository: a team's profile registries
     #[command(subcommand)]
     Registry(RegistryCommand),
@@ -662,4 +667,11 @@ pub struct RegistryAllowArgs {
     pub key: String,
     /// Only this exact value (required for credential_process, mfa_process, cli_pager)
     pub value: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Remove them; without it, only list what would go
+    #[arg(long)]
+    pub yes: bool,
 }

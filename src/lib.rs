@@ -22,6 +22,7 @@ pub(crate) mod iam_users;
 pub(crate) mod lock;
 pub(crate) mod log;
 pub mod man;
+pub(crate) mod net;
 pub(crate) mod paths;
 pub(crate) mod picker;
 pub mod profile;

@@ -1,7 +1,8 @@
 //! Is there a person who can answer here? One decision, used by sign-in, auto-login,
 //! MFA prompts, the profile picker and the choice of a browser, plus the one way to
-//! reach that person: the controlling terminal, `/dev/tty`, which works even when
-//! stdout and stderr are pipes (a `credential_process` under the AWS CLI).
+//! reach that person: the controlling terminal (`/dev/tty`; the console on Windows),
+//! which works even when stdout and stderr are pipes (a `credential_process` under
+//! the AWS CLI).
 
 use std::fs::File;
 use std::io::{BufRead, IsTerminal, Write};
@@ -60,13 +61,52 @@ pub fn person_can_use_a_browser() -> bool {
     Signals::current().person_can_use_a_browser()
 }
 
-/// The controlling terminal, for reading and writing; `None` without one.
-pub fn open_tty() -> Option<File> {
-    std::fs::OpenOptions::new()
+/// The person's terminal, reached even when stdin, stdout and stderr are pipes: the
+/// controlling terminal `/dev/tty` on Unix, the console (`CONIN$`, `CONOUT$`) on
+/// Windows. Writing goes to `output`, answers come from `input`.
+pub struct Tty {
+    input: File,
+    output: File,
+}
+
+impl Write for Tty {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.output.write(bytes)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.output.flush()
+    }
+}
+
+/// The terminal, for reading and writing; `None` without one.
+#[cfg(unix)]
+pub fn open_tty() -> Option<Tty> {
+    let tty = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .open("/dev/tty")
-        .ok()
+        .ok()?;
+    Some(Tty {
+        output: tty.try_clone().ok()?,
+        input: tty,
+    })
+}
+
+/// The console of this process, for reading and writing; `None` without one.
+#[cfg(windows)]
+pub fn open_tty() -> Option<Tty> {
+    let open = |name: &str| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name)
+            .ok()
+    };
+    Some(Tty {
+        input: open("CONIN$")?,
+        output: open("CONOUT$")?,
+    })
 }
 
 /// Asks `question` on the controlling terminal and returns the answer, trimmed;
@@ -75,10 +115,13 @@ pub fn ask(question: &str) -> Option<String> {
     if crate::env::is_ci() {
         return None;
     }
-    let tty = open_tty()?;
-    write!(&tty, "{question}").ok()?;
+    let mut tty = open_tty()?;
+    write!(tty, "{question}").ok()?;
+    tty.flush().ok()?;
     let mut line = String::new();
-    std::io::BufReader::new(&tty).read_line(&mut line).ok()?;
+    std::io::BufReader::new(&tty.input)
+        .read_line(&mut line)
+        .ok()?;
     Some(line.trim().to_owned())
 }
 

@@ -17,6 +17,7 @@ mod secret_agent;
 mod serve;
 mod settings;
 mod sso;
+mod uninstall;
 
 use std::io::{self, Write};
 
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(args),
         Command::SecretAgent(args) => secret_agent::run(&args),
         Command::Credentials(command) => credentials::run(command),
+        Command::Uninstall(args) => uninstall::run(&args),
         Command::Registry(command) => registry::run(command),
     }
 }
@@ -63,6 +65,8 @@ fn shell_of(name: crate::cli::ShellName) -> crate::shell::Shell {
         ShellName::Zsh => Shell::Zsh,
         ShellName::Fish => Shell::Fish,
         ShellName::Powershell => Shell::PowerShell,
+        ShellName::Nu => Shell::Nu,
+        ShellName::Tcsh => Shell::Tcsh,
     }
 }
 

@@ -193,7 +193,7 @@ fn warn_beyond_loopback(address: SocketAddr, url: &str) {
     let rules = "the AWS SDKs fetch credentials over plain http only from 127.0.0.0/8, [::1], 169.254.170.2, 169.254.170.23 and [fd00:ec2::23] (https from any host)";
     if ip.is_unspecified() {
         eprintln!(
-            "grant: listening on every interface at port {}: programs on this machine use {url}; {rules}, so a container must reach this port as one of those (see README, Containers)",
+            "grant: listening on every interface at port {}: programs on this machine use {url}; {rules}, so a container must reach this port as one of those (see docs/serve-containers.md)",
             address.port()
         );
     } else if serve::sdks_accept_http_from(ip) {
@@ -202,7 +202,7 @@ fn warn_beyond_loopback(address: SocketAddr, url: &str) {
         );
     } else {
         eprintln!(
-            "grant: listening on {address}, beyond loopback; {rules}, so a program must reach this endpoint as one of those, not as {url} (see README, Containers)"
+            "grant: listening on {address}, beyond loopback; {rules}, so a program must reach this endpoint as one of those, not as {url} (see docs/serve-containers.md)"
         );
     }
 }

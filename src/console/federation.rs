@@ -96,12 +96,16 @@ pub fn signin_token(base: &str, keys: &SessionKeys, profile: &str) -> anyhow::Re
 /// `GET url` over https (or http, which [`base_url`] allows only to this machine),
 /// within `limit`: the status and up to [`MAX_ANSWER_BYTES`] of the body.
 async fn get(url: url::Url, limit: Duration) -> anyhow::Result<(u16, Vec<u8>)> {
+    let mut http = hyper_util::client::legacy::connect::HttpConnector::new_with_resolver(
+        crate::net::Resolver::from_system(),
+    );
+    http.enforce_http(false);
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()
         .context("cannot load the system's TLS root certificates")?
         .https_or_http()
         .enable_http1()
-        .build();
+        .wrap_connector(http);
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build::<_, http_body_util::Empty<bytes::Bytes>>(connector);
     let uri: hyper::Uri = url.as_str().parse().context("not a URL hyper can call")?;

@@ -9,6 +9,8 @@ const BASH: &str = include_str!("../../shell/directory.bash");
 const ZSH: &str = include_str!("../../shell/directory.zsh");
 const FISH: &str = include_str!("../../shell/directory.fish");
 const POWERSHELL: &str = include_str!("../../shell/directory.ps1");
+const NU: &str = include_str!("../../shell/directory.nu");
+const TCSH: &str = include_str!("../../shell/directory.tcsh");
 
 /// The directory hook for `shell`, appended to its integration.
 pub fn snippet(shell: Shell) -> &'static str {
@@ -17,24 +19,47 @@ pub fn snippet(shell: Shell) -> &'static str {
         Shell::Zsh => ZSH,
         Shell::Fish => FISH,
         Shell::PowerShell => POWERSHELL,
+        Shell::Nu => NU,
+        Shell::Tcsh => TCSH,
     }
 }
 
 /// The variable naming the allow list's stamp, which the hook compares at each
 /// prompt: a `grant allow` or `grant deny` anywhere changes it.
+/// Nushell's and tcsh's hooks do not compare it yet: a tcsh variable names it, nushell
+/// gets nothing.
 pub fn stamp_line(shell: Shell, stamp: &std::path::Path) -> Result<String, super::ShellError> {
+    match shell {
+        Shell::Nu => return Ok(String::new()),
+        Shell::Tcsh => {
+            return Ok(shell
+                .quote(&stamp.to_string_lossy())
+                .map(|path| format!("set __grant_directory_stamp_file = {path}\n"))
+                .unwrap_or_default());
+        }
+        _ => {}
+    }
     let path = shell.quote(&stamp.to_string_lossy())?;
     Ok(match shell {
         Shell::Bash => format!("__grant_directory_stamp_file={path}\n"),
         Shell::Zsh => format!("typeset -g __grant_directory_stamp_file={path}\n"),
         Shell::Fish => format!("set -g __grant_directory_stamp_file {path}\n"),
         Shell::PowerShell => format!("$global:__GrantDirectoryStampFile = {path}\n"),
+        Shell::Nu | Shell::Tcsh => unreachable!("written above"),
     })
 }
 
 /// The integration `script` without the directory hook (AutoAssumeDirectory=false).
 pub fn without_hook(shell: Shell, script: &str) -> String {
-    script.replacen(snippet(shell), "\n", 1)
+    script.replacen(&*as_in_script(shell), "\n", 1)
+}
+
+/// The hook as `grant init` prints it: tcsh's as statements, one a line.
+fn as_in_script(shell: Shell) -> std::borrow::Cow<'static, str> {
+    match shell {
+        Shell::Tcsh => super::integration::tcsh_statements(TCSH).into(),
+        shell => snippet(shell).into(),
+    }
 }
 
 #[cfg(test)]
@@ -63,7 +88,7 @@ mod tests {
     #[test]
     fn the_hook_can_be_left_out() {
         for shell in Shell::ALL {
-            let script = format!("before\n{}after\n", snippet(shell));
+            let script = format!("before\n{}after\n", as_in_script(shell));
             assert_eq!(without_hook(shell, &script), "before\n\nafter\n");
         }
     }

@@ -20,6 +20,8 @@ const FISH_INIT: &str = include_str!("../../shell/grant.fish");
 const FISH_COMPLETE: &str = include_str!("../../shell/complete.fish");
 const POWERSHELL_INIT: &str = include_str!("../../shell/grant.ps1");
 const POWERSHELL_COMPLETE: &str = include_str!("../../shell/complete.ps1");
+const NU_INIT: &str = include_str!("../../shell/grant.nu");
+const TCSH_INIT: &str = include_str!("../../shell/grant.tcsh");
 /// What fish autoloads for `grant` and `assume`: grant's completion, sourced once.
 pub const FISH_COMPLETION_LOADER: &str = include_str!("../../shell/complete-loader.fish");
 
@@ -27,6 +29,33 @@ pub const FISH_COMPLETION_LOADER: &str = include_str!("../../shell/complete-load
 const ZSH_PROFILE_ACTION: (&str, &str) = (":PROFILE:_default'", ":PROFILE:__grant_profiles'");
 /// The line of clap's zsh completion that registers it; the profile helper goes before.
 const ZSH_REGISTRATION: &str = "if [ \"$funcstack[1]\" = \"_grant\" ]; then";
+/// How clap's nushell completion types profile names, and what completes them.
+const NU_PROFILE_TYPES: [(&str, &str); 3] = [
+    (
+        "--profile: string",
+        "--profile: string@\"nu-complete grant profiles\"",
+    ),
+    (
+        "profile?: string",
+        "profile?: string@\"nu-complete grant profiles\"",
+    ),
+    (
+        "...profiles: string",
+        "...profiles: string@\"nu-complete grant profiles\"",
+    ),
+];
+/// The line that opens clap's nushell module; the profile completer goes inside it.
+const NU_MODULE: &str = "module completions {\n";
+const NU_PROFILES: &str = "  def \"nu-complete grant profiles\" [] {\n    try { ^grant profiles | lines } catch { [] }\n  }\n";
+/// The first line of clap's zsh completion, and ours: autoloaded from a vendor
+/// folder (the packages'), the one file completes both `grant` and `assume`.
+const ZSH_COMPDEF: (&str, &str) = ("#compdef grant\n", "#compdef grant assume\n");
+/// What the autoloaded file runs first: `assume`'s completion when zsh loaded it for
+/// `assume`.
+const ZSH_AUTOLOAD_CALL: (&str, &str) = (
+    "\n    _grant \"$@\"\n",
+    "\n    if [[ $service == assume ]]; then _grant_assume \"$@\"; else _grant \"$@\"; fi\n",
+);
 /// clap's PowerShell completer, kept as a script block that ours falls back to.
 const POWERSHELL_REGISTRATION: (&str, &str) = (
     "Register-ArgumentCompleter -Native -CommandName 'grant' -ScriptBlock {",
@@ -41,11 +70,15 @@ pub fn completions(shell: Shell, command: clap::Command) -> String {
         Shell::Zsh => {
             let (from, to) = ZSH_PROFILE_ACTION;
             let script = clap_script.replace(from, to);
+            let (from, to) = ZSH_COMPDEF;
+            let script = script.replacen(from, to, 1);
             match script.split_once(ZSH_REGISTRATION) {
                 Some((body, registration)) => {
+                    let (from, to) = ZSH_AUTOLOAD_CALL;
                     format!(
-                        "{body}{}\n{ZSH_REGISTRATION}{registration}",
-                        ZSH_COMPLETE.trim()
+                        "{body}{}\n{ZSH_REGISTRATION}{}",
+                        ZSH_COMPLETE.trim(),
+                        registration.replacen(from, to, 1)
                     )
                 }
                 None => format!("{script}{ZSH_COMPLETE}"),
@@ -56,6 +89,13 @@ pub fn completions(shell: Shell, command: clap::Command) -> String {
             let (from, to) = POWERSHELL_REGISTRATION;
             format!("{}{POWERSHELL_COMPLETE}", clap_script.replacen(from, to, 1))
         }
+        Shell::Nu => {
+            let script = NU_PROFILE_TYPES
+                .iter()
+                .fold(clap_script, |script, (from, to)| script.replace(from, to));
+            script.replacen(NU_MODULE, &format!("{NU_MODULE}\n{NU_PROFILES}"), 1)
+        }
+        Shell::Tcsh => clap_script,
     }
 }
 
@@ -98,10 +138,35 @@ fn init_parts(
         ],
         // Eager: PowerShell cannot run on the test machines, to measure or to type into.
         Shell::PowerShell => vec![POWERSHELL_INIT.to_owned(), completions(shell, command())],
+        // Eager: nushell reads its completions (`extern`s) only when it parses its
+        // files at start, and parsing them costs less than starting grant.
+        Shell::Nu => vec![NU_INIT.to_owned(), completions(shell, command())],
+        // Its completion is a few `complete` builtins; names come on Tab.
+        Shell::Tcsh => vec![TCSH_INIT.to_owned(), completions(shell, command())],
     };
     parts.push(super::directory::stamp_line(shell, &files.allow_stamp)?);
     parts.push(super::directory::snippet(shell).to_owned());
+    if shell == Shell::Tcsh {
+        return Ok(vec![tcsh_statements(&parts.join("\n"))]);
+    }
     Ok(parts)
+}
+
+/// `eval "`grant init tcsh`"` gets the lines as words joined by spaces: each line is
+/// one statement ending in `;`, and the comments go.
+pub(super) fn tcsh_statements(script: &str) -> String {
+    let mut statements = String::new();
+    for line in script.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        statements.push_str(line);
+        if !line.ends_with(';') {
+            statements.push(';');
+        }
+        statements.push('\n');
+    }
+    statements
 }
 
 fn quoted_path(path: &Path) -> Result<String, ShellError> {
@@ -123,15 +188,35 @@ fn fish_completion(folder: Option<&Path>) -> Result<String, ShellError> {
 }
 
 fn clap_completions(shell: Shell, mut command: clap::Command) -> String {
+    let mut script = Vec::new();
     let generator = match shell {
         Shell::Bash => clap_complete::Shell::Bash,
         Shell::Zsh => clap_complete::Shell::Zsh,
         Shell::Fish => clap_complete::Shell::Fish,
         Shell::PowerShell => clap_complete::Shell::PowerShell,
+        Shell::Nu => {
+            let generator = clap_complete_nushell::Nushell;
+            clap_complete::generate(generator, &mut command, "grant", &mut script);
+            return String::from_utf8_lossy(&script).into_owned();
+        }
+        Shell::Tcsh => return tcsh_completion(&command),
     };
-    let mut script = Vec::new();
     clap_complete::generate(generator, &mut command, "grant", &mut script);
     String::from_utf8_lossy(&script).into_owned()
+}
+
+/// tcsh's `complete` builtins (clap has no generator for it): grant's commands as the
+/// first word, profile names after `--profile` and for assume.
+fn tcsh_completion(command: &clap::Command) -> String {
+    let commands: Vec<&str> = command
+        .get_subcommands()
+        .filter(|command| !command.is_hide_set())
+        .map(clap::Command::get_name)
+        .collect();
+    format!(
+        "complete grant 'p/1/({})/' 'n/--profile/`grant profiles`/'\ncomplete assume 'p/*/`grant profiles`/'\n",
+        commands.join(" ")
+    )
 }
 
 /// The file each shell's completion is committed as, under `completions/`.
@@ -141,6 +226,8 @@ pub fn completion_file_name(shell: Shell) -> &'static str {
         Shell::Zsh => "_grant",
         Shell::Fish => "grant.fish",
         Shell::PowerShell => "_grant.ps1",
+        Shell::Nu => "grant.nu",
+        Shell::Tcsh => "grant.tcsh",
     }
 }
 
@@ -166,6 +253,17 @@ mod tests {
         assert!(
             helper < script.find(ZSH_REGISTRATION).unwrap(),
             "defined before use"
+        );
+    }
+
+    #[test]
+    fn zsh_autoloads_one_file_for_grant_and_assume() {
+        let script = completions_of(Shell::Zsh);
+        assert!(script.starts_with(ZSH_COMPDEF.1), "{}", &script[..40]);
+        let registration = script.split_once(ZSH_REGISTRATION).unwrap().1;
+        assert!(
+            registration.starts_with(ZSH_AUTOLOAD_CALL.1),
+            "{registration}"
         );
     }
 

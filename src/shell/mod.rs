@@ -24,6 +24,8 @@ pub enum Shell {
     Zsh,
     Fish,
     PowerShell,
+    Nu,
+    Tcsh,
 }
 
 /// Why a piece of shell code could not be written.
@@ -37,13 +39,25 @@ pub enum ShellError {
     InvalidName(String),
     #[error("the value contains a NUL character, which no environment variable can hold")]
     Nul,
+    #[error(
+        "the value contains a line break or a character outside ASCII, which tcsh cannot be given as data; use assume --exec, or another shell"
+    )]
+    NotForTcsh,
 }
 
 impl Shell {
-    pub const ALL: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
+    pub const ALL: [Shell; 6] = [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Nu,
+        Shell::Tcsh,
+    ];
 
     /// For error messages and help texts.
-    pub const SUPPORTED_NAMES: &'static str = "bash, zsh, fish, powershell (or pwsh)";
+    pub const SUPPORTED_NAMES: &'static str =
+        "bash, zsh, fish, powershell (or pwsh), nu (or nushell), tcsh";
 
     /// The canonical name, as `FromStr` accepts it.
     pub fn name(self) -> &'static str {
@@ -52,6 +66,8 @@ impl Shell {
             Shell::Zsh => "zsh",
             Shell::Fish => "fish",
             Shell::PowerShell => "powershell",
+            Shell::Nu => "nu",
+            Shell::Tcsh => "tcsh",
         }
     }
 
@@ -64,10 +80,13 @@ impl Shell {
             Shell::Bash | Shell::Zsh => quote::posix(value),
             Shell::Fish => quote::fish(value),
             Shell::PowerShell => quote::powershell(value),
+            Shell::Nu => quote::nu(value),
+            Shell::Tcsh => quote::tcsh(value).ok_or(ShellError::NotForTcsh)?,
         })
     }
 
     /// One statement, without a line break, that sets and exports `name` to `value`.
+    /// For nushell, which `assume` gives data rather than code, see [`Shell::script`].
     pub fn set_env(self, name: &str, value: &str) -> Result<String, ShellError> {
         let name = checked_name(name)?;
         let value = self.quote(value)?;
@@ -75,6 +94,8 @@ impl Shell {
             Shell::Bash | Shell::Zsh => format!("export {name}={value};"),
             Shell::Fish => format!("set -gx {name} {value};"),
             Shell::PowerShell => format!("$Env:{name} = {value};"),
+            Shell::Nu => format!("$env.{name} = {value}"),
+            Shell::Tcsh => format!("setenv {name} {value};"),
         })
     }
 
@@ -87,6 +108,8 @@ impl Shell {
             Shell::Bash | Shell::Zsh => format!("unset {name};"),
             Shell::Fish => format!("set -e {name};"),
             Shell::PowerShell => format!("Remove-Item Env:{name} -ErrorAction SilentlyContinue;"),
+            Shell::Nu => format!("hide-env --ignore-errors {name}"),
+            Shell::Tcsh => format!("unsetenv {name};"),
         })
     }
 }
@@ -100,8 +123,13 @@ pub struct EnvChange {
 
 impl Shell {
     /// `change` as shell code, one statement a line, every name checked and every
-    /// value quoted.
+    /// value quoted. For nushell, which cannot evaluate code it did not parse at start,
+    /// it is a NUON record its `assume` reads with `from nuon`:
+    /// `{unset: [NAME, ...], set: {NAME: r#'value'#, ...}}`.
     pub fn script(self, change: &EnvChange) -> Result<String, ShellError> {
+        if self == Shell::Nu {
+            return nu_record(change);
+        }
         let mut script = String::new();
         for name in &change.unset {
             script.push_str(&self.unset_env(name)?);
@@ -113,6 +141,30 @@ impl Shell {
         }
         Ok(script)
     }
+}
+
+fn nu_record(change: &EnvChange) -> Result<String, ShellError> {
+    let unset = change
+        .unset
+        .iter()
+        .map(|name| checked_name(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let set = change
+        .set
+        .iter()
+        .map(|(name, value)| {
+            Ok(format!(
+                "{}: {}",
+                checked_name(name)?,
+                Shell::Nu.quote(value)?
+            ))
+        })
+        .collect::<Result<Vec<_>, ShellError>>()?;
+    Ok(format!(
+        "{{unset: [{}], set: {{{}}}}}\n",
+        unset.join(", "),
+        set.join(", ")
+    ))
 }
 
 /// A word for messages that tell the user what to run (`grant sso login --profile
@@ -154,6 +206,8 @@ impl FromStr for Shell {
             "zsh" => Ok(Shell::Zsh),
             "fish" => Ok(Shell::Fish),
             "powershell" | "pwsh" => Ok(Shell::PowerShell),
+            "nu" | "nushell" => Ok(Shell::Nu),
+            "tcsh" => Ok(Shell::Tcsh),
             _ => Err(ShellError::UnknownShell(text.to_owned())),
         }
     }

@@ -56,6 +56,47 @@ pub(super) fn powershell(value: &str) -> String {
     quoted
 }
 
+/// Nushell: a raw string, `r#'...'#`, inside which nothing is special; it ends at the
+/// first `'` followed by as many `#` as opened it, so it opens with one `#` more than
+/// the longest run of `#` after a `'` in the value. The opening `'` counts too:
+/// nushell 0.115 ends `r#'#a'#` at its second character. Nushell and its data format
+/// (NUON, what `assume` reads with `from nuon`) read it the same.
+pub(super) fn nu(value: &str) -> String {
+    let opened = format!("'{value}");
+    let mut longest = 0;
+    for (index, _) in opened.match_indices('\'') {
+        let run = opened[index + 1..]
+            .bytes()
+            .take_while(|&byte| byte == b'#')
+            .count();
+        longest = longest.max(run);
+    }
+    let hashes = "#".repeat(longest + 1);
+    format!("r{hashes}'{value}'{hashes}")
+}
+
+/// tcsh and csh: `'...'`, where `'` is written `'\''` as in sh, and `!` as `\!`: csh
+/// expands history in single quotes too, in what `eval` reads as well. `None` for
+/// what tcsh cannot be given as data: a line break (`eval` of a command substitution
+/// gets `\n` and `\r` as a space), and any character outside ASCII, whose bytes tcsh
+/// in a non-UTF-8 locale reads with their top bit cleared (0xA7 as `'`).
+pub(super) fn tcsh(value: &str) -> Option<String> {
+    if value.contains(['\n', '\r']) || !value.is_ascii() {
+        return None;
+    }
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('\'');
+    for c in value.chars() {
+        match c {
+            '\'' => quoted.push_str("'\\''"),
+            '!' => quoted.push_str("\\!"),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('\'');
+    Some(quoted)
+}
+
 /// `[A-Za-z_][A-Za-z0-9_]*`: a name every supported shell accepts unquoted.
 pub(super) fn is_valid_name(name: &str) -> bool {
     let mut chars = name.chars();

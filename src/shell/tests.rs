@@ -70,15 +70,64 @@ fn read_powershell_word(word: &str) -> Option<String> {
     }
 }
 
+/// Nushell's raw string as its lexer reads it: `r`, N `#`, `'`, then up to the first
+/// `'` and N `#`, searched from the opening quote on.
+fn read_nu_word(word: &str) -> Option<String> {
+    let rest = word.strip_prefix('r')?;
+    let hashes = rest.bytes().take_while(|&byte| byte == b'#').count();
+    if hashes == 0 {
+        return None;
+    }
+    let opened = rest[hashes..].strip_prefix('\'')?;
+    let closing = format!("'{}", "#".repeat(hashes));
+    let from_quote = &rest[hashes..];
+    let end = from_quote.find(&closing)?;
+    if end == 0 || end + closing.len() != from_quote.len() {
+        return None;
+    }
+    Some(opened[..end - 1].to_owned())
+}
+
+/// tcsh: `'...'` words and `\'` between them; inside, `\!` is `!`, and a bare `!` or
+/// a line break is not data.
+fn read_tcsh_word(word: &str) -> Option<String> {
+    let mut chars = word.chars().peekable();
+    let mut value = String::new();
+    let mut quoted = false;
+    let mut seen_quote = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (_, '\n' | '\r') => return None,
+            (true, '\'') => quoted = false,
+            (true, '\\') if chars.peek() == Some(&'!') => value.push(chars.next()?),
+            (_, '!') => return None,
+            (true, c) => value.push(c),
+            (false, '\'') => {
+                quoted = true;
+                seen_quote = true;
+            }
+            (false, '\\') => value.push(chars.next().filter(|&c| c == '\'')?),
+            (false, _) => return None,
+        }
+    }
+    (seen_quote && !quoted).then_some(value)
+}
+
 fn read_word(shell: Shell, word: &str) -> Option<String> {
     match shell {
         Shell::Bash | Shell::Zsh => read_posix_word(word),
         Shell::Fish => read_fish_word(word),
         Shell::PowerShell => read_powershell_word(word),
+        Shell::Nu => read_nu_word(word),
+        Shell::Tcsh => read_tcsh_word(word),
     }
 }
 
 fn assert_round_trip(shell: Shell, value: &str) {
+    if shell == Shell::Tcsh && (!value.is_ascii() || value.contains(['\n', '\r'])) {
+        assert_eq!(shell.quote(value), Err(ShellError::NotForTcsh), "{value:?}");
+        return;
+    }
     let word = shell.quote(value).unwrap();
     assert_eq!(
         read_word(shell, &word).as_deref(),
@@ -98,6 +147,14 @@ fn the_reference_readers_reject_broken_quoting() {
     for word in ["'a'b", "'a", "'a'’", "’a’ '", "a"] {
         assert_eq!(read_powershell_word(word), None, "{word:?}");
     }
+    for word in ["r'a'", "r#'a'", "r#'#a'#", "r#'a'#b", "'a'"] {
+        assert_eq!(read_nu_word(word), None, "{word:?}");
+    }
+    for word in ["'a!'", "'a'b", "'a", "'a\nb'", "a"] {
+        assert_eq!(read_tcsh_word(word), None, "{word:?}");
+    }
+    assert_eq!(read_nu_word("r##'#a'##").as_deref(), Some("#a"));
+    assert_eq!(read_tcsh_word("'it'\\''s\\!'").as_deref(), Some("it's!"));
     assert_eq!(read_fish_word("'a\\b'").as_deref(), Some("a\\b"));
     assert_eq!(read_powershell_word("'a’").as_deref(), Some("a"));
     assert_eq!(read_powershell_word("‘a’'b‛").as_deref(), Some("a'b"));
@@ -185,6 +242,8 @@ fn set_env_writes_one_export_statement() {
             r"export AWS_PROFILE='it'\''s';",
             r"set -gx AWS_PROFILE 'it\'s';",
             "$Env:AWS_PROFILE = 'it''s';",
+            "$env.AWS_PROFILE = r#'it's'#",
+            r"setenv AWS_PROFILE 'it'\''s';",
         ]
     );
 }
@@ -202,6 +261,8 @@ fn unset_env_writes_one_removal_statement() {
             "unset AWS_PROFILE;",
             "set -e AWS_PROFILE;",
             "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue;",
+            "hide-env --ignore-errors AWS_PROFILE",
+            "unsetenv AWS_PROFILE;",
         ]
     );
 }
@@ -250,6 +311,7 @@ fn error_messages_are_one_line_even_for_hostile_input() {
         ShellError::InvalidName("A\nB\r\u{1B}[2J".into()),
         ShellError::UnknownShell("x\ny".into()),
         ShellError::Nul,
+        ShellError::NotForTcsh,
     ];
     for error in errors {
         let message = error.to_string();
@@ -280,11 +342,11 @@ fn shells_parse_from_their_names() {
 
 #[test]
 fn an_unknown_shell_is_named_with_the_supported_ones() {
-    let error = "tcsh".parse::<Shell>().unwrap_err();
-    assert_eq!(error, ShellError::UnknownShell("tcsh".into()));
+    let error = "csh".parse::<Shell>().unwrap_err();
+    assert_eq!(error, ShellError::UnknownShell("csh".into()));
     assert_eq!(
         error.to_string(),
-        r#"unknown shell "tcsh"; supported: bash, zsh, fish, powershell (or pwsh)"#
+        r#"unknown shell "csh"; supported: bash, zsh, fish, powershell (or pwsh), nu (or nushell), tcsh"#
     );
 }
 
@@ -327,4 +389,25 @@ fn scripts_remove_then_set_with_every_value_quoted() {
         set: Vec::new(),
     };
     assert!(Shell::Bash.script(&bad_name).is_err());
+}
+
+/// Nushell's `assume` reads a NUON record: names checked, every value a raw string.
+#[test]
+fn the_nu_script_is_one_record_of_quoted_values() {
+    let change = EnvChange {
+        unset: vec!["AWS_SESSION_TOKEN".into()],
+        set: vec![
+            ("AWS_PROFILE".into(), "x'; rm -rf ~; '".into()),
+            ("GRANT_REGION".into(), "#'#".into()),
+        ],
+    };
+    assert_eq!(
+        Shell::Nu.script(&change).unwrap(),
+        "{unset: [AWS_SESSION_TOKEN], set: {AWS_PROFILE: r#'x'; rm -rf ~; ''#, GRANT_REGION: r##'#'#'##}}\n"
+    );
+    let bad_name = EnvChange {
+        unset: Vec::new(),
+        set: vec![("A}: {B".into(), "v".into())],
+    };
+    assert!(Shell::Nu.script(&bad_name).is_err());
 }

@@ -1,4 +1,4 @@
-//! `assume` in real bash, zsh and fish: `grant init` sourced, the real binary
+//! `assume` in real bash, zsh, fish, nushell and tcsh: `grant init` sourced, the real binary
 //! behind it, the fake AWS behind that. Each script records the environment with
 //! `env -0` into files, and the test reads them back.
 
@@ -12,7 +12,8 @@ use grant::shell::Shell;
 
 use crate::shells::test_values::{CANARY, KEEP, hostile_values};
 use crate::shells::{
-    BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded, shell_command,
+    BASH, FISH, NU, Outputs, RealShell, TCSH, ZSH, init_line, prepare_init, run_script,
+    script_succeeded, shell_command,
 };
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
 use crate::support::{
@@ -58,14 +59,18 @@ fn last_status(real: &RealShell) -> &'static str {
 }
 
 /// Runs `lines` as typed into an interactive shell, so that its prompt hooks run.
-/// bash and zsh read them from a pipe; fish runs its hooks only on a terminal, so
-/// it gets one from `script` (util-linux).
+/// bash, zsh and tcsh read them from a pipe; fish runs its hooks only on a terminal,
+/// so it gets one from `script` (util-linux).
 fn run_interactive(env: &TestEnv, real: &RealShell, outputs: &Outputs, lines: &[String]) -> Output {
     let mut command = match real.shell {
         Shell::Fish => {
             let mut command = env.shell("script");
             command
-                .args(["-qec", "fish --no-config -i", "/dev/null"])
+                .args([
+                    "-qec",
+                    &format!("{} {} -i", real.program, real.options.join(" ")),
+                    "/dev/null",
+                ])
                 .env("OUT", &outputs.dir)
                 .env("TERM", "dumb");
             command
@@ -360,16 +365,24 @@ fn carries_hostile_input_as_data(real: &RealShell) {
     }
     let env = TestEnv::new();
     std::fs::write(env.home.join(KEEP), "").unwrap();
-    let hostile = HostileProfiles::write(&env);
+    let mut hostile = HostileProfiles::write(&env);
+    if real.shell == Shell::Tcsh {
+        refuses_what_tcsh_cannot_carry(&env, &mut hostile);
+    }
     let outputs = Outputs::new(&env);
+    prepare_init(&env, real);
     let mut lines = vec![init_line(real)];
     for (index, (name, _)) in hostile.profiles.iter().enumerate() {
         lines.push(format!(
-            r#"assume {}; env -0 > "$OUT/{index}""#,
-            real.shell.quote(name).unwrap()
+            "assume {}; {}",
+            real.shell.quote(name).unwrap(),
+            real.record_environment(&index.to_string())
         ));
     }
-    lines.push(r#"assume --unset; env -0 > "$OUT/unset""#.to_owned());
+    lines.push(format!(
+        "assume --unset; {}",
+        real.record_environment("unset")
+    ));
     let output = run_script(&env, real, &outputs, &lines);
     script_succeeded(real, &output);
     for (index, (name, value)) in hostile.profiles.iter().enumerate() {
@@ -416,6 +429,138 @@ fn carries_hostile_input_as_data(real: &RealShell) {
     );
 }
 
+/// Granted's semantics in nushell and tcsh, whose syntax the bash script above does not
+/// share: AWS_PROFILE only, -x, a region, switching back, --unset, --exec, and a
+/// failed assume that leaves the shell as it was.
+fn switches_profiles_in(real: &RealShell) {
+    if !is_available(real) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = signed_in(&fake, "");
+    let outputs = Outputs::new(&env);
+    prepare_init(&env, real);
+    let record = |label: &str| real.record_environment(label);
+    let stale = match real.shell {
+        Shell::Nu => "$env.AWS_SESSION_TOKEN = 'stale'",
+        _ => "setenv AWS_SESSION_TOKEN stale",
+    };
+    let lines = [
+        init_line(real),
+        stale.to_owned(),
+        format!("assume dev; {}", record("profile")),
+        format!("assume -x dev; {}", record("keys")),
+        format!("assume -r us-west-2 dev; {}", record("region")),
+        format!("assume dev; {}", record("back")),
+        format!("assume --unset; {}", record("unset")),
+        r#"assume dev --exec -- sh -c 'printf %s "$AWS_ACCESS_KEY_ID" > "$OUT/exec-key"'"#
+            .to_owned(),
+        record("after-exec"),
+        "assume no-such-profile".to_owned(),
+        record("after-unknown"),
+    ];
+    let output = run_script(&env, real, &outputs, &lines);
+    script_succeeded(real, &output);
+    assert_eq!(
+        stdout(&output),
+        "",
+        "{}: nothing but --exec's command on stdout",
+        real.program
+    );
+
+    let profile = outputs.environment("profile");
+    assert_eq!(profile["AWS_PROFILE"], "dev", "{}", real.program);
+    assert_eq!(profile["AWS_REGION"], "eu-west-1");
+    assert_absent(&profile, &KEY_VARIABLES, "assume dev");
+
+    let keys = outputs.environment("keys");
+    let issued = fake.issued_secrets();
+    assert!(
+        issued.contains(&keys["AWS_SECRET_ACCESS_KEY"]),
+        "{}",
+        real.program
+    );
+    assert!(issued.contains(&keys["AWS_SESSION_TOKEN"]));
+    assert_absent(&keys, &["AWS_PROFILE"], "assume -x dev");
+    assert_eq!(keys["GRANT_PROFILE"], "dev");
+    assert!(keys["GRANT_EXPIRES"].parse::<i64>().is_ok());
+
+    let region = outputs.environment("region");
+    assert_eq!(region["AWS_REGION"], "us-west-2");
+    assert_eq!(region["AWS_DEFAULT_REGION"], "us-west-2");
+    assert_absent(&region, &KEY_VARIABLES, "assume -r, after -x");
+
+    let back = outputs.environment("back");
+    assert_eq!(
+        back["AWS_REGION"], "eu-west-1",
+        "{}: switched back",
+        real.program
+    );
+    assert_eq!(back["AWS_PROFILE"], "dev");
+
+    assert_absent(
+        &outputs.environment("unset"),
+        &ASSUME_VARIABLES,
+        "assume --unset",
+    );
+    assert_eq!(outputs.text("exec-key"), keys["AWS_ACCESS_KEY_ID"]);
+    assert_absent(
+        &outputs.environment("after-exec"),
+        &ASSUME_VARIABLES,
+        "after --exec",
+    );
+    assert_absent(
+        &outputs.environment("after-unknown"),
+        &ASSUME_VARIABLES,
+        "a failed assume",
+    );
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("profile 'no-such-profile' is not in the AWS config"),
+        "{}: {errors}",
+        real.program
+    );
+    assert!(
+        errors.contains("grant: assumed dev (account 111111111111"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn nu_switches_profiles() {
+    switches_profiles_in(&NU);
+}
+
+#[test]
+fn tcsh_switches_profiles() {
+    switches_profiles_in(&TCSH);
+}
+
+/// tcsh takes no value outside ASCII: those profiles get the one-line refusal and no
+/// code; the rest stay for the real shell.
+fn refuses_what_tcsh_cannot_carry(env: &TestEnv, hostile: &mut HostileProfiles) {
+    let (carried, refused): (Vec<_>, Vec<_>) = hostile
+        .profiles
+        .drain(..)
+        .partition(|(name, value)| name.is_ascii() && value.is_ascii());
+    assert!(!refused.is_empty() && carried.len() > 50);
+    for (name, _) in &refused {
+        let output = env
+            .grant()
+            .args(["assume", "--shell", "tcsh", "-x", name])
+            .output()
+            .unwrap();
+        let error = failure(&output);
+        assert!(
+            error.contains("which tcsh cannot be given as data"),
+            "{error}"
+        );
+        assert_eq!(error.lines().count(), 1, "{error}");
+        assert!(output.stdout.is_empty(), "no code when a value is refused");
+    }
+    hostile.profiles = carried;
+}
+
 #[test]
 fn bash_carries_hostile_names_and_values_as_data() {
     carries_hostile_input_as_data(&BASH);
@@ -429,6 +574,16 @@ fn zsh_carries_hostile_names_and_values_as_data() {
 #[test]
 fn fish_carries_hostile_names_and_values_as_data() {
     carries_hostile_input_as_data(&FISH);
+}
+
+#[test]
+fn nu_carries_hostile_names_and_values_as_data() {
+    carries_hostile_input_as_data(&NU);
+}
+
+#[test]
+fn tcsh_carries_hostile_names_and_values_as_data() {
+    carries_hostile_input_as_data(&TCSH);
 }
 
 /// Keys that expire within five minutes are renewed before the next command line.
@@ -451,17 +606,25 @@ fn hook_renews_expiring_keys(real: &RealShell) {
         Shell::Fish => {
             r#"function mine --on-event fish_preexec; echo ran >> "$OUT/user-hook"; end"#
         }
+        Shell::Nu => {
+            r#"$env.config.hooks.pre_execution = ($env.config.hooks.pre_execution | append {|| "ran\n" | save -a $"($env.OUT)/user-hook" })"#
+        }
+        Shell::Tcsh => r#"alias precmd 'echo ran >> "$OUT/user-hook"'"#,
         Shell::PowerShell => unreachable!("not installable here"),
     };
     let lines = |label: &str| {
         vec![
             user_hook.to_owned(),
             init_line(real),
-            format!(r#"assume -x dev; env -0 > "$OUT/{label}-first""#),
-            format!(r#"env -0 > "$OUT/{label}-second""#),
+            format!(
+                "assume -x dev; {}",
+                real.record_environment(&format!("{label}-first"))
+            ),
+            real.record_environment(&format!("{label}-second")),
             "false".to_owned(),
         ]
     };
+    prepare_init(&env, real);
 
     let output = run_interactive(&env, real, &outputs, &lines("on"));
     let first = outputs.environment("on-first");
@@ -511,6 +674,7 @@ fn hook_renews_expiring_keys(real: &RealShell) {
     }
 
     env.set_setting("AutoReassume", "false");
+    prepare_init(&env, real);
     let output = run_interactive(&env, real, &outputs, &lines("off"));
     let first = outputs.environment("off-first");
     let second = outputs.environment("off-second");
@@ -540,6 +704,11 @@ fn zsh_hook_renews_expiring_keys() {
 #[test]
 fn fish_hook_renews_expiring_keys() {
     hook_renews_expiring_keys(&FISH);
+}
+
+#[test]
+fn tcsh_hook_renews_expiring_keys() {
+    hook_renews_expiring_keys(&TCSH);
 }
 
 /// A failed renewal says so once and stops the hook; the keys stay as they were.

@@ -15,8 +15,9 @@ use crate::support::{TestEnv, failure, stderr, stdout, success, tool_is_installe
 #[test]
 fn init_names_the_supported_shells_for_an_unknown_one() {
     let env = TestEnv::new();
-    let line = failure(&env.run(&["init", "tcsh"]));
+    let line = failure(&env.run(&["init", "csh"]));
     assert!(line.contains("bash, zsh, fish, powershell"), "{line}");
+    assert!(line.contains("nu") && line.contains("tcsh"), "{line}");
 }
 
 /// Each snippet passes its shell's own syntax check, and shellcheck for bash.

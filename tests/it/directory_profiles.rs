@@ -1,5 +1,6 @@
 //! Profiles that follow the directory: `.aws-profile`, `grant allow` and `grant deny`,
-//! typed into real interactive bash, zsh and fish inside tmux, against the fake AWS.
+//! typed into real interactive bash, zsh, fish and tcsh inside tmux, against the fake
+//! AWS.
 //!
 //! Each line is typed, then a line that touches a step file, and the test waits for
 //! that file: by then the shell ran the line and its hooks. `grant` on the shells'
@@ -15,7 +16,7 @@ use fake_aws::FakeAws;
 use grant::shell::Shell;
 
 use crate::shells::test_values::{CANARY, KEEP};
-use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line};
+use crate::shells::{BASH, FISH, Outputs, RealShell, TCSH, ZSH, init_line, prepare_init};
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
 use crate::support::{
     TestEnv, failure, path_with_grant, run_within, stderr, stdout, success, tool_is_installed,
@@ -63,6 +64,7 @@ struct Terminal<'a> {
     outputs: &'a Outputs,
     socket: String,
     program: &'static str,
+    real: &'a RealShell,
     steps: std::cell::Cell<u32>,
 }
 
@@ -72,15 +74,20 @@ impl<'a> Terminal<'a> {
     fn start(
         env: &'a TestEnv,
         outputs: &'a Outputs,
-        real: &RealShell,
+        real: &'a RealShell,
         name: &str,
         dir: &Path,
     ) -> Self {
         let terminal = Terminal {
             env,
             outputs,
-            socket: format!("grant-dir-{}-{name}-{}", real.program, std::process::id()),
+            socket: format!(
+                "grant-dir-{}-{name}-{}",
+                real.shell.name(),
+                std::process::id()
+            ),
             program: real.program,
+            real,
             steps: std::cell::Cell::new(0),
         };
         let command = format!(
@@ -129,7 +136,7 @@ impl<'a> Terminal<'a> {
             .join(format!("{}-step-{step}", self.socket));
         self.tmux(&["send-keys", "-l", line]);
         self.tmux(&["send-keys", "Enter"]);
-        self.tmux(&["send-keys", "-l", &format!("echo > '{}'", marker.display())]);
+        self.tmux(&["send-keys", "-l", &self.real.touch(&marker)]);
         self.tmux(&["send-keys", "Enter"]);
         let deadline = Instant::now() + Duration::from_secs(30);
         while !marker.exists() {
@@ -150,7 +157,7 @@ impl<'a> Terminal<'a> {
 
     #[track_caller]
     fn record(&self, label: &str) -> HashMap<String, String> {
-        self.type_line(&format!("env -0 > \"$OUT/{label}\""));
+        self.type_line(&self.real.record_environment(label));
         self.outputs.environment(label)
     }
 }
@@ -218,6 +225,7 @@ fn follows_the_directory(real: &RealShell) {
     let proj = project(&env, "proj", "  dev \nanything else is ignored\n");
     let unallowed = project(&env, "unallowed", "ops\n");
     allow(&env, &proj);
+    prepare_init(&env, real);
     let shell = Terminal::start(&env, &outputs, real, "main", &env.home);
     let said = |text: &str| outputs.text("main.stderr").matches(text).count();
 
@@ -268,7 +276,10 @@ fn follows_the_directory(real: &RealShell) {
     assert_eq!(said(&command), 1, "{}", outputs.text("main.stderr"));
     shell.type_line("cd ~");
 
-    shell.type_line("printf 'ops\\n' > ~/proj/.aws-profile");
+    shell.type_line(&match real.shell {
+        Shell::Nu => "'ops' | save -f ~/proj/.aws-profile".to_owned(),
+        _ => "printf 'ops\\n' > ~/proj/.aws-profile".to_owned(),
+    });
     let changed = shell.environment_after("cd ~/proj", "changed");
     assert_eq!(
         profile_of(&changed),
@@ -324,6 +335,11 @@ fn fish_profiles_follow_the_directory() {
     follows_the_directory(&FISH);
 }
 
+#[test]
+fn tcsh_profiles_follow_the_directory() {
+    follows_the_directory(&TCSH);
+}
+
 /// AutoAssumeDirectory=false: `grant init` leaves the hook out, and a shell that
 /// loaded it before the change switches nothing.
 fn the_setting_turns_it_off(real: &RealShell) {
@@ -335,6 +351,7 @@ fn the_setting_turns_it_off(real: &RealShell) {
     let outputs = Outputs::new(&env);
     let proj = project(&env, "proj", "dev\n");
     allow(&env, &proj);
+    prepare_init(&env, real);
     let before = Terminal::start(&env, &outputs, real, "loaded-before", &env.home);
     before.type_line(&init_line(real));
     env.set_setting("AutoAssumeDirectory", "false");
@@ -345,6 +362,7 @@ fn the_setting_turns_it_off(real: &RealShell) {
     assert!(!init.contains("command grant directory-profile"), "{init}");
     assert!(init.contains("assume"), "the rest of the integration stays");
     let calls = hook_calls(&outputs);
+    prepare_init(&env, real);
     let after = Terminal::start(&env, &outputs, real, "loaded-after", &env.home);
     after.type_line(&init_line(real));
     let entered = after.environment_after("cd proj/sub", "loaded-after");
@@ -365,6 +383,11 @@ fn zsh_auto_assume_directory_false_turns_it_off() {
 #[test]
 fn fish_auto_assume_directory_false_turns_it_off() {
     the_setting_turns_it_off(&FISH);
+}
+
+#[test]
+fn tcsh_auto_assume_directory_false_turns_it_off() {
+    the_setting_turns_it_off(&TCSH);
 }
 
 /// Allowed files whose names are code, terminal sequences or flags; a symlink, a
@@ -388,6 +411,7 @@ fn hostile_files_never_run(real: &RealShell) {
     allow(&env, &first_line_empty);
     dirs.push(first_line_empty);
     let odd = odd_files(&env);
+    prepare_init(&env, real);
     let shell = Terminal::start(&env, &outputs, real, "hostile", &env.home);
     shell.type_line(&init_line(real));
     shell.type_line("assume prod");

@@ -8,10 +8,13 @@ mod support;
 mod architecture;
 mod assume;
 
+mod cold_path;
 mod completions;
 mod config_files;
 mod console;
 mod consumers;
+// The secret agent and the keyctl seccomp filter are Linux only.
+#[cfg(target_os = "linux")]
 mod containers;
 mod convert;
 mod credential_process;
@@ -29,6 +32,7 @@ mod populate;
 mod powershell;
 mod profile_suite;
 mod profiles;
+mod pwsh;
 mod registry;
 mod secrets;
 mod serve;
@@ -40,3 +44,4 @@ mod trust_config;
 mod trust_display;
 mod trust_files;
 mod trust_identity;
+mod uninstall;

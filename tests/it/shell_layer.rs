@@ -1,6 +1,6 @@
 //! The shell layer as a user meets it: completion loaded on the first Tab in a new
 //! bash, zsh and fish (typed into tmux), the variables `assume` gives prompts in both
-//! modes, and the README's prompt recipes, run as written, starting no process.
+//! modes, and the prompt recipes of docs/prompt.md, run as written, starting no process.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -125,7 +125,7 @@ fn completion_state(real: &RealShell) -> &'static str {
         Shell::Fish => {
             r#"if functions -q __fish_grant_global_optspecs; echo "LOADED-$m"; else; echo "LAZY-$m"; end"#
         }
-        Shell::PowerShell => unreachable!(),
+        Shell::PowerShell | Shell::Nu | Shell::Tcsh => unreachable!("loaded at start"),
     }
 }
 
@@ -339,19 +339,20 @@ fn fish_prompt_variables() {
     prompt_variables(&FISH);
 }
 
-/// The README's recipe for `real`: the fenced block that starts with its rc file.
+/// The recipe of docs/prompt.md for `real`: the fenced block that starts with its rc file.
 fn readme_recipe(real: &RealShell) -> String {
     let first_line = match real.shell {
         Shell::Bash => "# ~/.bashrc, after eval \"$(grant init bash)\"",
         Shell::Zsh => "# ~/.zshrc, after eval \"$(grant init zsh)\"",
         Shell::Fish => "# ~/.config/fish/config.fish, after grant init fish | source",
-        Shell::PowerShell => unreachable!(),
+        Shell::PowerShell | Shell::Nu | Shell::Tcsh => unreachable!("no recipe"),
     };
     let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/prompt.md"))
+            .unwrap();
     let start = readme
         .find(&format!("\n{first_line}"))
-        .unwrap_or_else(|| panic!("README has no recipe starting {first_line:?}"));
+        .unwrap_or_else(|| panic!("docs/prompt.md has no recipe starting {first_line:?}"));
     let block = &readme[start + 1..];
     block[..block.find("\n```").unwrap()].to_owned()
 }
@@ -402,7 +403,7 @@ fn shell_value(terminal: &Terminal, real: &RealShell, name: &str) -> i64 {
     rest[..rest.find('=').unwrap()].parse().unwrap()
 }
 
-/// After `assume` in each mode, the README's prompt shows the profile, the region
+/// After `assume` in each mode, the prompt of docs/prompt.md shows the profile, the region
 /// and the minutes left, and no prompt runs grant or any other program.
 fn readme_prompt_shows_profile_and_minutes(real: &RealShell) {
     if !real.is_installed() || !tool_is_installed("tmux", "tmux") {

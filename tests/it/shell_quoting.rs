@@ -1,5 +1,8 @@
-//! `grant::shell` statements run in real bash, zsh and fish: every hostile and random
-//! value must come back byte for byte, and the code hidden in them must never run.
+//! `grant::shell` statements run in real bash, zsh, fish, nushell and tcsh: every
+//! hostile and random value must come back byte for byte, and the code hidden in them
+//! must never run. Nushell reads a NUON record (what its `assume` reads) rather than
+//! statements; tcsh refuses values with a line break, which its `eval` would turn into
+//! a space, or outside ASCII, which it misreads in the C locale.
 //!
 //! A shell that is not installed is skipped locally and fails the test under CI.
 //! PowerShell cannot be installed here; its quoting is checked in `src/shell/tests.rs`.
@@ -9,12 +12,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use grant::shell::Shell;
+use grant::shell::{EnvChange, Shell, ShellError};
 use tempfile::TempDir;
 
 use crate::shells::test_values::{CANARY, KEEP, hostile_values, random_nasty_values};
 use crate::shells::{
-    BASH, FISH, LOCALES, RealShell, ZSH, ZSH_RC_QUOTES, parse_environment, split_nul_terminated,
+    BASH, FISH, LOCALES, NU, RealShell, TCSH, ZSH, ZSH_RC_QUOTES, parse_environment,
+    split_nul_terminated,
 };
 
 /// A temporary HOME holding `KEEP`, and an empty working folder where `CANARY` would
@@ -103,11 +107,18 @@ impl Sandbox {
 }
 
 /// The values every shell must carry: the hostile ones, then a few hundred random ones.
-fn test_values() -> Vec<String> {
+fn test_values(real: &RealShell) -> Vec<String> {
     let mut values = hostile_values();
     values.extend(random_nasty_values(0x5EED_0002, 300));
     assert!(values.iter().any(|value| value.contains(CANARY)));
+    values.retain(|value| carries(real.shell, value));
     values
+}
+
+/// Whether `shell`'s `assume` can set `value`: tcsh takes neither a line break nor
+/// a character outside ASCII.
+fn carries(shell: Shell, value: &str) -> bool {
+    shell != Shell::Tcsh || (value.is_ascii() && !value.contains(['\n', '\r']))
 }
 
 /// A distinct variable name per value. Every fourth ends in `PATH`: fish splits such
@@ -121,6 +132,9 @@ fn variable_name(index: usize) -> String {
 }
 
 fn set_statements(shell: Shell, values: &[String]) -> Vec<String> {
+    if shell == Shell::Nu {
+        return vec![change_script(shell, values, Vec::new())];
+    }
     values
         .iter()
         .enumerate()
@@ -128,12 +142,34 @@ fn set_statements(shell: Shell, values: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// `printf '%s\0' "$A" "$B" ...`, which reads the same in bash, zsh and fish.
-fn print_variables(count: usize) -> String {
-    let arguments: Vec<String> = (0..count)
-        .map(|index| format!(r#""${}""#, variable_name(index)))
+/// What `assume` gives the shell to set `values` and remove `unset`: nushell's record.
+fn change_script(shell: Shell, values: &[String], unset: Vec<String>) -> String {
+    let set = values
+        .iter()
+        .enumerate()
+        .map(|(index, value)| (variable_name(index), value.clone()))
         .collect();
-    format!(r"printf '%s\0' {}", arguments.join(" "))
+    shell.script(&EnvChange { unset, set }).unwrap()
+}
+
+/// `printf '%s\0' "$A" "$B" ...`, which reads the same in bash, zsh, fish and tcsh;
+/// nushell takes `$env.A`.
+fn print_variables(shell: Shell, count: usize) -> String {
+    let arguments: Vec<String> = (0..count)
+        .map(|index| {
+            let name = variable_name(index);
+            match shell {
+                Shell::Nu => format!("$env.{name}"),
+                _ => format!(r#""${name}""#),
+            }
+        })
+        .collect();
+    let printf = if shell == Shell::Nu {
+        "^printf"
+    } else {
+        "printf"
+    };
+    format!(r"{printf} '%s\0' {}", arguments.join(" "))
 }
 
 #[track_caller]
@@ -154,9 +190,13 @@ fn check_values_read_back(real: &RealShell) {
     if !real.is_installed() {
         return;
     }
-    let values = test_values();
+    let values = test_values(real);
     let statements = set_statements(real.shell, &values);
-    let code = format!("{}\n{}", real.load_script(), print_variables(values.len()));
+    let code = format!(
+        "{}\n{}",
+        real.load_script(),
+        print_variables(real.shell, values.len())
+    );
     for locale in LOCALES {
         let output = Sandbox::new().run(real, locale, &statements, &code);
         let printed = split_nul_terminated(&output.stdout);
@@ -170,13 +210,26 @@ fn check_environment_of_children(real: &RealShell) {
     if !real.is_installed() {
         return;
     }
-    let values = hostile_values();
+    let mut values = hostile_values();
+    values.retain(|value| carries(real.shell, value));
     let mut statements = set_statements(real.shell, &values);
     let removed: Vec<String> = (0..values.len()).step_by(2).map(variable_name).collect();
-    for name in removed.iter().map(String::as_str).chain(["INHERITED"]) {
-        statements.push(real.shell.unset_env(name).unwrap());
+    let mut unset: Vec<String> = removed.clone();
+    unset.push("INHERITED".to_owned());
+    if real.shell == Shell::Nu {
+        // One record sets everything, then the next removes: two assumes in a row.
+        statements.push(format!("\0{}", change_script(real.shell, &[], unset)));
+    } else {
+        for name in &unset {
+            statements.push(real.shell.unset_env(name).unwrap());
+        }
     }
-    let code = format!("{}\nenv -0", real.load_script());
+    let env = if real.shell == Shell::Nu {
+        "^env -0"
+    } else {
+        "env -0"
+    };
+    let code = format!("{}\n{env}", real.load_script());
     for locale in LOCALES {
         let output = Sandbox::new().run(real, locale, &statements, &code);
         let environment = parse_environment(&output.stdout);
@@ -218,6 +271,52 @@ fn fish_reads_back_every_value() {
 }
 
 #[test]
+fn nu_reads_back_every_value() {
+    check_values_read_back(&NU);
+}
+
+#[test]
+fn tcsh_reads_back_every_value() {
+    check_values_read_back(&TCSH);
+}
+
+#[test]
+fn nu_exports_and_unsets_for_child_processes() {
+    check_environment_of_children(&NU);
+}
+
+#[test]
+fn tcsh_exports_and_unsets_for_child_processes() {
+    check_environment_of_children(&TCSH);
+}
+
+/// A value tcsh's `assume` cannot carry is refused, never written in a form that
+/// reads back as something else: a line break, or a character outside ASCII, whose
+/// bytes tcsh in the C locale reads with the top bit cleared (U+BB5F6 holds 0xA7,
+/// which it took for `'`).
+#[test]
+fn tcsh_refuses_line_breaks_and_non_ascii() {
+    for value in [
+        "a\nb",
+        "\n",
+        "a\r\nb",
+        "\rtouch CANARY",
+        "\u{bb5f6}; touch CANARY",
+        "é",
+    ] {
+        assert_eq!(
+            Shell::Tcsh.set_env("AWS_REGION", value),
+            Err(ShellError::NotForTcsh)
+        );
+    }
+    let change = EnvChange {
+        unset: Vec::new(),
+        set: vec![("AWS_SESSION_TOKEN".to_owned(), "x\ny".to_owned())],
+    };
+    assert_eq!(Shell::Tcsh.script(&change), Err(ShellError::NotForTcsh));
+}
+
+#[test]
 fn bash_exports_and_unsets_for_child_processes() {
     check_environment_of_children(&BASH);
 }
@@ -248,7 +347,10 @@ fn interactive_history_expansion_leaves_values_alone() {
             .collect();
         let mut input = vec!["true probe".to_owned()];
         input.extend(set_statements(real.shell, &values));
-        input.push(format!("{} \"!?probe?\"", print_variables(values.len())));
+        input.push(format!(
+            "{} \"!?probe?\"",
+            print_variables(real.shell, values.len())
+        ));
         let sandbox = Sandbox::new();
         let output = run_interactive(real, &sandbox, &input);
         assert_eq!(sandbox.changes(), Vec::<String>::new(), "{}", real.program);
@@ -292,7 +394,7 @@ fn the_sandbox_notices_code_that_runs() {
     }
     let sandbox = Sandbox::new();
     let unquoted = [format!("touch {CANARY}"), format!("rm ~/{KEEP}")];
-    sandbox.run_unchecked(&BASH, "C", &unquoted, BASH.load_script());
+    sandbox.run_unchecked(&BASH, "C", &unquoted, &BASH.load_script());
     assert_eq!(
         sandbox.changes(),
         [format!("created {CANARY}"), format!("deleted ~/{KEEP}")]
@@ -333,9 +435,26 @@ fn batches() -> impl proptest::strategy::Strategy<Value = Vec<String>> {
 /// and runs nothing. A failure is shrunk to the smallest batch that still fails.
 #[test]
 fn generated_strings_read_back_in_every_shell() {
+    generated_strings_read_back(&[&BASH, &ZSH, &ZSH_RC_QUOTES, &FISH]);
+}
+
+/// The same property for nushell's quoting, through the record its `assume` reads.
+#[test]
+fn generated_strings_read_back_in_nu() {
+    generated_strings_read_back(&[&NU]);
+}
+
+/// The same property for tcsh's quoting, of strings without a line break.
+#[test]
+fn generated_strings_read_back_in_tcsh() {
+    generated_strings_read_back(&[&TCSH]);
+}
+
+fn generated_strings_read_back(shells: &[&RealShell]) {
     use proptest::test_runner::{Config, TestCaseError, TestRunner};
-    let shells: Vec<&RealShell> = [&BASH, &ZSH, &ZSH_RC_QUOTES, &FISH]
-        .into_iter()
+    let shells: Vec<&RealShell> = shells
+        .iter()
+        .copied()
         .filter(|real| real.is_installed())
         .collect();
     if shells.is_empty() {
@@ -346,10 +465,20 @@ fn generated_strings_read_back_in_every_shell() {
         failure_persistence: None,
         ..Config::default()
     };
-    let result = TestRunner::new(config).run(&batches(), |values| {
+    let result = TestRunner::new(config).run(&batches(), |mut values| {
         for real in &shells {
+            // tcsh's share of each generated string: its ASCII, without line breaks.
+            if real.shell == Shell::Tcsh {
+                for value in &mut values {
+                    value.retain(|c| carries(Shell::Tcsh, c.encode_utf8(&mut [0; 4])));
+                }
+            }
             let statements = set_statements(real.shell, &values);
-            let code = format!("{}\n{}", real.load_script(), print_variables(values.len()));
+            let code = format!(
+                "{}\n{}",
+                real.load_script(),
+                print_variables(real.shell, values.len())
+            );
             for locale in LOCALES {
                 let sandbox = Sandbox::new();
                 let output = sandbox.run_unchecked(real, locale, &statements, &code);

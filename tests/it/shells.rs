@@ -8,6 +8,7 @@ pub mod test_values;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::sync::LazyLock;
 
 use grant::shell::Shell;
 
@@ -48,6 +49,29 @@ pub const FISH: RealShell = RealShell {
     package: "fish",
 };
 
+/// Nushell as `tests/tools/install-nushell.sh` installs it (from its official npm
+/// package, as `.ci/run` does), else a `nu` on PATH.
+pub static NU: LazyLock<RealShell> = LazyLock::new(|| {
+    let installed = concat!(env!("CARGO_MANIFEST_DIR"), "/target/tools/bin/nu");
+    RealShell {
+        shell: Shell::Nu,
+        program: if std::path::Path::new(installed).exists() {
+            installed
+        } else {
+            "nu"
+        },
+        options: &["--no-config-file"],
+        package: "nushell (tests/tools/install-nushell.sh)",
+    }
+});
+
+pub const TCSH: RealShell = RealShell {
+    shell: Shell::Tcsh,
+    program: "tcsh",
+    options: &["-f"],
+    package: "tcsh",
+};
+
 /// Shells read bytes differently under a UTF-8 locale and the C locale.
 pub const LOCALES: [&str; 2] = ["C.UTF-8", "C"];
 
@@ -59,11 +83,35 @@ impl RealShell {
     }
 
     /// Code that runs the statements in the file named by $SCRIPT, the way `assume`
-    /// runs grant's output.
-    pub fn load_script(&self) -> &'static str {
+    /// runs grant's output: nushell's reads the records with the function of
+    /// `shell/grant.nu`, tcsh's evaluates a command substitution as its alias does.
+    pub fn load_script(&self) -> String {
         match self.shell {
-            Shell::Fish => "cat $SCRIPT | source",
-            _ => r#"eval "$(cat "$SCRIPT")""#,
+            Shell::Fish => "cat $SCRIPT | source".to_owned(),
+            // Records separated by NUL, which no record holds, are assumes in a row.
+            Shell::Nu => format!(
+                "source '{}/shell/grant.nu'\nfor record in (open --raw $env.SCRIPT | split row (char nul)) {{ __grant_apply $record }}",
+                env!("CARGO_MANIFEST_DIR")
+            ),
+            Shell::Tcsh => r#"eval "`cat $SCRIPT:q`""#.to_owned(),
+            _ => r#"eval "$(cat "$SCRIPT")""#.to_owned(),
+        }
+    }
+
+    /// A command line that writes `env -0` to `$OUT/label`.
+    pub fn record_environment(&self, label: &str) -> String {
+        match self.shell {
+            Shell::Nu => format!("^env -0 | save -f $\"($env.OUT)/{label}\""),
+            _ => format!("env -0 > \"$OUT/{label}\""),
+        }
+    }
+
+    /// A command line that creates the (empty) file `path`.
+    pub fn touch(&self, path: &std::path::Path) -> String {
+        let path = self.shell.quote(path.to_str().unwrap()).unwrap();
+        match self.shell {
+            Shell::Nu => format!("'' | save -f {path}"),
+            _ => format!("echo > {path}"),
         }
     }
 }
@@ -86,11 +134,28 @@ pub fn parse_environment(bytes: &[u8]) -> HashMap<String, Vec<u8>> {
 }
 
 /// The line that loads the integration, as the README tells users to write it.
+/// Nushell reads the files it sources when it parses a line, before running any:
+/// [`prepare_init`] saves `grant init nu` first, as the README's lines in config.nu
+/// do, and the line sources it.
 pub fn init_line(real: &RealShell) -> String {
     match real.shell {
         Shell::Fish => "grant init fish | source".to_owned(),
+        Shell::Tcsh => r#"eval "`grant init tcsh`""#.to_owned(),
+        Shell::Nu => "source ~/.grant.nu".to_owned(),
         shell => format!(r#"eval "$(grant init {shell})""#),
     }
+}
+
+/// For nushell, runs `grant init nu` in `env`'s world and saves it where
+/// [`init_line`] sources it; nothing for the other shells.
+pub fn prepare_init(env: &TestEnv, real: &RealShell) {
+    if real.shell != Shell::Nu {
+        return;
+    }
+    let init = crate::support::success(&env.run(&["init", "nu"]));
+    let path = env.home.join(".grant.nu");
+    std::fs::write(&path, init).unwrap();
+    env.written_by_the_test(&path);
 }
 
 /// Where a script writes what it saw: `env -0 > "$OUT/NAME"` in every shell.
@@ -131,7 +196,7 @@ pub fn shell_command(env: &TestEnv, real: &RealShell, outputs: &Outputs) -> Comm
 
 /// Runs `lines` as a script file in `real`, non-interactively.
 pub fn run_script(env: &TestEnv, real: &RealShell, outputs: &Outputs, lines: &[String]) -> Output {
-    let script = env.tmp_dir.join(format!("script.{}", real.program));
+    let script = env.tmp_dir.join(format!("script.{}", real.shell.name()));
     std::fs::write(&script, lines.join("\n") + "\n").unwrap();
     shell_command(env, real, outputs)
         .arg(&script)

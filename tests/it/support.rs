@@ -99,7 +99,16 @@ impl TestEnv {
 
     /// `grant` with a clean environment pointing only into this test's folders.
     pub fn grant(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_grant"));
+        self.grant_binary(Path::new(env!("CARGO_BIN_EXE_grant")))
+    }
+
+    /// [`TestEnv::grant`] of the binary that ships ([`shipped_binary`]).
+    pub fn shipped_grant(&self) -> Command {
+        self.grant_binary(&shipped_binary())
+    }
+
+    fn grant_binary(&self, binary: &Path) -> Command {
+        let mut command = Command::new(binary);
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -150,7 +159,7 @@ impl TestEnv {
             .env("GRANT_STATE_DIR", &self.state_dir)
             .env("AWS_CONFIG_FILE", self.aws_config_path())
             .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_credentials_path())
-            .env("GRANT_KEYRING_BACKEND", "kernel-keyring")
+            .env("GRANT_KEYRING_BACKEND", NATIVE_KEYRING_BACKEND)
             .env("CI", "true");
         if let Some(url) = &self.endpoint {
             for name in [
@@ -323,7 +332,7 @@ pub fn tool_is_installed(program: &str, package: &str) -> bool {
     };
     let installed = answers("--version") || answers("-V");
     assert!(
-        installed || std::env::var_os("CI").is_none(),
+        installed || std::env::var_os("CI").is_none() || absent_by_name(program),
         "{program} is not installed, and CI must have it (apt-get install {package})"
     );
     if !installed {
@@ -331,6 +340,32 @@ pub fn tool_is_installed(program: &str, package: &str) -> bool {
     }
     installed
 }
+
+/// The grant binary as the release ships it (static glibc, non-PIE:
+/// `cargo build-static`), given by $GRANT_SHIPPED_BINARY (CI builds it and sets it);
+/// without it, the test binary's own grant.
+pub fn shipped_binary() -> PathBuf {
+    std::env::var_os("GRANT_SHIPPED_BINARY")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_grant")), PathBuf::from)
+}
+
+/// Whether CI named `program` in `GRANT_TEST_ABSENT_TOOLS` (comma-separated): a tool
+/// this OS does not have (tmux, fish and keyctl on Windows), whose tests skip there.
+fn absent_by_name(program: &str) -> bool {
+    std::env::var("GRANT_TEST_ABSENT_TOOLS")
+        .is_ok_and(|names| names.split(',').any(|name| name.trim() == program))
+}
+
+/// The secret store every test's grant uses: the OS's own (the CI workflow gives
+/// macOS a temporary keychain; Windows runners have a Credential Manager), and on
+/// Linux the kernel keyring, which needs no desktop session.
+pub const NATIVE_KEYRING_BACKEND: &str = if cfg!(target_os = "macos") {
+    "keychain"
+} else if cfg!(windows) {
+    "windows-credential-manager"
+} else {
+    "kernel-keyring"
+};
 
 /// `script` (util-linux, Debian's bsdutils), which gives a command a pseudo-terminal.
 pub fn script_is_installed() -> bool {
@@ -341,10 +376,10 @@ pub fn script_is_installed() -> bool {
 /// generated `credential_process = grant ...` lines).
 pub fn path_with_grant() -> std::ffi::OsString {
     let grant_dir = Path::new(env!("CARGO_BIN_EXE_grant")).parent().unwrap();
-    let mut path = std::ffi::OsString::from(grant_dir);
-    path.push(":");
-    path.push(std::env::var_os("PATH").unwrap_or_default());
-    path
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let folders = std::iter::once(grant_dir.to_path_buf()).chain(std::env::split_paths(&path));
+    // `:` between folders on Unix, `;` on Windows.
+    std::env::join_paths(folders).unwrap()
 }
 
 /// Fails when any of `secrets` appears in a file under `folders`.

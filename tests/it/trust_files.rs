@@ -145,7 +145,11 @@ fn symlinks_in_the_state_folder_are_never_followed() {
     assert!(log.is_file(), "the debug log is where the test expects it");
     let locks = files_in(&env.state_dir.join("locks"));
     assert!(!locks.is_empty(), "the first run took a lock");
-    let entries = files_in(&env.state_dir.join("secrets/kernel-keyring"));
+    let entries = files_in(
+        &env.state_dir
+            .join("secrets")
+            .join(crate::support::NATIVE_KEYRING_BACKEND),
+    );
     let entries: Vec<PathBuf> = entries
         .into_iter()
         .filter(|path| path.extension().is_some_and(|ext| ext == "secret"))
@@ -206,7 +210,10 @@ fn a_fifo_at_an_entry_path_is_damaged_not_waited_on() {
     let fake = FakeAws::start();
     let env = signed_in(&fake);
     success(&credential_process(&env, "dev", &[]));
-    let dir = env.state_dir.join("secrets/kernel-keyring");
+    let dir = env
+        .state_dir
+        .join("secrets")
+        .join(crate::support::NATIVE_KEYRING_BACKEND);
     let entries: Vec<PathBuf> = files_in(&dir)
         .into_iter()
         .filter(|path| path.extension().is_some_and(|ext| ext == "secret"))

@@ -239,8 +239,20 @@ fn read_request(
         body
     };
     let method = parsed.method.unwrap_or("GET");
-    let url = parsed.path.unwrap_or("/");
+    let url = origin_form(parsed.path.unwrap_or("/"));
     Ok(Some((Request::new(method, url, headers, body), keep_alive)))
+}
+
+/// The path and query of a request target: a client that goes through a forward
+/// proxy sends the absolute form (`http://host:port/path`), which a server must
+/// accept as well (RFC 9112, 3.2.2).
+fn origin_form(target: &str) -> &str {
+    match target.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => {
+            rest.find('/').map_or("/", |slash| &rest[slash..])
+        }
+        _ => target,
+    }
 }
 
 /// The bytes up to and including the blank line that ends the head.

@@ -1,0 +1,23 @@
+# grant's integration for tcsh: add  eval "`grant init tcsh`"  to ~/.tcshrc.
+# eval gets the lines of that command substitution joined by spaces, so each line
+# here is one statement: `grant init` ends each with `;` and leaves the comments out.
+# The binary writes every line of shell code, quoted; `assume` only evaluates it.
+
+# Tells `grant doctor`, run from this shell, that the integration is loaded.
+setenv GRANT_SHELL_INTEGRATION tcsh
+
+# The options that write to the terminal, not shell code, run grant as it is. `:q`
+# keeps each argument one word, whatever quotes it holds.
+alias assume 'set __grant_args = ( \!*:q ); if ( " $__grant_args " =~ *" --exec "* || " $__grant_args " =~ *" -c "* || " $__grant_args " =~ *" --console "* || " $__grant_args " =~ *" -h "* || " $__grant_args " =~ *" --help "* || " $__grant_args " =~ *" -V "* || " $__grant_args " =~ *" --version "* ) set __grant_args = direct; if ( "$__grant_args" == direct ) grant assume \!*; if ( "$__grant_args" != direct ) eval "`grant assume --shell tcsh \!*:q`"; unset __grant_args'
+
+# Keys exported with -x expire; before each prompt, renew them when they have less
+# than five minutes left. tcsh has no clock: `date` starts only while GRANT_EXPIRES
+# holds a time (1 to 18 digits, no leading zero, which tcsh would read as octal).
+# A variable that is not set is read only inside `eval`: tcsh substitutes the whole
+# line before `if` decides, and an error in precmd makes it drop the alias. An alias
+# after `if ( ... )` runs through `eval` too: tcsh expands none there. `!~` would be
+# a history reference when the alias runs: `! ( ... =~ ... )` instead.
+alias __grant_hook 'set __grant_expires = ""; if ( $?GRANT_EXPIRES ) eval '\''set __grant_expires = "$GRANT_EXPIRES"'\''; set __grant_due = -1; if ( "$__grant_expires" =~ [1-9]* && ! ( "$__grant_expires" =~ *[^0-9]* ) && ! ( "$__grant_expires" =~ ???????????????????* ) ) @ __grant_due = `date +%s` + 301 - $__grant_expires; if ( $__grant_due > 0 ) eval assume --reassume; unset __grant_expires __grant_due'
+
+# precmd runs before each prompt; a precmd the user had runs after the hook.
+if ( ! ( "`alias precmd`" =~ *__grant_hook* ) ) alias precmd "__grant_hook; `alias precmd`"
