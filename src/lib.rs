@@ -24,6 +24,7 @@ pub(crate) mod log;
 pub mod man;
 pub(crate) mod net;
 pub(crate) mod paths;
+pub(crate) mod picker;
 pub mod profile;
 pub(crate) mod registry;
 pub(crate) mod saml;

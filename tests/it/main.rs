@@ -27,6 +27,7 @@ mod iam_users;
 mod load;
 mod man_pages;
 mod mfa_programs;
+mod picker;
 mod populate;
 mod powershell;
 mod profile_suite;

@@ -151,8 +151,8 @@ fn first_sign_in_through_the_form_then_headless_renewal_with_the_cookie() {
     assert_eq!(fake.count("IdpApp"), 1);
     assert_eq!(cached["Version"], 1);
 
-    // Renewal (inside the window): headless, with the session cookie, no form.
-    let renewed = json(&credential_process(&env, &fake, &["--window", "2h"]));
+    // A fetch anew (as at renewal): headless, with the session cookie, no form.
+    let renewed = json(&credential_process(&env, &fake, &["--no-cache"]));
     assert_eq!(fake.count("IdpApp"), 2);
     assert_eq!(fake.count("IdpLogin"), 1, "no form the second time");
     assert_eq!(fake.saml_calls().len(), 2);
