@@ -36,6 +36,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Forget a directory''s .aws-profile: it no longer switches your shell')
             [CompletionResult]::new('directory-profile', 'directory-profile', [CompletionResultType]::ParameterValue, 'The shell hook''s call on entering a directory with a .aws-profile')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
+            [CompletionResult]::new('saml', 'saml', [CompletionResultType]::ParameterValue, 'Sign in at a SAML identity provider for SAML-federated profiles (grant_saml_url)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
@@ -410,6 +411,49 @@ $global:__GrantClapCompleter = {
         'grant;sso;help;help' {
             break
         }
+        'grant;saml' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in at the profile''s IdP (a window only if its session is gone), pick a role if none is set, and cache credentials')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget grant''s browser profile for the profile''s IdP (its session cookies)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;saml;login' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'A profile with grant_saml_url (or a role chain on one)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile with grant_saml_url (or a role chain on one)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;saml;logout' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'A profile with grant_saml_url (or a role chain on one)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile with grant_saml_url (or a role chain on one)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;saml;help' {
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in at the profile''s IdP (a window only if its session is gone), pick a role if none is set, and cache credentials')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget grant''s browser profile for the profile''s IdP (its session cookies)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grant;saml;help;login' {
+            break
+        }
+        'grant;saml;help;logout' {
+            break
+        }
+        'grant;saml;help;help' {
+            break
+        }
         'grant;serve' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose credentials to serve')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The TCP port to listen on (0: any free port)')
@@ -647,6 +691,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Forget a directory''s .aws-profile: it no longer switches your shell')
             [CompletionResult]::new('directory-profile', 'directory-profile', [CompletionResultType]::ParameterValue, 'The shell hook''s call on entering a directory with a .aws-profile')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
+            [CompletionResult]::new('saml', 'saml', [CompletionResultType]::ParameterValue, 'Sign in at a SAML identity provider for SAML-federated profiles (grant_saml_url)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
@@ -741,6 +786,17 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;sso;generate' {
+            break
+        }
+        'grant;help;saml' {
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in at the profile''s IdP (a window only if its session is gone), pick a role if none is set, and cache credentials')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget grant''s browser profile for the profile''s IdP (its session cookies)')
+            break
+        }
+        'grant;help;saml;login' {
+            break
+        }
+        'grant;help;saml;logout' {
             break
         }
         'grant;help;serve' {

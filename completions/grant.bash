@@ -64,6 +64,9 @@ _grant() {
             grant,registry)
                 cmd="grant__subcmd__registry"
                 ;;
+            grant,saml)
+                cmd="grant__subcmd__saml"
+                ;;
             grant,serve)
                 cmd="grant__subcmd__serve"
                 ;;
@@ -172,6 +175,9 @@ _grant() {
             grant__subcmd__help,registry)
                 cmd="grant__subcmd__help__subcmd__registry"
                 ;;
+            grant__subcmd__help,saml)
+                cmd="grant__subcmd__help__subcmd__saml"
+                ;;
             grant__subcmd__help,serve)
                 cmd="grant__subcmd__help__subcmd__serve"
                 ;;
@@ -219,6 +225,12 @@ _grant() {
                 ;;
             grant__subcmd__help__subcmd__registry,sync)
                 cmd="grant__subcmd__help__subcmd__registry__subcmd__sync"
+                ;;
+            grant__subcmd__help__subcmd__saml,login)
+                cmd="grant__subcmd__help__subcmd__saml__subcmd__login"
+                ;;
+            grant__subcmd__help__subcmd__saml,logout)
+                cmd="grant__subcmd__help__subcmd__saml__subcmd__logout"
                 ;;
             grant__subcmd__help__subcmd__settings,get)
                 cmd="grant__subcmd__help__subcmd__settings__subcmd__get"
@@ -300,6 +312,24 @@ _grant() {
                 ;;
             grant__subcmd__registry__subcmd__help,sync)
                 cmd="grant__subcmd__registry__subcmd__help__subcmd__sync"
+                ;;
+            grant__subcmd__saml,help)
+                cmd="grant__subcmd__saml__subcmd__help"
+                ;;
+            grant__subcmd__saml,login)
+                cmd="grant__subcmd__saml__subcmd__login"
+                ;;
+            grant__subcmd__saml,logout)
+                cmd="grant__subcmd__saml__subcmd__logout"
+                ;;
+            grant__subcmd__saml__subcmd__help,help)
+                cmd="grant__subcmd__saml__subcmd__help__subcmd__help"
+                ;;
+            grant__subcmd__saml__subcmd__help,login)
+                cmd="grant__subcmd__saml__subcmd__help__subcmd__login"
+                ;;
+            grant__subcmd__saml__subcmd__help,logout)
+                cmd="grant__subcmd__saml__subcmd__help__subcmd__logout"
                 ;;
             grant__subcmd__settings,get)
                 cmd="grant__subcmd__settings__subcmd__get"
@@ -398,7 +428,7 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials uninstall registry help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -928,7 +958,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso serve console export doctor __secret-agent credentials uninstall registry help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1320,6 +1350,48 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help__subcmd__registry__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__saml)
+            opts="login logout"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__saml__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd__saml__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1823,6 +1895,120 @@ _grant() {
             fi
             case "${prev}" in
                 --required-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml)
+            opts="-h -V --help --version login logout help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__help)
+            opts="login logout help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__login)
+            opts="-p -h -V --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__saml__subcmd__logout)
+            opts="-p -h -V --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

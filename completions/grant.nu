@@ -355,6 +355,42 @@ module completions {
   export extern "grant sso help help" [
   ]
 
+  # Sign in at a SAML identity provider for SAML-federated profiles (grant_saml_url)
+  export extern "grant saml" [
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  # Sign in at the profile's IdP (a window only if its session is gone), pick a role if none is set, and cache credentials
+  export extern "grant saml login" [
+    --profile(-p): string     # A profile with grant_saml_url (or a role chain on one)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  # Forget grant's browser profile for the profile's IdP (its session cookies)
+  export extern "grant saml logout" [
+    --profile(-p): string     # A profile with grant_saml_url (or a role chain on one)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "grant saml help" [
+  ]
+
+  # Sign in at the profile's IdP (a window only if its session is gone), pick a role if none is set, and cache credentials
+  export extern "grant saml help login" [
+  ]
+
+  # Forget grant's browser profile for the profile's IdP (its session cookies)
+  export extern "grant saml help logout" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "grant saml help help" [
+  ]
+
   # Serve a profile's credentials on a local container-credentials endpoint, renewed as they expire
   export extern "grant serve" [
     --profile: string@"nu-complete grant profiles"         # The profile whose credentials to serve
@@ -476,6 +512,13 @@ module completions {
 
   # Print this message or the help of the given subcommand(s)
   export extern "grant credentials help help" [
+  ]
+
+  # Remove grant's state, settings and secret-store key; list the lines of the AWS files that still run grant
+  export extern "grant uninstall" [
+    --yes                     # Remove them; without it, only list what would go
+    --help(-h)                # Print help
+    --version(-V)             # Print version
   ]
 
   # Share profiles through a git repository: a team's profile registries
@@ -659,6 +702,18 @@ module completions {
   export extern "grant help sso generate" [
   ]
 
+  # Sign in at a SAML identity provider for SAML-federated profiles (grant_saml_url)
+  export extern "grant help saml" [
+  ]
+
+  # Sign in at the profile's IdP (a window only if its session is gone), pick a role if none is set, and cache credentials
+  export extern "grant help saml login" [
+  ]
+
+  # Forget grant's browser profile for the profile's IdP (its session cookies)
+  export extern "grant help saml logout" [
+  ]
+
   # Serve a profile's credentials on a local container-credentials endpoint, renewed as they expire
   export extern "grant help serve" [
   ]
@@ -701,6 +756,10 @@ module completions {
 
   # Move PROFILE's keys from ~/.aws/credentials into grant's store
   export extern "grant help credentials import" [
+  ]
+
+  # Remove grant's state, settings and secret-store key; list the lines of the AWS files that still run grant
+  export extern "grant help uninstall" [
   ]
 
   # Share profiles through a git repository: a team's profile registries

@@ -337,6 +337,12 @@ pub fn sts(config: &SdkConfig, keys: &StaticKeys) -> aws_sdk_sts::Client {
 }
 
 /// IAM (the access keys of `grant credentials rotate`), signed with `keys`.
+/// STS for the calls that take no signature (AssumeRoleWithSAML).
+pub fn sts_unsigned(config: &SdkConfig) -> aws_sdk_sts::Client {
+    log_endpoint("STS", "AWS_ENDPOINT_URL_STS", config);
+    aws_sdk_sts::Client::new(config)
+}
+
 pub fn iam(config: &SdkConfig, keys: &StaticKeys) -> aws_sdk_iam::Client {
     log_endpoint("IAM", "AWS_ENDPOINT_URL_IAM", config);
     let iam_config = aws_sdk_iam::config::Builder::from(config)

@@ -90,6 +90,9 @@ pub enum Command {
     /// Sign in to IAM Identity Center (AWS SSO) and manage its tokens
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// Sign in at a SAML identity provider for SAML-federated profiles (grant_saml_url)
+    #[command(subcommand)]
+    Saml(SamlCommand),
     /// Serve a profile's credentials on a local container-credentials endpoint, renewed as they expire
     Serve(ServeArgs),
     /// Open the AWS console signed in as a profile (or print its sign-in URL)
@@ -234,6 +237,21 @@ pub enum CredentialsCommand {
         #[arg(long)]
         remove_plaintext: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SamlCommand {
+    /// Sign in at the profile's IdP (a window only if its session is gone), pick a role if none is set, and cache credentials
+    Login(SamlProfileArgs),
+    /// Forget grant's browser profile for the profile's IdP (its session cookies)
+    Logout(SamlProfileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SamlProfileArgs {
+    /// A profile with grant_saml_url (or a role chain on one)
+    #[arg(long, short = 'p')]
+    pub profile: String,
 }
 
 #[derive(Debug, Subcommand)]

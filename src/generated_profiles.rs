@@ -15,6 +15,13 @@ use crate::sso::normalize_start_url;
 /// The key that marks a section as generated, and from which directory.
 pub const MARKER_KEY: &str = "grant_generated_from";
 
+/// The key that keeps the account's name (Granted's name for it), for the picker and
+/// `grant profiles --long`. The SDKs ignore it.
+pub const ACCOUNT_NAME_KEY: &str = "granted_sso_account_name";
+
+/// Longer than any account name AWS allows (50).
+const ACCOUNT_NAME_LIMIT: usize = 64;
+
 /// What the user asked the generated profiles to look like.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -94,6 +101,10 @@ impl Options {
         }
         add(&format!("{prefix}_account_id"), &role.account_id);
         add(&format!("{prefix}_role_name"), &role.role_name);
+        let account_name = account_name_value(&role.account_name);
+        if !account_name.is_empty() {
+            add(ACCOUNT_NAME_KEY, &account_name);
+        }
         if let Some(region) = &self.profile_region {
             add("region", region);
         }
@@ -247,6 +258,26 @@ pub fn is_role_name(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b))
+}
+
+/// The account name as a config value: one line of printable ASCII (what AWS allows
+/// in account names) without `#` or `;`, which some parsers take for a comment, so
+/// a name from the server cannot add a line, a key or a section of its choosing.
+fn account_name_value(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == ' ' {
+                ' '
+            } else if c.is_ascii_graphic() && c != '#' && c != ';' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(ACCOUNT_NAME_LIMIT)
+        .collect();
+    kept.trim().to_owned()
 }
 
 /// The template's name for each role; where two roles would share a name (two
@@ -445,6 +476,7 @@ mod tests {
                 "granted_sso_registration_scopes",
                 "granted_sso_account_id",
                 "granted_sso_role_name",
+                ACCOUNT_NAME_KEY,
                 "region",
                 "credential_process",
                 MARKER_KEY
@@ -465,9 +497,32 @@ mod tests {
                 "sso_session",
                 "sso_account_id",
                 "sso_role_name",
+                ACCOUNT_NAME_KEY,
                 "region",
                 MARKER_KEY
             ]
+        );
+    }
+
+    #[test]
+    fn account_names_from_the_server_stay_one_harmless_value() {
+        assert_eq!(account_name_value("  Prod (EU) & co  "), "Prod (EU) & co");
+        assert_eq!(
+            account_name_value("x\n[profile evil]\r\ncredential_process = sh # ;"),
+            "x [profile evil]  credential_process = sh _ _"
+        );
+        assert_eq!(account_name_value("\u{1b}]0;title\u{7}"), "]0_title");
+        assert_eq!(
+            account_name_value(&"n".repeat(200)).len(),
+            ACCOUNT_NAME_LIMIT
+        );
+        let profile = &options().profiles(&[role("111111111111", "\n\t", "Admin")])[0];
+        assert!(
+            profile
+                .entries
+                .iter()
+                .all(|(key, _)| key != ACCOUNT_NAME_KEY),
+            "{profile:?}"
         );
     }
 

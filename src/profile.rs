@@ -5,6 +5,9 @@
 //! else static keys, else another tool's `credential_process`. A profile marked
 //! `grant_iam_user = true` (written by `grant credentials add`) is an IAM user whose
 //! keys sit in grant's secret store; the marker wins over everything but `role_arn`.
+//! A profile with `grant_saml_url` is a SAML-federated role (grant's own keys, so
+//! that the SDKs, which do not know them, read only its `credential_process`); it
+//! wins over everything else.
 
 use std::fmt;
 
@@ -44,7 +47,7 @@ pub enum ProfileError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileProblem {
     #[error(
-        "no credentials: add granted_sso_* or sso_* keys, role_arn, credential_process or aws_access_key_id"
+        "no credentials: add granted_sso_* or sso_* keys, grant_saml_url, role_arn, credential_process or aws_access_key_id"
     )]
     NoCredentials,
     #[error("role_arn takes source_profile or credential_source, not both")]
@@ -101,6 +104,25 @@ pub enum CredentialSource {
     Named(NamedSource),
     /// An IAM user whose long-term keys are in grant's secret store.
     IamUser(IamUser),
+    /// A role reached through a SAML identity provider.
+    Saml(SamlRole),
+}
+
+/// The keys of a SAML-federated profile.
+pub const SAML_URL_KEY: &str = "grant_saml_url";
+pub const SAML_ROLE_KEY: &str = "grant_saml_role_arn";
+pub const SAML_PROVIDER_KEY: &str = "grant_saml_provider_arn";
+
+/// A role assumed with a SAML assertion from an identity provider's AWS app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlRole {
+    /// The IdP's sign-in URL of its AWS app (`grant_saml_url`).
+    pub url: String,
+    /// `grant_saml_role_arn`; without it, the one role the assertion offers.
+    pub role_arn: Option<String>,
+    /// `grant_saml_provider_arn`; without it, the one the assertion pairs the role with.
+    pub provider_arn: Option<String>,
+    pub duration_seconds: Option<u32>,
 }
 
 /// The key that marks a profile whose IAM user keys grant keeps.
@@ -260,6 +282,14 @@ fn source_of(
     values: &SectionValues<'_>,
     chain: &mut Vec<String>,
 ) -> Result<CredentialSource, ProfileError> {
+    if let Some(url) = values.get(SAML_URL_KEY) {
+        return Ok(CredentialSource::Saml(SamlRole {
+            url: url.to_owned(),
+            role_arn: values.get(SAML_ROLE_KEY).map(str::to_owned),
+            provider_arn: values.get(SAML_PROVIDER_KEY).map(str::to_owned),
+            duration_seconds: duration_seconds(values)?,
+        }));
+    }
     if values.contains("role_arn") {
         return assume_role(resolver, values, chain)
             .map(|role| CredentialSource::AssumeRole(Box::new(role)));

@@ -468,6 +468,7 @@ async fn mfa_session(
         mfa_token,
         ykman: settings.mfa_yubikey(),
         region: Some(region.to_owned()),
+        settings,
     };
     let session = crate::credentials::iam_user::session(
         &context,

@@ -13,6 +13,7 @@ mod init;
 mod populate;
 mod profiles;
 mod registry;
+mod saml;
 mod secret_agent;
 mod serve;
 mod settings;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sso(SsoCommand::Populate(args)) => populate::run(&args, true),
         Command::Sso(SsoCommand::Generate(args)) => populate::run(&args, false),
         Command::Sso(command) => sso::run(command),
+        Command::Saml(command) => saml::run(command),
         Command::Serve(args) => serve::run(args),
         Command::Console(args) => console::run(args),
         Command::Export(args) => export::run(args),

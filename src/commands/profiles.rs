@@ -100,6 +100,9 @@ fn long_listing() -> anyhow::Result<()> {
                 Ok(profile) => describe(&profile.source),
                 Err(error) => format!("error: {error}"),
             };
+            if let Some(account) = account_name(&files, name) {
+                source.push_str(&format!(" account {account}"));
+            }
             if let Some(registry) = from_registry.get(name) {
                 source.push_str(&format!(" (registry {registry})"));
             }
@@ -112,6 +115,13 @@ fn long_listing() -> anyhow::Result<()> {
             .map(|(name, source)| format!("{name:width$}  {source}")),
     )?;
     Ok(())
+}
+
+/// The account name `sso populate` kept in the profile.
+fn account_name(files: &AwsFiles, name: &str) -> Option<String> {
+    let values = files.profile(name).ok()??;
+    let account = values.get(crate::generated_profiles::ACCOUNT_NAME_KEY)?;
+    (!account.is_empty()).then(|| account.to_owned())
 }
 
 /// The profiles of the AWS config that a registry's block holds, by name.
@@ -152,6 +162,16 @@ fn describe(source: &CredentialSource) -> String {
         CredentialSource::Static(_) => "static keys".to_owned(),
         CredentialSource::Named(named) => named_source(*named).to_owned(),
         CredentialSource::IamUser(_) => "iam-user (grant store)".to_owned(),
+        CredentialSource::Saml(role) => format!(
+            "saml {} via {}{}",
+            role.role_arn.as_deref().unwrap_or("(role not chosen)"),
+            crate::saml::idp_label(&role.url),
+            if crate::saml::has_browser_profile(&role.url) {
+                ""
+            } else {
+                " (not signed in)"
+            }
+        ),
     }
 }
 

@@ -35,6 +35,18 @@ pub enum FetchError {
         "the credentials' {field} holds characters AWS never issues (escape sequences, quotes or spaces, say): refused; check the profile's source of credentials"
     )]
     UnexpectedCharacters { field: &'static str },
+    #[error(transparent)]
+    Saml(#[from] crate::saml::SamlError),
+    #[error(transparent)]
+    SamlAssertion(#[from] crate::saml::AssertionError),
+    #[error("grant_saml_role_arn is not a role ARN: {}", crate::term_text::shown(.0))]
+    SamlRoleArn(String),
+    #[error("the IdP does not offer the role {role} to you; it offers: {offered}")]
+    SamlRoleNotOffered { role: String, offered: String },
+    #[error(
+        "the IdP offers several roles ({offered}); pick one with `{command}` (or set grant_saml_role_arn)"
+    )]
+    SamlRoleToPick { offered: String, command: String },
     #[error("STS refused AssumeRole of {role_arn}: {message}")]
     AssumeRoleRefused { role_arn: String, message: String },
     #[error(
@@ -122,4 +134,6 @@ pub struct FetchContext<'a> {
     pub ykman: bool,
     /// The region for STS; None uses us-east-1.
     pub region: Option<String>,
+    /// Which browser a SAML sign-in drives.
+    pub settings: &'a crate::settings::Settings,
 }

@@ -5,12 +5,14 @@ use std::time::Duration;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+use aws_sdk_sts::operation::assume_role_with_saml::AssumeRoleWithSAMLError;
 
 use super::context::{FetchContext, FetchError, call_error};
 use super::{Credentials, iam_user, process};
 use crate::aws;
 use crate::lock::Lock;
-use crate::profile::{AssumeRole, CredentialSource, NamedSource, SsoRole, StaticKeys};
+use crate::profile::{AssumeRole, CredentialSource, NamedSource, SamlRole, SsoRole, StaticKeys};
+use crate::saml::{self, OfferedRole, SamlResponse, assertion};
 use crate::sso::{SessionTarget, SsoToken};
 
 /// How long a process waits for another one that is signing in or refreshing.
@@ -61,6 +63,7 @@ async fn fetch_from(
             process::run(command, &context.process_chain).map_err(FetchError::Process)
         }
         CredentialSource::Static(keys) => Ok(from_static(keys)),
+        CredentialSource::Saml(role) => saml_credentials(context, role).await,
         CredentialSource::Named(NamedSource::Environment) => from_environment(),
         CredentialSource::Named(NamedSource::Ec2InstanceMetadata) => {
             let provider =
@@ -357,4 +360,147 @@ fn mfa_code(
         ykman: context.ykman,
     };
     Ok(crate::mfa::code(context.mfa_token.as_deref(), &request)?)
+}
+
+// ---- SAML-federated roles: a SAML response from the IdP (`crate::saml`, headless
+// while the IdP session lasts), the role it offers that the profile names, then
+// STS AssumeRoleWithSAML (unsigned, as the API is).
+
+pub(crate) async fn saml_credentials(
+    context: &FetchContext<'_>,
+    role: &SamlRole,
+) -> Result<Credentials, FetchError> {
+    let partition = saml_partition_of(role, context.region.as_deref())?;
+    let response = saml_response(context, role, &partition)?;
+    let offered = assertion::offered_roles(&response, &partition)?;
+    let chosen = choose_saml_role(role, &offered, &context.login_selector)?;
+    assume_role_with_saml(context, role, &partition, &chosen, &response).await
+}
+
+/// A SAML response for `role`'s IdP.
+fn saml_response(
+    context: &FetchContext<'_>,
+    role: &SamlRole,
+    partition: &str,
+) -> Result<SamlResponse, FetchError> {
+    Ok(saml::sign_in(&saml::SignIn {
+        url: &role.url,
+        partition,
+        settings: context.settings,
+        may_show_window: context.login.is_some() && crate::terminal::person_can_use_a_browser(),
+        login_command: format!("grant saml login {}", context.login_selector),
+    })?)
+}
+
+/// The partition of the profile's role ARN, else of its region.
+pub fn saml_partition_of(role: &SamlRole, region: Option<&str>) -> Result<String, FetchError> {
+    if let Some(arn) = &role.role_arn {
+        let partition = assertion::partition_of(arn).unwrap_or_default();
+        if !assertion::is_role_arn(arn, partition) {
+            return Err(FetchError::SamlRoleArn(arn.clone()));
+        }
+        return Ok(partition.to_owned());
+    }
+    Ok(match region {
+        Some(region) if region.starts_with("cn-") => "aws-cn",
+        Some(region) if region.starts_with("us-gov-") => "aws-us-gov",
+        _ => "aws",
+    }
+    .to_owned())
+}
+
+/// The offered role the profile names (with its provider, if it names one), else
+/// the only one offered; several and none named is an error that lists them.
+fn choose_saml_role(
+    role: &SamlRole,
+    offered: &[OfferedRole],
+    login_selector: &str,
+) -> Result<OfferedRole, FetchError> {
+    let wanted = |candidate: &&OfferedRole| {
+        role.role_arn
+            .as_ref()
+            .is_none_or(|arn| *arn == candidate.role_arn)
+            && role
+                .provider_arn
+                .as_ref()
+                .is_none_or(|arn| *arn == candidate.provider_arn)
+    };
+    let matching: Vec<&OfferedRole> = offered.iter().filter(wanted).collect();
+    let list = || {
+        offered
+            .iter()
+            .map(|role| role.role_arn.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match matching[..] {
+        [one] => Ok(one.clone()),
+        [] => Err(FetchError::SamlRoleNotOffered {
+            role: role.role_arn.clone().unwrap_or_default(),
+            offered: list(),
+        }),
+        _ => Err(FetchError::SamlRoleToPick {
+            offered: list(),
+            command: format!("grant saml login {login_selector}"),
+        }),
+    }
+}
+
+async fn assume_role_with_saml(
+    context: &FetchContext<'_>,
+    role: &SamlRole,
+    partition: &str,
+    chosen: &OfferedRole,
+    response: &SamlResponse,
+) -> Result<Credentials, FetchError> {
+    let home_region = match partition {
+        "aws-cn" => "cn-north-1",
+        "aws-us-gov" => "us-gov-west-1",
+        _ => "us-east-1",
+    };
+    let region = context.region.as_deref().unwrap_or(home_region);
+    let sts = aws::sts_unsigned(&aws::sdk_config(region).await);
+    crate::debug!("AssumeRoleWithSAML {} in {region}", chosen.role_arn);
+    let output = sts
+        .assume_role_with_saml()
+        .role_arn(&chosen.role_arn)
+        .principal_arn(&chosen.provider_arn)
+        .saml_assertion(response.as_base64())
+        .set_duration_seconds(role.duration_seconds.map(|seconds| seconds as i32))
+        .send()
+        .await
+        .map_err(|error| {
+            let failure = aws::describe_error(&error);
+            let refused = match (&failure, error.as_service_error()) {
+                (_, Some(AssumeRoleWithSAMLError::RegionDisabledException(_))) | (_, None) => None,
+                (aws::CallFailure::Status { status, .. }, Some(service_error))
+                    if (400..500).contains(status) =>
+                {
+                    aws_sdk_sts::error::ProvideErrorMetadata::message(service_error)
+                        .or(Some("access denied"))
+                }
+                _ => None,
+            };
+            match refused {
+                Some(message) => FetchError::AssumeRoleRefused {
+                    role_arn: chosen.role_arn.clone(),
+                    message: format!("AssumeRoleWithSAML: {}", crate::term_text::shown(message)),
+                },
+                None => call_error("STS", "AssumeRoleWithSAML", failure),
+            }
+        })?;
+    let operation = "STS AssumeRoleWithSAML";
+    let credentials = output
+        .credentials
+        .ok_or(FetchError::NoCredentialsInAnswer { operation })?;
+    if credentials.expiration.secs() <= 0 || credentials.access_key_id.is_empty() {
+        return Err(FetchError::IncompleteCredentials { operation });
+    }
+    Ok(Credentials {
+        access_key_id: credentials.access_key_id,
+        secret_access_key: credentials.secret_access_key,
+        session_token: Some(credentials.session_token),
+        expiration: Some(credentials.expiration.secs()),
+        account_id: chosen.role_arn.split(':').nth(4).map(str::to_owned),
+    })
 }

@@ -147,6 +147,7 @@ impl Obtain<'_> {
             mfa_token: self.mfa_token.clone(),
             ykman: self.settings.mfa_yubikey(),
             region: request.region.clone(),
+            settings: self.settings,
         };
         let credentials = crate::aws::runtime()?
             .block_on(fetch::fetch(&context, &request.source))

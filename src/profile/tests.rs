@@ -302,7 +302,7 @@ fn mistakes_point_at_file_and_line() {
         ),
         (
             "[profile e]\nregion = us-east-1\n",
-            "config:1: profile 'e': no credentials: add granted_sso_* or sso_* keys, role_arn, credential_process or aws_access_key_id",
+            "config:1: profile 'e': no credentials: add granted_sso_* or sso_* keys, grant_saml_url, role_arn, credential_process or aws_access_key_id",
         ),
     ];
     for (config, expected) in cases {
@@ -359,4 +359,32 @@ fn the_iam_user_marker_makes_a_profile_a_stored_iam_user() {
         resolve(&files, "off").unwrap().source,
         CredentialSource::Process("other-tool".into())
     );
+}
+
+#[test]
+fn saml_profiles_and_role_chains_on_them() {
+    let files = files_from(
+        "[profile idp]\ngrant_saml_url = https://acme.okta.com/home/amazon_aws/0oa/272\n\
+         grant_saml_role_arn = arn:aws:iam::111111111111:role/Admin\nduration_seconds = 7200\n\
+         credential_process = grant credential-process --profile idp\n\
+         [profile on-top]\nrole_arn = arn:aws:iam::333333333333:role/Deploy\nsource_profile = idp\n",
+        "",
+    );
+    let saml = resolve(&files, "idp").unwrap();
+    assert_eq!(
+        saml.source,
+        CredentialSource::Saml(SamlRole {
+            url: "https://acme.okta.com/home/amazon_aws/0oa/272".into(),
+            role_arn: Some("arn:aws:iam::111111111111:role/Admin".into()),
+            provider_arn: None,
+            duration_seconds: Some(7200),
+        })
+    );
+    let chained = resolve(&files, "on-top").unwrap();
+    assert!(matches!(role(&chained).source, CredentialSource::Saml(_)));
+    let bad = files_from(
+        "[profile b]\ngrant_saml_url = https://x\nduration_seconds = 5\n",
+        "",
+    );
+    assert!(resolve(&bad, "b").is_err());
 }

@@ -57,7 +57,7 @@ pub fn without_hook(shell: Shell, script: &str) -> String {
 /// The hook as `grant init` prints it: tcsh's as statements, one a line.
 fn as_in_script(shell: Shell) -> std::borrow::Cow<'static, str> {
     match shell {
-        Shell::Tcsh => super::integration::tcsh_statements(TCSH).into(),
+        Shell::Tcsh => super::tcsh::statements(TCSH).into(),
         shell => snippet(shell).into(),
     }
 }

@@ -147,26 +147,9 @@ fn init_parts(
     parts.push(super::directory::stamp_line(shell, &files.allow_stamp)?);
     parts.push(super::directory::snippet(shell).to_owned());
     if shell == Shell::Tcsh {
-        return Ok(vec![tcsh_statements(&parts.join("\n"))]);
+        return Ok(vec![super::tcsh::statements(&parts.join("\n"))]);
     }
     Ok(parts)
-}
-
-/// `eval "`grant init tcsh`"` gets the lines as words joined by spaces: each line is
-/// one statement ending in `;`, and the comments go.
-pub(super) fn tcsh_statements(script: &str) -> String {
-    let mut statements = String::new();
-    for line in script.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        statements.push_str(line);
-        if !line.ends_with(';') {
-            statements.push(';');
-        }
-        statements.push('\n');
-    }
-    statements
 }
 
 fn quoted_path(path: &Path) -> Result<String, ShellError> {

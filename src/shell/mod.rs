@@ -7,6 +7,7 @@
 pub mod directory;
 pub mod integration;
 mod quote;
+mod tcsh;
 
 #[cfg(test)]
 #[path = "../../tests/data/shell_values.rs"]

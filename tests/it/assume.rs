@@ -301,8 +301,10 @@ impl HostileProfiles {
         for (index, value) in values.iter().enumerate() {
             let name = format!("h{index}");
             config.push_str(&format!("[profile {name}]\nregion = {value}\n"));
+            // Keys keep to AWS's alphabets (grant refuses any other credential
+            // character); the hostile value rides in the region.
             credentials.push_str(&format!(
-                "[{name}]\naws_access_key_id = {value}\naws_secret_access_key = secret {value}\n"
+                "[{name}]\naws_access_key_id = AKIAH{index}\naws_secret_access_key = secret{index}\n"
             ));
             candidates.push((name, value.clone()));
             // The value as a profile name, where the reader takes it as one.
@@ -324,7 +326,6 @@ impl HostileProfiles {
             .filter(|(name, value)| {
                 let section = files.profile(name).unwrap().unwrap();
                 section.get("region") == Some(value.as_str())
-                    && section.get("aws_access_key_id") == Some(value.as_str())
             })
             .collect();
         let verbatim_values = profiles.len();
@@ -397,14 +398,16 @@ fn carries_hostile_input_as_data(real: &RealShell) {
                 "{}: region",
                 real.program
             );
+            let index = &name[1..];
             assert_eq!(
-                &environment["AWS_ACCESS_KEY_ID"], value,
+                environment["AWS_ACCESS_KEY_ID"],
+                format!("AKIAH{index}"),
                 "{}: key",
                 real.program
             );
             assert_eq!(
                 environment["AWS_SECRET_ACCESS_KEY"],
-                format!("secret {value}"),
+                format!("secret{index}"),
                 "{}: secret",
                 real.program
             );

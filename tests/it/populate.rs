@@ -190,7 +190,7 @@ fn an_sso_session_section_plain_profiles_and_the_aws_cli_way() {
         "{written}"
     );
     assert!(written.contains(
-        "\n[profile development/ReadOnly]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\ngrant_generated_from = https://fake-org.awsapps.com/start\n"
+        "\n[profile development/ReadOnly]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\ngranted_sso_account_name = development\ngrant_generated_from = https://fake-org.awsapps.com/start\n"
     ));
     assert!(!written.contains("credential_process"));
     assert!(stderr(&output).contains("grant sso login --sso-session corp"));
@@ -202,7 +202,7 @@ fn an_sso_session_section_plain_profiles_and_the_aws_cli_way() {
     ));
     let written = config(&env);
     assert!(written.contains(
-        "\n[profile cp-development/ReadOnly]\ngranted_sso_session = corp\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = ReadOnly\ncredential_process = grant credential-process --profile cp-development/ReadOnly\n"
+        "\n[profile cp-development/ReadOnly]\ngranted_sso_session = corp\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = ReadOnly\ngranted_sso_account_name = development\ncredential_process = grant credential-process --profile cp-development/ReadOnly\n"
     ));
     success(&env.run(&["sso", "login", "--sso-session", "corp"]));
     let json = success(&env.run(&["credential-process", "--profile", "cp-development/ReadOnly"]));
@@ -261,7 +261,7 @@ fn two_populates_at_once_write_one_consistent_file() {
 fn profiles_long_shows_where_credentials_come_from() {
     let env = TestEnv::new();
     env.write_aws_config(
-        "[profile sso]\ngranted_sso_start_url = https://x.awsapps.com/start\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = Admin\n[profile chain]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = sso\n[profile tool]\ncredential_process = other-tool get\n[profile broken]\nrole_arn = arn:aws:iam::1:role/x\n",
+        "[profile sso]\ngranted_sso_start_url = https://x.awsapps.com/start\ngranted_sso_region = eu-west-1\ngranted_sso_account_id = 111111111111\ngranted_sso_role_name = Admin\ngranted_sso_account_name = production\n[profile chain]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = sso\n[profile tool]\ncredential_process = other-tool get\n[profile broken]\nrole_arn = arn:aws:iam::1:role/x\n",
     );
     env.write_aws_credentials("[keys]\naws_access_key_id = A\naws_secret_access_key = B\n");
     let listing = success(&env.run(&["profiles", "--long"]));
@@ -275,7 +275,7 @@ fn profiles_long_shows_where_credentials_come_from() {
     assert_eq!(lines[2], "keys    static keys");
     assert_eq!(
         lines[3],
-        "sso     sso 111111111111/Admin (https://x.awsapps.com/start, eu-west-1)"
+        "sso     sso 111111111111/Admin (https://x.awsapps.com/start, eu-west-1) account production"
     );
     assert_eq!(lines[4], "tool    process other-tool get");
 }

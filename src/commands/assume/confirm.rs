@@ -115,6 +115,13 @@ fn source_facts(
         }
         CredentialSource::Named(_) => format!("keys {}", credentials.access_key_id),
         CredentialSource::IamUser(_) => "a session of the IAM user (grant store)".to_owned(),
+        CredentialSource::Saml(role) => match &credentials.account_id {
+            Some(account) => format!(
+                "account {account}, SAML role from {}",
+                crate::saml::idp_label(&role.url)
+            ),
+            None => format!("SAML role from {}", crate::saml::idp_label(&role.url)),
+        },
     }
 }
 

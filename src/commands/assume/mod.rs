@@ -92,6 +92,7 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
     });
     let store = SecretStore::open(settings)?;
     let credentials = credentials(&plan, settings, &store, login, args.mfa_token.clone())?;
+    crate::picker::record_use(&name);
     if args.env {
         super::export::write_dotenv(&plan.profile, plan.region.as_deref(), &credentials)?;
         return match shell {
@@ -202,24 +203,23 @@ fn pick_profile() -> anyhow::Result<String> {
     if !crate::terminal::picker_can_show() {
         bail!("give a profile: assume PROFILE (grant profiles lists them)");
     }
-    let names: Vec<String> = AwsFiles::list_profile_names()?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    if names.is_empty() {
+    let files = AwsFiles::load()?;
+    let mut entries = crate::picker::entries(&files);
+    if entries.is_empty() {
         bail!(
             "no profiles in {}; add one, or run grant sso populate",
             crate::paths::aws_config_file().display()
         );
     }
+    crate::picker::Uses::load().order(&mut entries, crate::picker::now_ms());
     let choice = dialoguer::FuzzySelect::new()
-        .with_prompt("Profile")
-        .items(&names)
+        .with_prompt("Profile (name, account id, account name or role)")
+        .items(crate::picker::lines(&entries))
         .default(0)
         .interact_on_opt(&dialoguer::console::Term::stderr())
         .context("cannot show the profile picker")?;
     match choice {
-        Some(index) => Ok(names[index].clone()),
+        Some(index) => Ok(entries.swap_remove(index).name),
         None => bail!("no profile chosen"),
     }
 }

@@ -16,6 +16,7 @@ mod directory;
 mod faults;
 mod http;
 mod iam;
+mod idp;
 mod ids;
 mod oidc;
 mod router;
@@ -32,6 +33,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use directory::{Account, Directory};
+pub use idp::{IdpMode, SamlCall};
 pub use state::{
     AssumeRoleCall, ClientRegistration, ConsoleLogin, DeviceAuthorizationOverride,
     SessionTokenCall, Settings,
@@ -322,6 +324,42 @@ impl FakeAws {
 
     pub fn session_token_calls(&self) -> Vec<SessionTokenCall> {
         self.state().session_token_calls.clone()
+    }
+
+    // ---- the SAML IdP ----
+
+    /// The sign-in URL of the fake IdP's AWS app (`grant_saml_url`).
+    pub fn idp_app_url(&self) -> String {
+        format!("{}/idp/app", self.url)
+    }
+
+    pub fn set_idp_mode(&self, mode: IdpMode) {
+        self.state().idp.mode = mode;
+    }
+
+    /// Whether a person at the browser window fills in the login form and submits
+    /// it (a script on the form stands in for them).
+    pub fn set_idp_person_signs_in(&self, signs_in: bool) {
+        self.state().idp.person_signs_in = signs_in;
+    }
+
+    /// The IdP forgets every session: the next visit shows the login form.
+    pub fn end_idp_sessions(&self) {
+        self.state().idp.end_sessions();
+    }
+
+    /// The (role, provider) pairs the IdP's assertions offer, as in [`IdpMode::Normal`].
+    pub fn idp_roles() -> [(&'static str, &'static str); 2] {
+        idp::ROLES
+    }
+
+    pub fn saml_calls(&self) -> Vec<SamlCall> {
+        self.state().idp.calls.clone()
+    }
+
+    /// The paths a hostile IdP's page reached beyond the sign-in endpoint.
+    pub fn idp_hostile_hits(&self) -> Vec<String> {
+        self.state().idp.hostile_hits.clone()
     }
 
     pub fn assume_role_calls(&self) -> Vec<AssumeRoleCall> {

@@ -7,7 +7,7 @@ use crate::controls;
 use crate::faults::Failure;
 use crate::http::{Request, Response};
 use crate::state::{State, lock};
-use crate::{iam, oidc, signin, sso, sts};
+use crate::{iam, idp, oidc, signin, sso, sts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Service {
@@ -20,6 +20,8 @@ enum Service {
     Browser,
     /// The console's federation endpoint (`/federation`).
     Signin,
+    /// The fake SAML IdP's pages and the SAML sign-in endpoint (`/idp/*`, `/saml`).
+    Idp,
 }
 
 struct Route {
@@ -53,6 +55,10 @@ fn route(req: &Request) -> Option<Route> {
         ("GET", "/authorize") => (Browser, "Authorize".to_string()),
         ("GET", "/device") => (Browser, "ApproveDevice".to_string()),
         ("GET", "/federation") => (Signin, signin::action(req)),
+        (method, path) if idp::route(method, path).is_some() => (
+            Idp,
+            idp::route(method, path).unwrap_or_default().to_string(),
+        ),
         ("GET" | "POST", "/") => {
             let op = sts::action(req).unwrap_or_else(|| "MissingAction".to_string());
             let service = if iam::ACTIONS.contains(&op.as_str()) {
@@ -141,6 +147,7 @@ fn dispatch(route: &Route, state: &mut State, req: &Request) -> Result<Response,
             Err(Response::text(400, "fake-aws federation: unknown Action"))
         }
         _ if route.service == Service::Iam => iam::handle(state, req),
+        op if route.service == Service::Idp => idp::handle(state, op, req),
         _ => sts::handle(state, req),
     }
 }
@@ -159,7 +166,7 @@ fn fault_response(service: Service, failure: &Failure) -> Response {
         } else {
             match service {
                 Service::Sts | Service::Iam => "text/xml",
-                Service::Browser | Service::Signin => "text/plain; charset=utf-8",
+                Service::Browser | Service::Signin | Service::Idp => "text/plain; charset=utf-8",
                 Service::Portal | Service::Oidc => "application/json",
             }
         };
@@ -174,7 +181,7 @@ fn fault_response(service: Service, failure: &Failure) -> Response {
         Service::Oidc => oidc::error(failure.status, &code, FAULT_MESSAGE),
         Service::Sts => sts::error(failure.status, &code, FAULT_MESSAGE),
         Service::Iam => iam::error(failure.status, &code, FAULT_MESSAGE),
-        Service::Browser | Service::Signin => {
+        Service::Browser | Service::Signin | Service::Idp => {
             Response::text(failure.status, &format!("{code}: {FAULT_MESSAGE}"))
         }
     }

@@ -238,6 +238,7 @@ pub(crate) struct State {
     pub last_user_code: Option<String>,
     pub signin_tokens: HashMap<String, SigninToken>,
     pub console_logins: Vec<ConsoleLogin>,
+    pub idp: crate::idp::Idp,
     issued_secrets: Vec<String>,
     next_session: SessionId,
 }
@@ -274,6 +275,7 @@ impl State {
             last_user_code: None,
             signin_tokens: HashMap::new(),
             console_logins: Vec::new(),
+            idp: Default::default(),
             issued_secrets: Vec::new(),
             next_session: 1,
         }
@@ -281,6 +283,11 @@ impl State {
 
     pub fn issued_secrets(&self) -> &[String] {
         &self.issued_secrets
+    }
+
+    /// Counts `secret` among the issued secrets, which must never be on disk in plaintext.
+    pub fn remember_secret(&mut self, secret: &str) {
+        self.remember(secret);
     }
 
     fn remember(&mut self, secret: &str) {

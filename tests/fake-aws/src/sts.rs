@@ -42,7 +42,7 @@ pub(crate) fn error(status: u16, code: &str, message: &str) -> Response {
     )
 }
 
-fn success(action: &str, result: &str) -> Response {
+pub(crate) fn success(action: &str, result: &str) -> Response {
     Response::xml(
         200,
         format!(
@@ -70,6 +70,9 @@ pub(crate) fn iso8601(t: OffsetDateTime) -> String {
 
 pub(crate) fn handle(state: &mut State, req: &Request) -> Reply {
     let params = params(req);
+    if find(&params, "Action") == Some("AssumeRoleWithSAML") {
+        return crate::idp::assume_role_with_saml(state, &params);
+    }
     let (caller_key, caller) = authenticate(state, req, "sts", error)?;
     match find(&params, "Action").unwrap_or_default() {
         "AssumeRole" => assume_role(state, &params, &caller_key, &caller),
@@ -243,7 +246,7 @@ fn duration_param(
     }
 }
 
-fn credentials_xml(keys: &crate::state::IssuedKeys) -> String {
+pub(crate) fn credentials_xml(keys: &crate::state::IssuedKeys) -> String {
     format!(
         "    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      \
          <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      \
