@@ -317,8 +317,9 @@ fn malformed_answers_are_one_clear_line() {
 
 #[test]
 fn a_failed_renewal_serves_the_cached_credentials_while_they_are_valid() {
-    // 10 minutes of life: inside the 15-minute window, so every call renews.
-    let fake = fake_with(|s| s.role_credentials_lifetime = Duration::from_secs(10 * 60));
+    // 4 minutes of life: inside the window (never under 5 minutes, however short
+    // the session), so every call renews.
+    let fake = fake_with(|s| s.role_credentials_lifetime = Duration::from_secs(4 * 60));
     let env = signed_in(&fake);
     let first = json(&credential_process(&env, "dev", &[]));
     fake.fail("GetRoleCredentials", 500, None);

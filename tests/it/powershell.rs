@@ -176,8 +176,10 @@ fn assume_scripts_carry_hostile_config_values_as_data() {
     let mut credentials = String::new();
     for (index, value) in values.iter().enumerate() {
         config.push_str(&format!("[profile h{index}]\nregion = {value}\n"));
+        // Keys keep to AWS's alphabets (grant refuses any other credential
+        // character); the hostile value rides in the region.
         credentials.push_str(&format!(
-            "[h{index}]\naws_access_key_id = {value}\naws_secret_access_key = secret {value}\n"
+            "[h{index}]\naws_access_key_id = AKIAH{index}\naws_secret_access_key = secret{index}\n"
         ));
     }
     env.write_aws_config(&config);
@@ -197,10 +199,14 @@ fn assume_scripts_carry_hostile_config_values_as_data() {
         let exported: std::collections::HashMap<String, String> =
             assignments(&read).into_iter().collect();
         assert_eq!(exported["$Env:AWS_REGION"], *value, "{code}");
-        assert_eq!(exported["$Env:AWS_ACCESS_KEY_ID"], *value, "{code}");
+        assert_eq!(
+            exported["$Env:AWS_ACCESS_KEY_ID"],
+            format!("AKIAH{index}"),
+            "{code}"
+        );
         assert_eq!(
             exported["$Env:AWS_SECRET_ACCESS_KEY"],
-            format!("secret {value}"),
+            format!("secret{index}"),
             "{code}"
         );
         checked += 1;
