@@ -136,7 +136,7 @@ fn what_cannot_be_converted_is_one_line_and_nothing_is_written() {
 }
 
 /// boto3 with AWS_PROFILE=dev, seeing `grant` on PATH; its stdout and whether it worked.
-fn boto3_as(env: &TestEnv, profile: &str) -> Option<(bool, String)> {
+pub(crate) fn boto3_as(env: &TestEnv, profile: &str) -> Option<(bool, String)> {
     let python = python_with_botocore()?;
     let output = env
         .consumer(&python)

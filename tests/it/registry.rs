@@ -7,11 +7,9 @@ use std::process::Command;
 
 use fake_aws::FakeAws;
 
+use crate::convert::boto3_as;
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, START_URL};
-use crate::support::{
-    TestEnv, failure, path_with_grant, python_with_botocore, stderr, stdout, success,
-    tool_is_installed,
-};
+use crate::support::{TestEnv, failure, stderr, stdout, success, tool_is_installed};
 
 /// A bare repository and a working clone of it that the test commits through.
 struct Repo {
@@ -137,22 +135,6 @@ fn team_fragment(profiles: &[&str]) -> String {
             )
         })
         .collect()
-}
-
-/// boto3 as `profile`, with grant on PATH: whether it worked and what it said.
-fn boto3_as(env: &TestEnv, profile: &str) -> Option<(bool, String)> {
-    let python = python_with_botocore()?;
-    let output = env
-        .consumer(&python)
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/consumers/python/sts_consumer.py"
-        ))
-        .env("AWS_PROFILE", profile)
-        .env("PATH", path_with_grant())
-        .output()
-        .unwrap();
-    Some((output.status.success(), stdout(&output) + &stderr(&output)))
 }
 
 #[test]
