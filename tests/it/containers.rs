@@ -727,3 +727,48 @@ fn a_squatted_temporary_folder_does_not_block_the_agent() {
     assert_eq!(mode(&container.env.state_dir.join("agent")), 0o700);
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
+
+/// A script that hands grant a pipe on fd 3 and waits for its end gets it when grant
+/// exits: the agent grant started on the way holds none of its caller's descriptors.
+#[test]
+fn the_agent_keeps_none_of_its_callers_descriptors() {
+    let fake = FakeAws::start();
+    let Some(container) = Container::new(&fake) else {
+        return;
+    };
+    let login = container.grant(&["sso", "login", "--profile", "dev", "--use-device-code"]);
+    let mut script = Command::new("sh");
+    script
+        .args(["-c", r#""$@" 3>&1 >/dev/null 2>&1"#, "sh"])
+        .arg(login.get_program())
+        .args(login.get_args())
+        .env_clear()
+        .envs(login.get_envs().filter_map(|(name, value)| Some((name, value?))))
+        .current_dir(&container.env.home)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped());
+    let mut child = script.spawn().unwrap();
+    let mut pipe = child.stdout.take().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "the sign-in failed: {status}");
+    let agents = container.agents();
+    assert_eq!(agents.len(), 1, "the sign-in started an agent: {agents:?}");
+
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        let _ = sender.send(std::io::Read::read_to_end(&mut pipe, &mut rest));
+    });
+    let end = receiver.recv_timeout(Duration::from_secs(10));
+    assert!(
+        matches!(end, Ok(Ok(0))),
+        "no end of the pipe while agent {} runs: {end:?}",
+        agents[0]
+    );
+    let pipes: Vec<PathBuf> = std::fs::read_dir(format!("/proc/{}/fd", agents[0]))
+        .unwrap()
+        .filter_map(|entry| std::fs::read_link(entry.ok()?.path()).ok())
+        .filter(|target| target.to_string_lossy().starts_with("pipe:"))
+        .collect();
+    assert!(pipes.is_empty(), "the agent holds pipes: {pipes:?}");
+}

@@ -31,6 +31,7 @@ const MAX_STORES: usize = 4096;
 pub fn serve(dir: &Path) -> anyhow::Result<()> {
     // Fails only for a process group leader, which the launcher never starts.
     let _ = rustix::process::setsid();
+    close_inherited_descriptors();
     let listener = match listen(dir) {
         Ok(listening) => listening,
         Err(error) => {
@@ -97,6 +98,26 @@ fn report(line: &str) {
         let _ = rustix::stdio::dup2_stdout(&null);
     }
 }
+
+/// Closes every descriptor above stderr. Whatever the first grant was handed (a
+/// pipe on fd 3 of a script that waits for its end) reached the agent through the
+/// launcher; held for the agent's hours, the caller would wait for its end as long.
+fn close_inherited_descriptors() {
+    let open: Vec<i32> = fs::read_dir(DESCRIPTORS_DIR)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+                .filter(|fd| *fd > 2)
+                .collect()
+        })
+        .unwrap_or_else(|_| (3..1024).collect());
+    // The listing's own descriptor is among them, closed already: EBADF, ignored.
+    for fd in open {
+        let _ = nix::unistd::close(fd);
+    }
+}
+
+const DESCRIPTORS_DIR: &str = "/proc/self/fd";
 
 fn watch(path: &Path, identity: (u64, u64), started: Instant, last_request: &AtomicU64) {
     loop {
