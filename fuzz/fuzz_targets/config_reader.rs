@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use grant::config::{AwsFiles, ConfigFile, FileKind, SectionKind};
+use grant::testing::config::{AwsFiles, ConfigFile, FileKind, SectionKind};
 use libfuzzer_sys::fuzz_target;
 
 const BLOCK: usize = 64 * 1024;
@@ -120,13 +120,13 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(listed.iter().collect::<Vec<_>>(), names);
 
     for name in names.iter().take(MAX_PROFILES) {
-        let full = grant::profile::resolve(&files, name);
+        let full = grant::testing::profile::resolve(&files, name);
         // The hinted read of one profile and its chain resolves the same way.
         // (It parses the properties of the chain's profiles, so it may fail where
         // the full read, which parses none, did not; resolving then fails too.)
         let from_hinted = AwsFiles::load_for_profile(name)
-            .map_err(grant::profile::ProfileError::from)
-            .and_then(|hinted| grant::profile::resolve(&hinted, name));
+            .map_err(grant::testing::profile::ProfileError::from)
+            .and_then(|hinted| grant::testing::profile::resolve(&hinted, name));
         match (&full, &from_hinted) {
             (Ok(full), Ok(hinted)) => assert_eq!(full, hinted),
             (Err(_), Err(_)) => {}
@@ -139,7 +139,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for section in files.config.sections() {
         if section.kind() == SectionKind::SsoSession {
-            let _ = grant::profile::sso_session_section(&files, section.name());
+            let _ = grant::testing::profile::sso_session_section(&files, section.name());
         }
     }
 });

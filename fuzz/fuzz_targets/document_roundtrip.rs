@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use grant::config::document::{Change, Document};
-use grant::config::{ConfigFile, FileKind, SectionKind};
+use grant::testing::config::document::{Change, Document};
+use grant::testing::config::{ConfigFile, FileKind, SectionKind};
 use libfuzzer_sys::fuzz_target;
 
 /// Sections edited per input, so that inputs of many headers stay fast.

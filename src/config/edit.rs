@@ -54,8 +54,7 @@ pub struct Edited<T> {
 
 /// The text before and after a change that was not written (`--dry-run`).
 #[derive(Debug)]
-pub struct Preview<T> {
-    pub value: T,
+pub struct Preview {
     pub before: String,
     pub after: String,
 }
@@ -125,19 +124,15 @@ impl<'a> Edit<'a> {
     pub fn preview<T, E>(
         &self,
         change: impl FnOnce(&mut Document) -> Result<T, E>,
-    ) -> Result<Preview<T>, E>
+    ) -> Result<Preview, E>
     where
         E: From<EditError>,
     {
         let before = self.read()?.unwrap_or_default();
         let mut document = self.parse(&before)?;
-        let value = change(&mut document)?;
+        change(&mut document)?;
         let after = document.render();
-        Ok(Preview {
-            value,
-            before,
-            after,
-        })
+        Ok(Preview { before, after })
     }
 
     fn lock(&self) -> Result<Lock, EditError> {

@@ -103,6 +103,7 @@ impl Partition {
     }
 
     /// A partition by its name (`aws`, `aws-eusc`), if the SDK knows it.
+    #[cfg(test)]
     pub fn named(name: &str) -> Option<Partition> {
         PARTITIONS
             .iter()

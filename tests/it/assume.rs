@@ -8,7 +8,7 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use fake_aws::FakeAws;
-use grant::shell::Shell;
+use grant::testing::shell::Shell;
 
 use crate::shells::test_values::{CANARY, KEEP, hostile_values};
 use crate::shells::{
@@ -178,7 +178,7 @@ fn switches_profiles(real: &RealShell) {
     assert_eq!(keys["GRANT_PROFILE"], "dev");
     assert_eq!(keys["AWS_REGION"], "eu-west-1");
     assert_eq!(keys["AWS_ACCOUNT_ID"], "111111111111");
-    let expiration = grant::credentials::parse_expiration(&keys["AWS_CREDENTIAL_EXPIRATION"])
+    let expiration = grant::testing::parse_expiration(&keys["AWS_CREDENTIAL_EXPIRATION"])
         .expect("RFC 3339 expiration");
     assert_eq!(
         keys["AWS_SESSION_EXPIRATION"],
@@ -317,9 +317,11 @@ impl HostileProfiles {
         }
         env.write_aws_config(&config);
         env.write_aws_credentials(&credentials);
-        let files =
-            grant::config::AwsFiles::load_from(&env.aws_config_path(), &env.aws_credentials_path())
-                .expect("the hostile files parse");
+        let files = grant::testing::config::AwsFiles::load_from(
+            &env.aws_config_path(),
+            &env.aws_credentials_path(),
+        )
+        .expect("the hostile files parse");
         let names = files.profile_names();
         let mut profiles: Vec<(String, String)> = candidates
             .into_iter()
@@ -356,7 +358,7 @@ impl HostileProfiles {
 fn is_a_profile_name(env: &TestEnv, name: &str) -> bool {
     let probe = env.tmp_dir.join("probe");
     std::fs::write(&probe, format!("[profile {name}]\nregion = x\n")).unwrap();
-    grant::config::AwsFiles::load_from(&probe, &env.tmp_dir.join("none"))
+    grant::testing::config::AwsFiles::load_from(&probe, &env.tmp_dir.join("none"))
         .is_ok_and(|files| files.profile_names().contains(name))
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use grant::shell::Shell;
+use grant::testing::shell::Shell;
 
 use crate::shells::test_values::CANARY;
 use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded};
@@ -69,7 +69,7 @@ fn committed_completions_match_the_cli() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     for shell in Shell::ALL {
         let generated = success(&env.run(&["completions", shell.name()]));
-        let path = folder.join(grant::shell::integration::completion_file_name(shell));
+        let path = folder.join(grant::testing::shell::completion_file_name(shell));
         if std::env::var_os("GRANT_WRITE_COMPLETIONS").is_some() {
             std::fs::create_dir_all(&folder).unwrap();
             std::fs::write(&path, &generated).unwrap();

@@ -660,7 +660,7 @@ fn assume_c_opens_the_console_and_the_shell_function_runs_it_directly() {
         let printed = env.home.join(format!("url-{}.txt", real.program));
         env.written_by_the_test(&printed);
         let status = match real.shell {
-            grant::shell::Shell::Fish => "$status",
+            grant::testing::shell::Shell::Fish => "$status",
             _ => "$?",
         };
         let script = format!(

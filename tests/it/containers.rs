@@ -743,7 +743,11 @@ fn the_agent_keeps_none_of_its_callers_descriptors() {
         .arg(login.get_program())
         .args(login.get_args())
         .env_clear()
-        .envs(login.get_envs().filter_map(|(name, value)| Some((name, value?))))
+        .envs(
+            login
+                .get_envs()
+                .filter_map(|(name, value)| Some((name, value?))),
+        )
         .current_dir(&container.env.home)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped());

@@ -13,7 +13,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use fake_aws::FakeAws;
-use grant::shell::Shell;
+use grant::testing::shell::Shell;
 
 use crate::shells::test_values::{CANARY, KEEP};
 use crate::shells::{BASH, FISH, Outputs, RealShell, TCSH, ZSH, init_line, prepare_init};

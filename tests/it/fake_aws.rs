@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use fake_aws::FakeAws;
-use grant::profile::StaticKeys;
+use grant::testing::profile::StaticKeys;
 
 const PROBE_TOKEN: &str = "GRANT_TEST_SDK_PROBE_TOKEN";
 
@@ -60,10 +60,10 @@ fn sdk_probe() {
     let Ok(token) = std::env::var(PROBE_TOKEN) else {
         return;
     };
-    grant::aws::runtime().unwrap().block_on(async {
-        let config = grant::aws::sdk_config("eu-west-1").await;
+    grant::testing::aws::runtime().unwrap().block_on(async {
+        let config = grant::testing::aws::sdk_config("eu-west-1").await;
 
-        let portal = grant::aws::sso_portal(&config);
+        let portal = grant::testing::aws::sso_portal(&config);
         let role = portal
             .get_role_credentials()
             .account_id("111111111111")
@@ -82,7 +82,7 @@ fn sdk_probe() {
             .expect("ListAccounts");
         assert!(!accounts.account_list().is_empty());
 
-        grant::aws::sso_oidc(&config)
+        grant::testing::aws::sso_oidc(&config)
             .register_client()
             .client_name("grant-probe")
             .client_type("public")
@@ -95,7 +95,7 @@ fn sdk_probe() {
             secret_access_key: role.secret_access_key.expect("secret"),
             session_token: role.session_token,
         };
-        let sts = grant::aws::sts(&config, &keys);
+        let sts = grant::testing::aws::sts(&config, &keys);
         let identity = sts
             .get_caller_identity()
             .send()

@@ -537,8 +537,8 @@ fn remove_deletes_the_key_its_sessions_and_grants_lines() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(config_text(&env), USER_CONFIG, "back to the user's bytes");
     assert_eq!(success(&env.run(&["credentials", "list"])), "");
-    let store = grant::secrets::SecretStore::open_with(
-        grant::settings::KeyringBackend::KernelKeyring,
+    let store = grant::testing::secrets::SecretStore::open_with(
+        grant::testing::secrets::KeyringBackend::KernelKeyring,
         &env.state_dir,
     )
     .unwrap();

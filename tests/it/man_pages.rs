@@ -23,7 +23,7 @@ fn pages_in(dir: &Path) -> BTreeMap<String, String> {
 fn committed_man_pages_match_the_cli() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
     let generated_dir = tempfile::tempdir().unwrap();
-    grant::man::write_pages(generated_dir.path()).unwrap();
+    grant::testing::write_pages(generated_dir.path()).unwrap();
     let generated = pages_in(generated_dir.path());
     for page in [
         "grant.1",
@@ -42,7 +42,7 @@ fn committed_man_pages_match_the_cli() {
             std::fs::remove_dir_all(&folder).unwrap();
         }
         std::fs::create_dir_all(&folder).unwrap();
-        grant::man::write_pages(&folder).unwrap();
+        grant::testing::write_pages(&folder).unwrap();
     }
     let committed = pages_in(&folder);
     let stale: Vec<&String> = generated

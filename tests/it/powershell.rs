@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use grant::shell::Shell;
+use grant::testing::shell::Shell;
 use serde_json::Value;
 
 use crate::shells::test_values::{hostile_values, random_nasty_values};
@@ -186,9 +186,11 @@ fn assume_scripts_carry_hostile_config_values_as_data() {
     env.write_aws_credentials(&credentials);
     let mut checked = 0;
     for (index, value) in values.iter().enumerate() {
-        let files =
-            grant::config::AwsFiles::load_from(&env.aws_config_path(), &env.aws_credentials_path())
-                .unwrap();
+        let files = grant::testing::config::AwsFiles::load_from(
+            &env.aws_config_path(),
+            &env.aws_credentials_path(),
+        )
+        .unwrap();
         let section = files.profile(&format!("h{index}")).unwrap().unwrap();
         if section.get("region") != Some(value.as_str()) {
             continue; // the config reader itself does not keep this value verbatim

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use grant::config::{AwsFiles, ConfigError, SectionKind};
+use grant::testing::config::{AwsFiles, ConfigError, SectionKind};
 
 use crate::shells::parse_environment;
 use crate::support::{

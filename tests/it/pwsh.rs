@@ -7,7 +7,7 @@
 use std::process::Output;
 use std::time::Duration;
 
-use grant::shell::Shell;
+use grant::testing::shell::Shell;
 
 use crate::shells::test_values::hostile_values;
 use crate::support::{TestEnv, path_with_grant, run_within, stderr, success};
@@ -99,9 +99,11 @@ fn assume_in_pwsh_exports_hostile_profiles_exactly_and_unsets() {
     }
     env.write_aws_config(&config);
     env.write_aws_credentials(&credentials);
-    let files =
-        grant::config::AwsFiles::load_from(&env.aws_config_path(), &env.aws_credentials_path())
-            .unwrap();
+    let files = grant::testing::config::AwsFiles::load_from(
+        &env.aws_config_path(),
+        &env.aws_credentials_path(),
+    )
+    .unwrap();
     let kept: Vec<(usize, &String)> = values
         .iter()
         .enumerate()

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use fake_aws::FakeAws;
-use grant::shell::Shell;
+use grant::testing::shell::Shell;
 
 use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded};
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process};
@@ -293,7 +293,7 @@ fn prompt_variables(real: &RealShell) {
 
     let keys = outputs.environment("keys");
     assert_eq!(keys["GRANT_REGION"], "eu-west-1");
-    let expiration = grant::credentials::parse_expiration(&keys["AWS_CREDENTIAL_EXPIRATION"])
+    let expiration = grant::testing::parse_expiration(&keys["AWS_CREDENTIAL_EXPIRATION"])
         .expect("RFC 3339 expiration");
     assert_eq!(keys["GRANT_EXPIRES"], expiration.to_string());
     assert!(

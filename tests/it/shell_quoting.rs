@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use grant::shell::{EnvChange, Shell, ShellError};
+use grant::testing::shell::{EnvChange, Shell, ShellError};
 use tempfile::TempDir;
 
 use crate::shells::test_values::{CANARY, KEEP, hostile_values, random_nasty_values};

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::LazyLock;
 
-use grant::shell::Shell;
+use grant::testing::shell::Shell;
 
 use crate::support::{TestEnv, stderr};
 

@@ -403,14 +403,14 @@ fn grant_uses_a_token_that_botocore_wrote() {
 }
 
 /// The token grant stored for `session_key`, read from the test's own store.
-fn stored_token(env: &TestEnv, session_key: &str) -> Option<grant::sso::SsoToken> {
-    let store = grant::secrets::SecretStore::open_with(
-        grant::settings::KeyringBackend::KernelKeyring,
+fn stored_token(env: &TestEnv, session_key: &str) -> Option<grant::testing::SsoToken> {
+    let store = grant::testing::secrets::SecretStore::open_with(
+        grant::testing::secrets::KeyringBackend::KernelKeyring,
         &env.state_dir,
     )
     .unwrap();
     store
-        .get_json(&grant::secrets::keys::token(session_key))
+        .get_json(&grant::testing::secrets::token(session_key))
         .unwrap()
 }
 

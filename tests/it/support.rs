@@ -189,8 +189,8 @@ impl Drop for TestEnv {
         } else {
             self.leftover_problems()
         };
-        let store = grant::secrets::SecretStore::open_with(
-            grant::settings::KeyringBackend::KernelKeyring,
+        let store = grant::testing::secrets::SecretStore::open_with(
+            grant::testing::secrets::KeyringBackend::KernelKeyring,
             &self.state_dir,
         );
         if let Ok(store) = store {
