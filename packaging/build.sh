@@ -12,6 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target=x86_64-unknown-linux-musl
+# As the release workflow's build jobs do (.github/build-setup.yml): position-
+# dependent, to which dist adds its static-musl flags.
+export RUSTFLAGS="-Crelocation-model=static"
 rm -rf target/distrib
 dist build --artifacts=all --target "$target" --output-format=json >target/dist-build.json
 cargo deb --no-build --no-strip --quiet --target "$target" --profile dist --output target/distrib/grant_amd64.deb

@@ -20,8 +20,8 @@ archive=grant-$target.tar.xz
 work=$(mktemp -d)
 server_pid=
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-    [ -n "${tmux_socket:-}" ] && tmux -S "$tmux_socket" kill-server 2>/dev/null
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    if [ -n "${tmux_socket:-}" ]; then tmux -S "$tmux_socket" kill-server 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -130,8 +130,11 @@ else
     bash_complete "assume pr" | grep -qx 'prod' || fail "bash: assume pr<Tab>: $(bash_complete 'assume pr' | tr '\n' ' ')"
     pass "bash completes grant, its --profile and assume from /usr/share/bash-completion/completions"
 
-    # fish: autoloads vendor_completions.d/NAME.fish for NAME.
-    fish_complete() { "${clean_env[@]}" fish --no-config -c "complete -C '$1'" | cut -f1; }
+    # fish: autoloads vendor_completions.d/NAME.fish for NAME, but only for a command
+    # that exists, as `assume` does once `grant init fish` has run (a stub here, so
+    # that the completion can only come from the vendor folder). No --no-config: it
+    # empties fish's completion path; the clean HOME has no config anyway.
+    fish_complete() { "${clean_env[@]}" fish -c "function assume; end; complete -C '$1'" | cut -f1; }
     fish_complete "grant credential-p" | grep -qx 'credential-process' || fail "fish: grant credential-p<Tab>"
     fish_complete "assume pr" | grep -qx 'prod' || fail "fish: assume pr<Tab>: $(fish_complete 'assume pr' | tr '\n' ' ')"
     pass "fish completes grant and assume from /usr/share/fish/vendor_completions.d"
@@ -159,7 +162,9 @@ else
 
     remove_package
     dpkg -s grant >/dev/null 2>&1 && fail "dpkg -r left grant installed"
-    left=$(while IFS= read -r path; do [ -d "$path" ] || { [ -e "$path" ] && echo "$path"; }; done <"$work/files")
+    left=$(while IFS= read -r path; do
+        if [ ! -d "$path" ] && { [ -e "$path" ] || [ -L "$path" ]; }; then echo "$path"; fi
+    done <"$work/files")
     [ -z "$left" ] || fail "dpkg -r left: $left"
     pass "dpkg -r removed all $(wc -l <"$work/files") paths it installed"
 fi
