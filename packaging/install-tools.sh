@@ -15,7 +15,7 @@ actionlint_version=1.7.12
 if [ "$(dist --version 2>/dev/null)" != "cargo-dist $dist_version" ]; then
     cargo install --locked cargo-dist --version "$dist_version"
 fi
-if [ "$(cargo deb --version 2>/dev/null)" != "$cargo_deb_version" ]; then
+if [ "$(cargo deb --version 2>/dev/null)" != "cargo-deb $cargo_deb_version" ]; then
     cargo install --locked cargo-deb --version "$cargo_deb_version"
 fi
 rustup target add x86_64-unknown-linux-musl
