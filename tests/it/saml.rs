@@ -314,6 +314,51 @@ fn a_hostile_idp_gets_nothing() {
 }
 
 #[test]
+fn a_role_of_another_partition_is_taken_only_at_that_partitions_sign_in_endpoint() {
+    let fake = FakeAws::start();
+    let Some(env) = world(&fake, Some(ADMIN)) else {
+        return;
+    };
+    first_sign_in(&env, &fake);
+    let eusc_role = "arn:aws-eusc:iam::111111111111:role/SamlAdmin";
+    env.write_aws_config(&format!(
+        "[profile fed]\ngrant_saml_url = {}\ngrant_saml_role_arn = {eusc_role}\nregion = eusc-de-east-1\n",
+        fake.idp_app_url()
+    ));
+    // The real endpoint, no override: the browser is stopped before it leaves.
+    let renew = || {
+        let child = env
+            .grant()
+            .args(["credential-process", "--profile", "fed", "--no-cache"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        output_within(child, Duration::from_secs(120))
+    };
+
+    // Posted to the commercial partition's endpoint: not this role's, not taken.
+    fake.set_idp_partition("aws-eusc", "https://signin.aws.amazon.com/saml");
+    let line = failure(&renew());
+    assert!(line.contains("grant saml login --profile fed"), "{line}");
+    assert_eq!(fake.saml_calls().len(), 1);
+
+    // Posted to the European Sovereign Cloud's sign-in endpoint: taken.
+    fake.set_idp_partition("aws-eusc", "https://signin.amazonaws-eusc.eu/saml");
+    let credentials = json(&renew());
+    assert_eq!(credentials["Version"], 1);
+    let calls = fake.saml_calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls[1].role_arn, eusc_role);
+    assert_eq!(
+        calls[1].principal_arn,
+        "arn:aws-eusc:iam::111111111111:saml-provider/FakeIdP"
+    );
+    assert_eq!(fake.count("SamlSignin"), 0);
+}
+
+#[test]
 fn profiles_long_lists_saml_profiles_and_login_needs_one() {
     let fake = FakeAws::start();
     let env = TestEnv::with_fake(&fake);
