@@ -1,7 +1,8 @@
 //! SAML-federated profiles against the fake IdP with a real headless Chromium:
 //! the first sign-in through the IdP's login form (a person at the window, on a
 //! pseudo-terminal), headless renewal with the IdP's session cookie and no form,
-//! the role picked from the assertion, boto3 and the console on such a profile,
+//! the role picked from the assertion, boto3 and the console (signed in, and as a
+//! role chain on top) on such a profile, a role of another partition,
 //! and hostile IdPs that get nothing.
 
 use std::path::PathBuf;
@@ -9,6 +10,8 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_aws::{FakeAws, IdpMode};
+
+use crate::console::{param, signed_in_arn};
 
 use crate::support::{
     TestEnv, failure, output_within, path_with_grant, python_with_botocore, script_is_installed,
@@ -262,6 +265,48 @@ fn boto3_and_the_console_use_a_saml_profile() {
     );
     let url = success(&grant(&env, &fake, &["console", "fed", "--url"]));
     assert!(url.contains("SigninToken="), "{url}");
+}
+
+#[test]
+fn the_console_signs_in_as_the_saml_role_and_as_a_chain_on_top() {
+    let fake = FakeAws::start();
+    let Some(env) = world(&fake, Some(ADMIN)) else {
+        return;
+    };
+    first_sign_in(&env, &fake);
+    let config = std::fs::read_to_string(env.aws_config_path()).unwrap();
+    env.write_aws_config(&format!(
+        "{config}\n[profile deploy]\nsource_profile = fed\nrole_arn = arn:aws:iam::333333333333:role/Deployer\nregion = eu-central-1\n"
+    ));
+
+    let url = success(&grant(
+        &env,
+        &fake,
+        &["console", "fed", "-s", "kms", "--url"],
+    ));
+    let url = url.trim_end();
+    assert!(!url.contains('\n'), "{url}");
+    assert_eq!(
+        param(url, "Destination"),
+        "https://eu-west-1.console.aws.amazon.com/kms/home?region=eu-west-1"
+    );
+    assert_eq!(
+        signed_in_arn(&fake, url),
+        "arn:aws:sts::111111111111:assumed-role/SamlAdmin/alice@example.com"
+    );
+    assert_eq!(
+        fake.saml_calls().len(),
+        1,
+        "the cached SAML session served it"
+    );
+
+    let url = success(&grant(&env, &fake, &["console", "deploy", "--url"]));
+    let chained = signed_in_arn(&fake, url.trim_end());
+    assert!(
+        chained.starts_with("arn:aws:sts::333333333333:assumed-role/Deployer/"),
+        "{chained}"
+    );
+    assert_eq!(fake.assume_role_calls().len(), 1);
 }
 
 #[test]
