@@ -170,7 +170,16 @@ fn first_sign_in_through_the_form_then_headless_renewal_with_the_cookie() {
     );
     assert_eq!(fake.saml_calls().len(), 2);
 
-    // Logout forgets grant's browser profile of the IdP.
+    // Doctor lists the profile as signed in before; logout forgets grant's browser
+    // profile of the IdP, and doctor says how to sign in again.
+    let doctor = || stdout(&env.run(&["doctor", "--profile", "fed"]));
+    let report = doctor();
+    assert!(
+        report.contains(&format!(
+            "info: profile fed: SAML role {ADMIN} via 127.0.0.1: grant keeps a browser profile for 127.0.0.1"
+        )),
+        "{report}"
+    );
     assert_eq!(
         std::fs::read_dir(browser_profiles(&env)).unwrap().count(),
         1
@@ -179,6 +188,11 @@ fn first_sign_in_through_the_form_then_headless_renewal_with_the_cookie() {
     assert_eq!(
         std::fs::read_dir(browser_profiles(&env)).unwrap().count(),
         0
+    );
+    let report = doctor();
+    assert!(
+        report.contains("not signed in at 127.0.0.1; sign in: grant saml login --profile fed"),
+        "{report}"
     );
 }
 
