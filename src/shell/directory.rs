@@ -75,7 +75,9 @@ mod tests {
                 .find(|line| line.contains("grant directory-profile"))
                 .unwrap();
             assert!(
-                call.contains(" -- ") || call.contains(" '--' "),
+                call.contains(" -- ")
+                    || call.contains(" '--' ")
+                    || (shell == Shell::Tcsh && call.contains("setenv GRANT_DIRECTORY_FILE ")),
                 "{shell}: {call}"
             );
             assert!(

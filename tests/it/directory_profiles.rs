@@ -16,7 +16,7 @@ use fake_aws::FakeAws;
 use grant::shell::Shell;
 
 use crate::shells::test_values::{CANARY, KEEP};
-use crate::shells::{BASH, FISH, Outputs, RealShell, TCSH, ZSH, init_line, prepare_init};
+use crate::shells::{BASH, FISH, NU, Outputs, RealShell, TCSH, ZSH, init_line, prepare_init};
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
 use crate::support::{
     TestEnv, failure, path_with_grant, run_within, stderr, stdout, success, tool_is_installed,
@@ -30,6 +30,17 @@ const HOSTILE_NAMES: [&str; 6] = [
     "dev; touch CANARY",
     "a\u{1b}]0;owned\u{7}\u{1b}[2Jb",
     "-x",
+];
+
+/// Folder names that are code in some shell.
+const HOSTILE_FOLDERS: [&str; 7] = [
+    "it's $(touch CANARY) `touch CANARY`; x",
+    "a;touch CANARY;b",
+    "c`touch CANARY`d",
+    "e'`touch CANARY`'f",
+    "g!1 !! $HOME ${HOME} h",
+    "i\"j\\k  l",
+    "m*n?[o]",
 ];
 
 fn world(fake: &FakeAws) -> TestEnv {
@@ -340,6 +351,11 @@ fn tcsh_profiles_follow_the_directory() {
     follows_the_directory(&TCSH);
 }
 
+#[test]
+fn nu_profiles_follow_the_directory() {
+    follows_the_directory(&NU);
+}
+
 /// AutoAssumeDirectory=false: `grant init` leaves the hook out, and a shell that
 /// loaded it before the change switches nothing.
 fn the_setting_turns_it_off(real: &RealShell) {
@@ -434,23 +450,30 @@ fn hostile_files_never_run(real: &RealShell) {
     }
     assert!(env.home.join(KEEP).exists(), "a profile name ran");
 
-    // A directory whose name is code is a path to grant, and its file still works.
-    let named = project(&env, "it's $(touch CANARY) `touch CANARY`; x", "dev\n");
-    allow(&env, &named);
-    let path = real
-        .shell
-        .quote(named.join("sub").to_str().unwrap())
-        .unwrap();
-    let entered = shell.environment_after(&format!("cd {path}"), "hostile-folder");
-    assert_eq!(
-        profile_of(&entered),
-        (Some("dev"), Some("dev")),
-        "{}",
-        real.program
-    );
-    let left = shell.environment_after("cd ~", "hostile-folder-left");
-    assert_eq!(profile_of(&left), (Some("prod"), Some("prod")));
-    assert!(!named.join("sub").join(CANARY).exists() && !env.home.join(CANARY).exists());
+    // A directory whose name is code (in some shell: csh's `!` history, `$`,
+    // backquotes, quotes, `;`) is a path to grant, and its file still works.
+    for name in HOSTILE_FOLDERS {
+        let named = project(&env, name, "dev\n");
+        allow(&env, &named);
+        let path = real
+            .shell
+            .quote(named.join("sub").to_str().unwrap())
+            .unwrap();
+        let entered = shell.environment_after(&format!("cd {path}"), "hostile-folder");
+        assert_eq!(
+            profile_of(&entered),
+            (Some("dev"), Some("dev")),
+            "{}: {name}",
+            real.program
+        );
+        let left = shell.environment_after("cd ~", "hostile-folder-left");
+        assert_eq!(profile_of(&left), (Some("prod"), Some("prod")), "{name}");
+        assert!(
+            !named.join("sub").join(CANARY).exists() && !env.home.join(CANARY).exists(),
+            "{}: {name} ran",
+            real.program
+        );
+    }
 
     let told = outputs.text("hostile.stderr");
     assert!(told.contains("\\x1b]0;owned"), "shown escaped: {told}");
@@ -470,6 +493,16 @@ fn zsh_hostile_files_never_run() {
 #[test]
 fn fish_hostile_files_never_run() {
     hostile_files_never_run(&FISH);
+}
+
+#[test]
+fn tcsh_hostile_files_never_run() {
+    hostile_files_never_run(&TCSH);
+}
+
+#[test]
+fn nu_hostile_files_never_run() {
+    hostile_files_never_run(&NU);
 }
 
 /// Folders whose `.aws-profile` is a symlink to an allowed file, a FIFO, a file over
