@@ -69,8 +69,9 @@ fn success_output(output: Output) -> Output {
     output
 }
 
-/// One interactive shell in its own tmux server.
-struct Terminal<'a> {
+/// One interactive shell in its own tmux server (the assume tests use it for
+/// nushell, whose line editor wants a terminal).
+pub(crate) struct Terminal<'a> {
     env: &'a TestEnv,
     outputs: &'a Outputs,
     socket: String,
@@ -82,7 +83,7 @@ struct Terminal<'a> {
 impl<'a> Terminal<'a> {
     /// `real`, interactive, in `dir`, its stderr into `$OUT/NAME.stderr`, with the
     /// logging `grant` first on its PATH.
-    fn start(
+    pub(crate) fn start(
         env: &'a TestEnv,
         outputs: &'a Outputs,
         real: &'a RealShell,
@@ -119,7 +120,39 @@ impl<'a> Terminal<'a> {
             &command,
         ]);
         assert!(started.status.success(), "tmux: {}", stderr(&started));
+        terminal.wait_until_reading();
         terminal
+    }
+
+    /// Nushell's line editor drops what was typed before it started, and loses the
+    /// Enter of a line typed while a command or hook runs: a marker line is typed
+    /// again (the line cleared first) until the shell runs it.
+    fn wait_until_reading(&self) {
+        if self.real.shell != Shell::Nu {
+            return;
+        }
+        let step = self.steps.get() + 1;
+        self.steps.set(step);
+        let marker = self
+            .outputs
+            .dir
+            .join(format!("{}-ready-{step}", self.socket));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !marker.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "{}: never read a line:\n{}",
+                self.program,
+                stdout(&self.tmux(&["capture-pane", "-p"]))
+            );
+            self.tmux(&["send-keys", "C-u"]);
+            self.tmux(&["send-keys", "-l", &self.real.touch(&marker)]);
+            self.tmux(&["send-keys", "Enter"]);
+            let typed = Instant::now();
+            while !marker.exists() && typed.elapsed() < Duration::from_secs(2) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
     }
 
     fn tmux(&self, args: &[&str]) -> Output {
@@ -138,7 +171,13 @@ impl<'a> Terminal<'a> {
 
     /// Types `line`, and waits until the shell ran it and its hooks.
     #[track_caller]
-    fn type_line(&self, line: &str) {
+    pub(crate) fn type_line(&self, line: &str) {
+        if self.real.shell == Shell::Nu {
+            self.tmux(&["send-keys", "-l", line]);
+            self.tmux(&["send-keys", "Enter"]);
+            self.wait_until_reading();
+            return;
+        }
         let step = self.steps.get() + 1;
         self.steps.set(step);
         let marker = self
@@ -167,7 +206,7 @@ impl<'a> Terminal<'a> {
     }
 
     #[track_caller]
-    fn record(&self, label: &str) -> HashMap<String, String> {
+    pub(crate) fn record(&self, label: &str) -> HashMap<String, String> {
         self.type_line(&self.real.record_environment(label));
         self.outputs.environment(label)
     }
