@@ -31,9 +31,25 @@ alias __grant_directory_hook '__grant_directory_find; if ( "$__grant_directory_f
 
 alias __grant_directory_switch 'set __grant_directory_file = "$__grant_directory_found"; set __grant_code = ""; if ( "$__grant_directory_file" != "" ) eval __grant_directory_enter; if ( "$__grant_code" == "" ) eval __grant_directory_leave; unset __grant_code'
 
-# cwdcmd runs after each change of directory; a cwdcmd the user had runs after it.
+# `grant allow` and `grant deny` (here or in another shell) rewrite the allow
+# list's stamp: a new one at a prompt checks the nearest file again. tcsh cannot
+# read a file without a process, so the stamp is its modification time and inode
+# (`-M`, `-I`: builtins; the file is replaced whole at each save), and an unchanged
+# one starts nothing.
+if ( ! $?__grant_directory_stamp ) set __grant_directory_stamp = ""
+
+alias __grant_directory_restamp 'set __grant_stamp = ""; if ( $?__grant_directory_stamp_file ) eval __grant_directory_read_stamp; if ( "$__grant_stamp" != "$__grant_directory_stamp" ) eval __grant_directory_restamped; unset __grant_stamp'
+
+alias __grant_directory_read_stamp 'if ( -e "$__grant_directory_stamp_file" ) eval '\''@ __grant_m = -M "$__grant_directory_stamp_file"; @ __grant_i = -I "$__grant_directory_stamp_file"; set __grant_stamp = "$__grant_m-$__grant_i"; unset __grant_m __grant_i'\'''
+
+alias __grant_directory_restamped 'set __grant_directory_stamp = "$__grant_stamp"; set __grant_directory_file = "-"; eval __grant_directory_hook'
+
+# cwdcmd runs after each change of directory, precmd before each prompt; one the
+# user had runs after it.
 if ( ! ( "`alias cwdcmd`" =~ *__grant_directory_hook* ) ) alias cwdcmd "__grant_directory_hook; `alias cwdcmd`"
+if ( ! ( "`alias precmd`" =~ *__grant_directory_restamp* ) ) alias precmd "__grant_directory_restamp; `alias precmd`"
 
 # A shell that starts inside a tree takes its profile at once (through eval: an
 # alias defined on the line being run is not known yet).
+eval __grant_directory_restamp
 eval __grant_directory_hook

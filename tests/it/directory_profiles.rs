@@ -706,6 +706,7 @@ fn allow_takes_effect_at_the_next_prompt(real: &RealShell) {
     let env = world(&fake);
     let outputs = Outputs::new(&env);
     let proj = project(&env, "proj", "dev\n");
+    prepare_init(&env, real);
     let here = Terminal::start(&env, &outputs, real, "here", &env.home);
     here.type_line(&init_line(real));
     here.type_line("assume prod");
@@ -770,6 +771,16 @@ fn zsh_allow_takes_effect_at_the_next_prompt() {
 #[test]
 fn fish_allow_takes_effect_at_the_next_prompt() {
     allow_takes_effect_at_the_next_prompt(&FISH);
+}
+
+#[test]
+fn tcsh_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&TCSH);
+}
+
+#[test]
+fn nu_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&NU);
 }
 
 /// A folder whose name holds a newline: the walk up ends (fish once spun at 100%
