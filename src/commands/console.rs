@@ -6,10 +6,9 @@ use anyhow::{Context, bail};
 
 use crate::cli::{ConsoleArgs, ConsoleTarget};
 use crate::console::handoff::{self, Handoff};
-use crate::console::{
-    self, destination, federation, federation_token, launch, partition::Partition,
-};
+use crate::console::{self, destination, federation, federation_token, launch};
 use crate::credentials::request::{self, SsoFlags};
+use crate::partition::Partition;
 use crate::secrets::SecretStore;
 use crate::settings::Browser;
 use crate::shell::shell_word;

@@ -11,6 +11,7 @@ use super::context::{FetchContext, FetchError, call_error};
 use super::{Credentials, iam_user, process, session_name};
 use crate::aws;
 use crate::lock::Lock;
+use crate::partition::Partition;
 use crate::profile::{AssumeRole, CredentialSource, NamedSource, SamlRole, SsoRole, StaticKeys};
 use crate::saml::{self, OfferedRole, SamlResponse, assertion};
 use crate::sso::{SessionTarget, SsoToken};
@@ -420,17 +421,17 @@ pub(crate) async fn saml_credentials(
     role: &SamlRole,
 ) -> Result<Credentials, FetchError> {
     let partition = saml_partition_of(role, context.region.as_deref())?;
-    let response = saml_response(context, role, &partition)?;
-    let offered = assertion::offered_roles(&response, &partition)?;
+    let response = saml_response(context, role, partition)?;
+    let offered = assertion::offered_roles(&response, partition.name())?;
     let chosen = choose_saml_role(role, &offered, &context.login_selector)?;
-    assume_role_with_saml(context, role, &partition, &chosen, &response).await
+    assume_role_with_saml(context, role, partition, &chosen, &response).await
 }
 
 /// A SAML response for `role`'s IdP.
 fn saml_response(
     context: &FetchContext<'_>,
     role: &SamlRole,
-    partition: &str,
+    partition: Partition,
 ) -> Result<SamlResponse, FetchError> {
     Ok(saml::sign_in(&saml::SignIn {
         url: &role.url,
@@ -441,21 +442,16 @@ fn saml_response(
     })?)
 }
 
-/// The partition of the profile's role ARN, else of its region.
-pub fn saml_partition_of(role: &SamlRole, region: Option<&str>) -> Result<String, FetchError> {
-    if let Some(arn) = &role.role_arn {
-        let partition = assertion::partition_of(arn).unwrap_or_default();
-        if !assertion::is_role_arn(arn, partition) {
-            return Err(FetchError::SamlRoleArn(arn.clone()));
-        }
-        return Ok(partition.to_owned());
-    }
-    Ok(match region {
-        Some(region) if region.starts_with("cn-") => "aws-cn",
-        Some(region) if region.starts_with("us-gov-") => "aws-us-gov",
-        _ => "aws",
-    }
-    .to_owned())
+/// The partition of the profile's role ARN (one the SDK's partition data knows),
+/// else of its region.
+pub fn saml_partition_of(role: &SamlRole, region: Option<&str>) -> Result<Partition, FetchError> {
+    let Some(arn) = &role.role_arn else {
+        return Ok(Partition::of_region(region));
+    };
+    assertion::partition_of(arn)
+        .and_then(Partition::named)
+        .filter(|partition| assertion::is_role_arn(arn, partition.name()))
+        .ok_or_else(|| FetchError::SamlRoleArn(arn.clone()))
 }
 
 /// The offered role the profile names (with its provider, if it names one), else
@@ -498,16 +494,11 @@ fn choose_saml_role(
 async fn assume_role_with_saml(
     context: &FetchContext<'_>,
     role: &SamlRole,
-    partition: &str,
+    partition: Partition,
     chosen: &OfferedRole,
     response: &SamlResponse,
 ) -> Result<Credentials, FetchError> {
-    let home_region = match partition {
-        "aws-cn" => "cn-north-1",
-        "aws-us-gov" => "us-gov-west-1",
-        _ => "us-east-1",
-    };
-    let region = context.region.as_deref().unwrap_or(home_region);
+    let region = context.region.as_deref().unwrap_or(partition.home_region());
     let sts = aws::sts_unsigned(&aws::sdk_config(region).await);
     crate::debug!("AssumeRoleWithSAML {} in {region}", chosen.role_arn);
     let output = sts
