@@ -8,7 +8,7 @@ use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_sdk_sts::operation::assume_role_with_saml::AssumeRoleWithSAMLError;
 
 use super::context::{FetchContext, FetchError, call_error};
-use super::{Credentials, iam_user, process};
+use super::{Credentials, iam_user, process, session_name};
 use crate::aws;
 use crate::lock::Lock;
 use crate::partition::Partition;
@@ -85,6 +85,7 @@ fn from_static(keys: &StaticKeys) -> Credentials {
         session_token: keys.session_token.clone(),
         expiration: None,
         account_id: None,
+        person: None,
     }
 }
 
@@ -100,6 +101,7 @@ fn from_environment() -> Result<Credentials, FetchError> {
             session_token: variable("AWS_SESSION_TOKEN"),
             expiration: None,
             account_id: None,
+            person: None,
         }),
         _ => Err(FetchError::EnvironmentKeysMissing),
     }
@@ -128,6 +130,7 @@ async fn from_provider(
         session_token: credentials.session_token().map(str::to_owned),
         expiration,
         account_id: None,
+        person: None,
     })
 }
 
@@ -248,6 +251,7 @@ async fn role_credentials(role: &SsoRole, token: &SsoToken) -> Result<Credential
         session_token: credentials.session_token,
         expiration: Some(credentials.expiration / 1000),
         account_id: Some(role.account_id.clone()),
+        person: None,
     })
 }
 
@@ -266,10 +270,26 @@ async fn assume_role(
     };
     let region = context.region.as_deref().unwrap_or("us-east-1");
     let sts = aws::sts(&aws::sdk_config(region).await, &keys);
-    let session_name = role
-        .role_session_name
-        .clone()
-        .unwrap_or_else(|| format!("grant-{}", crate::sso::token::now()));
+    let person = match base.person.or_else(|| context.person.clone()) {
+        Some(person) => Some(person),
+        None if needs_person(context, role) => caller_person(&sts).await,
+        None => None,
+    };
+    let settings = context.settings;
+    let session_name = session_name::session_name(
+        role.role_session_name.as_deref(),
+        settings.role_session_name(),
+        person.as_deref(),
+        &context.profile_name,
+        crate::sso::token::now(),
+    );
+    let source_identity = match source_identity(role)? {
+        Some(value) => Some(value),
+        None => settings.source_identity().and_then(|template| {
+            let user = person.as_deref().unwrap_or("grant");
+            session_name::render(template, user, &context.profile_name)
+        }),
+    };
     let mut request = sts
         .assume_role()
         .role_arn(role.role_arn.as_str())
@@ -279,7 +299,7 @@ async fn assume_role(
                 .map_or(DEFAULT_ROLE_DURATION, |seconds| seconds as i32),
         )
         .set_external_id(role.external_id.clone())
-        .set_source_identity(source_identity(role)?);
+        .set_source_identity(source_identity);
     if let Some(serial) = mfa_serial {
         request = request.serial_number(serial).token_code(mfa_code(
             context,
@@ -326,7 +346,36 @@ async fn assume_role(
         session_token: Some(credentials.session_token),
         expiration: Some(credentials.expiration.secs()),
         account_id: role.role_arn.account_id().map(str::to_owned),
+        person,
     })
+}
+
+/// Whether naming this role session asks who the person is: the profile names
+/// neither the session nor the source identity itself.
+fn needs_person(context: &FetchContext<'_>, role: &AssumeRole) -> bool {
+    let template_uses_user =
+        |template: Option<&str>| template.is_none_or(|template| template.contains("{user}"));
+    (role.role_session_name.is_none() && template_uses_user(context.settings.role_session_name()))
+        || (role.source_identity.is_none()
+            && context
+                .settings
+                .source_identity()
+                .is_some_and(|template| template.contains("{user}")))
+}
+
+/// The person the credentials of `sts` belong to, from GetCallerIdentity; `None`
+/// (and a session named otherwise) when STS does not say.
+async fn caller_person(sts: &aws_sdk_sts::Client) -> Option<String> {
+    match sts.get_caller_identity().send().await {
+        Ok(output) => output.arn().and_then(session_name::person_of_arn),
+        Err(error) => {
+            crate::debug!(
+                "GetCallerIdentity failed ({}): the role session gets no person's name",
+                aws::describe_error(&error)
+            );
+            None
+        }
+    }
 }
 
 /// The profile's `source_identity`, refused in one line unless it is what STS
@@ -493,5 +542,6 @@ async fn assume_role_with_saml(
         session_token: Some(credentials.session_token),
         expiration: Some(credentials.expiration.secs()),
         account_id: chosen.role_arn.split(':').nth(4).map(str::to_owned),
+        person: None,
     })
 }

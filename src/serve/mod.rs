@@ -289,6 +289,7 @@ mod tests {
             session_token: Some("SESSION".into()),
             expiration: Some(1_767_268_800),
             account_id: Some("111111111111".into()),
+            person: None,
         }
     }
 
