@@ -461,6 +461,7 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Then assume this role from those credentials (repeat for a chain, in order)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The TCP port to listen on (0: any free port)')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'The address to listen on; anything but loopback is reachable by others')
+            [CompletionResult]::new('--imds', '--imds', [CompletionResultType]::ParameterName, 'Speak the EC2 instance-metadata protocol (IMDSv2, on loopback) instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -2036,7 +2036,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__serve)
-            opts="-h -V --profile --chain --port --bind --help --version"
+            opts="-h -V --profile --chain --port --bind --imds --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

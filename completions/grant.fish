@@ -227,6 +227,7 @@ complete -c grant -n "__fish_grant_using_subcommand serve" -l profile -d 'The pr
 complete -c grant -n "__fish_grant_using_subcommand serve" -l chain -d 'Then assume this role from those credentials (repeat for a chain, in order)' -r
 complete -c grant -n "__fish_grant_using_subcommand serve" -l port -d 'The TCP port to listen on (0: any free port)' -r
 complete -c grant -n "__fish_grant_using_subcommand serve" -l bind -d 'The address to listen on; anything but loopback is reachable by others' -r
+complete -c grant -n "__fish_grant_using_subcommand serve" -l imds -d 'Speak the EC2 instance-metadata protocol (IMDSv2, on loopback) instead'
 complete -c grant -n "__fish_grant_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand console" -l chain -d 'Then assume this role from those credentials (repeat for a chain, in order)' -r

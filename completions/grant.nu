@@ -399,6 +399,7 @@ module completions {
     --chain: string           # Then assume this role from those credentials (repeat for a chain, in order)
     --port: string            # The TCP port to listen on (0: any free port)
     --bind: string            # The address to listen on; anything but loopback is reachable by others
+    --imds                    # Speak the EC2 instance-metadata protocol (IMDSv2, on loopback) instead
     --help(-h)                # Print help
     --version(-V)             # Print version
   ]

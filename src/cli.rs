@@ -554,6 +554,9 @@ pub struct ServeArgs {
     /// The address to listen on; anything but loopback is reachable by others
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
+    /// Speak the EC2 instance-metadata protocol (IMDSv2, on loopback) instead
+    #[arg(long)]
+    pub imds: bool,
     /// Run this command with the endpoint's variables and exit with its status
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
