@@ -60,7 +60,7 @@ fn boto3_uses_a_two_role_chain_and_the_second_run_is_a_cache_hit() {
     assert!(
         calls[0]
             .caller_arn
-            .contains(&format!("assumed-role/{DEV_ROLE}/")),
+            .contains(&format!("assumed-role/AWSReservedSSO_{DEV_ROLE}_")),
         "the first hop is signed by the SSO role: {}",
         calls[0].caller_arn
     );
