@@ -202,7 +202,7 @@ module completions {
     --quiet                   # Say nothing about a file that is not allowed (this shell was told already)
     --help(-h)                # Print help
     --version(-V)             # Print version
-    file: path                # The .aws-profile file the shell found
+    file?: path               # The .aws-profile file the shell found (else the one GRANT_DIRECTORY_FILE names)
   ]
 
   # Sign in to IAM Identity Center (AWS SSO) and manage its tokens

@@ -623,9 +623,11 @@ pub struct DirectoryProfileArgs {
     /// Say nothing about a file that is not allowed (this shell was told already)
     #[arg(long)]
     pub quiet: bool,
-    /// The .aws-profile file the shell found
+    /// The .aws-profile file the shell found (else the one GRANT_DIRECTORY_FILE names)
+    // tcsh's hook sets the variable: its command substitution reads a path given
+    // in it as code.
     #[arg(value_name = "FILE")]
-    pub file: std::path::PathBuf,
+    pub file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
