@@ -102,9 +102,9 @@ fn url_signs_in_as_the_sso_role_at_the_service_of_the_profiles_region() {
     assert_eq!(logins.len(), 1);
     assert_eq!(logins[0].destination, destination);
     assert!(
-        logins[0]
-            .arn
-            .starts_with("arn:aws:sts::111111111111:assumed-role/AdministratorAccess/"),
+        logins[0].arn.starts_with(
+            "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_"
+        ),
         "{}",
         logins[0].arn
     );

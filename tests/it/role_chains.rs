@@ -60,7 +60,7 @@ fn boto3_uses_a_two_role_chain_and_the_second_run_is_a_cache_hit() {
     assert!(
         calls[0]
             .caller_arn
-            .contains(&format!("assumed-role/{DEV_ROLE}/")),
+            .contains(&format!("assumed-role/AWSReservedSSO_{DEV_ROLE}_")),
         "the first hop is signed by the SSO role: {}",
         calls[0].caller_arn
     );
@@ -213,4 +213,36 @@ fn session_names_follow_profile_then_setting_then_person() {
         "a b\u{1b}[31m",
     ]));
     assert!(refused.contains("RoleSessionName"), "{refused}");
+}
+
+/// The shell hook's renewal assumes the chain of GRANT_CHAIN again, and refuses a
+/// hostile one in its one line.
+#[test]
+fn the_renewal_hook_renews_the_chain() {
+    let (_fake, env) = signed_in_as_alice("");
+    let reassume = |chain: &str| {
+        env.grant()
+            .args(["assume", "--shell", "bash", "--reassume"])
+            .env("GRANT_PROFILE", "dev")
+            .env("GRANT_CHAIN", chain)
+            .env(
+                "GRANT_EXPORTED",
+                "AWS_ACCESS_KEY_ID GRANT_PROFILE GRANT_CHAIN",
+            )
+            .output()
+            .unwrap()
+    };
+    let renewed = reassume(&format!("{FIRST} {SECOND}"));
+    let code = success(&renewed);
+    assert!(code.contains("AWS_ACCOUNT_ID='333333333333'"), "{code}");
+    assert!(
+        code.contains("GRANT_LABEL='dev > Hop > Deployer'"),
+        "{code}"
+    );
+
+    let hostile = reassume("arn:aws:iam::222222222222:role/Hop\u{1b}[2J");
+    let said = stderr(&hostile);
+    assert!(said.contains("--chain"), "{said}");
+    assert!(!said.contains('\u{1b}'), "{said:?}");
+    assert!(!stdout(&hostile).contains("AWS_ACCESS_KEY_ID="), "no keys");
 }

@@ -103,7 +103,7 @@ fn renews_across_two_calls(consumer: Consumer) {
     );
     assert_eq!(
         stdout(&output)
-            .matches("assumed-role/AdministratorAccess/")
+            .matches("assumed-role/AWSReservedSSO_AdministratorAccess_")
             .count(),
         2,
         "{consumer:?} printed the role's identity twice: {}",
@@ -685,7 +685,7 @@ fn gets_credentials_through_imds(consumer: Consumer) {
         stderr(&output)
     );
     assert!(
-        stdout(&output).contains("assumed-role/AdministratorAccess/"),
+        stdout(&output).contains("assumed-role/AWSReservedSSO_AdministratorAccess_"),
         "{}",
         stdout(&output)
     );
