@@ -50,6 +50,7 @@ $global:__GrantClapCompleter = {
         }
         'grant;credential-process' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to print credentials for')
+            [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Then assume this role from those credentials (repeat for a chain, in order)')
             [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'The SSO account id (else AWS_SSO_ACCOUNT_ID, else the profile)')
             [CompletionResult]::new('--role-name', '--role-name', [CompletionResultType]::ParameterName, 'The SSO role name (else AWS_SSO_ROLE_NAME, else the profile)')
             [CompletionResult]::new('--start-url', '--start-url', [CompletionResultType]::ParameterName, 'The AWS access portal URL (else AWS_SSO_START_URL, else the profile, else DefaultSSOStartURL)')
@@ -68,6 +69,7 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;assume' {
+            [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Then assume this role from those credentials (repeat for a chain, in order)')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'The region to export (else the profile''s)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to export (else the profile''s)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The role session length for role_arn profiles, e.g. 1h or 45m')
@@ -456,8 +458,10 @@ $global:__GrantClapCompleter = {
         }
         'grant;serve' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose credentials to serve')
+            [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Then assume this role from those credentials (repeat for a chain, in order)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The TCP port to listen on (0: any free port)')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'The address to listen on; anything but loopback is reachable by others')
+            [CompletionResult]::new('--imds', '--imds', [CompletionResultType]::ParameterName, 'Speak the EC2 instance-metadata protocol (IMDSv2, on loopback) instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -465,6 +469,7 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;console' {
+            [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Then assume this role from those credentials (repeat for a chain, in order)')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'The console''s region (else the profile''s)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The console''s region (else the profile''s)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs')
@@ -480,6 +485,7 @@ $global:__GrantClapCompleter = {
         }
         'grant;export' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose credentials to export (else GRANT_PROFILE, else AWS_PROFILE)')
+            [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'Then assume this role from those credentials (repeat for a chain, in order)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format on stdout')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The section name for --to-credentials-file (else the profile''s name)')
             [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'The MFA code for a role with mfa_serial (else asked on the terminal)')

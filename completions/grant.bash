@@ -474,12 +474,16 @@ _grant() {
             return 0
             ;;
         grant__subcmd__assume)
-            opts="-x -r -d -c -s -e -h -V --export-all-env-vars --region --unset --duration --mfa-token --exec --shell --reassume --console --service --destination --url --env --help --version"
+            opts="-x -r -d -c -s -e -h -V --chain --export-all-env-vars --region --unset --duration --mfa-token --exec --shell --reassume --console --service --destination --url --env --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --chain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -612,12 +616,16 @@ _grant() {
             return 0
             ;;
         grant__subcmd__console)
-            opts="-r -s -h -V --region --service --destination --url --mfa-token --help --version"
+            opts="-r -s -h -V --chain --region --service --destination --url --mfa-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --chain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -650,13 +658,17 @@ _grant() {
             return 0
             ;;
         grant__subcmd__credential__subcmd__process)
-            opts="-h -V --profile --interactive --auto-login --noninteractive --account-id --role-name --start-url --region --window --no-cache --debug --mfa-token --help --version"
+            opts="-h -V --profile --chain --interactive --auto-login --noninteractive --account-id --role-name --start-url --region --window --no-cache --debug --mfa-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -928,13 +940,17 @@ _grant() {
             return 0
             ;;
         grant__subcmd__export)
-            opts="-h -V --profile --format --to-credentials-file --as --mfa-token --help --version"
+            opts="-h -V --profile --chain --format --to-credentials-file --as --mfa-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2020,13 +2036,17 @@ _grant() {
             return 0
             ;;
         grant__subcmd__serve)
-            opts="-h -V --profile --port --bind --help --version"
+            opts="-h -V --profile --chain --port --bind --imds --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

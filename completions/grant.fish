@@ -48,6 +48,7 @@ complete -c grant -n "__fish_grant_needs_command" -f -a "uninstall" -d 'Remove g
 complete -c grant -n "__fish_grant_needs_command" -f -a "registry" -d 'Share profiles through a git repository: a team\'s profile registries'
 complete -c grant -n "__fish_grant_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l profile -d 'The profile to print credentials for' -r
+complete -c grant -n "__fish_grant_using_subcommand credential-process" -l chain -d 'Then assume this role from those credentials (repeat for a chain, in order)' -r
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l account-id -d 'The SSO account id (else AWS_SSO_ACCOUNT_ID, else the profile)' -r
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l role-name -d 'The SSO role name (else AWS_SSO_ROLE_NAME, else the profile)' -r
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l start-url -d 'The AWS access portal URL (else AWS_SSO_START_URL, else the profile, else DefaultSSOStartURL)' -r
@@ -60,6 +61,7 @@ complete -c grant -n "__fish_grant_using_subcommand credential-process" -l no-ca
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -l debug -d 'Log every decision to stderr and to the state folder\'s debug log'
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand credential-process" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand assume" -l chain -d 'Then assume this role from those credentials (repeat for a chain, in order)' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -s r -l region -d 'The region to export (else the profile\'s)' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -s d -l duration -d 'The role session length for role_arn profiles, e.g. 1h or 45m' -r
 complete -c grant -n "__fish_grant_using_subcommand assume" -l mfa-token -d 'The MFA code for a role or IAM user with mfa_serial (else asked on the terminal or in a dialog)' -r
@@ -222,10 +224,13 @@ complete -c grant -n "__fish_grant_using_subcommand saml; and __fish_seen_subcom
 complete -c grant -n "__fish_grant_using_subcommand saml; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Forget grant\'s browser profile for the profile\'s IdP (its session cookies)'
 complete -c grant -n "__fish_grant_using_subcommand saml; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grant -n "__fish_grant_using_subcommand serve" -l profile -d 'The profile whose credentials to serve' -r
+complete -c grant -n "__fish_grant_using_subcommand serve" -l chain -d 'Then assume this role from those credentials (repeat for a chain, in order)' -r
 complete -c grant -n "__fish_grant_using_subcommand serve" -l port -d 'The TCP port to listen on (0: any free port)' -r
 complete -c grant -n "__fish_grant_using_subcommand serve" -l bind -d 'The address to listen on; anything but loopback is reachable by others' -r
+complete -c grant -n "__fish_grant_using_subcommand serve" -l imds -d 'Speak the EC2 instance-metadata protocol (IMDSv2, on loopback) instead'
 complete -c grant -n "__fish_grant_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand console" -l chain -d 'Then assume this role from those credentials (repeat for a chain, in order)' -r
 complete -c grant -n "__fish_grant_using_subcommand console" -s r -l region -d 'The console\'s region (else the profile\'s)' -r
 complete -c grant -n "__fish_grant_using_subcommand console" -s s -l service -d 'A console service by its short name, e.g. s3, ec2, lambda, iam, logs' -r
 complete -c grant -n "__fish_grant_using_subcommand console" -l destination -d 'An https URL of the AWS console to open, e.g. https://console.aws.amazon.com/s3/home' -r
@@ -234,6 +239,7 @@ complete -c grant -n "__fish_grant_using_subcommand console" -l url -d 'Print th
 complete -c grant -n "__fish_grant_using_subcommand console" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand console" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand export" -l profile -d 'The profile whose credentials to export (else GRANT_PROFILE, else AWS_PROFILE)' -r
+complete -c grant -n "__fish_grant_using_subcommand export" -l chain -d 'Then assume this role from those credentials (repeat for a chain, in order)' -r
 complete -c grant -n "__fish_grant_using_subcommand export" -l format -d 'The format on stdout' -r -f -a "env\t'`export NAME=\'value\'` lines for bash, zsh and sh'
 dotenv\t'`NAME=value` lines of a .env file'
 json\t'The credential_process JSON'

@@ -13,6 +13,7 @@ module completions {
   # Print credentials as credential_process JSON (for ~/.aws/config)
   export extern "grant credential-process" [
     --profile: string@"nu-complete grant profiles"         # The profile to print credentials for
+    --chain: string           # Then assume this role from those credentials (repeat for a chain, in order)
     --auto-login              # Allow a sign-in in the browser when the SSO session has expired
     --interactive             # Allow a sign-in in the browser when the SSO session has expired
     --noninteractive          # Never sign in, whatever the environment, profile or settings say
@@ -35,6 +36,7 @@ module completions {
 
   # Switch this shell to a profile (through the `assume` function of `grant init`)
   export extern "grant assume" [
+    --chain: string           # Then assume this role from those credentials (repeat for a chain, in order)
     --export-all-env-vars(-x) # Export the keys themselves, not only AWS_PROFILE
     --region(-r): string      # The region to export (else the profile's)
     --unset                   # Remove every variable assume set
@@ -200,7 +202,7 @@ module completions {
     --quiet                   # Say nothing about a file that is not allowed (this shell was told already)
     --help(-h)                # Print help
     --version(-V)             # Print version
-    file: path                # The .aws-profile file the shell found
+    file?: path               # The .aws-profile file the shell found (else the one GRANT_DIRECTORY_FILE names)
   ]
 
   # Sign in to IAM Identity Center (AWS SSO) and manage its tokens
@@ -394,14 +396,17 @@ module completions {
   # Serve a profile's credentials on a local container-credentials endpoint, renewed as they expire
   export extern "grant serve" [
     --profile: string@"nu-complete grant profiles"         # The profile whose credentials to serve
+    --chain: string           # Then assume this role from those credentials (repeat for a chain, in order)
     --port: string            # The TCP port to listen on (0: any free port)
     --bind: string            # The address to listen on; anything but loopback is reachable by others
+    --imds                    # Speak the EC2 instance-metadata protocol (IMDSv2, on loopback) instead
     --help(-h)                # Print help
     --version(-V)             # Print version
   ]
 
   # Open the AWS console signed in as a profile (or print its sign-in URL)
   export extern "grant console" [
+    --chain: string           # Then assume this role from those credentials (repeat for a chain, in order)
     --region(-r): string      # The console's region (else the profile's)
     --service(-s): string     # A console service by its short name, e.g. s3, ec2, lambda, iam, logs
     --destination: string     # An https URL of the AWS console to open, e.g. https://console.aws.amazon.com/s3/home
@@ -419,6 +424,7 @@ module completions {
   # Print a profile's credentials as env, dotenv, json, powershell or an ini section
   export extern "grant export" [
     --profile: string@"nu-complete grant profiles"         # The profile whose credentials to export (else GRANT_PROFILE, else AWS_PROFILE)
+    --chain: string           # Then assume this role from those credentials (repeat for a chain, in order)
     --format: string@"nu-complete grant export format" # The format on stdout
     --to-credentials-file     # Write the keys as a section of the AWS credentials file (plaintext, your choice)
     --as: string              # The section name for --to-credentials-file (else the profile's name)

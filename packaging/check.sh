@@ -20,8 +20,8 @@ archive=grant-$target.tar.xz
 work=$(mktemp -d)
 server_pid=
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-    [ -n "${tmux_socket:-}" ] && tmux -S "$tmux_socket" kill-server 2>/dev/null
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    if [ -n "${tmux_socket:-}" ]; then tmux -S "$tmux_socket" kill-server 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -130,36 +130,53 @@ else
     bash_complete "assume pr" | grep -qx 'prod' || fail "bash: assume pr<Tab>: $(bash_complete 'assume pr' | tr '\n' ' ')"
     pass "bash completes grant, its --profile and assume from /usr/share/bash-completion/completions"
 
-    # fish: autoloads vendor_completions.d/NAME.fish for NAME.
-    fish_complete() { "${clean_env[@]}" fish --no-config -c "complete -C '$1'" | cut -f1; }
+    # fish: autoloads vendor_completions.d/NAME.fish for NAME, but only for a command
+    # that exists, as `assume` does once `grant init fish` has run (a stub here, so
+    # that the completion can only come from the vendor folder). No --no-config: it
+    # empties fish's completion path; the clean HOME has no config anyway.
+    fish_complete() { "${clean_env[@]}" fish -c "function assume; end; complete -C '$1'" | cut -f1; }
     fish_complete "grant credential-p" | grep -qx 'credential-process' || fail "fish: grant credential-p<Tab>"
     fish_complete "assume pr" | grep -qx 'prod' || fail "fish: assume pr<Tab>: $(fish_complete 'assume pr' | tr '\n' ' ')"
     pass "fish completes grant and assume from /usr/share/fish/vendor_completions.d"
 
     # zsh: compinit autoloads _grant from /usr/share/zsh/vendor-completions for both
     # names; the keys are typed into a real zsh line editor in tmux.
-    tmux_socket=$work/tmux.sock
+    # zsh_complete LINE EXPECTED: types LINE and Tab into a new zsh, then waits up to
+    # 10 s for EXPECTED on the screen; prints the screen. Each call has its own tmux.
+    zsh_calls=0
     zsh_complete() {
-        local line=$1 pane
-        tmux -S "$tmux_socket" new-session -d -x 200 -y 40 \
-            "${clean_env[*]} zsh -f -i" 
+        local line=$1 expected=$2 pane=
+        zsh_calls=$((zsh_calls + 1))
+        tmux_socket=$work/tmux.$zsh_calls.sock
+        tmux -S "$tmux_socket" new-session -d -x 200 -y 40 "${clean_env[*]} zsh -f -i"
         tmux -S "$tmux_socket" send-keys "PS1='> '; autoload -U compinit && compinit -u; clear" Enter
-        sleep 1
+        for _ in $(seq 100); do
+            pane=$(tmux -S "$tmux_socket" capture-pane -p)
+            [ "$(printf '%s\n' "$pane" | grep -c .)" = 1 ] && [ "$(printf '%s' "$pane" | head -c 2)" = "> " ] && break
+            sleep 0.1
+        done
         tmux -S "$tmux_socket" send-keys -l "$line"
         tmux -S "$tmux_socket" send-keys Tab
-        sleep 2
-        pane=$(tmux -S "$tmux_socket" capture-pane -p)
+        for _ in $(seq 100); do
+            pane=$(tmux -S "$tmux_socket" capture-pane -p)
+            printf '%s\n' "$pane" | grep -qF -- "$expected" && break
+            sleep 0.1
+        done
         tmux -S "$tmux_socket" kill-server 2>/dev/null || true
         printf '%s\n' "$pane"
+        printf '%s\n' "$pane" | grep -qF -- "$expected"
     }
-    zsh_complete "grant credential-p" | grep -q '> grant credential-process' ||
-        fail "zsh: grant credential-p<Tab>: $(zsh_complete 'grant credential-p')"
-    zsh_complete "assume pr" | grep -q '> assume prod' || fail "zsh: assume pr<Tab>: $(zsh_complete 'assume pr')"
+    zsh_complete "grant credential-p" "> grant credential-process" >"$work/zsh.screen" ||
+        fail "zsh: grant credential-p<Tab>: $(cat "$work/zsh.screen")"
+    zsh_complete "assume pr" "> assume prod" >"$work/zsh.screen" ||
+        fail "zsh: assume pr<Tab>: $(cat "$work/zsh.screen")"
     pass "zsh completes grant and assume from /usr/share/zsh/vendor-completions"
 
     remove_package
     dpkg -s grant >/dev/null 2>&1 && fail "dpkg -r left grant installed"
-    left=$(while IFS= read -r path; do [ -d "$path" ] || { [ -e "$path" ] && echo "$path"; }; done <"$work/files")
+    left=$(while IFS= read -r path; do
+        if [ ! -d "$path" ] && { [ -e "$path" ] || [ -L "$path" ]; }; then echo "$path"; fi
+    done <"$work/files")
     [ -z "$left" ] || fail "dpkg -r left: $left"
     pass "dpkg -r removed all $(wc -l <"$work/files") paths it installed"
 fi
@@ -176,8 +193,10 @@ cp "$distrib/$archive" "$distrib/$archive.sha256" "$release_dir/"
 port_file=$work/port
 python3 - "$serve_root" "$port_file" <<'PY' &
 import functools, http.server, sys
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-handler.log_message = lambda *args: None
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = functools.partial(Quiet, directory=sys.argv[1])
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 open(sys.argv[2], "w").write(str(server.server_address[1]))
 server.serve_forever()
@@ -223,14 +242,16 @@ data[len(data) // 2] ^= 0xFF
 open(path, "wb").write(bytes(data))
 PY
 tampered_prefix=$work/tampered
+touch "$work/before-tampered"
+sleep 1
 if run_installer "$tampered_prefix" >"$work/tampered.log" 2>&1; then
     cat "$work/tampered.log" >&2
     fail "the sh installer accepted a tampered archive"
 fi
 grep -qi 'checksum' "$work/tampered.log" || { cat "$work/tampered.log" >&2; fail "the refusal does not say why"; }
 [ -z "$(find "$tampered_prefix" -type f 2>/dev/null)" ] || fail "the refused install left files: $(find "$tampered_prefix" -type f)"
-[ -z "$(find "$work/installer-home" -newer "$work/install.log" -type f 2>/dev/null)" ] ||
-    fail "the refused install wrote into HOME: $(find "$work/installer-home" -newer "$work/install.log" -type f)"
+[ -z "$(find "$work/installer-home" -newer "$work/before-tampered" 2>/dev/null)" ] ||
+    fail "the refused install wrote into HOME: $(find "$work/installer-home" -newer "$work/before-tampered")"
 pass "the sh installer refused a tampered archive: $(grep -i -m1 'checksum' "$work/tampered.log")"
 
 # --- 4. the Scoop manifest ------------------------------------------------------

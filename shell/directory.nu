@@ -63,13 +63,39 @@ def --env __grant_directory_hook [] {
     }
 }
 
-# Kept when the integration is loaded again, and the hook added once.
+# `grant allow` and `grant deny` (here or in another shell) rewrite the allow
+# list's stamp: a new one at a prompt checks the nearest file again. Reading it is
+# nushell's own `open`, so an unchanged stamp starts no process.
+def --env __grant_directory_restamp [] {
+    let file = ($env.__grant_directory_stamp?.file? | default '')
+    let stamp = if $file != '' and ($file | path exists) {
+        try { open --raw $file | decode utf-8 } catch { '' }
+    } else { '' }
+    if $stamp == ($env.__grant_directory.stamp? | default '') {
+        return false
+    }
+    $env.__grant_directory.stamp = $stamp
+    true
+}
+
+def --env __grant_directory_prompt [] {
+    if (__grant_directory_restamp) {
+        $env.__grant_directory.file = "\n"
+        __grant_directory_hook
+    }
+}
+
+# Kept when the integration is loaded again, and the hooks added once.
 if ($env.__grant_directory? | is-empty) {
-    $env.__grant_directory = {file: '', told: [], active: false, before: '', before_keys: false}
+    $env.__grant_directory = {file: '', told: [], active: false, before: '', before_keys: false, stamp: ''}
     $env.config.hooks.env_change.PWD = (
         $env.config.hooks.env_change.PWD? | default [] | append {|before, after| __grant_directory_hook }
+    )
+    $env.config.hooks.pre_prompt = (
+        $env.config.hooks.pre_prompt? | default [] | append {|| __grant_directory_prompt }
     )
 }
 
 # A shell that starts inside a tree takes its profile at once.
+if (__grant_directory_restamp) {}
 __grant_directory_hook

@@ -146,6 +146,9 @@ pub struct ConsoleArgs {
     /// The profile to sign in as (else GRANT_PROFILE, else AWS_PROFILE)
     #[arg(value_name = "PROFILE")]
     pub profile: Option<String>,
+    /// Then assume this role from those credentials (repeat for a chain, in order)
+    #[arg(long, value_name = "ROLE_ARN")]
+    pub chain: Vec<String>,
     /// The console's region (else the profile's)
     #[arg(short, long)]
     pub region: Option<String>,
@@ -178,6 +181,9 @@ pub struct ExportArgs {
     /// The profile whose credentials to export (else GRANT_PROFILE, else AWS_PROFILE)
     #[arg(long)]
     pub profile: Option<String>,
+    /// Then assume this role from those credentials (repeat for a chain, in order)
+    #[arg(long, value_name = "ROLE_ARN")]
+    pub chain: Vec<String>,
     /// The format on stdout
     #[arg(long, value_enum, ignore_case = true, default_value = "env")]
     pub format: ExportFormat,
@@ -446,6 +452,9 @@ pub struct CredentialProcessArgs {
     /// The profile to print credentials for
     #[arg(long)]
     pub profile: Option<String>,
+    /// Then assume this role from those credentials (repeat for a chain, in order)
+    #[arg(long, value_name = "ROLE_ARN", requires = "profile")]
+    pub chain: Vec<String>,
     /// ACCOUNT_ID/ROLE_NAME or an IAM role ARN, through the DefaultSSOStartURL setting
     #[arg(conflicts_with = "profile")]
     pub role: Option<String>,
@@ -488,6 +497,9 @@ pub struct AssumeArgs {
     /// The profile to switch to (a picker opens on the terminal without one)
     #[arg(value_name = "PROFILE")]
     pub profile: Option<String>,
+    /// Then assume this role from those credentials (repeat for a chain, in order)
+    #[arg(long, value_name = "ROLE_ARN", conflicts_with = "unset")]
+    pub chain: Vec<String>,
     /// Export the keys themselves, not only AWS_PROFILE
     #[arg(short = 'x', long)]
     pub export_all_env_vars: bool,
@@ -533,12 +545,18 @@ pub struct ServeArgs {
     /// The profile whose credentials to serve
     #[arg(long)]
     pub profile: String,
+    /// Then assume this role from those credentials (repeat for a chain, in order)
+    #[arg(long, value_name = "ROLE_ARN")]
+    pub chain: Vec<String>,
     /// The TCP port to listen on (0: any free port)
     #[arg(long, default_value_t = 0)]
     pub port: u16,
     /// The address to listen on; anything but loopback is reachable by others
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
+    /// Speak the EC2 instance-metadata protocol (IMDSv2, on loopback) instead
+    #[arg(long)]
+    pub imds: bool,
     /// Run this command with the endpoint's variables and exit with its status
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
@@ -605,9 +623,11 @@ pub struct DirectoryProfileArgs {
     /// Say nothing about a file that is not allowed (this shell was told already)
     #[arg(long)]
     pub quiet: bool,
-    /// The .aws-profile file the shell found
+    /// The .aws-profile file the shell found (else the one GRANT_DIRECTORY_FILE names)
+    // tcsh's hook sets the variable: its command substitution reads a path given
+    // in it as code.
     #[arg(value_name = "FILE")]
-    pub file: std::path::PathBuf,
+    pub file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

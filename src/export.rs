@@ -167,6 +167,7 @@ mod tests {
             session_token: Some("TOKEN".into()),
             expiration: Some(1_767_268_800),
             account_id: None,
+            person: None,
         }
     }
 

@@ -25,6 +25,7 @@ pub(crate) mod log;
 pub(crate) mod man;
 pub(crate) mod mfa;
 pub(crate) mod net;
+pub(crate) mod partition;
 pub(crate) mod paths;
 pub(crate) mod picker;
 pub(crate) mod profile;

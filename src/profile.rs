@@ -91,6 +91,21 @@ pub struct Profile {
     pub credential_process: Option<String>,
     /// `sso_interactive_auth` of the profile, when set.
     pub interactive_auth: Option<bool>,
+    /// The roles of `--chain`, in order, already put on top of `source`
+    /// (`credentials::request::with_chain`); empty for the profile as written.
+    pub chain: Vec<RoleArn>,
+}
+
+impl Profile {
+    /// The profile's name, then each role of `--chain`: `dev > Admin > Deploy`.
+    pub fn label(&self) -> String {
+        let mut label = self.name.clone();
+        for arn in &self.chain {
+            label.push_str(" > ");
+            label.push_str(arn.role_name().unwrap_or(arn.as_str()));
+        }
+        label
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,6 +249,7 @@ pub fn resolve_with(
             .get("sso_interactive_auth")
             .map(|value| value.eq_ignore_ascii_case("true")),
         source,
+        chain: Vec::new(),
     })
 }
 

@@ -14,19 +14,32 @@ impl RoleArn {
         RoleArn(text.into())
     }
 
-    /// `text` when it is an IAM role ARN with a 12-digit account and a role name.
+    /// `text` when it is an IAM role ARN: a partition of `[a-z0-9-]`, a 12-digit
+    /// account, and a path and name in IAM's alphabet (`[\w+=,.@-]`, the name up to
+    /// 64 characters). Anything else (a terminal escape, a space, a quote) is refused.
     pub fn parse(text: &str) -> Option<RoleArn> {
         let arn = RoleArn::new(text);
         let parts: Vec<&str> = text.strip_prefix("arn:")?.splitn(5, ':').collect();
-        let [_partition, "iam", "", _account, resource] = parts.as_slice() else {
+        let [partition, "iam", "", _account, resource] = parts.as_slice() else {
             return None;
         };
+        let valid_partition = !partition.is_empty()
+            && partition
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         let valid_account = arn.account_id().is_some_and(|account| {
             account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
         });
-        let valid = valid_account
+        let iam_alphabet = |b: u8| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b);
+        let valid_path = resource.len() <= 512
             && resource.starts_with("role/")
-            && arn.role_name().is_some_and(|name| !name.is_empty());
+            && resource.bytes().all(|b| b == b'/' || iam_alphabet(b));
+        let valid = valid_partition
+            && valid_account
+            && valid_path
+            && arn
+                .role_name()
+                .is_some_and(|name| !name.is_empty() && name.len() <= 64);
         valid.then_some(arn)
     }
 
@@ -101,6 +114,12 @@ mod tests {
             "arn:aws:iam::123456789012:role/",
             "123456789012/Admin",
             "consoleme_oss_2_test_admin",
+            "arn:aws:iam::123456789012:role/Admin\u{1b}[31m",
+            "arn:aws:iam::123456789012:role/Ad min",
+            "arn:aws:iam::123456789012:role/Admin'; rm -rf ~",
+            "arn:AWS:iam::123456789012:role/Admin",
+            "arn::iam::123456789012:role/Admin",
+            "arn:aws:iam::123456789012:role/team\n/Admin",
         ] {
             assert!(RoleArn::parse(bad).is_none(), "{bad}");
         }

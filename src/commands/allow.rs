@@ -80,6 +80,9 @@ pub fn deny(args: &DirectoryArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where tcsh's hook names the file.
+const FILE_VARIABLE: &str = "GRANT_DIRECTORY_FILE";
+
 /// The hook's call: `assume`'s shell code for the profile the allowed file names.
 /// With AutoAssumeDirectory off it prints nothing, for shells started before the
 /// setting changed (`grant init` leaves the hook out after).
@@ -88,7 +91,12 @@ pub fn directory_profile(args: &DirectoryProfileArgs) -> anyhow::Result<()> {
     if !settings.auto_assume_directory() {
         return Ok(());
     }
-    let name = match allowed_profile(&args.file) {
+    let file = match (&args.file, crate::env::os_value(FILE_VARIABLE)) {
+        (Some(file), _) => file.clone(),
+        (None, Some(file)) if !file.is_empty() => PathBuf::from(file),
+        _ => bail!("give the .aws-profile file, or name it in {FILE_VARIABLE}"),
+    };
+    let name = match allowed_profile(&file) {
         Ok(name) => name,
         Err(_) if args.quiet => return Ok(()),
         Err(error) => return Err(error),

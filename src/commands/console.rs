@@ -6,10 +6,9 @@ use anyhow::{Context, bail};
 
 use crate::cli::{ConsoleArgs, ConsoleTarget};
 use crate::console::handoff::{self, Handoff};
-use crate::console::{
-    self, destination, federation, federation_token, launch, partition::Partition,
-};
+use crate::console::{self, destination, federation, federation_token, launch};
 use crate::credentials::request::{self, SsoFlags};
+use crate::partition::Partition;
 use crate::secrets::SecretStore;
 use crate::settings::Browser;
 use crate::shell::shell_word;
@@ -21,6 +20,8 @@ pub(super) struct ConsoleRequest<'a> {
     pub region: Option<String>,
     pub target: &'a ConsoleTarget,
     pub mfa_token: Option<String>,
+    /// The roles of `--chain`, unchecked.
+    pub chain: &'a [String],
 }
 
 pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
@@ -33,13 +34,18 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         region: args.region,
         target: &args.target,
         mfa_token: args.mfa_token,
+        chain: &args.chain,
     })
 }
 
 /// Signs in to the console as the profile and opens it, or prints the URL.
 pub(super) fn open(request: &ConsoleRequest<'_>) -> anyhow::Result<()> {
+    let chain = request::parse_chain(request.chain)?;
     let settings = super::settings()?;
-    let profile = request::load_profile(&request.profile, &SsoFlags::default(), settings)?;
+    let profile = request::with_chain(
+        request::load_profile(&request.profile, &SsoFlags::default(), settings)?,
+        &chain,
+    );
     let region = request.region.clone().or_else(|| profile.region.clone());
     let partition = Partition::of_region(region.as_deref());
     let destination = match &request.target.destination {

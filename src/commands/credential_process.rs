@@ -14,12 +14,14 @@ use crate::credentials::identity;
 use crate::credentials::obtain::{self, Obtain, Request};
 use crate::credentials::request::{self, SsoFlags};
 use crate::paths;
+use crate::role_arn::RoleArn;
 use crate::secrets::{SecretStore, keys};
 use crate::settings::Settings;
 use crate::sso::{LoginOptions, token};
 
 pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
     crate::log::init(args.debug, Some("credential-process.log"));
+    let chain = request::parse_chain(&args.chain)?;
     let settings = super::settings()?;
     let store = SecretStore::open(settings)?;
     let window = i64::try_from(args.window.as_secs()).unwrap_or(i64::MAX);
@@ -27,7 +29,7 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         &[&paths::aws_config_file(), &paths::aws_credentials_file()],
         &request::inputs(args.profile.as_deref(), args.role.as_deref(), &flags(&args)),
     );
-    let request_name = request_name(&args);
+    let request_name = request_name(&args, &chain);
     if crate::log::enabled()
         && let Some(name) = &args.profile
     {
@@ -39,7 +41,7 @@ pub fn run(args: CredentialProcessArgs) -> anyhow::Result<()> {
         return print(&credentials);
     }
 
-    let request = build_request(&args, settings)?;
+    let request = build_request(&args, &chain, settings)?;
     let obtain = Obtain {
         store: &store,
         settings,
@@ -69,9 +71,9 @@ fn warn_of_static_keys_first(name: &str) {
 }
 
 /// What the request is, as the shortcut's name: the profile or the positional role.
-fn request_name(args: &CredentialProcessArgs) -> String {
+fn request_name(args: &CredentialProcessArgs, chain: &[RoleArn]) -> String {
     match (&args.profile, &args.role) {
-        (Some(profile), _) => keys::profile_request(profile, ""),
+        (Some(profile), _) => keys::profile_request(profile, &request::chain_variant(chain)),
         (None, Some(role)) => format!("role/{role}"),
         (None, None) => "flags".to_owned(),
     }
@@ -116,11 +118,16 @@ fn flags(args: &CredentialProcessArgs) -> SsoFlags {
     }
 }
 
-fn build_request(args: &CredentialProcessArgs, settings: &Settings) -> anyhow::Result<Request> {
+fn build_request(
+    args: &CredentialProcessArgs,
+    chain: &[RoleArn],
+    settings: &Settings,
+) -> anyhow::Result<Request> {
     let flags = flags(args);
     match (&args.profile, &args.role) {
         (Some(name), _) => {
-            request::for_profile(&request::load_profile(name, &flags, settings)?, None)
+            let profile = request::load_profile(name, &flags, settings)?;
+            request::for_profile(&request::with_chain(profile, chain), None)
         }
         (None, role) => request::for_role(role.as_deref(), &flags, settings),
     }

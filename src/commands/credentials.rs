@@ -469,6 +469,8 @@ async fn mfa_session(
         ykman: settings.mfa_yubikey(),
         region: Some(region.to_owned()),
         settings,
+        profile_name: user.profile.clone(),
+        person: None,
     };
     let session = crate::credentials::iam_user::session(
         &context,

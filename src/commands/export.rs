@@ -32,8 +32,12 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         Some(name) => name,
         None => profile_from_environment("grant export --profile PROFILE")?,
     };
+    let chain = request::parse_chain(&args.chain)?;
     let settings = super::settings()?;
-    let profile = request::load_profile(&name, &SsoFlags::default(), settings)?;
+    let profile = request::with_chain(
+        request::load_profile(&name, &SsoFlags::default(), settings)?,
+        &chain,
+    );
     let credentials = profile_credentials(&profile, settings, args.mfa_token)?;
     if args.to_credentials_file {
         let section = args.section.as_deref().unwrap_or(&profile.name);

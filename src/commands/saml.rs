@@ -89,12 +89,12 @@ fn pick_role(
     let partition = crate::credentials::fetch::saml_partition_of(base, profile.region.as_deref())?;
     let response = saml::sign_in(&saml::SignIn {
         url: &base.url,
-        partition: &partition,
+        partition,
         settings,
         may_show_window: crate::terminal::person_can_use_a_browser(),
         login_command: format!("grant saml login {selector}"),
     })?;
-    let offered = saml::assertion::offered_roles(&response, &partition)?;
+    let offered = saml::assertion::offered_roles(&response, partition.name())?;
     saml::keep_for_next_sign_in(&base.url, response);
     if offered.len() < 2 {
         return Ok(false);

@@ -2,7 +2,7 @@
 //! (`-r`), or an explicit console URL (`--destination`), checked to be `https` on
 //! a console host of the profile's partition.
 
-use super::partition::Partition;
+use crate::partition::Partition;
 
 /// A console service: its path under the console host, and whether it is global
 /// (its page takes no region).

@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use http_body_util::BodyExt;
 
 use super::SessionKeys;
-use super::partition::Partition;
+use crate::partition::Partition;
 
 /// The variable that moves the federation endpoint.
 pub const ENDPOINT_VARIABLE: &str = "AWS_ENDPOINT_URL_SIGNIN";

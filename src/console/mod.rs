@@ -13,7 +13,6 @@ pub mod federation;
 pub mod federation_token;
 pub mod handoff;
 pub mod launch;
-pub mod partition;
 
 use crate::credentials::Credentials;
 use crate::profile::Profile;

@@ -134,6 +134,11 @@ pub struct FetchContext<'a> {
     pub ykman: bool,
     /// The region for STS; None uses us-east-1.
     pub region: Option<String>,
-    /// Which browser a SAML sign-in drives.
+    /// Which browser a SAML sign-in drives; the templates of session names.
     pub settings: &'a crate::settings::Settings,
+    /// The `{profile}` of the RoleSessionName and SourceIdentity templates.
+    pub profile_name: String,
+    /// The person behind the credentials, when a cache entry being renewed knows
+    /// them already (no GetCallerIdentity then).
+    pub person: Option<String>,
 }

@@ -8,9 +8,10 @@ use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_sdk_sts::operation::assume_role_with_saml::AssumeRoleWithSAMLError;
 
 use super::context::{FetchContext, FetchError, call_error};
-use super::{Credentials, iam_user, process};
+use super::{Credentials, iam_user, process, session_name};
 use crate::aws;
 use crate::lock::Lock;
+use crate::partition::Partition;
 use crate::profile::{AssumeRole, CredentialSource, NamedSource, SamlRole, SsoRole, StaticKeys};
 use crate::saml::{self, OfferedRole, SamlResponse, assertion};
 use crate::sso::{SessionTarget, SsoToken};
@@ -84,6 +85,7 @@ fn from_static(keys: &StaticKeys) -> Credentials {
         session_token: keys.session_token.clone(),
         expiration: None,
         account_id: None,
+        person: None,
     }
 }
 
@@ -99,6 +101,7 @@ fn from_environment() -> Result<Credentials, FetchError> {
             session_token: variable("AWS_SESSION_TOKEN"),
             expiration: None,
             account_id: None,
+            person: None,
         }),
         _ => Err(FetchError::EnvironmentKeysMissing),
     }
@@ -127,6 +130,7 @@ async fn from_provider(
         session_token: credentials.session_token().map(str::to_owned),
         expiration,
         account_id: None,
+        person: None,
     })
 }
 
@@ -247,6 +251,7 @@ async fn role_credentials(role: &SsoRole, token: &SsoToken) -> Result<Credential
         session_token: credentials.session_token,
         expiration: Some(credentials.expiration / 1000),
         account_id: Some(role.account_id.clone()),
+        person: None,
     })
 }
 
@@ -265,10 +270,26 @@ async fn assume_role(
     };
     let region = context.region.as_deref().unwrap_or("us-east-1");
     let sts = aws::sts(&aws::sdk_config(region).await, &keys);
-    let session_name = role
-        .role_session_name
-        .clone()
-        .unwrap_or_else(|| format!("grant-{}", crate::sso::token::now()));
+    let person = match base.person.or_else(|| context.person.clone()) {
+        Some(person) => Some(person),
+        None if needs_person(context, role) => caller_person(&sts).await,
+        None => None,
+    };
+    let settings = context.settings;
+    let session_name = session_name::session_name(
+        role.role_session_name.as_deref(),
+        settings.role_session_name(),
+        person.as_deref(),
+        &context.profile_name,
+        crate::sso::token::now(),
+    );
+    let source_identity = match source_identity(role)? {
+        Some(value) => Some(value),
+        None => settings.source_identity().and_then(|template| {
+            let user = person.as_deref().unwrap_or("grant");
+            session_name::render(template, user, &context.profile_name)
+        }),
+    };
     let mut request = sts
         .assume_role()
         .role_arn(role.role_arn.as_str())
@@ -278,7 +299,7 @@ async fn assume_role(
                 .map_or(DEFAULT_ROLE_DURATION, |seconds| seconds as i32),
         )
         .set_external_id(role.external_id.clone())
-        .set_source_identity(source_identity(role)?);
+        .set_source_identity(source_identity);
     if let Some(serial) = mfa_serial {
         request = request.serial_number(serial).token_code(mfa_code(
             context,
@@ -325,7 +346,36 @@ async fn assume_role(
         session_token: Some(credentials.session_token),
         expiration: Some(credentials.expiration.secs()),
         account_id: role.role_arn.account_id().map(str::to_owned),
+        person,
     })
+}
+
+/// Whether naming this role session asks who the person is: the profile names
+/// neither the session nor the source identity itself.
+fn needs_person(context: &FetchContext<'_>, role: &AssumeRole) -> bool {
+    let template_uses_user =
+        |template: Option<&str>| template.is_none_or(|template| template.contains("{user}"));
+    (role.role_session_name.is_none() && template_uses_user(context.settings.role_session_name()))
+        || (role.source_identity.is_none()
+            && context
+                .settings
+                .source_identity()
+                .is_some_and(|template| template.contains("{user}")))
+}
+
+/// The person the credentials of `sts` belong to, from GetCallerIdentity; `None`
+/// (and a session named otherwise) when STS does not say.
+async fn caller_person(sts: &aws_sdk_sts::Client) -> Option<String> {
+    match sts.get_caller_identity().send().await {
+        Ok(output) => output.arn().and_then(session_name::person_of_arn),
+        Err(error) => {
+            crate::debug!(
+                "GetCallerIdentity failed ({}): the role session gets no person's name",
+                aws::describe_error(&error)
+            );
+            None
+        }
+    }
 }
 
 /// The profile's `source_identity`, refused in one line unless it is what STS
@@ -371,17 +421,17 @@ pub(crate) async fn saml_credentials(
     role: &SamlRole,
 ) -> Result<Credentials, FetchError> {
     let partition = saml_partition_of(role, context.region.as_deref())?;
-    let response = saml_response(context, role, &partition)?;
-    let offered = assertion::offered_roles(&response, &partition)?;
+    let response = saml_response(context, role, partition)?;
+    let offered = assertion::offered_roles(&response, partition.name())?;
     let chosen = choose_saml_role(role, &offered, &context.login_selector)?;
-    assume_role_with_saml(context, role, &partition, &chosen, &response).await
+    assume_role_with_saml(context, role, partition, &chosen, &response).await
 }
 
 /// A SAML response for `role`'s IdP.
 fn saml_response(
     context: &FetchContext<'_>,
     role: &SamlRole,
-    partition: &str,
+    partition: Partition,
 ) -> Result<SamlResponse, FetchError> {
     Ok(saml::sign_in(&saml::SignIn {
         url: &role.url,
@@ -392,21 +442,16 @@ fn saml_response(
     })?)
 }
 
-/// The partition of the profile's role ARN, else of its region.
-pub fn saml_partition_of(role: &SamlRole, region: Option<&str>) -> Result<String, FetchError> {
-    if let Some(arn) = &role.role_arn {
-        let partition = assertion::partition_of(arn).unwrap_or_default();
-        if !assertion::is_role_arn(arn, partition) {
-            return Err(FetchError::SamlRoleArn(arn.clone()));
-        }
-        return Ok(partition.to_owned());
-    }
-    Ok(match region {
-        Some(region) if region.starts_with("cn-") => "aws-cn",
-        Some(region) if region.starts_with("us-gov-") => "aws-us-gov",
-        _ => "aws",
-    }
-    .to_owned())
+/// The partition of the profile's role ARN (one the SDK's partition data knows),
+/// else of its region.
+pub fn saml_partition_of(role: &SamlRole, region: Option<&str>) -> Result<Partition, FetchError> {
+    let Some(arn) = &role.role_arn else {
+        return Ok(Partition::of_region(region));
+    };
+    assertion::partition_of(arn)
+        .and_then(Partition::named)
+        .filter(|partition| assertion::is_role_arn(arn, partition.name()))
+        .ok_or_else(|| FetchError::SamlRoleArn(arn.clone()))
 }
 
 /// The offered role the profile names (with its provider, if it names one), else
@@ -449,16 +494,11 @@ fn choose_saml_role(
 async fn assume_role_with_saml(
     context: &FetchContext<'_>,
     role: &SamlRole,
-    partition: &str,
+    partition: Partition,
     chosen: &OfferedRole,
     response: &SamlResponse,
 ) -> Result<Credentials, FetchError> {
-    let home_region = match partition {
-        "aws-cn" => "cn-north-1",
-        "aws-us-gov" => "us-gov-west-1",
-        _ => "us-east-1",
-    };
-    let region = context.region.as_deref().unwrap_or(home_region);
+    let region = context.region.as_deref().unwrap_or(partition.home_region());
     let sts = aws::sts_unsigned(&aws::sdk_config(region).await);
     crate::debug!("AssumeRoleWithSAML {} in {region}", chosen.role_arn);
     let output = sts
@@ -502,5 +542,6 @@ async fn assume_role_with_saml(
         session_token: Some(credentials.session_token),
         expiration: Some(credentials.expiration.secs()),
         account_id: chosen.role_arn.split(':').nth(4).map(str::to_owned),
+        person: None,
     })
 }

@@ -137,6 +137,7 @@ async fn get_session_token(
         session_token: Some(credentials.session_token),
         expiration: Some(credentials.expiration.secs()),
         account_id: None,
+        person: None,
     })
 }
 

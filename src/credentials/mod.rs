@@ -9,6 +9,7 @@ pub(crate) mod identity;
 pub(crate) mod obtain;
 pub(crate) mod process;
 pub(crate) mod request;
+pub(crate) mod session_name;
 
 use std::fmt;
 
@@ -25,6 +26,11 @@ pub struct Credentials {
     /// Epoch seconds.
     pub expiration: Option<i64>,
     pub account_id: Option<String>,
+    /// The person behind the credentials (the user name of the IAM Identity Center
+    /// session or of the IAM user), once a role session was named after them: kept
+    /// with the credentials so that a renewal asks STS no more than the first fetch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }
 
 impl fmt::Debug for Credentials {
@@ -129,6 +135,7 @@ mod tests {
             session_token: Some("IQoJb3Jp-_Z2lu=".into()),
             expiration: None,
             account_id: Some("111111111111".into()),
+            person: None,
         };
         assert_eq!(good.unexpected_field(), None);
         let mut bad = good.clone();
@@ -155,6 +162,7 @@ mod tests {
             session_token: Some("TOKEN".into()),
             expiration: Some(1_767_268_800),
             account_id: Some("111111111111".into()),
+            person: None,
         };
         let json: serde_json::Value = serde_json::from_str(&credentials.to_process_json()).unwrap();
         assert_eq!(
@@ -173,6 +181,7 @@ mod tests {
             session_token: None,
             expiration: None,
             account_id: None,
+            person: None,
             ..credentials
         };
         let json: serde_json::Value = serde_json::from_str(&long_term.to_process_json()).unwrap();

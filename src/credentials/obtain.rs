@@ -39,6 +39,8 @@ pub struct Request {
     pub region: Option<String>,
     pub interactive_auth: Option<bool>,
     pub cache: CacheSlot,
+    /// The `{profile}` of session-name templates: the profile, or the role's name.
+    pub profile_name: String,
 }
 
 impl Request {
@@ -50,8 +52,9 @@ impl Request {
         let name = &profile.name;
         let session = profile::sso_session_of(&profile.source).map(SsoSession::key);
         let definition = format!("{:?}|{:?}", profile.source, profile.region);
+        let shown = profile.label();
         Request {
-            label: format!("profile '{name}'"),
+            label: format!("profile '{shown}'"),
             login_selector: format!("--profile {}", shell_word(name)),
             cache: CacheSlot::new(
                 session.as_deref(),
@@ -61,6 +64,7 @@ impl Request {
             source: profile.source.clone(),
             region: profile.region.clone(),
             interactive_auth: profile.interactive_auth,
+            profile_name: name.clone(),
         }
     }
 
@@ -119,7 +123,8 @@ impl Obtain<'_> {
         } else {
             None
         };
-        let credentials = match self.fetch(request, process_chain) {
+        let person = cached.as_ref().and_then(|old| old.person.clone());
+        let credentials = match self.fetch(request, process_chain, person) {
             Ok(credentials) => credentials,
             Err(error) => return Self::still_valid(request, cached, error),
         };
@@ -136,7 +141,12 @@ impl Obtain<'_> {
 
     /// Fetches from the source; credentials that arrive already expired (a clock
     /// set wrong, here or there) are an error, not something to hand out.
-    fn fetch(&self, request: &Request, process_chain: String) -> anyhow::Result<Credentials> {
+    fn fetch(
+        &self,
+        request: &Request,
+        process_chain: String,
+        person: Option<String>,
+    ) -> anyhow::Result<Credentials> {
         let sso = Sso::new(self.store, self.settings);
         let context = FetchContext {
             store: self.store,
@@ -148,6 +158,8 @@ impl Obtain<'_> {
             ykman: self.settings.mfa_yubikey(),
             region: request.region.clone(),
             settings: self.settings,
+            profile_name: request.profile_name.clone(),
+            person,
         };
         let credentials = crate::aws::runtime()?
             .block_on(fetch::fetch(&context, &request.source))

@@ -103,5 +103,6 @@ pub fn run(command: &str, process_chain: &str) -> Result<Credentials, ProcessErr
         session_token: document.session_token,
         expiration,
         account_id: document.account_id,
+        person: None,
     })
 }

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use super::cache::CacheSlot;
 use super::obtain::{self, Request};
 use crate::env;
-use crate::profile::{self, CredentialSource, Profile, SsoDefaults, SsoRole};
+use crate::profile::{self, AssumeRole, CredentialSource, Profile, SsoDefaults, SsoRole};
 use crate::role_arn::RoleArn;
 use crate::settings::Settings;
 use crate::shell::shell_word;
@@ -111,12 +111,69 @@ pub fn sign_in_asked(flag: bool, profile_says: Option<bool>, settings: &Settings
         .unwrap_or_else(|| settings.credential_process_auto_login())
 }
 
-/// The request for a resolved profile; every command builds it here. `duration`
-/// (`assume -d`) sets the session length of the profile's own role, cached apart so
-/// that it never evicts the profile's usual entry.
+/// The most roles `--chain` takes, as many as a `source_profile` chain.
+const MAX_CHAIN_ROLES: usize = profile::MAX_CHAIN_DEPTH;
+
+/// The role ARNs of `--chain`, each checked ([`RoleArn::parse`]): a hostile one is
+/// refused in one line before anything is read or sent.
+pub fn parse_chain(arns: &[String]) -> anyhow::Result<Vec<RoleArn>> {
+    if arns.len() > MAX_CHAIN_ROLES {
+        bail!("--chain takes at most {MAX_CHAIN_ROLES} roles");
+    }
+    arns.iter()
+        .map(|text| {
+            RoleArn::parse(text).with_context(|| {
+                format!(
+                    "--chain {}: not an IAM role ARN (arn:aws:iam::ACCOUNT_ID:role/NAME)",
+                    crate::term_text::shown(text)
+                )
+            })
+        })
+        .collect()
+}
+
+/// The profile with the roles of `--chain` put on top of its source, each assumed
+/// in turn from the credentials of the one before. The result is keys, never the
+/// profile's own `credential_process` (which knows no chain).
+pub fn with_chain(mut profile: Profile, chain: &[RoleArn]) -> Profile {
+    for arn in chain {
+        profile.source = CredentialSource::AssumeRole(Box::new(AssumeRole {
+            role_arn: arn.clone(),
+            source: profile.source,
+            source_profile: None,
+            external_id: None,
+            mfa_serial: None,
+            mfa_process: None,
+            role_session_name: None,
+            source_identity: None,
+            duration_seconds: None,
+        }));
+        profile.chain.push(arn.clone());
+    }
+    if !chain.is_empty() {
+        profile.credential_process = None;
+    }
+    profile
+}
+
+/// The part of a cache entry's and a shortcut's name that a `--chain` adds: a
+/// chained request never evicts the profile's own entry.
+pub fn chain_variant(chain: &[RoleArn]) -> String {
+    if chain.is_empty() {
+        return String::new();
+    }
+    let arns: Vec<&str> = chain.iter().map(RoleArn::as_str).collect();
+    format!("#chain={}", arns.join(","))
+}
+
+/// The request for a resolved profile (with its `--chain`, see [`with_chain`]);
+/// every command builds it here. `duration` (`assume -d`) sets the session length
+/// of the outermost role (the profile's own, or the last of its chain), cached
+/// apart so that it never evicts the profile's usual entry.
 pub fn for_profile(profile: &Profile, duration: Option<u32>) -> anyhow::Result<Request> {
+    let chain = chain_variant(&profile.chain);
     let Some(seconds) = duration else {
-        return Ok(Request::for_profile_variant(profile, ""));
+        return Ok(Request::for_profile_variant(profile, &chain));
     };
     let mut profile = profile.clone();
     let CredentialSource::AssumeRole(role) = &mut profile.source else {
@@ -131,7 +188,7 @@ pub fn for_profile(profile: &Profile, duration: Option<u32>) -> anyhow::Result<R
     role.duration_seconds = Some(seconds);
     Ok(Request::for_profile_variant(
         &profile,
-        &format!("#duration={seconds}"),
+        &format!("#duration={seconds}{chain}"),
     ))
 }
 
@@ -213,6 +270,7 @@ pub fn for_role(
         source,
         region: Some(region),
         interactive_auth: None,
+        profile_name: role_name,
     })
 }
 

@@ -6,7 +6,8 @@
 //! SDKs ignore, sections and keys twice, which botocore refuses outright), `profiles`
 //! at what each profile resolves to (whose provider the AWS CLI and SDKs pick, the
 //! program of `credential_process`, role chains), `system` at grant's own state
-//! (the secret store, the SSO sessions, the shell integration), `clock` compares
+//! (the secret store, the SSO sessions, the shell integration), `saml` at SAML
+//! profiles (the IdP's URL, the ARNs, the browser, the sign-in), `clock` compares
 //! this machine's clock with the `Date` of an answer from IAM Identity Center.
 
 mod clock;
@@ -14,6 +15,7 @@ mod files;
 mod group;
 mod profiles;
 mod registries;
+mod saml;
 mod system;
 
 use std::path::{Path, PathBuf};

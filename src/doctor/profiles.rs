@@ -14,15 +14,16 @@ use std::path::Path;
 use super::{Finding, Severity};
 use crate::config::{AwsFiles, SectionValues};
 use crate::credentials::identity;
-use crate::profile::{self, ProfileError, ProfileProblem, SsoDefaults};
+use crate::profile::{self, CredentialSource, ProfileError, ProfileProblem, SsoDefaults};
 use crate::settings::Settings;
 use crate::shell::shell_word;
 use crate::sso::SsoSession;
 
 /// Keys that make a profile a source of credentials for someone; a profile with
 /// none of them (only `region`, say) is left alone.
-const CREDENTIAL_KEYS: [&str; 12] = [
+const CREDENTIAL_KEYS: [&str; 13] = [
     "role_arn",
+    crate::profile::SAML_URL_KEY,
     "source_profile",
     "credential_source",
     "credential_process",
@@ -84,8 +85,13 @@ pub fn check(files: &AwsFiles, settings: &Settings, only: Option<&str>) -> Vec<F
         if let Some(line) = values.get("credential_process") {
             findings.extend(process_program(files, &values, line));
         }
-        if let Err(error) = profile::resolve_with(files, name, &defaults) {
-            findings.push(unresolved(&values, error));
+        match profile::resolve_with(files, name, &defaults) {
+            Err(error) => findings.push(unresolved(&values, error)),
+            Ok(resolved) => {
+                if let CredentialSource::Saml(role) = &resolved.source {
+                    findings.extend(super::saml::check(name, role, settings));
+                }
+            }
         }
     }
     findings

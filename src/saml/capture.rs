@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use super::SamlError;
 use super::assertion::SamlResponse;
 use super::devtools::{DevTools, Event};
+use crate::partition::Partition;
 
 /// A headless page that has loaded and stays this quiet waits for a person.
 const QUIET_PAGE: Duration = Duration::from_secs(5);
@@ -29,9 +30,10 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// `https://signin.aws.amazon.com/saml` and its peers, or `/saml` under
+    /// `/saml` on the partition's sign-in host (`https://signin.aws.amazon.com/saml`
+    /// and its peers, from the SDK's partition data), or under
     /// `AWS_ENDPOINT_URL_SIGNIN` (else `AWS_ENDPOINT_URL`), as the console uses.
-    pub fn for_partition(partition: &str) -> Endpoint {
+    pub fn for_partition(partition: Partition) -> Endpoint {
         if let Some((base, variable)) = crate::env::endpoint_override("AWS_ENDPOINT_URL_SIGNIN")
             && let Ok(url) = url::Url::parse(&format!("{}/saml", base.trim_end_matches('/')))
         {
@@ -41,11 +43,12 @@ impl Endpoint {
                 regional_suffix: None,
             };
         }
-        let host = match partition {
-            "aws-cn" => "signin.amazonaws.cn",
-            "aws-us-gov" => "signin.amazonaws-us-gov.com",
-            _ => "signin.aws.amazon.com",
-        };
+        Endpoint::of_partition(partition)
+    }
+
+    /// `https://SIGNIN-HOST/saml` of `partition`, regional hosts included.
+    fn of_partition(partition: Partition) -> Endpoint {
+        let host = partition.signin_host();
         #[expect(clippy::expect_used, reason = "a constant URL")]
         let url = url::Url::parse(&format!("https://{host}/saml")).expect("a valid URL");
         Endpoint {
@@ -399,6 +402,17 @@ mod tests {
         ] {
             assert!(!endpoint.matches(other), "{other}");
         }
+    }
+
+    #[test]
+    fn each_partition_takes_posts_at_its_own_sign_in_host_from_the_sdks_data() {
+        let named = |name| Endpoint::of_partition(Partition::named(name).unwrap());
+        let eusc = named("aws-eusc");
+        assert!(eusc.matches("https://signin.amazonaws-eusc.eu/saml"));
+        assert!(!eusc.matches("https://signin.aws.amazon.com/saml"));
+        assert!(named("aws-cn").matches("https://signin.amazonaws.cn/saml"));
+        assert!(named("aws-us-gov").matches("https://signin.amazonaws-us-gov.com/saml"));
+        assert!(named("aws").matches("https://eu-west-1.signin.aws.amazon.com/saml"));
     }
 
     #[test]

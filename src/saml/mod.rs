@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 pub use assertion::{AssertionError, OfferedRole, SamlResponse};
 
 use crate::lock::{Lock, LockError};
+use crate::partition::Partition;
 use crate::settings::{Browser, Settings};
 
 /// The folder of grant's state that holds one browser profile per IdP.
@@ -71,9 +72,9 @@ pub enum SamlError {
 pub struct SignIn<'a> {
     /// The IdP's sign-in URL of its AWS app (`grant_saml_url`).
     pub url: &'a str,
-    /// The partition of the roles (`aws`, `aws-cn`, `aws-us-gov`): its sign-in
-    /// endpoint is the only place a SAML response is taken from.
-    pub partition: &'a str,
+    /// The partition of the roles: its sign-in endpoint is the only place a SAML
+    /// response is taken from.
+    pub partition: Partition,
     pub settings: &'a Settings,
     /// A window may open for a person to sign in.
     pub may_show_window: bool,

@@ -26,6 +26,12 @@ pub struct Head {
     pub authorization: Option<Vec<u8>>,
     /// More than one `Authorization` header: refused rather than guessed at.
     pub repeated_authorization: bool,
+    /// `X-aws-ec2-metadata-token` (the IMDSv2 session token), when there is exactly one.
+    pub metadata_token: Option<Vec<u8>>,
+    /// `X-aws-ec2-metadata-token-ttl-seconds` of a token request, when exactly one.
+    pub metadata_token_ttl: Option<Vec<u8>>,
+    /// An `X-Forwarded-For` header: a request through a proxy, which IMDSv2 refuses.
+    pub forwarded: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -94,23 +100,37 @@ pub fn parse_head(bytes: &[u8]) -> Result<Option<Head>, HeadError> {
         Err(httparse::Error::TooManyHeaders) => return Err(HeadError::TooLarge),
         Err(_) => return Err(HeadError::Malformed),
     }
-    let mut authorization = request
-        .headers
-        .iter()
-        .filter(|header| header.name.eq_ignore_ascii_case("authorization"))
-        .map(|header| header.value.to_vec());
-    let first = authorization.next();
-    let repeated_authorization = authorization.next().is_some();
+    let all = |name: &str| -> Vec<Vec<u8>> {
+        request
+            .headers
+            .iter()
+            .filter(|header| header.name.eq_ignore_ascii_case(name))
+            .map(|header| header.value.to_vec())
+            .collect()
+    };
+    let only = |name: &str| match all(name).as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    let authorization = all("authorization");
     Ok(Some(Head {
         method: request.method.unwrap_or_default().to_owned(),
         path: request.path.unwrap_or_default().to_owned(),
-        authorization: first,
-        repeated_authorization,
+        authorization: authorization.first().cloned(),
+        repeated_authorization: authorization.len() > 1,
+        metadata_token: only("x-aws-ec2-metadata-token"),
+        metadata_token_ttl: only("x-aws-ec2-metadata-token-ttl-seconds"),
+        forwarded: !all("x-forwarded-for").is_empty(),
     }))
 }
 
 /// An HTTP/1.1 answer that closes the connection.
 pub fn response(status: u16, body: &str) -> Vec<u8> {
+    response_with(status, "application/json", "", body)
+}
+
+/// An answer with its content type and `extra` header lines (each ending in CRLF).
+pub fn response_with(status: u16, content_type: &str, extra: &str, body: &str) -> Vec<u8> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
@@ -123,7 +143,7 @@ pub fn response(status: u16, body: &str) -> Vec<u8> {
     };
     let allow = if status == 405 { "Allow: GET\r\n" } else { "" };
     format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{allow}Connection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{allow}{extra}Connection: close\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()

@@ -14,6 +14,7 @@
 //! [`Source`], which renews them (see `commands::serve`).
 
 mod http;
+pub mod imds;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -46,10 +47,7 @@ pub struct Token(String);
 
 impl Token {
     pub fn random() -> anyhow::Result<Token> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes)
-            .map_err(|error| anyhow::anyhow!("cannot make the endpoint's token: {error}"))?;
-        Ok(Token(hex::encode(bytes)))
+        Ok(Token(random_hex()?))
     }
 
     pub fn as_str(&self) -> &str {
@@ -62,6 +60,29 @@ impl Token {
     }
 }
 
+/// 32 bytes from the OS's CSPRNG, in hex.
+fn random_hex() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|error| anyhow::anyhow!("cannot make the endpoint's token: {error}"))?;
+    Ok(hex::encode(bytes))
+}
+
+/// What the endpoint speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// The container credentials provider's (`AWS_CONTAINER_CREDENTIALS_FULL_URI`).
+    Container,
+    /// The EC2 instance-metadata service's, IMDSv2 only ([`imds`]).
+    Imds,
+}
+
+/// How each request is answered: the token, and the IMDS sessions when it speaks IMDS.
+struct Handler {
+    token: Token,
+    imds: Option<imds::Sessions>,
+}
+
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(..)")
@@ -72,10 +93,11 @@ impl std::fmt::Debug for Token {
 pub struct Endpoint {
     listener: TcpListener,
     token: Token,
+    protocol: Protocol,
 }
 
 impl Endpoint {
-    pub fn bind(address: SocketAddr) -> anyhow::Result<Endpoint> {
+    pub fn bind(address: SocketAddr, protocol: Protocol) -> anyhow::Result<Endpoint> {
         let listener = listen(address).map_err(|error| {
             anyhow::anyhow!(
                 "cannot listen on {address}: {error}; choose another --port (0: any free one) or --bind address"
@@ -85,6 +107,7 @@ impl Endpoint {
         Ok(Endpoint {
             listener,
             token: Token::random()?,
+            protocol,
         })
     }
 
@@ -102,7 +125,10 @@ impl Endpoint {
     }
 
     fn accept_forever(self, source: &Arc<dyn Source>) {
-        let token = Arc::new(self.token);
+        let token = Arc::new(Handler {
+            token: self.token,
+            imds: (self.protocol == Protocol::Imds).then(imds::Sessions::default),
+        });
         let open = Arc::new(Slots::default());
         for stream in self.listener.incoming() {
             let stream = match stream {
@@ -185,9 +211,18 @@ fn raise_open_file_limit() {
     }
 }
 
-fn serve_connection(mut stream: TcpStream, token: &Token, source: &dyn Source) {
+fn serve_connection(mut stream: TcpStream, handler: &Handler, source: &dyn Source) {
     let (answer, unread) = match http::read_head(&mut stream) {
-        Ok(head) => (answer(&head, token, source), false),
+        Ok(head) => match &handler.imds {
+            Some(sessions) => {
+                let reply = imds::answer(&head, &handler.token, sessions, source);
+                let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+                let _ = stream.write_all(&reply.bytes());
+                let _ = stream.flush();
+                return;
+            }
+            None => (answer(&head, &handler.token, source), false),
+        },
         Err(http::HeadError::Gone) => return,
         Err(http::HeadError::TooLarge) => (refusal(431, "the request's head is too large"), true),
         Err(http::HeadError::Malformed) => (refusal(400, "not an HTTP request"), true),
@@ -289,6 +324,7 @@ mod tests {
             session_token: Some("SESSION".into()),
             expiration: Some(1_767_268_800),
             account_id: Some("111111111111".into()),
+            person: None,
         }
     }
 
@@ -298,6 +334,9 @@ mod tests {
             path: path.into(),
             authorization: authorization.map(|value| value.as_bytes().to_vec()),
             repeated_authorization: false,
+            metadata_token: None,
+            metadata_token_ttl: None,
+            forwarded: false,
         }
     }
 

@@ -92,7 +92,7 @@ pub(super) fn value_from_item(
             Ok(Some(Value::Bool(*value.value())))
         }
         (
-            Kind::Choice(_) | Kind::Path | Kind::Url | Kind::Region,
+            Kind::Choice(_) | Kind::Path | Kind::Url | Kind::Region | Kind::NameTemplate,
             Some(toml_edit::Value::String(text)),
         ) => setting.parse_value(text.value()).map(Some),
         _ => Err(SettingsError::InvalidValue {

@@ -201,6 +201,16 @@ impl Settings {
         ))
     }
 
+    /// The template of role session names (`RoleSessionName`), when set.
+    pub fn role_session_name(&self) -> Option<&str> {
+        self.text(ROLE_SESSION_NAME)
+    }
+
+    /// The template of the SourceIdentity of every AssumeRole (`SourceIdentity`).
+    pub fn source_identity(&self) -> Option<&str> {
+        self.text(SOURCE_IDENTITY)
+    }
+
     pub fn mfa_yubikey(&self) -> bool {
         self.bool(MFA_YUBIKEY)
     }

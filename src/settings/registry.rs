@@ -2,8 +2,8 @@
 
 use super::SettingsError;
 use super::values::{
-    Browser, ConsoleIsolation, KeyringBackend, Value, is_valid_path, is_valid_region, is_valid_url,
-    parse_bool,
+    Browser, ConsoleIsolation, KeyringBackend, Value, is_valid_name_template, is_valid_path,
+    is_valid_region, is_valid_url, parse_bool,
 };
 
 /// The shape a setting's value must have.
@@ -18,6 +18,8 @@ pub enum Kind {
     Url,
     /// An AWS region name such as `us-east-1`.
     Region,
+    /// A name STS takes (`[\w+=,.@-]`) with the placeholders `{user}` and `{profile}`.
+    NameTemplate,
 }
 
 /// One entry of the registry.
@@ -42,6 +44,8 @@ pub(super) const DEFAULT_SSO_REGION: &str = "DefaultSSORegion";
 pub(super) const KEYRING_BACKEND: &str = "Keyring.Backend";
 pub(super) const AUTO_ASSUME_DIRECTORY: &str = "AutoAssumeDirectory";
 pub(super) const MFA_YUBIKEY: &str = "MFA.YubiKey";
+pub(super) const ROLE_SESSION_NAME: &str = "RoleSessionName";
+pub(super) const SOURCE_IDENTITY: &str = "SourceIdentity";
 
 /// Every setting grant knows, in the order `settings list` shows them.
 pub const SETTINGS: &[Setting] = &[
@@ -112,6 +116,18 @@ pub const SETTINGS: &[Setting] = &[
         description: "MFA codes come from a YubiKey (ykman oath accounts code, the OATH account named as the mfa_serial) before the terminal is asked",
     },
     Setting {
+        name: ROLE_SESSION_NAME,
+        kind: Kind::NameTemplate,
+        default: None,
+        description: "the session name of every role grant assumes without role_session_name, e.g. {user}-{profile}; unset: your user name",
+    },
+    Setting {
+        name: SOURCE_IDENTITY,
+        kind: Kind::NameTemplate,
+        default: None,
+        description: "the SourceIdentity of every role grant assumes without source_identity, e.g. {user}",
+    },
+    Setting {
         name: KEYRING_BACKEND,
         kind: Kind::Choice(KeyringBackend::NAMES),
         default: Some("auto"),
@@ -171,7 +187,10 @@ impl Setting {
             Kind::Path if is_valid_path(input) => Ok(Value::Text(input.to_string())),
             Kind::Url if is_valid_url(input) => Ok(Value::Text(input.to_string())),
             Kind::Region if is_valid_region(input) => Ok(Value::Text(input.to_string())),
-            Kind::Path | Kind::Url | Kind::Region => Err(invalid()),
+            Kind::NameTemplate if is_valid_name_template(input) => {
+                Ok(Value::Text(input.to_string()))
+            }
+            Kind::Path | Kind::Url | Kind::Region | Kind::NameTemplate => Err(invalid()),
         }
     }
 
@@ -199,6 +218,9 @@ impl Kind {
             }
             Kind::Region => {
                 "an AWS region in lowercase, such as us-east-1 or us-gov-west-1".to_string()
+            }
+            Kind::NameTemplate => {
+                "up to 64 of A-Z a-z 0-9 _ + = , . @ - and the placeholders {user} and {profile}, such as {user}-{profile}".to_string()
             }
         }
     }

@@ -144,6 +144,17 @@ pub(super) fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Optio
 }
 
 /// `^[a-z]{2}(-[a-z]+)+-[0-9]+$`: `us-east-1`, `us-gov-west-1`, `cn-north-1`.
+/// STS's alphabet for session names and source identities, with `{user}` and
+/// `{profile}` where the names go.
+pub(super) fn is_valid_name_template(input: &str) -> bool {
+    let fixed = input.replace("{user}", "").replace("{profile}", "");
+    !input.is_empty()
+        && input.len() <= 64
+        && fixed
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+}
+
 pub(super) fn is_valid_region(input: &str) -> bool {
     let parts: Vec<&str> = input.split('-').collect();
     let [country, words @ .., number] = parts.as_slice() else {

@@ -25,12 +25,15 @@ pub fn snippet(shell: Shell) -> &'static str {
 }
 
 /// The variable naming the allow list's stamp, which the hook compares at each
-/// prompt: a `grant allow` or `grant deny` anywhere changes it.
-/// Nushell's and tcsh's hooks do not compare it yet: a tcsh variable names it, nushell
-/// gets nothing.
+/// prompt: a `grant allow` or `grant deny` anywhere changes it. Nushell's is a
+/// record, which nushell passes to no program; tcsh's is left out when tcsh
+/// cannot carry the path (the hook then sees changes on `cd` only).
 pub fn stamp_line(shell: Shell, stamp: &std::path::Path) -> Result<String, super::ShellError> {
     match shell {
-        Shell::Nu => return Ok(String::new()),
+        Shell::Nu => {
+            let path = shell.quote(&stamp.to_string_lossy())?;
+            return Ok(format!("$env.__grant_directory_stamp = {{file: {path}}}\n"));
+        }
         Shell::Tcsh => {
             return Ok(shell
                 .quote(&stamp.to_string_lossy())
@@ -75,7 +78,9 @@ mod tests {
                 .find(|line| line.contains("grant directory-profile"))
                 .unwrap();
             assert!(
-                call.contains(" -- ") || call.contains(" '--' "),
+                call.contains(" -- ")
+                    || call.contains(" '--' ")
+                    || (shell == Shell::Tcsh && call.contains("setenv GRANT_DIRECTORY_FILE ")),
                 "{shell}: {call}"
             );
             assert!(

@@ -10,6 +10,7 @@ use std::time::Duration;
 use fake_aws::FakeAws;
 use grant::testing::shell::Shell;
 
+use crate::directory_profiles::Terminal;
 use crate::shells::test_values::{CANARY, KEEP, hostile_values};
 use crate::shells::{
     BASH, FISH, NU, Outputs, RealShell, TCSH, ZSH, init_line, prepare_init, run_script,
@@ -714,6 +715,53 @@ fn fish_hook_renews_expiring_keys() {
 #[test]
 fn tcsh_hook_renews_expiring_keys() {
     hook_renews_expiring_keys(&TCSH);
+}
+
+/// Nushell's renewal hook (`pre_execution`), in a real terminal: nushell runs no
+/// hooks for lines read from a pipe.
+#[test]
+fn nu_hook_renews_expiring_keys() {
+    if !NU.is_installed() || !crate::support::tool_is_installed("tmux", "tmux") {
+        return;
+    }
+    let fake = FakeAws::builder()
+        .configure(|settings| settings.role_credentials_lifetime = Duration::from_secs(120))
+        .start()
+        .unwrap();
+    let env = signed_in(&fake, "");
+    let outputs = Outputs::new(&env);
+    prepare_init(&env, &NU);
+    let shell = Terminal::start(&env, &outputs, &NU, "renewal", &env.home);
+    shell.type_line(
+        r#"$env.config.hooks.pre_execution = ($env.config.hooks.pre_execution | append {|| "ran\n" | save -a $"($env.OUT)/user-hook" })"#,
+    );
+    shell.type_line(&init_line(&NU));
+    shell.type_line("assume -x dev");
+    let first = shell.record("first");
+    let second = shell.record("second");
+    assert!(
+        fake.issued_secrets()
+            .contains(&second["AWS_SECRET_ACCESS_KEY"])
+    );
+    assert_ne!(
+        first["AWS_ACCESS_KEY_ID"], second["AWS_ACCESS_KEY_ID"],
+        "the hook renewed the keys before the command"
+    );
+    assert!(!first["GRANT_EXPIRES"].is_empty());
+    assert_eq!(second["GRANT_PROFILE"], "dev");
+    assert!(
+        !second.contains_key("AWS_PROFILE"),
+        "keys without AWS_PROFILE"
+    );
+    let said = outputs.text("renewal.stderr");
+    assert!(
+        said.contains("grant: renewed the keys of dev, valid until "),
+        "{said}"
+    );
+    assert!(
+        outputs.text("user-hook").lines().count() >= 3,
+        "the user's own hook still runs"
+    );
 }
 
 /// A failed renewal says so once and stops the hook; the keys stay as they were.

@@ -1,6 +1,6 @@
-//! The network path of the grant that ships (glibc linked statically, non-PIE:
-//! `cargo build-static`; $GRANT_SHIPPED_BINARY names it, else the test build's
-//! grant runs): names are looked up without glibc's NSS, HTTP_PROXY and
+//! The network path of the grant that ships (static and non-PIE: the release's
+//! musl binary, or glibc's from `cargo build-static`; $GRANT_SHIPPED_BINARY names
+//! it, else the test build's grant runs): names are looked up without glibc's NSS, HTTP_PROXY and
 //! HTTPS_PROXY carry the calls, NO_PROXY leaves them direct.
 
 use std::io::{BufRead, BufReader, Write};
@@ -49,7 +49,7 @@ fn fetch(env: &TestEnv, endpoint: &str) -> Command {
 #[test]
 fn the_binary_under_test_is_linked_as_it_ships() {
     let Some(path) = std::env::var_os("GRANT_SHIPPED_BINARY") else {
-        eprintln!("skipped: GRANT_SHIPPED_BINARY is not set (cargo build-static builds it)");
+        eprintln!("skipped: GRANT_SHIPPED_BINARY is not set (packaging/build.sh builds it)");
         return;
     };
     let elf = std::fs::read(path).expect("the shipped binary");

@@ -40,7 +40,7 @@ fn query(url: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn param(url: &str, name: &str) -> String {
+pub(crate) fn param(url: &str, name: &str) -> String {
     query(url)
         .into_iter()
         .find(|(key, _)| key == name)
@@ -58,7 +58,7 @@ fn sign_in_url(output: &Output) -> String {
 }
 
 /// What a browser does with the URL, in plain HTTP/1.0: the status and body.
-fn follow(url: &str) -> (u16, String) {
+pub(crate) fn follow(url: &str) -> (u16, String) {
     let parsed = url::Url::parse(url).unwrap();
     let address = format!("{}:{}", parsed.host_str().unwrap(), parsed.port().unwrap());
     let mut stream = std::net::TcpStream::connect(&address).unwrap();
@@ -102,9 +102,9 @@ fn url_signs_in_as_the_sso_role_at_the_service_of_the_profiles_region() {
     assert_eq!(logins.len(), 1);
     assert_eq!(logins[0].destination, destination);
     assert!(
-        logins[0]
-            .arn
-            .starts_with("arn:aws:sts::111111111111:assumed-role/AdministratorAccess/"),
+        logins[0].arn.starts_with(
+            "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_"
+        ),
         "{}",
         logins[0].arn
     );
@@ -327,7 +327,7 @@ fn the_european_sovereign_cloud_from_the_sdks_partition_data() {
 }
 
 /// Follows a sign-in URL and returns whose console it opened.
-fn signed_in_arn(fake: &FakeAws, url: &str) -> String {
+pub(crate) fn signed_in_arn(fake: &FakeAws, url: &str) -> String {
     let (status, page) = follow(url);
     assert_eq!(status, 200, "{page}");
     fake.console_logins().last().unwrap().arn.clone()

@@ -210,7 +210,7 @@ fn consumer_succeeded(consumer: Consumer, output: &Output) {
         stderr(output)
     );
     assert!(
-        stdout(output).contains("assumed-role/AdministratorAccess/"),
+        stdout(output).contains("assumed-role/AWSReservedSSO_AdministratorAccess_"),
         "{consumer:?} printed the role's identity: {}",
         stdout(output)
     );

@@ -169,7 +169,9 @@ fn boto3_uses_grant_after_an_sso_profile_is_converted() {
     let (worked, after) = boto3_as(&env, "dev").unwrap();
     assert!(worked, "{after}");
     assert!(
-        after.contains(&format!("{DEV_ACCOUNT}:assumed-role/{DEV_ROLE}")),
+        after.contains(&format!(
+            "{DEV_ACCOUNT}:assumed-role/AWSReservedSSO_{DEV_ROLE}_"
+        )),
         "{after}"
     );
     assert_eq!(fake.count("GetRoleCredentials"), 1);

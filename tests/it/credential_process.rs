@@ -406,7 +406,9 @@ fn boto3_gets_the_role_identity_through_the_credential_process() {
         .unwrap();
     assert!(out.status.success(), "boto3: {}", stderr(&out));
     assert!(
-        stdout(&out).starts_with("arn:aws:sts::111111111111:assumed-role/AdministratorAccess/"),
+        stdout(&out).starts_with(
+            "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_"
+        ),
         "{}",
         stdout(&out)
     );
@@ -456,10 +458,9 @@ fn the_aws_cli_v2_gets_the_role_identity_through_the_credential_process() {
     assert!(out.status.success(), "aws: {}", stderr(&out));
     let identity: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
-        identity["Arn"]
-            .as_str()
-            .unwrap()
-            .starts_with("arn:aws:sts::111111111111:assumed-role/AdministratorAccess/"),
+        identity["Arn"].as_str().unwrap().starts_with(
+            "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_"
+        ),
         "{identity}"
     );
 }

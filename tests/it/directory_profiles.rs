@@ -16,7 +16,7 @@ use fake_aws::FakeAws;
 use grant::testing::shell::Shell;
 
 use crate::shells::test_values::{CANARY, KEEP};
-use crate::shells::{BASH, FISH, Outputs, RealShell, TCSH, ZSH, init_line, prepare_init};
+use crate::shells::{BASH, FISH, NU, Outputs, RealShell, TCSH, ZSH, init_line, prepare_init};
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
 use crate::support::{
     TestEnv, failure, path_with_grant, run_within, stderr, stdout, success, tool_is_installed,
@@ -30,6 +30,17 @@ const HOSTILE_NAMES: [&str; 6] = [
     "dev; touch CANARY",
     "a\u{1b}]0;owned\u{7}\u{1b}[2Jb",
     "-x",
+];
+
+/// Folder names that are code in some shell.
+const HOSTILE_FOLDERS: [&str; 7] = [
+    "it's $(touch CANARY) `touch CANARY`; x",
+    "a;touch CANARY;b",
+    "c`touch CANARY`d",
+    "e'`touch CANARY`'f",
+    "g!1 !! $HOME ${HOME} h",
+    "i\"j\\k  l",
+    "m*n?[o]",
 ];
 
 fn world(fake: &FakeAws) -> TestEnv {
@@ -58,8 +69,9 @@ fn success_output(output: Output) -> Output {
     output
 }
 
-/// One interactive shell in its own tmux server.
-struct Terminal<'a> {
+/// One interactive shell in its own tmux server (the assume tests use it for
+/// nushell, whose line editor wants a terminal).
+pub(crate) struct Terminal<'a> {
     env: &'a TestEnv,
     outputs: &'a Outputs,
     socket: String,
@@ -71,7 +83,7 @@ struct Terminal<'a> {
 impl<'a> Terminal<'a> {
     /// `real`, interactive, in `dir`, its stderr into `$OUT/NAME.stderr`, with the
     /// logging `grant` first on its PATH.
-    fn start(
+    pub(crate) fn start(
         env: &'a TestEnv,
         outputs: &'a Outputs,
         real: &'a RealShell,
@@ -108,7 +120,39 @@ impl<'a> Terminal<'a> {
             &command,
         ]);
         assert!(started.status.success(), "tmux: {}", stderr(&started));
+        terminal.wait_until_reading();
         terminal
+    }
+
+    /// Nushell's line editor drops what was typed before it started, and loses the
+    /// Enter of a line typed while a command or hook runs: a marker line is typed
+    /// again (the line cleared first) until the shell runs it.
+    fn wait_until_reading(&self) {
+        if self.real.shell != Shell::Nu {
+            return;
+        }
+        let step = self.steps.get() + 1;
+        self.steps.set(step);
+        let marker = self
+            .outputs
+            .dir
+            .join(format!("{}-ready-{step}", self.socket));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !marker.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "{}: never read a line:\n{}",
+                self.program,
+                stdout(&self.tmux(&["capture-pane", "-p"]))
+            );
+            self.tmux(&["send-keys", "C-u"]);
+            self.tmux(&["send-keys", "-l", &self.real.touch(&marker)]);
+            self.tmux(&["send-keys", "Enter"]);
+            let typed = Instant::now();
+            while !marker.exists() && typed.elapsed() < Duration::from_secs(2) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
     }
 
     fn tmux(&self, args: &[&str]) -> Output {
@@ -127,7 +171,13 @@ impl<'a> Terminal<'a> {
 
     /// Types `line`, and waits until the shell ran it and its hooks.
     #[track_caller]
-    fn type_line(&self, line: &str) {
+    pub(crate) fn type_line(&self, line: &str) {
+        if self.real.shell == Shell::Nu {
+            self.tmux(&["send-keys", "-l", line]);
+            self.tmux(&["send-keys", "Enter"]);
+            self.wait_until_reading();
+            return;
+        }
         let step = self.steps.get() + 1;
         self.steps.set(step);
         let marker = self
@@ -156,7 +206,7 @@ impl<'a> Terminal<'a> {
     }
 
     #[track_caller]
-    fn record(&self, label: &str) -> HashMap<String, String> {
+    pub(crate) fn record(&self, label: &str) -> HashMap<String, String> {
         self.type_line(&self.real.record_environment(label));
         self.outputs.environment(label)
     }
@@ -340,6 +390,11 @@ fn tcsh_profiles_follow_the_directory() {
     follows_the_directory(&TCSH);
 }
 
+#[test]
+fn nu_profiles_follow_the_directory() {
+    follows_the_directory(&NU);
+}
+
 /// AutoAssumeDirectory=false: `grant init` leaves the hook out, and a shell that
 /// loaded it before the change switches nothing.
 fn the_setting_turns_it_off(real: &RealShell) {
@@ -434,23 +489,30 @@ fn hostile_files_never_run(real: &RealShell) {
     }
     assert!(env.home.join(KEEP).exists(), "a profile name ran");
 
-    // A directory whose name is code is a path to grant, and its file still works.
-    let named = project(&env, "it's $(touch CANARY) `touch CANARY`; x", "dev\n");
-    allow(&env, &named);
-    let path = real
-        .shell
-        .quote(named.join("sub").to_str().unwrap())
-        .unwrap();
-    let entered = shell.environment_after(&format!("cd {path}"), "hostile-folder");
-    assert_eq!(
-        profile_of(&entered),
-        (Some("dev"), Some("dev")),
-        "{}",
-        real.program
-    );
-    let left = shell.environment_after("cd ~", "hostile-folder-left");
-    assert_eq!(profile_of(&left), (Some("prod"), Some("prod")));
-    assert!(!named.join("sub").join(CANARY).exists() && !env.home.join(CANARY).exists());
+    // A directory whose name is code (in some shell: csh's `!` history, `$`,
+    // backquotes, quotes, `;`) is a path to grant, and its file still works.
+    for name in HOSTILE_FOLDERS {
+        let named = project(&env, name, "dev\n");
+        allow(&env, &named);
+        let path = real
+            .shell
+            .quote(named.join("sub").to_str().unwrap())
+            .unwrap();
+        let entered = shell.environment_after(&format!("cd {path}"), "hostile-folder");
+        assert_eq!(
+            profile_of(&entered),
+            (Some("dev"), Some("dev")),
+            "{}: {name}",
+            real.program
+        );
+        let left = shell.environment_after("cd ~", "hostile-folder-left");
+        assert_eq!(profile_of(&left), (Some("prod"), Some("prod")), "{name}");
+        assert!(
+            !named.join("sub").join(CANARY).exists() && !env.home.join(CANARY).exists(),
+            "{}: {name} ran",
+            real.program
+        );
+    }
 
     let told = outputs.text("hostile.stderr");
     assert!(told.contains("\\x1b]0;owned"), "shown escaped: {told}");
@@ -470,6 +532,16 @@ fn zsh_hostile_files_never_run() {
 #[test]
 fn fish_hostile_files_never_run() {
     hostile_files_never_run(&FISH);
+}
+
+#[test]
+fn tcsh_hostile_files_never_run() {
+    hostile_files_never_run(&TCSH);
+}
+
+#[test]
+fn nu_hostile_files_never_run() {
+    hostile_files_never_run(&NU);
 }
 
 /// Folders whose `.aws-profile` is a symlink to an allowed file, a FIFO, a file over
@@ -634,6 +706,7 @@ fn allow_takes_effect_at_the_next_prompt(real: &RealShell) {
     let env = world(&fake);
     let outputs = Outputs::new(&env);
     let proj = project(&env, "proj", "dev\n");
+    prepare_init(&env, real);
     let here = Terminal::start(&env, &outputs, real, "here", &env.home);
     here.type_line(&init_line(real));
     here.type_line("assume prod");
@@ -698,6 +771,16 @@ fn zsh_allow_takes_effect_at_the_next_prompt() {
 #[test]
 fn fish_allow_takes_effect_at_the_next_prompt() {
     allow_takes_effect_at_the_next_prompt(&FISH);
+}
+
+#[test]
+fn tcsh_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&TCSH);
+}
+
+#[test]
+fn nu_allow_takes_effect_at_the_next_prompt() {
+    allow_takes_effect_at_the_next_prompt(&NU);
 }
 
 /// A folder whose name holds a newline: the walk up ends (fish once spun at 100%

@@ -522,3 +522,78 @@ fn one_finding_of_many_profiles_is_one_line_with_the_count() {
         .count();
     assert_eq!(instances, PROFILES);
 }
+
+#[test]
+fn saml_profiles_are_listed_with_their_url_arns_partition_browser_and_sign_in() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let idp = fake.idp_app_url();
+    let role = "arn:aws:iam::111111111111:role/SamlAdmin";
+    env.write_aws_config(&format!(
+        "[profile fed]\ngrant_saml_url = {idp}\ngrant_saml_role_arn = {role}\n\n\
+         [profile plain-http]\ngrant_saml_url = http://idp.example.com/app\n\n\
+         [profile bad-role]\ngrant_saml_url = {idp}\ngrant_saml_role_arn = arn:aws:iam::1:role/\u{1b}[2J\n\n\
+         [profile bad-provider]\ngrant_saml_url = {idp}\ngrant_saml_provider_arn = {role}\n\n\
+         [profile mixed]\ngrant_saml_url = {idp}\ngrant_saml_role_arn = {role}\n\
+         grant_saml_provider_arn = arn:aws-cn:iam::111111111111:saml-provider/Okta\n\n\
+         [profile chained]\nsource_profile = fed\nrole_arn = arn:aws:iam::222222222222:role/Deployer\n"
+    ));
+    env.set_setting("CustomBrowserPath", "/bin/sh");
+    let (code, report) = doctor(&env, &[]);
+    assert_eq!(code, 1, "{report}");
+    let line = line_with(
+        &report,
+        &format!("profile fed: SAML role {role} via 127.0.0.1: not signed in"),
+    );
+    assert!(line.starts_with("info: "), "{line}");
+    assert!(
+        line.ends_with("sign in: grant saml login --profile fed"),
+        "{line}"
+    );
+    let line = line_with(
+        &report,
+        "profile plain-http: grant_saml_url must be an https://",
+    );
+    assert!(line.starts_with("error: "), "{line}");
+    assert!(line.contains("not http://idp.example.com/app"), "{line}");
+    let line = line_with(
+        &report,
+        "profile bad-role: grant_saml_role_arn is not a role ARN",
+    );
+    assert!(line.contains(r"role/\x1b[2J"), "escaped: {line}");
+    assert!(!report.contains('\u{1b}'), "{report}");
+    line_with(
+        &report,
+        "profile bad-provider: grant_saml_provider_arn is not a SAML provider ARN",
+    );
+    line_with(
+        &report,
+        "profile mixed: the SAML provider is in partition aws-cn and the role in aws",
+    );
+    assert!(!report.contains("no Chrome, Chromium"), "{report}");
+    assert!(!report.contains("profile chained"), "{report}");
+
+    // `--profile` checks its chain; without a browser to drive, that is an error.
+    let env = world(&fake);
+    env.write_aws_config(&format!(
+        "[profile fed]\ngrant_saml_url = {idp}\ngrant_saml_role_arn = {role}\n\n\
+         [profile chained]\nsource_profile = fed\nrole_arn = arn:aws:iam::222222222222:role/Deployer\n"
+    ));
+    let output = env
+        .grant()
+        .args(["doctor", "--profile", "chained"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let report = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    let line = line_with(
+        &report,
+        "profile fed: no Chrome, Chromium, Edge or Brave found",
+    );
+    assert!(
+        line.contains("grant settings set CustomBrowserPath PATH"),
+        "{line}"
+    );
+    line_with(&report, "profile fed: SAML role");
+}

@@ -18,7 +18,8 @@ use crate::support::{
     tool_is_installed,
 };
 
-const DEV_ARN_PREFIX: &str = "arn:aws:sts::111111111111:assumed-role/AdministratorAccess/";
+const DEV_ARN_PREFIX: &str =
+    "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_";
 
 fn world(fake: &FakeAws) -> TestEnv {
     let dev = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::None);

@@ -38,6 +38,7 @@ mod profile_suite;
 mod profiles;
 mod pwsh;
 mod registry;
+mod role_chains;
 mod saml;
 mod secrets;
 mod serve;

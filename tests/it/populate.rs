@@ -172,7 +172,9 @@ fn boto3_uses_generated_profiles() {
     assert_eq!(arns.len(), sample.len());
     for ((_, account, role), arn) in sample.iter().zip(&arns) {
         assert!(
-            arn.starts_with(&format!("arn:aws:sts::{account}:assumed-role/{role}/")),
+            arn.starts_with(&format!(
+                "arn:aws:sts::{account}:assumed-role/AWSReservedSSO_{role}_"
+            )),
             "{arn}"
         );
     }

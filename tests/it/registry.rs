@@ -165,7 +165,9 @@ fn a_registry_is_added_synced_and_removed_leaving_every_other_byte() {
     if let Some((worked, said)) = boto3_as(&env, "team-dev") {
         assert!(worked, "{said}");
         assert!(
-            said.contains(&format!("{DEV_ACCOUNT}:assumed-role/{DEV_ROLE}")),
+            said.contains(&format!(
+                "{DEV_ACCOUNT}:assumed-role/AWSReservedSSO_{DEV_ROLE}_"
+            )),
             "{said}"
         );
     }

@@ -1,7 +1,8 @@
 //! SAML-federated profiles against the fake IdP with a real headless Chromium:
 //! the first sign-in through the IdP's login form (a person at the window, on a
 //! pseudo-terminal), headless renewal with the IdP's session cookie and no form,
-//! the role picked from the assertion, boto3 and the console on such a profile,
+//! the role picked from the assertion, boto3 and the console (signed in, and as a
+//! role chain on top) on such a profile, a role of another partition,
 //! and hostile IdPs that get nothing.
 
 use std::path::PathBuf;
@@ -9,6 +10,8 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_aws::{FakeAws, IdpMode};
+
+use crate::console::{param, signed_in_arn};
 
 use crate::support::{
     TestEnv, failure, output_within, path_with_grant, python_with_botocore, script_is_installed,
@@ -167,7 +170,16 @@ fn first_sign_in_through_the_form_then_headless_renewal_with_the_cookie() {
     );
     assert_eq!(fake.saml_calls().len(), 2);
 
-    // Logout forgets grant's browser profile of the IdP.
+    // Doctor lists the profile as signed in before; logout forgets grant's browser
+    // profile of the IdP, and doctor says how to sign in again.
+    let doctor = || stdout(&env.run(&["doctor", "--profile", "fed"]));
+    let report = doctor();
+    assert!(
+        report.contains(&format!(
+            "info: profile fed: SAML role {ADMIN} via 127.0.0.1: grant keeps a browser profile for 127.0.0.1"
+        )),
+        "{report}"
+    );
     assert_eq!(
         std::fs::read_dir(browser_profiles(&env)).unwrap().count(),
         1
@@ -176,6 +188,11 @@ fn first_sign_in_through_the_form_then_headless_renewal_with_the_cookie() {
     assert_eq!(
         std::fs::read_dir(browser_profiles(&env)).unwrap().count(),
         0
+    );
+    let report = doctor();
+    assert!(
+        report.contains("not signed in at 127.0.0.1; sign in: grant saml login --profile fed"),
+        "{report}"
     );
 }
 
@@ -265,6 +282,48 @@ fn boto3_and_the_console_use_a_saml_profile() {
 }
 
 #[test]
+fn the_console_signs_in_as_the_saml_role_and_as_a_chain_on_top() {
+    let fake = FakeAws::start();
+    let Some(env) = world(&fake, Some(ADMIN)) else {
+        return;
+    };
+    first_sign_in(&env, &fake);
+    let config = std::fs::read_to_string(env.aws_config_path()).unwrap();
+    env.write_aws_config(&format!(
+        "{config}\n[profile deploy]\nsource_profile = fed\nrole_arn = arn:aws:iam::333333333333:role/Deployer\nregion = eu-central-1\n"
+    ));
+
+    let url = success(&grant(
+        &env,
+        &fake,
+        &["console", "fed", "-s", "kms", "--url"],
+    ));
+    let url = url.trim_end();
+    assert!(!url.contains('\n'), "{url}");
+    assert_eq!(
+        param(url, "Destination"),
+        "https://eu-west-1.console.aws.amazon.com/kms/home?region=eu-west-1"
+    );
+    assert_eq!(
+        signed_in_arn(&fake, url),
+        "arn:aws:sts::111111111111:assumed-role/SamlAdmin/alice@example.com"
+    );
+    assert_eq!(
+        fake.saml_calls().len(),
+        1,
+        "the cached SAML session served it"
+    );
+
+    let url = success(&grant(&env, &fake, &["console", "deploy", "--url"]));
+    let chained = signed_in_arn(&fake, url.trim_end());
+    assert!(
+        chained.starts_with("arn:aws:sts::333333333333:assumed-role/Deployer/"),
+        "{chained}"
+    );
+    assert_eq!(fake.assume_role_calls().len(), 1);
+}
+
+#[test]
 fn a_hostile_idp_gets_nothing() {
     let fake = FakeAws::start();
     let Some(env) = world(&fake, Some(ADMIN)) else {
@@ -311,6 +370,51 @@ fn a_hostile_idp_gets_nothing() {
         "no popup loaded"
     );
     assert_eq!(fake.saml_calls().len(), 2);
+}
+
+#[test]
+fn a_role_of_another_partition_is_taken_only_at_that_partitions_sign_in_endpoint() {
+    let fake = FakeAws::start();
+    let Some(env) = world(&fake, Some(ADMIN)) else {
+        return;
+    };
+    first_sign_in(&env, &fake);
+    let eusc_role = "arn:aws-eusc:iam::111111111111:role/SamlAdmin";
+    env.write_aws_config(&format!(
+        "[profile fed]\ngrant_saml_url = {}\ngrant_saml_role_arn = {eusc_role}\nregion = eusc-de-east-1\n",
+        fake.idp_app_url()
+    ));
+    // The real endpoint, no override: the browser is stopped before it leaves.
+    let renew = || {
+        let child = env
+            .grant()
+            .args(["credential-process", "--profile", "fed", "--no-cache"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        output_within(child, Duration::from_secs(120))
+    };
+
+    // Posted to the commercial partition's endpoint: not this role's, not taken.
+    fake.set_idp_partition("aws-eusc", "https://signin.aws.amazon.com/saml");
+    let line = failure(&renew());
+    assert!(line.contains("grant saml login --profile fed"), "{line}");
+    assert_eq!(fake.saml_calls().len(), 1);
+
+    // Posted to the European Sovereign Cloud's sign-in endpoint: taken.
+    fake.set_idp_partition("aws-eusc", "https://signin.amazonaws-eusc.eu/saml");
+    let credentials = json(&renew());
+    assert_eq!(credentials["Version"], 1);
+    let calls = fake.saml_calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls[1].role_arn, eusc_role);
+    assert_eq!(
+        calls[1].principal_arn,
+        "arn:aws-eusc:iam::111111111111:saml-provider/FakeIdP"
+    );
+    assert_eq!(fake.count("SamlSignin"), 0);
 }
 
 #[test]

@@ -103,7 +103,7 @@ fn renews_across_two_calls(consumer: Consumer) {
     );
     assert_eq!(
         stdout(&output)
-            .matches("assumed-role/AdministratorAccess/")
+            .matches("assumed-role/AWSReservedSSO_AdministratorAccess_")
             .count(),
         2,
         "{consumer:?} printed the role's identity twice: {}",
@@ -646,4 +646,123 @@ fn a_fifteen_minute_session_is_served_from_memory() {
         "one fetch for four requests"
     );
     served.stop();
+}
+
+/// `grant serve --imds -- python sts_consumer.py`: boto3 finds no keys, profile or
+/// container endpoint (all planted, all taken away) and gets its credentials from
+/// the instance-metadata endpoint, IMDSv2, through AWS_EC2_METADATA_SERVICE_ENDPOINT.
+#[test]
+fn boto3_gets_credentials_through_imds() {
+    gets_credentials_through_imds(Consumer::Boto3);
+}
+
+/// The Rust SDK's default chain keeps the endpoint's path too.
+#[test]
+fn rust_sdk_gets_credentials_through_imds() {
+    gets_credentials_through_imds(Consumer::RustSdk);
+}
+
+fn gets_credentials_through_imds(consumer: Consumer) {
+    let Some(line) = consumer_line(consumer, 1) else {
+        return;
+    };
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    let mut grant = env.grant();
+    grant
+        .args(["serve", "--imds", "--profile", "dev", "--"])
+        .args(&line)
+        .env("AWS_ACCESS_KEY_ID", PLANTED_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", "planted-secret")
+        .env("AWS_PROFILE", "dev")
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let output = run_within(&mut grant, LIMIT);
+    assert!(
+        output.status.success(),
+        "boto3 under serve --imds failed: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("assumed-role/AWSReservedSSO_AdministratorAccess_"),
+        "{}",
+        stdout(&output)
+    );
+    let seen = fake.caller_identity_keys();
+    assert_eq!(seen.len(), 1);
+    assert!(fake.issued_access_key_ids().contains(&seen[0]), "{seen:?}");
+}
+
+/// The IMDS endpoint answers only under its secret path, and the credentials only
+/// with a session token from `PUT /latest/api/token` (401 without, as IMDSv2).
+#[test]
+fn imds_refuses_requests_without_the_session_token_or_the_secret() {
+    let fake = FakeAws::start();
+    let env = signed_in(&fake);
+    let mut child = env
+        .grant()
+        .args(["serve", "--profile", "dev", "--imds"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim_end()
+        .strip_prefix("export AWS_EC2_METADATA_SERVICE_ENDPOINT=")
+        .unwrap_or_else(|| panic!("the IMDS variable expected, got {line:?}"))
+        .trim_matches('\'')
+        .to_owned();
+    let rest = url.strip_prefix("http://127.0.0.1:").expect(&url);
+    let (port, secret) = rest.split_once('/').unwrap();
+    assert_eq!(secret.len(), 65, "a 64-digit secret and a slash: {url}");
+    let send = |request: String| {
+        let mut stream = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        stream.set_read_timeout(Some(LIMIT)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    let creds = format!("/{secret}latest/meta-data/iam/security-credentials/grant");
+    let get = |path: &str, token: &str| {
+        send(format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token: {token}\r\n\r\n"
+        ))
+    };
+    let put = |path: &str| {
+        send(format!(
+            "PUT {path} HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\n\r\n"
+        ))
+    };
+    let no_token = send(format!("GET {creds} HTTP/1.1\r\nHost: x\r\n\r\n"));
+    assert_eq!(status_of(&no_token), "401", "{no_token}");
+    assert_eq!(status_of(&get(&creds, "made-up")), "401");
+    assert_eq!(status_of(&put("/latest/api/token")), "404", "no secret");
+    let granted = put(&format!("/{secret}latest/api/token"));
+    assert_eq!(status_of(&granted), "200", "{granted}");
+    let session = granted.split_once("\r\n\r\n").unwrap().1.to_owned();
+    let without_secret = get("/latest/meta-data/iam/security-credentials/grant", &session);
+    assert_eq!(status_of(&without_secret), "404");
+    let answer = get(&creds, &session);
+    assert_eq!(status_of(&answer), "200", "{answer}");
+    let body = body_of(&answer);
+    assert_eq!(body["Code"], "Success");
+    assert_eq!(body["Type"], "AWS-HMAC");
+    assert!(
+        fake.issued_access_key_ids()
+            .contains(&body["AccessKeyId"].as_str().unwrap().to_owned())
+    );
+    assert!(body["Token"].is_string() && body["Expiration"].is_string());
+    signal(&child, "INT");
+    output_within(child, LIMIT);
+
+    let beyond = env.run(&["serve", "--profile", "dev", "--imds", "--bind", "0.0.0.0"]);
+    assert!(!beyond.status.success());
+    assert!(stderr(&beyond).contains("loopback"), "{}", stderr(&beyond));
 }

@@ -17,6 +17,8 @@ ConsoleBrowserIsolation = auto
 DefaultSSOStartURL = (not set)
 DefaultSSORegion = (not set)
 MFA.YubiKey = false
+RoleSessionName = (not set)
+SourceIdentity = (not set)
 Keyring.Backend = auto
 ";
 

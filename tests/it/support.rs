@@ -341,8 +341,8 @@ pub fn tool_is_installed(program: &str, package: &str) -> bool {
     installed
 }
 
-/// The grant binary as the release ships it (static glibc, non-PIE:
-/// `cargo build-static`), given by $GRANT_SHIPPED_BINARY (CI builds it and sets it);
+/// The grant binary as the release ships it (static, non-PIE: packaging/build.sh's
+/// musl binary), given by $GRANT_SHIPPED_BINARY (.ci/run builds it and sets it);
 /// without it, the test binary's own grant.
 pub fn shipped_binary() -> PathBuf {
     std::env::var_os("GRANT_SHIPPED_BINARY")

@@ -67,11 +67,15 @@ pub fn run(args: AssumeArgs) -> anyhow::Result<()> {
     } else {
         Some(needs_shell(shell)?)
     };
+    let chain = request::parse_chain(&args.chain)?;
     let name = match &args.profile {
         Some(name) => name.clone(),
         None => pick_profile()?,
     };
-    let profile = request::load_profile(&name, &SsoFlags::default(), settings)?;
+    let profile = request::with_chain(
+        request::load_profile(&name, &SsoFlags::default(), settings)?,
+        &chain,
+    );
     let duration = args
         .duration
         .map(|duration| u32::try_from(duration.as_secs()).unwrap_or(u32::MAX));
@@ -148,6 +152,7 @@ fn console(args: &AssumeArgs, shell: Option<Shell>) -> anyhow::Result<()> {
         region: args.region.clone(),
         target: &args.console_target,
         mfa_token: args.mfa_token.clone(),
+        chain: &args.chain,
     })
 }
 

@@ -11,8 +11,8 @@ use crate::term_text::shown;
 
 use super::confirm::{is_quiet, until};
 use super::variables::{
-    DURATION_VARIABLE, EXPIRES_VARIABLE, PROFILE_VARIABLE, emit, env_change, present,
-    previously_exported,
+    CHAIN_VARIABLE, DURATION_VARIABLE, EXPIRES_VARIABLE, PROFILE_VARIABLE, emit, env_change,
+    present, previously_exported,
 };
 use super::{Plan, credentials};
 
@@ -55,7 +55,15 @@ pub(super) fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> 
 }
 
 fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials)> {
-    let profile = request::load_profile(name, &SsoFlags::default(), settings)?;
+    let chain: Vec<String> = env::value(CHAIN_VARIABLE)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let profile = request::with_chain(
+        request::load_profile(name, &SsoFlags::default(), settings)?,
+        &request::parse_chain(&chain)?,
+    );
     let region_was_exported = previously_exported().iter().any(|n| n == "AWS_REGION");
     let plan = Plan {
         region: env::value("AWS_REGION")

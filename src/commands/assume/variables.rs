@@ -20,7 +20,7 @@ pub(super) const KEY_VARIABLES: [&str; 5] = [
 ];
 /// Every variable assume may set, for `--unset`, and the only names it ever
 /// unsets from GRANT_EXPORTED.
-pub(super) const ALL_VARIABLES: [&str; 15] = [
+pub(super) const ALL_VARIABLES: [&str; 17] = [
     "AWS_PROFILE",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
@@ -35,6 +35,8 @@ pub(super) const ALL_VARIABLES: [&str; 15] = [
     EXPIRES_VARIABLE,
     SSO_EXPIRES_VARIABLE,
     DURATION_VARIABLE,
+    CHAIN_VARIABLE,
+    LABEL_VARIABLE,
     EXPORTED_VARIABLE,
 ];
 pub(super) const PROFILE_VARIABLE: &str = "GRANT_PROFILE";
@@ -47,6 +49,10 @@ pub(super) const SSO_EXPIRES_VARIABLE: &str = "GRANT_SSO_EXPIRES";
 pub(super) const EXPIRES_VARIABLE: &str = "GRANT_EXPIRES";
 /// The `-d` of the assume, so that the hook renews with the same.
 pub(super) const DURATION_VARIABLE: &str = "GRANT_DURATION";
+/// The role ARNs of `--chain`, separated by spaces, so that the hook renews with them.
+pub(super) const CHAIN_VARIABLE: &str = "GRANT_CHAIN";
+/// With `--chain`, what a prompt shows: `profile > role > role`.
+pub(super) const LABEL_VARIABLE: &str = "GRANT_LABEL";
 /// The names the last assume set, separated by spaces.
 pub(super) const EXPORTED_VARIABLE: &str = "GRANT_EXPORTED";
 /// What to unset and set: first what the previous assume set and, for an
@@ -90,6 +96,11 @@ pub(super) fn env_change(
     add(PROFILE_VARIABLE, &plan.profile.name);
     if let Some(seconds) = plan.duration {
         add(DURATION_VARIABLE, &seconds.to_string());
+    }
+    if !plan.profile.chain.is_empty() {
+        let arns: Vec<&str> = plan.profile.chain.iter().map(|arn| arn.as_str()).collect();
+        add(CHAIN_VARIABLE, &arns.join(" "));
+        add(LABEL_VARIABLE, &plan.profile.label());
     }
     let mut names: Vec<&str> = set.iter().map(|(name, _)| name.as_str()).collect();
     names.push(EXPORTED_VARIABLE);

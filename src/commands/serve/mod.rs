@@ -17,11 +17,21 @@ use std::sync::Arc;
 
 use crate::child::{self, Signals};
 use crate::cli::ServeArgs;
-use crate::serve::{self, Endpoint};
+use crate::serve::{self, Endpoint, Protocol};
 use crate::shell::{EnvChange, shell_word};
 
 pub const FULL_URI_VARIABLE: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 pub const TOKEN_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+pub const IMDS_VARIABLE: &str = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
+
+/// Also removed with `--imds`: the container endpoint comes before IMDS in every
+/// SDK's chain, and these would turn IMDS off or send it elsewhere.
+const REMOVED_FOR_IMDS: [&str; 4] = [
+    FULL_URI_VARIABLE,
+    TOKEN_VARIABLE,
+    "AWS_EC2_METADATA_DISABLED",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+];
 
 /// Removed from CMD's environment: every source an SDK's default chain tries before
 /// the container provider (keys, a profile, web identity), and the container
@@ -50,19 +60,43 @@ use renewing::renewing_source;
 use warnings::{warn_beyond_loopback, warn_of_default_profile};
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let endpoint = Endpoint::bind(SocketAddr::new(args.bind, args.port))?;
+    let protocol = if args.imds {
+        if !args.bind.is_loopback() {
+            anyhow::bail!(
+                "--imds listens on loopback only (its token request takes no secret): drop --bind or give 127.0.0.1"
+            );
+        }
+        Protocol::Imds
+    } else {
+        Protocol::Container
+    };
+    let endpoint = Endpoint::bind(SocketAddr::new(args.bind, args.port), protocol)?;
     let (source, profile) = renewing_source(&args)?;
     let address = endpoint.address()?;
-    let url = url_for(address);
-    warn_beyond_loopback(address, &url);
     let token = endpoint.token().as_str().to_owned();
+    let variables = match protocol {
+        Protocol::Container => {
+            let url = url_for(address);
+            warn_beyond_loopback(address, &url);
+            vec![
+                (FULL_URI_VARIABLE.to_owned(), url),
+                (TOKEN_VARIABLE.to_owned(), token),
+            ]
+        }
+        // The secret is the first segment of every path: only the program given
+        // the variable can reach the credentials.
+        Protocol::Imds => vec![(
+            IMDS_VARIABLE.to_owned(),
+            format!("{}{token}/", url_for(address)),
+        )],
+    };
     let signals = Signals::catch()?;
     endpoint.spawn(Arc::new(source));
 
     if args.command.is_empty() {
-        print_variables(&url, &token)?;
+        print_variables(&variables)?;
         eprintln!(
-            "grant: serving {} at {url} until interrupted (Ctrl-C); pass the two variables above to the program, without AWS_PROFILE or key variables",
+            "grant: serving {} on {address} until interrupted (Ctrl-C); pass the variables above to the program, without AWS_PROFILE or key variables",
             shell_word(&args.profile)
         );
         signals.wait_for_interrupt();
@@ -70,7 +104,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     warn_of_default_profile(&args.profile);
     let region = profile.region.as_deref();
-    let code = run_command(&args.command, &url, &token, region, signals)?;
+    let code = run_command(&args.command, variables, protocol, region, signals)?;
     std::process::exit(code)
 }
 
@@ -78,20 +112,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 /// its exit code.
 fn run_command(
     command_line: &[String],
-    url: &str,
-    token: &str,
+    variables: Vec<(String, String)>,
+    protocol: Protocol,
     region: Option<&str>,
     signals: Signals,
 ) -> anyhow::Result<i32> {
+    let imds_only: &[&str] = match protocol {
+        Protocol::Imds => &REMOVED_FOR_IMDS,
+        Protocol::Container => &[],
+    };
     let mut change = EnvChange {
         unset: REMOVED_FOR_COMMAND
             .iter()
+            .chain(imds_only)
             .map(|name| (*name).to_owned())
             .collect(),
-        set: vec![
-            (FULL_URI_VARIABLE.to_owned(), url.to_owned()),
-            (TOKEN_VARIABLE.to_owned(), token.to_owned()),
-        ],
+        set: variables,
     };
     if let Some(region) = region {
         change
@@ -124,12 +160,13 @@ fn url_for(address: SocketAddr) -> String {
     )
 }
 
-/// The two variables as shell code on stdout.
-fn print_variables(url: &str, token: &str) -> anyhow::Result<()> {
-    super::print_lines([
-        format!("export {FULL_URI_VARIABLE}={}", shell_word(url)),
-        format!("export {TOKEN_VARIABLE}={}", shell_word(token)),
-    ])?;
+/// The endpoint's variables as shell code on stdout.
+fn print_variables(variables: &[(String, String)]) -> anyhow::Result<()> {
+    super::print_lines(
+        variables
+            .iter()
+            .map(|(name, value)| format!("export {name}={}", shell_word(value))),
+    )?;
     Ok(())
 }
 

@@ -19,8 +19,12 @@ use crate::sso::{LoginOptions, token};
 /// The profile's renewing source, its first credentials fetched before anything
 /// is served: a sign-in, when one is needed and a person can answer, happens here.
 pub(super) fn renewing_source(args: &ServeArgs) -> anyhow::Result<(Renewing, Profile)> {
+    let chain = request::parse_chain(&args.chain)?;
     let settings = super::super::settings()?;
-    let profile = request::load_profile(&args.profile, &SsoFlags::default(), settings)?;
+    let profile = request::with_chain(
+        request::load_profile(&args.profile, &SsoFlags::default(), settings)?,
+        &chain,
+    );
     let source = Renewing {
         store: SecretStore::open(settings)?,
         settings,

@@ -65,6 +65,9 @@ pub(crate) struct Idp {
     pub mode: IdpMode,
     /// The login form fills itself in and submits, as a person at the window would.
     pub person_signs_in: bool,
+    /// The roles' partition and the absolute URL the response is posted to, when
+    /// not `aws` and `/saml` here.
+    pub partition: Option<(String, String)>,
     sessions: Vec<String>,
     /// Issued assertions (base64, as posted) with their roles and expiry.
     assertions: Vec<Issued>,
@@ -156,14 +159,22 @@ fn post_page(state: &mut State) -> Response {
     if mode == IdpMode::NewlineRole {
         roles[1].0 = "arn:aws:iam::222222222222:role/Evil\n[profile injected]".to_string();
     }
+    if let Some((partition, _)) = &state.idp.partition {
+        for (role, provider) in &mut roles {
+            for arn in [role, provider] {
+                *arn = arn.replacen("arn:aws:", &format!("arn:{partition}:"), 1);
+            }
+        }
+    }
     let response = STANDARD.encode(saml_response(&roles));
     state.remember_secret(&response);
     state
         .idp
         .assertions
         .push((response.clone(), roles, now() + ASSERTION_LIFETIME));
-    let action = match mode {
-        IdpMode::PostElsewhere => "/elsewhere/saml",
+    let action = match (mode, &state.idp.partition) {
+        (IdpMode::PostElsewhere, _) => "/elsewhere/saml",
+        (_, Some((_, endpoint))) => endpoint.as_str(),
         _ => "/saml",
     };
     let before = match mode {

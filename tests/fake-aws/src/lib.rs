@@ -343,6 +343,13 @@ impl FakeAws {
         self.state().idp.person_signs_in = signs_in;
     }
 
+    /// The IdP offers roles of `partition` and posts its responses to `endpoint`
+    /// (an absolute URL: the real sign-in endpoint, which the browser grant drives
+    /// never lets the request reach).
+    pub fn set_idp_partition(&self, partition: &str, endpoint: &str) {
+        self.state().idp.partition = Some((partition.to_owned(), endpoint.to_owned()));
+    }
+
     /// The IdP forgets every session: the next visit shows the login form.
     pub fn end_idp_sessions(&self) {
         self.state().idp.end_sessions();

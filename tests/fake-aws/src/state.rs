@@ -533,9 +533,17 @@ impl State {
     }
 }
 
+/// As AWS names an IAM Identity Center role session: the role IAM Identity Center
+/// made for the permission set (`AWSReservedSSO_NAME_` and 16 hex digits), and the
+/// user name as the session name.
 pub(crate) fn sso_identity(account: &str, role: &str, user: &str) -> Identity {
+    let suffix = &ids::stable_unique_id("", &format!("sso/{account}/{role}"))[..16];
+    let suffix: String = suffix
+        .chars()
+        .map(|c| char::from_digit(c as u32 % 16, 16).unwrap_or('0'))
+        .collect();
     Identity {
-        arn: format!("arn:aws:sts::{account}:assumed-role/{role}/{user}"),
+        arn: format!("arn:aws:sts::{account}:assumed-role/AWSReservedSSO_{role}_{suffix}/{user}"),
         user_id: format!(
             "{}:{user}",
             ids::stable_unique_id("AROA", &format!("{account}/{role}"))

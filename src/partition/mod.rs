@@ -130,9 +130,14 @@ impl Partition {
         }
     }
 
+    /// The sign-in host: `signin.aws.amazon.com`.
+    pub fn signin_host(self) -> String {
+        format!("signin.{}", self.web_domain())
+    }
+
     /// The base URL of the federation endpoint (`/federation` goes after it).
     pub fn signin_base_url(self) -> String {
-        format!("https://signin.{}", self.web_domain())
+        format!("https://{}", self.signin_host())
     }
 
     /// The console's host without a region: `console.aws.amazon.com`.
@@ -286,7 +291,7 @@ mod tests {
         };
         let ours: serde_json::Value = serde_json::from_str(PARTITIONS_JSON).unwrap();
         if crate::env::os_value("GRANT_WRITE_PARTITIONS").is_some() {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/console/partitions.json");
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/partition/partitions.json");
             let text = serde_json::to_string_pretty(&embedded).unwrap() + "\n";
             std::fs::write(path, text).unwrap();
             return;
