@@ -25,7 +25,7 @@ version="$("$GRANT" --version)"
 # The picker lists the profiles in order; with an empty uses file the 10th is on
 # the first screen of any terminal of 12 or more lines.
 run_hyperfine picker \
-    --command-name "picker first draw" "$driver account-00009 $GRANT assume" \
+    --command-name "picker first draw" "$driver account-00009 $GRANT assume --shell bash" \
     --command-name "grant --version shown" "$driver '$version' $GRANT --version"
 python3 - "$OUT_DIR/picker.json" <<'PY'
 import json, sys

@@ -78,7 +78,7 @@ __grant_directory_hook() {
     return "$status"
 }
 
-if [[ " ${PROMPT_COMMAND[*]-} " != *" __grant_directory_hook"[\;\ ]* ]]; then
+if [[ " ${PROMPT_COMMAND[*]-} " != *[\;\ ]__grant_directory_hook[\;\ ]* ]]; then
     if ((${#PROMPT_COMMAND[@]} > 1)); then
         PROMPT_COMMAND=(__grant_directory_hook "${PROMPT_COMMAND[@]}")
     else

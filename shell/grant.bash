@@ -37,7 +37,7 @@ __grant_hook() {
     return "$status"
 }
 
-if [[ " ${PROMPT_COMMAND[*]-} " != *" __grant_hook"[\;\ ]* ]]; then
+if [[ " ${PROMPT_COMMAND[*]-} " != *[\;\ ]__grant_hook[\;\ ]* ]]; then
     if ((${#PROMPT_COMMAND[@]} > 1)); then
         PROMPT_COMMAND=(__grant_hook "${PROMPT_COMMAND[@]}")
     else

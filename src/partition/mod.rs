@@ -103,7 +103,6 @@ impl Partition {
     }
 
     /// A partition by its name (`aws`, `aws-eusc`), if the SDK knows it.
-    #[cfg(test)]
     pub fn named(name: &str) -> Option<Partition> {
         PARTITIONS
             .iter()

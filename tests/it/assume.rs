@@ -1050,3 +1050,33 @@ fn zsh_hook_reads_grant_expires_in_base_10_with_octal_zeroes() {
 fn fish_hook_reads_grant_expires_in_base_10() {
     hook_reads_grant_expires_in_base_10(&FISH);
 }
+
+/// A second load of the integration (`source ~/.bashrc` again) adds no second hook:
+/// each runs once a prompt, whatever PROMPT_COMMAND held before, string or array.
+#[test]
+fn bash_integration_loaded_twice_hooks_each_prompt_once() {
+    if !is_available(&BASH) {
+        return;
+    }
+    let env = TestEnv::new();
+    let init = env.tmp_dir.join("grant-init.bash");
+    std::fs::write(
+        &init,
+        success(&env.grant().args(["init", "bash"]).output().unwrap()),
+    )
+    .unwrap();
+    let script = r#"
+        PROMPT_COMMAND='mine'; source "$1"; source "$1"; echo "${PROMPT_COMMAND[*]}"
+        PROMPT_COMMAND=(mine theirs); source "$1"; source "$1"; echo "${PROMPT_COMMAND[*]}"
+    "#;
+    let output = env
+        .shell("bash")
+        .args(["-c", script, "bash"])
+        .arg(&init)
+        .output()
+        .unwrap();
+    assert_eq!(
+        success(&output),
+        "__grant_directory_hook;__grant_hook;mine\n__grant_directory_hook __grant_hook mine theirs\n"
+    );
+}
