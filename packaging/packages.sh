@@ -27,10 +27,5 @@ for archive in "$dir"/grant-*-unknown-linux-musl.tar.xz; do
     cargo generate-rpm --target "$target" --profile dist --output "$dir/grant.$rpm_arch.rpm"
 done
 python3 packaging/scoop.py "$version" "$repository" "$dir" >"$dir/grant.json"
-# The installer attached to release vX fetches vX's archives, not the latest ones.
-pinned="'$repository/releases/download/v$version'"
-sed "s|^    \$release = '.*/releases/latest/download'\$|    \$release = $pinned|" \
-    packaging/grant-installer.ps1 >"$dir/grant-installer.ps1"
-grep -qxF "    \$release = $pinned" "$dir/grant-installer.ps1" \
-    || { echo "packages.sh: could not pin grant-installer.ps1 to v$version" >&2; exit 1; }
+packaging/pin-installer.sh "$version" "$repository" >"$dir/grant-installer.ps1"
 (cd "$dir" && for file in *.deb *.rpm grant.json grant-installer.ps1; do sha256sum "$file" >"$file.sha256"; done)

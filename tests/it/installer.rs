@@ -5,7 +5,8 @@
 //! published sum is taken only as exactly 64 hex digits, then `Get-FileHash -Algorithm
 //! SHA256`, then a `throw` when the two differ, and only after that any
 //! `Expand-Archive`, `Copy-Item`, `Move-Item` or PATH change. The checker is run on
-//! broken copies of the script too, so that it is seen to fail.
+//! broken copies of the script too, so that it is seen to fail. The copy a release
+//! publishes (`packaging/pin-installer.sh`) differs only in its download folder.
 //!
 //! This reads the code; it does not run it. Downloading, unpacking and the PATH
 //! change on a real Windows are not verified here.
@@ -176,5 +177,52 @@ fn the_installer_check_fails_on_scripts_that_install_unchecked_downloads() {
         );
         let verdict = hash_checked_before_install(&python, &broken);
         assert!(verdict.is_err(), "the check passed a script that {what}");
+    }
+}
+
+/// The installer a release publishes (packages.sh runs packaging/pin-installer.sh):
+/// the same script, its download folder pinned to that release's tag, and still
+/// checked before it installs; a version or repository that could break out of the
+/// sed replacement or the PowerShell string is refused.
+#[cfg(unix)]
+#[test]
+fn the_released_installer_is_pinned_to_its_release_and_still_checks() {
+    use std::process::Command;
+
+    use crate::support::{stderr, success};
+
+    let pin = |version: &str, repository: &str| {
+        Command::new("bash")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/packaging/pin-installer.sh"
+            ))
+            .args([version, repository])
+            .output()
+            .unwrap()
+    };
+    let pinned = success(&pin("v1.2.3", "https://github.com/grant-cli/grant"));
+    assert_eq!(
+        pinned,
+        INSTALLER.replace("releases/latest/download'", "releases/download/v1.2.3'")
+    );
+    assert_ne!(pinned, INSTALLER);
+    if let Some(python) = python_with_module("tree_sitter_powershell") {
+        assert_eq!(hash_checked_before_install(&python, &pinned), Ok(()));
+    }
+    for (version, repository) in [
+        ("1.2|3", "https://github.com/grant-cli/grant"),
+        ("1.2.3'", "https://github.com/grant-cli/grant"),
+        ("", "https://github.com/grant-cli/grant"),
+        ("1.2.3", "https://github.com/grant-cli/grant'; calc"),
+        ("1.2.3", "https://github.com/a|b"),
+        ("1.2.3", "http://github.com/grant-cli/grant"),
+    ] {
+        let output = pin(version, repository);
+        assert!(
+            !output.status.success() && output.stdout.is_empty(),
+            "pinned to {version:?} {repository:?}"
+        );
+        assert!(stderr(&output).starts_with("pin-installer.sh: not a"));
     }
 }
