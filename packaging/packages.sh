@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The release workflow's packages job: from the archives `dist build` made in this
 # run (in DIR, default target/distrib), the .deb and .rpm of each Linux archive and
-# the Scoop manifest, each with a .sha256 beside it.
+# the Scoop manifest, and the PowerShell installer pinned to this release, each with
+# a .sha256 beside it.
 #   packaging/packages.sh VERSION [DIR]
 # Needs cargo-deb and cargo-generate-rpm.
 set -euo pipefail
@@ -26,4 +27,5 @@ for archive in "$dir"/grant-*-unknown-linux-musl.tar.xz; do
     cargo generate-rpm --target "$target" --profile dist --output "$dir/grant.$rpm_arch.rpm"
 done
 python3 packaging/scoop.py "$version" "$repository" "$dir" >"$dir/grant.json"
-(cd "$dir" && for file in *.deb *.rpm grant.json; do sha256sum "$file" >"$file.sha256"; done)
+packaging/pin-installer.sh "$version" "$repository" >"$dir/grant-installer.ps1"
+(cd "$dir" && for file in *.deb *.rpm grant.json grant-installer.ps1; do sha256sum "$file" >"$file.sha256"; done)

@@ -28,6 +28,7 @@ mod export;
 mod fake_aws;
 mod faults;
 mod iam_users;
+mod installer;
 mod load;
 mod man_pages;
 mod mfa_programs;

@@ -8,10 +8,16 @@ tokenizer does: inside '...', any of the five single-quote characters ends the
 string unless another one follows, and a doubled one stands for the second.
 
 Prints JSON: {"errors": [...], "interpolated": [...], "assignments": [[name, value],
-...], "removed": [name, ...], "strings": [value, ...], "statements": [kind, ...]}:
+...], "removed": [name, ...], "strings": [value, ...], "statements": [kind, ...],
+"commands": [...], "throws": [...], "exits": n, "functions": n}:
 parse errors, double-quoted strings and subexpressions (which PowerShell expands),
 `$Env:X = '...'` assignments decoded, `Remove-Item Env:X` names, every single-quoted
-literal decoded, and the kind of each top-level statement.
+literal decoded, and the kind of each top-level statement; for reading a whole
+script's control flow, every command ({"name", "words", "start", "block"}), every
+`throw` ({"start", "block", "if": the condition of the `if` it is the body of, or
+null, "if_block", "if_start"}), and how many `exit` statements and function
+definitions there are. "start" is a byte offset; "block" is the start of the
+statement list holding it, so two items with one "block" run in source order.
 """
 import json
 import sys
@@ -57,6 +63,48 @@ def text_of(source, node):
     return source[node.start_byte:node.end_byte].decode("utf-8")
 
 
+def enclosing(node, kind):
+    node = node.parent
+    while node is not None and node.type != kind:
+        node = node.parent
+    return node
+
+
+def block_of(node):
+    block = enclosing(node, "statement_list")
+    return block.start_byte if block is not None else -1
+
+
+def control_flow(source, root):
+    commands, throws, exits, functions = [], [], 0, 0
+    for node in walk(root):
+        if node.type == "command":
+            name = next((n for n in node.children if n.type == "command_name"), None)
+            if name is None:
+                continue
+            words = [text_of(source, n) for n in walk(node) if n.type in ("command_name", "generic_token", "command_parameter")]
+            commands.append({"name": text_of(source, name), "words": words, "start": node.start_byte, "block": block_of(node)})
+        elif node.type == "flow_control_statement" and node.child_count:
+            keyword = node.children[0].type
+            if keyword == "exit":
+                exits += 1
+            elif keyword == "throw":
+                body = enclosing(node, "statement_block")
+                owner = body.parent if body is not None else None
+                condition = None
+                if owner is not None and owner.type == "if_statement" and body == owner.children[-1]:
+                    inside = owner.children[owner.children.index(next(c for c in owner.children if c.type == "(")) + 1:]
+                    condition = text_of(source, inside[0])
+                throws.append({
+                    "start": node.start_byte, "block": block_of(node), "if": condition,
+                    "if_block": block_of(owner) if condition is not None else None,
+                    "if_start": owner.start_byte if condition is not None else None,
+                })
+        elif node.type == "function_statement":
+            functions += 1
+    return {"commands": commands, "throws": throws, "exits": exits, "functions": functions}
+
+
 def main():
     source = sys.stdin.buffer.read()
     parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -94,6 +142,7 @@ def main():
             words = [text_of(source, n) for n in walk(command) if n.type in ("command_name", "generic_token", "command_parameter")]
             if words[:1] == ["Remove-Item"] and len(words) > 1:
                 result["removed"].append(words[1])
+    result.update(control_flow(source, tree.root_node))
     print(json.dumps(result))
 
 
