@@ -9,10 +9,12 @@
 //! through a proxy (`X-Forwarded-For`) gets 403.
 //!
 //! Unlike an instance's, this endpoint shares the machine with other users, and the
-//! token request takes no secret. So every path starts with the endpoint's own
-//! secret (`/SECRET/latest/...`), which only the program given
-//! `AWS_EC2_METADATA_SERVICE_ENDPOINT` knows: without it nothing is served, as the
-//! container endpoint serves nothing without its `Authorization` token.
+//! token request takes no secret. So a request is served when its path starts with
+//! the endpoint's own secret (`/SECRET/latest/...`), which only the program given
+//! `AWS_EC2_METADATA_SERVICE_ENDPOINT` knows, or, on Linux, when the connection
+//! comes from a program of grant's own user ([`super::peer`]): the AWS SDK for
+//! JavaScript keeps only the host and port of that variable. Anyone else gets
+//! nothing, as the container endpoint serves nothing without its token.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -85,12 +87,12 @@ impl Reply {
 /// The answer to one IMDS request.
 pub fn answer(
     head: &super::http::Head,
-    secret: &Token,
+    caller: &Caller<'_>,
     sessions: &Sessions,
     source: &dyn Source,
 ) -> Reply {
     let (status, body) = match head.method.as_str() {
-        "PUT" => match token_request(head, secret, sessions) {
+        "PUT" => match token_request(head, caller, sessions) {
             Ok((token, ttl)) => {
                 return Reply {
                     status: 200,
@@ -100,7 +102,7 @@ pub fn answer(
             }
             Err(refused) => refused,
         },
-        _ => answer_get(head, secret, sessions, source),
+        _ => answer_get(head, caller, sessions, source),
     };
     Reply {
         status,
@@ -109,32 +111,44 @@ pub fn answer(
     }
 }
 
-/// Under the secret, `PUT /latest/api/token`: a new session token and its TTL.
+/// Who asks: the secret is checked first; the owner of the connection only when
+/// the path lacks it.
+pub struct Caller<'a> {
+    pub secret: &'a Token,
+    pub is_this_user: &'a dyn Fn() -> bool,
+}
+
+/// `PUT /latest/api/token` for a caller let in: a new session token and its TTL.
 fn token_request(
     head: &super::http::Head,
-    secret: &Token,
+    caller: &Caller<'_>,
     sessions: &Sessions,
 ) -> Result<(String, u64), (u16, String)> {
-    match under_secret(head, secret) {
+    match let_in(head, caller) {
         Some("latest/api/token") => session_token(head, sessions),
         Some(_) => Err(refusal(405, "only PUT of the token and GET are served")),
         None => Err(refusal(404, "not found")),
     }
 }
 
-/// The path after `/SECRET/`, when the secret is the endpoint's.
-fn under_secret<'a>(head: &'a super::http::Head, secret: &Token) -> Option<&'a str> {
-    let (presented, rest) = head.path.strip_prefix('/')?.split_once('/')?;
-    secret.is(presented.as_bytes()).then_some(rest)
+/// The path after `/SECRET/` when the secret is the endpoint's, else after `/`
+/// when the caller is a program of this user; `None` lets nobody in.
+fn let_in<'a>(head: &'a super::http::Head, caller: &Caller<'_>) -> Option<&'a str> {
+    let path = head.path.strip_prefix('/')?;
+    let under_secret = path
+        .split_once('/')
+        .filter(|(presented, _)| caller.secret.is(presented.as_bytes()))
+        .map(|(_, rest)| rest);
+    under_secret.or_else(|| (caller.is_this_user)().then_some(path))
 }
 
 fn answer_get(
     head: &super::http::Head,
-    secret: &Token,
+    caller: &Caller<'_>,
     sessions: &Sessions,
     source: &dyn Source,
 ) -> (u16, String) {
-    let Some(rest) = under_secret(head, secret) else {
+    let Some(rest) = let_in(head, caller) else {
         return refusal(404, "not found");
     };
     match (head.method.as_str(), rest) {
@@ -252,10 +266,41 @@ mod tests {
         }
     }
 
+    /// A request from another user's program (or from anywhere, off Linux).
     fn ask(secret: &Token, sessions: &Sessions, request: &str) -> (u16, String) {
+        ask_as(secret, sessions, request, false)
+    }
+
+    fn ask_as(secret: &Token, sessions: &Sessions, request: &str, mine: bool) -> (u16, String) {
         let head = parse_head(request.as_bytes()).unwrap().unwrap();
-        let reply = answer(&head, secret, sessions, &Fixed);
+        let is_this_user = || mine;
+        let caller = Caller {
+            secret,
+            is_this_user: &is_this_user,
+        };
+        let reply = answer(&head, &caller, sessions, &Fixed);
         (reply.status, reply.body)
+    }
+
+    /// A program of grant's own user that dropped the path (the JavaScript SDK)
+    /// is served at the plain IMDS paths, still IMDSv2 only.
+    #[test]
+    fn this_users_programs_need_no_secret() {
+        let secret = Token::random().unwrap();
+        let sessions = Sessions::default();
+        let put =
+            "PUT /latest/api/token HTTP/1.1\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\n\r\n";
+        assert_eq!(ask_as(&secret, &sessions, put, false).0, 404);
+        let (status, token) = ask_as(&secret, &sessions, put, true);
+        assert_eq!(status, 200);
+        let get = |token: &str| {
+            format!(
+                "GET /latest/meta-data/iam/security-credentials/grant HTTP/1.1\r\nX-aws-ec2-metadata-token: {token}\r\n\r\n"
+            )
+        };
+        assert_eq!(ask_as(&secret, &sessions, &get("made-up"), true).0, 401);
+        assert_eq!(ask_as(&secret, &sessions, &get(&token), false).0, 404);
+        assert_eq!(ask_as(&secret, &sessions, &get(&token), true).0, 200);
     }
 
     #[test]

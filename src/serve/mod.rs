@@ -15,6 +15,7 @@
 
 mod http;
 pub mod imds;
+mod peer;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -215,7 +216,12 @@ fn serve_connection(mut stream: TcpStream, handler: &Handler, source: &dyn Sourc
     let (answer, unread) = match http::read_head(&mut stream) {
         Ok(head) => match &handler.imds {
             Some(sessions) => {
-                let reply = imds::answer(&head, &handler.token, sessions, source);
+                let is_this_user = || peer::is_this_user(&stream);
+                let caller = imds::Caller {
+                    secret: &handler.token,
+                    is_this_user: &is_this_user,
+                };
+                let reply = imds::answer(&head, &caller, sessions, source);
                 let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
                 let _ = stream.write_all(&reply.bytes());
                 let _ = stream.flush();

@@ -7,6 +7,7 @@
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
@@ -662,10 +663,20 @@ fn rust_sdk_gets_credentials_through_imds() {
     gets_credentials_through_imds(Consumer::RustSdk);
 }
 
+/// The JavaScript SDK keeps only the host and port of the endpoint variable: its
+/// default chain is let in as a program of grant's own user.
+#[test]
+fn javascript_sdk_gets_credentials_through_imds() {
+    gets_credentials_through_imds(Consumer::JavaScriptSdk);
+}
+
 fn gets_credentials_through_imds(consumer: Consumer) {
-    let Some(line) = consumer_line(consumer, 1) else {
+    let Some(mut line) = consumer_line(consumer, 1) else {
         return;
     };
+    if consumer == Consumer::JavaScriptSdk {
+        line.pop(); // "container": the default chain finds IMDS after it
+    }
     let fake = FakeAws::start();
     let env = signed_in(&fake);
     let mut grant = env.grant();
@@ -743,12 +754,39 @@ fn imds_refuses_requests_without_the_session_token_or_the_secret() {
     let no_token = send(format!("GET {creds} HTTP/1.1\r\nHost: x\r\n\r\n"));
     assert_eq!(status_of(&no_token), "401", "{no_token}");
     assert_eq!(status_of(&get(&creds, "made-up")), "401");
-    assert_eq!(status_of(&put("/latest/api/token")), "404", "no secret");
     let granted = put(&format!("/{secret}latest/api/token"));
     assert_eq!(status_of(&granted), "200", "{granted}");
     let session = granted.split_once("\r\n\r\n").unwrap().1.to_owned();
-    let without_secret = get("/latest/meta-data/iam/security-credentials/grant", &session);
-    assert_eq!(status_of(&without_secret), "404");
+    // Without the secret, a program of this user is let in (the JavaScript SDK
+    // drops the path) and another user's gets nothing.
+    let plain = "/latest/meta-data/iam/security-credentials/grant";
+    assert_eq!(status_of(&get(plain, &session)), "200");
+    assert_eq!(status_of(&put("/latest/api/token")), "200");
+    if rustix::process::geteuid().is_root() {
+        let another_user = |method: &str, path: &str| {
+            let script = "import socket, sys\n\
+                s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n\
+                s.sendall(sys.argv[2].encode())\n\
+                print(s.recv(64).decode().split()[1])\n";
+            let request = format!(
+                "{method} {path} HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token: {session}\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\n\r\n"
+            );
+            let output = Command::new("python3")
+                .args(["-c", script, port, &request])
+                .uid(65534)
+                .gid(65534)
+                .output()
+                .unwrap();
+            success(&output).trim().to_owned()
+        };
+        assert_eq!(another_user("PUT", "/latest/api/token"), "404");
+        assert_eq!(another_user("GET", plain), "404");
+        assert_eq!(
+            another_user("GET", &creds),
+            "200",
+            "with the secret, whoever has it is served"
+        );
+    }
     let answer = get(&creds, &session);
     assert_eq!(status_of(&answer), "200", "{answer}");
     let body = body_of(&answer);
