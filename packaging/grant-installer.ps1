@@ -93,7 +93,11 @@
 
         $unpacked = Join-Path $work 'unpacked'
         Expand-Archive -LiteralPath $archivePath -DestinationPath $unpacked
+        # dist's Windows zips hold grant.exe at their root; take a top folder too.
         $binary = Join-Path $unpacked 'grant.exe'
+        if (-not (Test-Path -LiteralPath $binary -PathType Leaf)) {
+            $binary = Join-Path $unpacked "grant-$target\grant.exe"
+        }
         if (-not (Test-Path -LiteralPath $binary -PathType Leaf)) {
             throw "grant-installer: $archiveName holds no grant.exe; nothing was installed."
         }
