@@ -18,21 +18,27 @@ pub struct Cli {
 /// How `sso populate` names profiles unless told otherwise (the generator checks
 /// every template, this one included, in its tests).
 impl Cli {
-    /// The command line, parsed. `credential-process` runs before every AWS call an
-    /// SDK makes, so for it clap builds that one command's definition instead of all
-    /// of them (half a millisecond of each start); help and version take the full one.
+    /// The command line, parsed. The commands that run at every AWS call, shell start
+    /// or `assume` have clap build their own definition only, not all of them (half a
+    /// millisecond of each start, more with musl's allocator); help and version take
+    /// the full one.
     pub fn parse_command_line() -> Result<Cli, clap::Error> {
+        Cli::parse_from_args(std::env::args_os().collect())
+    }
+
+    fn parse_from_args(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
         use clap::{CommandFactory, FromArgMatches};
-        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         let asks_for_help = args.iter().any(|arg| {
             ["-h", "--help", "-V", "--version", "help"]
                 .map(std::ffi::OsStr::new)
                 .contains(&arg.as_os_str())
         });
-        if args.get(1).is_some_and(|arg| arg == "credential-process") && !asks_for_help {
-            let command = clap::Command::new("grant").subcommand(
-                CredentialProcessArgs::augment_args(clap::Command::new("credential-process")),
-            );
+        let hot = args
+            .get(1)
+            .and_then(|name| HOT_COMMANDS.iter().find(|(hot, _)| name == hot));
+        if let (Some((name, augment)), false) = (hot, asks_for_help) {
+            let command =
+                clap::Command::new("grant").subcommand(augment(clap::Command::new(*name)));
             let matches = command.try_get_matches_from(&args)?;
             return Cli::from_arg_matches(&matches);
         }
@@ -41,6 +47,25 @@ impl Cli {
             .and_then(|matches| Cli::from_arg_matches(&matches))
     }
 }
+
+/// What `#[derive(Args)]` writes: a command's arguments added to its definition.
+type AddArgs = fn(clap::Command) -> clap::Command;
+
+/// The commands parsed with their own definition alone: what the SDKs run before
+/// each call, what every shell start evaluates, what `assume` and the directory
+/// hook run.
+const HOT_COMMANDS: [(&str, AddArgs); 4] = [
+    (
+        "credential-process",
+        <CredentialProcessArgs as Args>::augment_args,
+    ),
+    ("init", <InitArgs as Args>::augment_args),
+    ("assume", <AssumeArgs as Args>::augment_args),
+    (
+        "directory-profile",
+        <DirectoryProfileArgs as Args>::augment_args,
+    ),
+];
 
 pub const DEFAULT_PROFILE_TEMPLATE: &str = "{account_name}/{role_name}";
 
@@ -64,10 +89,7 @@ pub enum Command {
     /// Switch this shell to a profile (through the `assume` function of `grant init`)
     Assume(AssumeArgs),
     /// Print the shell integration (`assume`, its hook, completions) to put in an rc file
-    Init {
-        #[arg(value_enum, ignore_case = true)]
-        shell: ShellName,
-    },
+    Init(InitArgs),
     /// Print the completion script for grant itself
     Completions {
         #[arg(value_enum, ignore_case = true)]
@@ -613,6 +635,12 @@ pub struct DirectoryArgs {
     pub dir: Option<std::path::PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[arg(value_enum, ignore_case = true)]
+    pub shell: ShellName,
+}
+
 /// What the directory hook of `grant init` runs when the nearest `.aws-profile`
 /// changes: the shell code of `assume`, when the file is allowed.
 #[derive(Debug, Args)]
@@ -712,4 +740,83 @@ pub struct UninstallArgs {
     /// Remove them; without it, only list what would go
     #[arg(long)]
     pub yes: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, FromArgMatches};
+
+    fn full(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::command()
+            .try_get_matches_from(args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+    }
+
+    /// The hot commands' own definitions read every command line as the full one.
+    #[test]
+    fn hot_commands_parse_as_the_full_definition_does() {
+        let lines: &[&[&str]] = &[
+            &["grant", "credential-process", "--profile", "dev"],
+            &[
+                "grant",
+                "credential-process",
+                "--profile",
+                "dev",
+                "--chain",
+                "arn:aws:iam::111111111111:role/A",
+                "--no-cache",
+            ],
+            &["grant", "credential-process"],
+            &["grant", "init", "bash"],
+            &["grant", "init", "PWSH"],
+            &["grant", "init", "ksh"],
+            &["grant", "assume", "--shell", "bash", "dev"],
+            &[
+                "grant",
+                "assume",
+                "--shell",
+                "zsh",
+                "-x",
+                "dev",
+                "-r",
+                "eu-west-1",
+                "-d",
+                "1h",
+            ],
+            &["grant", "assume", "--shell", "fish", "--unset"],
+            &["grant", "assume", "--shell", "bash", "--unset", "dev"],
+            &["grant", "assume", "--reassume", "--shell", "bash"],
+            &["grant", "assume", "dev", "--exec", "--", "aws", "s3", "ls"],
+            &["grant", "assume", "dev", "-c", "-s", "s3"],
+            &["grant", "assume", "--exec"],
+            &[
+                "grant",
+                "directory-profile",
+                "--shell",
+                "bash",
+                "--quiet",
+                "--",
+                "/x/.aws-profile",
+            ],
+            &["grant", "directory-profile", "--shell", "tcsh"],
+            &["grant", "directory-profile"],
+        ];
+        for line in lines {
+            let args = line.iter().map(std::ffi::OsString::from).collect();
+            let hot = Cli::parse_from_args(args);
+            let full = full(line);
+            match (&hot, &full) {
+                (Ok(hot), Ok(full)) => {
+                    assert_eq!(format!("{hot:?}"), format!("{full:?}"), "{line:?}")
+                }
+                (Err(hot), Err(full)) => assert_eq!(
+                    hot.render().to_string(),
+                    full.render().to_string(),
+                    "{line:?}"
+                ),
+                _ => panic!("{line:?}: {hot:?} against {full:?}"),
+            }
+        }
+    }
 }

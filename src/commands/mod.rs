@@ -47,7 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::CredentialProcess(_) => unreachable!("handled above"),
         Command::Assume(args) => assume::run(args),
-        Command::Init { shell } => init::init(shell),
+        Command::Init(args) => init::init(args.shell),
         Command::Completions { shell } => init::completions(shell),
         Command::Profiles(args) => match &args.command {
             Some(ProfilesCommand::Convert(convert)) => convert::run(convert),
