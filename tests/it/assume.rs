@@ -26,6 +26,17 @@ fn signed_in(fake: &FakeAws, extra_config: &str) -> TestEnv {
     fixtures::signed_in(fake, &format!("{dev}{extra_config}"), Forget::Nothing)
 }
 
+/// A world whose role credentials live two minutes: inside the hook's five-minute
+/// renewal window from the start.
+fn signed_in_with_expiring_keys() -> (FakeAws, TestEnv) {
+    let fake = FakeAws::builder()
+        .configure(|settings| settings.role_credentials_lifetime = Duration::from_secs(120))
+        .start()
+        .unwrap();
+    let env = signed_in(&fake, "");
+    (fake, env)
+}
+
 /// Every variable an assume may leave behind.
 const ASSUME_VARIABLES: [&str; 15] = [
     "AWS_PROFILE",
@@ -597,11 +608,7 @@ fn hook_renews_expiring_keys(real: &RealShell) {
     if !is_available(real) {
         return;
     }
-    let fake = FakeAws::builder()
-        .configure(|settings| settings.role_credentials_lifetime = Duration::from_secs(120))
-        .start()
-        .unwrap();
-    let env = signed_in(&fake, "");
+    let (fake, env) = signed_in_with_expiring_keys();
     let outputs = Outputs::new(&env);
     let user_hook = match real.shell {
         // The user's hook sees the status of the command line, not the hook's.
@@ -724,11 +731,7 @@ fn nu_hook_renews_expiring_keys() {
     if !NU.is_installed() || !crate::support::tool_is_installed("tmux", "tmux") {
         return;
     }
-    let fake = FakeAws::builder()
-        .configure(|settings| settings.role_credentials_lifetime = Duration::from_secs(120))
-        .start()
-        .unwrap();
-    let env = signed_in(&fake, "");
+    let (fake, env) = signed_in_with_expiring_keys();
     let outputs = Outputs::new(&env);
     prepare_init(&env, &NU);
     let shell = Terminal::start(&env, &outputs, &NU, "renewal", &env.home);
@@ -770,11 +773,7 @@ fn a_hook_that_cannot_renew_says_so_once() {
     if !is_available(&BASH) {
         return;
     }
-    let fake = FakeAws::builder()
-        .configure(|settings| settings.role_credentials_lifetime = Duration::from_secs(120))
-        .start()
-        .unwrap();
-    let env = signed_in(&fake, "");
+    let (_fake, env) = signed_in_with_expiring_keys();
     let outputs = Outputs::new(&env);
     let lines = [
         init_line(&BASH),
