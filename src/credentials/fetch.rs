@@ -310,18 +310,15 @@ async fn assume_role(
     crate::debug!("AssumeRole {} in {region}", role.role_arn);
     let output = request.send().await.map_err(|error| {
         let failure = aws::describe_error(&error);
-        let refused = match (&failure, error.as_service_error()) {
-            (_, Some(AssumeRoleError::RegionDisabledException(_)))
-            | (_, Some(AssumeRoleError::ExpiredTokenException(_)))
-            | (_, None) => None,
-            (aws::CallFailure::Status { status, .. }, Some(service_error))
-                if (400..500).contains(status) =>
-            {
-                aws_sdk_sts::error::ProvideErrorMetadata::message(service_error)
-                    .or(Some("access denied"))
-            }
-            _ => None,
-        };
+        let service_error = error.as_service_error();
+        let curable = matches!(
+            service_error,
+            Some(
+                AssumeRoleError::RegionDisabledException(_)
+                    | AssumeRoleError::ExpiredTokenException(_)
+            )
+        );
+        let refused = refusal(&failure, service_error, curable);
         match refused {
             Some(message) => FetchError::AssumeRoleRefused {
                 role_arn: role.role_arn.to_string(),
@@ -511,16 +508,12 @@ async fn assume_role_with_saml(
         .await
         .map_err(|error| {
             let failure = aws::describe_error(&error);
-            let refused = match (&failure, error.as_service_error()) {
-                (_, Some(AssumeRoleWithSAMLError::RegionDisabledException(_))) | (_, None) => None,
-                (aws::CallFailure::Status { status, .. }, Some(service_error))
-                    if (400..500).contains(status) =>
-                {
-                    aws_sdk_sts::error::ProvideErrorMetadata::message(service_error)
-                        .or(Some("access denied"))
-                }
-                _ => None,
-            };
+            let service_error = error.as_service_error();
+            let curable = matches!(
+                service_error,
+                Some(AssumeRoleWithSAMLError::RegionDisabledException(_))
+            );
+            let refused = refusal(&failure, service_error, curable);
             match refused {
                 Some(message) => FetchError::AssumeRoleRefused {
                     role_arn: chosen.role_arn.clone(),
@@ -544,4 +537,58 @@ async fn assume_role_with_saml(
         account_id: chosen.role_arn.split(':').nth(4).map(str::to_owned),
         person: None,
     })
+}
+
+/// What STS said when it refused a role: a 4xx with a service error, unless that
+/// error is one another region or a fresh session may cure (`curable`).
+fn refusal<'a, E: aws_sdk_sts::error::ProvideErrorMetadata>(
+    failure: &aws::CallFailure,
+    service_error: Option<&'a E>,
+    curable: bool,
+) -> Option<&'a str> {
+    match (failure, service_error) {
+        (aws::CallFailure::Status { status, .. }, Some(service_error))
+            if !curable && (400..500).contains(status) =>
+        {
+            service_error.message().or(Some("access denied"))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_sts::error::ErrorMetadata;
+
+    use super::*;
+
+    fn status(status: u16) -> aws::CallFailure {
+        aws::CallFailure::Status {
+            status,
+            code: Some("AccessDenied".into()),
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn only_an_incurable_4xx_of_sts_is_a_refusal() {
+        let said =
+            AssumeRoleError::generic(ErrorMetadata::builder().message("not allowed").build());
+        let silent = AssumeRoleError::generic(ErrorMetadata::builder().build());
+        assert_eq!(
+            refusal(&status(403), Some(&said), false),
+            Some("not allowed")
+        );
+        assert_eq!(
+            refusal(&status(403), Some(&silent), false),
+            Some("access denied")
+        );
+        assert_eq!(refusal(&status(403), Some(&said), true), None, "curable");
+        assert_eq!(refusal(&status(500), Some(&said), false), None);
+        assert_eq!(refusal::<AssumeRoleError>(&status(403), None, false), None);
+        assert_eq!(
+            refusal(&aws::CallFailure::Throttled, Some(&said), false),
+            None
+        );
+    }
 }
