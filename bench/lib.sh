@@ -15,18 +15,19 @@ require() {
     }
 }
 
-# build_release: the release grant as it ships (`cargo build-static`, see
-# .cargo/config.toml) and the release fake AWS. GRANT_BIN=PATH measures that binary
-# instead (an A/B build kept under target/ab/, say) and builds only the fake.
+# build_release: the release grant as it ships (`cargo build-shipped`, see
+# .cargo/config.toml: static musl, non-PIE, hot functions first) and the release
+# fake AWS. GRANT_BIN=PATH measures that binary instead (an A/B build kept under
+# target/ab/, say) and builds only the fake.
 build_release() {
     require hyperfine hyperfine
     require python3 python3
     # Before make_home moves HOME, where rustup finds its toolchains.
     if [ -z "${GRANT_BIN:-}" ]; then
-        (cd "$REPO_DIR" && cargo build-static --quiet)
+        (cd "$REPO_DIR" && cargo build-shipped --quiet)
     fi
     (cd "$REPO_DIR" && cargo build --release --quiet -p fake-aws)
-    GRANT="${GRANT_BIN:-$REPO_DIR/target/x86_64-unknown-linux-gnu/release/grant}"
+    GRANT="${GRANT_BIN:-$REPO_DIR/target/x86_64-unknown-linux-musl/dist/grant}"
 }
 
 # A throwaway HOME with its own AWS and grant folders; exported for hyperfine's children.

@@ -42,6 +42,8 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
+            [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'What nushell''s completion of `grant` and `assume` runs on Tab')
+            [CompletionResult]::new('__tcsh-directory-hook', '__tcsh-directory-hook', [CompletionResultType]::ParameterValue, 'The aliases of tcsh''s directory hook, which its integration loads on first use')
             [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove grant''s state, settings and secret-store key; list the lines of the AWS files that still run grant')
             [CompletionResult]::new('registry', 'registry', [CompletionResultType]::ParameterValue, 'Share profiles through a git repository: a team''s profile registries')
@@ -514,6 +516,20 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grant;__complete' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grant;__tcsh-directory-hook' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grant;credentials' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -703,6 +719,8 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
             [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
+            [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'What nushell''s completion of `grant` and `assume` runs on Tab')
+            [CompletionResult]::new('__tcsh-directory-hook', '__tcsh-directory-hook', [CompletionResultType]::ParameterValue, 'The aliases of tcsh''s directory hook, which its integration loads on first use')
             [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove grant''s state, settings and secret-store key; list the lines of the AWS files that still run grant')
             [CompletionResult]::new('registry', 'registry', [CompletionResultType]::ParameterValue, 'Share profiles through a git repository: a team''s profile registries')
@@ -818,6 +836,12 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;__secret-agent' {
+            break
+        }
+        'grant;help;__complete' {
+            break
+        }
+        'grant;help;__tcsh-directory-hook' {
             break
         }
         'grant;help;credentials' {

@@ -16,8 +16,14 @@ _grant() {
             ",$1")
                 cmd="grant"
                 ;;
+            grant,__complete)
+                cmd="grant__subcmd____complete"
+                ;;
             grant,__secret-agent)
                 cmd="grant__subcmd____secret__subcmd__agent"
+                ;;
+            grant,__tcsh-directory-hook)
+                cmd="grant__subcmd____tcsh__subcmd__directory__subcmd__hook"
                 ;;
             grant,allow)
                 cmd="grant__subcmd__allow"
@@ -127,8 +133,14 @@ _grant() {
             grant__subcmd__credentials__subcmd__help,rotate)
                 cmd="grant__subcmd__credentials__subcmd__help__subcmd__rotate"
                 ;;
+            grant__subcmd__help,__complete)
+                cmd="grant__subcmd__help__subcmd____complete"
+                ;;
             grant__subcmd__help,__secret-agent)
                 cmd="grant__subcmd__help__subcmd____secret__subcmd__agent"
+                ;;
+            grant__subcmd__help,__tcsh-directory-hook)
+                cmd="grant__subcmd__help__subcmd____tcsh__subcmd__directory__subcmd__hook"
                 ;;
             grant__subcmd__help,allow)
                 cmd="grant__subcmd__help__subcmd__allow"
@@ -428,8 +440,22 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent credentials uninstall registry help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent __complete __tcsh-directory-hook credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd____complete)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -452,6 +478,20 @@ _grant() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd____tcsh__subcmd__directory__subcmd__hook)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -974,7 +1014,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent credentials uninstall registry help"
+            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent __complete __tcsh-directory-hook credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,7 +1027,35 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grant__subcmd__help__subcmd____complete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grant__subcmd__help__subcmd____secret__subcmd__agent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grant__subcmd__help__subcmd____tcsh__subcmd__directory__subcmd__hook)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

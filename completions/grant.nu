@@ -449,6 +449,18 @@ module completions {
     --version(-V)             # Print version
   ]
 
+  # What nushell's completion of `grant` and `assume` runs on Tab
+  export extern "grant __complete" [
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  # The aliases of tcsh's directory hook, which its integration loads on first use
+  export extern "grant __tcsh-directory-hook" [
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
   # Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials
   export extern "grant credentials" [
     --help(-h)                # Print help
@@ -738,6 +750,14 @@ module completions {
 
   # The secret agent, which grant starts itself where no keyring answers
   export extern "grant help __secret-agent" [
+  ]
+
+  # What nushell's completion of `grant` and `assume` runs on Tab
+  export extern "grant help __complete" [
+  ]
+
+  # The aliases of tcsh's directory hook, which its integration loads on first use
+  export extern "grant help __tcsh-directory-hook" [
   ]
 
   # Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials

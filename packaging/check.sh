@@ -10,6 +10,7 @@
 #      clear message and nothing installed;
 #   4. the Scoop manifest generator writes the hashes it is given;
 #   5. the Homebrew formula, completed by formula.py, installs man pages and completions.
+# Step 1 also checks that the link laid out the functions of a start first.
 # Each step says what it checked; the first failure stops the check, non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,15 @@ done
 glibc_floor_holds "$binary" || fail "grant needs GLIBC_$(newest_glibc "$binary"), newer than 2.28"
 pass "grant needs glibc: $(newest_glibc "$binary") (at most 2.28)"
 "$binary" --version >/dev/null || fail "the archive's grant does not run"
+# The release link lays out the functions of a start first (packaging/cc-hot-first.sh,
+# which writes how many of packaging/hot-functions.txt it found beside its output).
+# shellcheck disable=SC2012 # the names are cargo's, without spaces
+report=$(ls -t "$root/target/$target/dist/deps/"grant-*.hot-first 2>/dev/null | head -n 1)
+[ -n "$report" ] || fail "the release link did not go through packaging/cc-hot-first.sh (no grant-*.hot-first report)"
+read -r matched _ listed <"$report"
+[ $((matched * 10)) -ge $((listed * 9)) ] ||
+    fail "the release link found only $matched of the $listed functions of packaging/hot-functions.txt: run bench/hot-functions.sh"
+pass "the release link laid out $matched of the $listed functions of a start first"
 
 # --- 2. the .deb --------------------------------------------------------------
 deb=$distrib/grant_amd64.deb

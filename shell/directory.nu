@@ -5,20 +5,19 @@
 # unchanged, a real profile) and writes the record. Leaving the tree brings back the
 # state before it. The state is a record in $env, which nushell never passes to the
 # programs it starts.
-def __grant_directory_find [] {
-    mut dir = ($env.PWD | str replace -r '/$' '')
-    loop {
-        let file = $"($dir)/.aws-profile"
-        if ($file | path exists --no-symlink) {
-            return $file
-        }
-        if $dir == '' {
-            return ''
-        }
-        $dir = ($dir | str replace -r '/[^/]*$' '')
-    }
-}
+#
+# Nushell parses every line of this file at each start, so the hook's code is a
+# string, which nushell parses only when the hook runs: at a prompt after PWD or the
+# allow list's stamp changed (the condition, a short closure; `grant allow` and
+# `grant deny`, here or in another shell, rewrite the stamp). Hooks given as a string
+# keep what they do to the environment, and the definitions in it. As in bash, the
+# first check runs before the first prompt.
 
+if ($env.__grant_directory? | is-empty) {
+    $env.__grant_directory = {pwd: '', file: '', told: [], active: false, before: '', before_keys: false, stamp: ''}
+    $env.config.hooks.pre_prompt = ($env.config.hooks.pre_prompt? | default [] | append {
+        condition: {|| $env.PWD != $env.__grant_directory.pwd or (try { open --raw $env.__grant_directory_stamp.file | decode utf-8 } catch { '' }) != $env.__grant_directory.stamp }
+        code: r#'
 def --env __grant_directory_enter [file: string] {
     let quiet = if $file in $env.__grant_directory.told { [--quiet] } else { [] }
     let record = (try { ^grant directory-profile --shell nu ...$quiet -- $file | collect } catch { '' })
@@ -52,9 +51,27 @@ def --env __grant_directory_leave [] {
     }
 }
 
+# A new PWD walks up again; a new stamp checks the nearest file again.
 def --env __grant_directory_hook [] {
-    let found = (__grant_directory_find)
-    if $found == $env.__grant_directory.file {
+    let stamp = (try { open --raw $env.__grant_directory_stamp.file | decode utf-8 } catch { '' })
+    let state = $env.__grant_directory
+    $env.__grant_directory.pwd = $env.PWD
+    $env.__grant_directory.stamp = $stamp
+    mut dir = $env.PWD
+    mut found = ''
+    loop {
+        let file = ($dir | path join .aws-profile)
+        if ($file | path exists --no-symlink) {
+            $found = $file
+            break
+        }
+        let up = ($dir | path dirname)
+        if $up == $dir {
+            break
+        }
+        $dir = $up
+    }
+    if $found == $state.file and $stamp == $state.stamp {
         return
     }
     $env.__grant_directory.file = $found
@@ -62,40 +79,7 @@ def --env __grant_directory_hook [] {
         __grant_directory_leave
     }
 }
-
-# `grant allow` and `grant deny` (here or in another shell) rewrite the allow
-# list's stamp: a new one at a prompt checks the nearest file again. Reading it is
-# nushell's own `open`, so an unchanged stamp starts no process.
-def --env __grant_directory_restamp [] {
-    let file = ($env.__grant_directory_stamp?.file? | default '')
-    let stamp = if $file != '' and ($file | path exists) {
-        try { open --raw $file | decode utf-8 } catch { '' }
-    } else { '' }
-    if $stamp == ($env.__grant_directory.stamp? | default '') {
-        return false
-    }
-    $env.__grant_directory.stamp = $stamp
-    true
-}
-
-def --env __grant_directory_prompt [] {
-    if (__grant_directory_restamp) {
-        $env.__grant_directory.file = "\n"
-        __grant_directory_hook
-    }
-}
-
-# Kept when the integration is loaded again, and the hooks added once.
-if ($env.__grant_directory? | is-empty) {
-    $env.__grant_directory = {file: '', told: [], active: false, before: '', before_keys: false, stamp: ''}
-    $env.config.hooks.env_change.PWD = (
-        $env.config.hooks.env_change.PWD? | default [] | append {|before, after| __grant_directory_hook }
-    )
-    $env.config.hooks.pre_prompt = (
-        $env.config.hooks.pre_prompt? | default [] | append {|| __grant_directory_prompt }
-    )
-}
-
-# A shell that starts inside a tree takes its profile at once.
-if (__grant_directory_restamp) {}
 __grant_directory_hook
+'#
+    })
+}

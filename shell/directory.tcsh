@@ -16,20 +16,11 @@ if ( ! $?__grant_directory_file ) set __grant_directory_file = ""
 if ( ! $?__grant_directory_told ) set __grant_directory_told = ""
 if ( ! $?__grant_directory_active ) set __grant_directory_active = ""
 
-alias __grant_directory_find 'set __grant_directory_found = ""; set __grant_dir = "$cwd"; set __grant_steps = "$cwd:as,/, ,"; set __grant_glob = $?noglob; set noglob; set __grant_steps = ( $__grant_steps ); if ( ! $__grant_glob ) unset noglob; @ __grant_steps = $#__grant_steps + 1; repeat $__grant_steps eval '\''if ( "$__grant_directory_found" == "" && ( -e "$__grant_dir/.aws-profile" || -l "$__grant_dir/.aws-profile" ) ) set __grant_directory_found = "$__grant_dir/.aws-profile"; set __grant_dir = "$__grant_dir:h"'\''; unset __grant_dir __grant_steps __grant_glob'
-
-alias __grant_directory_enter 'set __grant_quiet = ""; if ( "$__grant_directory_told" =~ *" $__grant_directory_file "* ) set __grant_quiet = --quiet; setenv GRANT_DIRECTORY_FILE $__grant_directory_file:q; set __grant_code = "`grant directory-profile --shell tcsh $__grant_quiet`"; unsetenv GRANT_DIRECTORY_FILE; if ( "$__grant_code" == "" ) set __grant_directory_told = "$__grant_directory_told $__grant_directory_file "; if ( "$__grant_code" != "" && "$__grant_directory_active" == "" ) eval __grant_directory_keep_before; if ( "$__grant_code" != "" ) eval "$__grant_code"; unset __grant_quiet'
-
-alias __grant_directory_keep_before 'set __grant_directory_active = 1; set __grant_directory_before = ""; if ( $?GRANT_PROFILE ) eval '\''set __grant_directory_before = "$GRANT_PROFILE"'\''; set __grant_directory_before_keys = ""; if ( $?GRANT_EXPORTED ) eval '\''set __grant_directory_before_keys = " $GRANT_EXPORTED "'\''; if ( ! ( "$__grant_directory_before_keys" =~ *" AWS_ACCESS_KEY_ID "* ) ) set __grant_directory_before_keys = ""'
-
-# Out of the tree (or into one that is not allowed): what was there before it.
-alias __grant_directory_leave 'if ( "$__grant_directory_active" != "" ) eval __grant_directory_restore'
-
-alias __grant_directory_restore 'set __grant_directory_active = ""; set __grant_glob = $?noglob; set noglob; if ( "$__grant_directory_before" == "" ) eval `grant assume --shell tcsh --unset`; if ( "$__grant_directory_before" != "" && "$__grant_directory_before_keys" != "" ) eval `grant assume --shell tcsh -x $__grant_directory_before:q`; if ( "$__grant_directory_before" != "" && "$__grant_directory_before_keys" == "" ) eval `grant assume --shell tcsh $__grant_directory_before:q`; if ( ! $__grant_glob ) unset noglob; unset __grant_glob'
-
-alias __grant_directory_hook '__grant_directory_find; if ( "$__grant_directory_found" != "$__grant_directory_file" ) eval __grant_directory_switch'
-
-alias __grant_directory_switch 'set __grant_directory_file = "$__grant_directory_found"; set __grant_code = ""; if ( "$__grant_directory_file" != "" ) eval __grant_directory_enter; if ( "$__grant_code" == "" ) eval __grant_directory_leave; unset __grant_code'
+# The aliases that walk and switch are loaded on their first use (a change of
+# directory, or of the allow list's stamp): `grant __tcsh-directory-hook`
+# prints them, and this stand-in replaces itself with them and runs the real one.
+# tcsh reads every character of what it defines, which is most of a start.
+alias __grant_directory_hook 'eval "`grant __tcsh-directory-hook`"; eval __grant_directory_hook'
 
 # `grant allow` and `grant deny` (here or in another shell) rewrite the allow
 # list's stamp: a new one at a prompt checks the nearest file again. tcsh cannot
@@ -44,12 +35,20 @@ alias __grant_directory_read_stamp 'if ( -e "$__grant_directory_stamp_file" ) ev
 
 alias __grant_directory_restamped 'set __grant_directory_stamp = "$__grant_stamp"; set __grant_directory_file = "-"; eval __grant_directory_hook'
 
-# cwdcmd runs after each change of directory, precmd before each prompt; one the
-# user had runs after it.
-if ( ! ( "`alias cwdcmd`" =~ *__grant_directory_hook* ) ) alias cwdcmd "__grant_directory_hook; `alias cwdcmd`"
-if ( ! ( "`alias precmd`" =~ *__grant_directory_restamp* ) ) alias precmd "__grant_directory_restamp; `alias precmd`"
+# cwdcmd runs after each change of directory, then one the user had (read only
+# when `which` finds one, as for precmd); precmd before each prompt, through
+# __grant_precmd.
+alias __grant_precmd '__grant_hook; __grant_directory_restamp'
+if ( ! $?__grant_directory_hooked ) eval 'which cwdcmd >& /dev/null; set __grant_directory_hooked = $status'
+if ( "$__grant_directory_hooked" == 1 ) alias cwdcmd __grant_directory_hook
+if ( "$__grant_directory_hooked" == 0 ) alias cwdcmd "__grant_directory_hook; `alias cwdcmd`"
+set __grant_directory_hooked = done
 
-# A shell that starts inside a tree takes its profile at once (through eval: an
-# alias defined on the line being run is not known yet).
-eval __grant_directory_restamp
-eval __grant_directory_hook
+# A shell that starts inside a tree takes its profile before its first prompt, as
+# in bash: precmd's restamp finds a stamp it has not read, and walks. `grant init`
+# looks first: when it found no .aws-profile above the folder it ran in, it names
+# that folder in __grant_directory_nothing_above, with the stamp as it is, and a
+# shell still there walks nothing (the walk is the slowest part of a start).
+if ( ! $?__grant_directory_nothing_above ) set __grant_directory_nothing_above = ""
+if ( "$cwd" != "$__grant_directory_nothing_above" ) set __grant_directory_stamp = unread
+unset __grant_directory_nothing_above

@@ -1,16 +1,22 @@
 # grant's integration for nushell. Nushell cannot evaluate code at run time, so the
-# integration is a file it loads at start; in config.nu:
-#   mkdir ($nu.data-dir | path join vendor/autoload)
-#   grant init nu | save -f ($nu.data-dir | path join vendor/autoload/grant.nu)
+# integration is a file it loads at start from its autoload folder, saved once:
+#   mkdir ($nu.user-autoload-dirs | first)
+#   grant init nu | save -f ($nu.user-autoload-dirs | first | path join grant.nu)
+# Nushell parses all of it at every start: it stays short.
 # `grant assume` writes a NUON record, every value quoted; `assume` reads it as data.
 
 # Tells `grant doctor`, run from this shell, that the integration is loaded.
 $env.GRANT_SHELL_INTEGRATION = 'nu'
 
-# Profile names, for the completion of assume and of grant's --profile.
-def "nu-complete grant profiles" [] {
-    try { ^grant profiles | lines } catch { [] }
+# Completion of grant and assume: on Tab, grant itself lists what fits the line
+# (commands, options, profile names) as JSON, which nushell reads as data. Nothing
+# of it is parsed at start but these lines.
+def "nu-complete grant" [spans: list<string>] {
+    try { ^grant __complete -- ...$spans | from json } catch { null }
 }
+
+@complete "nu-complete grant"
+extern grant []
 
 # Applies a record of `grant assume --shell nu`: the names to remove, then to set.
 def --env __grant_apply [record: string] {
@@ -21,38 +27,32 @@ def --env __grant_apply [record: string] {
     load-env $change.set
 }
 
+# `assume`: the options that write to the terminal, not shell code, run grant as it
+# is (after `--` only a command for --exec can follow, so every word is looked at).
+# Otherwise grant said what went wrong on stderr, and LAST_EXIT_CODE keeps its
+# status; `collect` reads the output as it comes (`try` alone waits for the exit
+# first, and a record larger than the pipe would never end).
+
 # Switch this shell to an AWS profile (grant)
-def --env --wrapped assume [...args: string@"nu-complete grant profiles"] {
-    let options = ($args | take while {|arg| $arg != '--' })
-    # These write to the terminal, not shell code: run them as they are.
-    if ($options | any {|arg| $arg in [--exec -c --console -h --help -V --version] }) {
+@complete "nu-complete grant"
+def --env --wrapped assume [...args: string] {
+    if ($args | any {|arg| $arg in [--exec -c --console -h --help -V --version] }) {
         ^grant assume ...$args
         return
     }
-    # grant said what went wrong on stderr; LAST_EXIT_CODE keeps its status. `collect`
-    # reads the output as it comes: `try` alone waits for the exit first, and a record
-    # larger than the pipe would never end.
     let record = (try { ^grant assume --shell nu ...$args | collect } catch { return })
     __grant_apply $record
 }
 
 # Keys exported with -x expire; before each command line runs, renew them when they
-# have less than five minutes left. The check is a comparison with nushell's clock.
-def --env __grant_hook [] {
-    let expires = ($env.GRANT_EXPIRES? | default '')
-    if ($expires | describe) != 'string' or not ($expires =~ '^[0-9]{1,18}$') {
-        return
-    }
-    let now = ((date now | into int) // 1_000_000_000)
-    if $now + 300 >= ($expires | into int) {
-        assume --reassume
-    }
-}
-
+# have less than five minutes left: a comparison with nushell's clock. The code is a
+# string, which nushell parses only when GRANT_EXPIRES is set (every line of this
+# file is parsed at each start); a GRANT_EXPIRES that is no number renews nothing.
 # Loaded twice, the hook is still added once.
 if ($env.__grant_hooked? | is-empty) {
     $env.__grant_hooked = {renewal: true}
-    $env.config.hooks.pre_execution = (
-        $env.config.hooks.pre_execution? | default [] | append {|| __grant_hook }
-    )
+    $env.config.hooks.pre_execution = ($env.config.hooks.pre_execution? | default [] | append {
+        condition: {|| 'GRANT_EXPIRES' in $env }
+        code: r#'if (try { ($env.GRANT_EXPIRES | into int) <= (date now | into int) // 1_000_000_000 + 300 } catch { false }) { assume --reassume }'#
+    })
 }

@@ -19,5 +19,12 @@ alias assume 'set __grant_args = ( \!*:q ); if ( " $__grant_args " =~ *" --exec 
 # a history reference when the alias runs: `! ( ... =~ ... )` instead.
 alias __grant_hook 'set __grant_expires = ""; if ( $?GRANT_EXPIRES ) eval '\''set __grant_expires = "$GRANT_EXPIRES"'\''; set __grant_due = -1; if ( "$__grant_expires" =~ [1-9]* && ! ( "$__grant_expires" =~ *[^0-9]* ) && ! ( "$__grant_expires" =~ ???????????????????* ) ) @ __grant_due = `date +%s` + 301 - $__grant_expires; if ( $__grant_due > 0 ) eval assume --reassume; unset __grant_expires __grant_due'
 
-# precmd runs before each prompt; a precmd the user had runs after the hook.
-if ( ! ( "`alias precmd`" =~ *__grant_hook* ) ) alias precmd "__grant_hook; `alias precmd`"
+# precmd runs before each prompt: __grant_precmd, which the directory hook extends,
+# then a precmd the user had. tcsh shows an alias's text only to a process (a
+# backquote, which forks a shell: about a millisecond), so `which` (a builtin) tells
+# first whether there is one to keep. Loaded again, the hook is still added once.
+alias __grant_precmd __grant_hook
+if ( ! $?__grant_hooked ) eval 'which precmd >& /dev/null; set __grant_hooked = $status'
+if ( "$__grant_hooked" == 1 ) alias precmd __grant_precmd
+if ( "$__grant_hooked" == 0 ) alias precmd "__grant_precmd; `alias precmd`"
+set __grant_hooked = done

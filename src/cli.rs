@@ -28,6 +28,16 @@ impl Cli {
 
     fn parse_from_args(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
         use clap::{CommandFactory, FromArgMatches};
+        if let [_, flag] = args.as_slice()
+            && (flag == "--version" || flag == "-V")
+        {
+            // Scripts and version checks run `grant --version` alone: it needs no
+            // subcommand, so clap prints the version without building them.
+            let version = clap::Command::new("grant").version(env!("CARGO_PKG_VERSION"));
+            return version
+                .try_get_matches_from(&args)
+                .and_then(|matches| Cli::from_arg_matches(&matches));
+        }
         let asks_for_help = args.iter().any(|arg| {
             ["-h", "--help", "-V", "--version", "help"]
                 .map(std::ffi::OsStr::new)
@@ -129,7 +139,8 @@ pub enum Command {
     /// profiles whose credential_process they will not run (sso_* or static keys
     /// beside it, keys of the same profile in the credentials file), the program a
     /// credential_process names, role chains that end nowhere or loop, the secret
-    /// store, the stored SSO sessions and whether this shell loaded `grant init`.
+    /// store, the stored SSO sessions and whether this shell loaded `grant init` (as
+    /// this grant prints it).
     /// Nothing is asked; when the config uses IAM Identity Center, one request to it
     /// compares the clocks (more than 5 minutes off fails). Exits 1 when an error or
     /// warning was found, else 0; --json prints an array of objects with check,
@@ -138,6 +149,12 @@ pub enum Command {
     /// The secret agent, which grant starts itself where no keyring answers
     #[command(name = "__secret-agent", hide = true)]
     SecretAgent(SecretAgentArgs),
+    /// What nushell's completion of `grant` and `assume` runs on Tab
+    #[command(name = "__complete", hide = true)]
+    Complete(CompleteArgs),
+    /// The aliases of tcsh's directory hook, which its integration loads on first use
+    #[command(name = "__tcsh-directory-hook", hide = true)]
+    TcshDirectoryHook,
     /// Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials
     #[command(subcommand)]
     Credentials(CredentialsCommand),
@@ -146,6 +163,15 @@ pub enum Command {
     /// Share profiles through a git repository: a team's profile registries
     #[command(subcommand)]
     Registry(RegistryCommand),
+}
+
+/// `grant __complete -- grant console d`: the candidates for the last word of a
+/// command line, as a JSON array of `{value, description}`.
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// The words of the command line, from `grant` (or `assume`) to the one completed
+    #[arg(last = true, required = true, value_name = "WORDS")]
+    pub words: Vec<std::ffi::OsString>,
 }
 
 /// Where the console opens: the flags `grant console` and `assume -c` share.
@@ -753,7 +779,8 @@ mod tests {
             .and_then(|matches| Cli::from_arg_matches(&matches))
     }
 
-    /// The hot commands' own definitions read every command line as the full one.
+    /// The hot commands' own definitions, and the version's, read every command line
+    /// as the full one.
     #[test]
     fn hot_commands_parse_as_the_full_definition_does() {
         let lines: &[&[&str]] = &[
@@ -801,6 +828,10 @@ mod tests {
             ],
             &["grant", "directory-profile", "--shell", "tcsh"],
             &["grant", "directory-profile"],
+            &["grant", "--version"],
+            &["grant", "-V"],
+            &["grant", "--version", "init"],
+            &["grant", "init", "--version"],
         ];
         for line in lines {
             let args = line.iter().map(std::ffi::OsString::from).collect();

@@ -172,7 +172,7 @@ fn profile_file(dir: Option<&Path>, verb: &str) -> anyhow::Result<PathBuf> {
 
 /// The shell's `$PWD` when it is this directory (it keeps the path the user took,
 /// through symlinks, as the shell's walk up does), else the resolved one.
-fn current_dir() -> anyhow::Result<PathBuf> {
+pub(super) fn current_dir() -> anyhow::Result<PathBuf> {
     let resolved = std::env::current_dir().context("cannot read the current directory")?;
     let logical = crate::env::os_value("PWD")
         .map(PathBuf::from)

@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use crate::cli::{Cli, ShellName};
 use crate::settings::Settings;
 use crate::shell::integration::{self, FISH_COMPLETION_LOADER, InitFiles};
-use crate::shell::{Shell, directory};
+use crate::shell::{Shell, complete, directory};
 use crate::{fsutil, paths};
 
 pub fn init(shell: ShellName) -> anyhow::Result<()> {
@@ -17,7 +17,13 @@ pub fn init(shell: ShellName) -> anyhow::Result<()> {
         fish_clock: state.join("clock"),
         fish_completions: None,
         allow_stamp: crate::allowed_dirs::stamp_file(&state),
+        nothing_above: None,
     };
+    if shell == Shell::Tcsh {
+        files.nothing_above = super::allow::current_dir()
+            .ok()
+            .filter(|dir| crate::allowed_dirs::nearest_file(dir).is_none());
+    }
     if shell == Shell::Fish {
         ensure_clock(&files.fish_clock);
         files.fish_completions = fish_completion_loaders(&state.join("fish-completions"));
@@ -30,11 +36,33 @@ pub fn init(shell: ShellName) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `grant __tcsh-directory-hook`: what the stand-in of `grant init tcsh` loads.
+pub fn tcsh_directory_hook() -> anyhow::Result<()> {
+    super::print_lines([directory::tcsh_hook().trim_end()])?;
+    Ok(())
+}
+
 pub fn completions(shell: ShellName) -> anyhow::Result<()> {
     let shell = super::shell_of(shell);
     let script = integration::completions(shell, Cli::command());
     super::print_lines([script.trim_end()])?;
     Ok(())
+}
+
+/// `grant __complete -- WORDS`: the candidates for the last word, as JSON on one line.
+pub fn complete(words: Vec<std::ffi::OsString>) -> anyhow::Result<()> {
+    let cwd = std::env::current_dir().ok();
+    let json = complete::candidates_json(Cli::command(), words, cwd.as_deref(), profile_names);
+    super::print_lines([json.as_str()])?;
+    Ok(())
+}
+
+/// The profile names completion offers; none when the AWS files cannot be read.
+fn profile_names() -> Vec<String> {
+    super::profiles::names().map_or_else(
+        |_| Vec::new(),
+        |names| names.lines().map(str::to_owned).collect(),
+    )
 }
 
 /// fish's clock: an empty file dated at the epoch, whose age is the time. Without

@@ -48,7 +48,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CredentialProcess(_) => unreachable!("handled above"),
         Command::Assume(args) => assume::run(args),
         Command::Init(args) => init::init(args.shell),
+        Command::TcshDirectoryHook => init::tcsh_directory_hook(),
         Command::Completions { shell } => init::completions(shell),
+        Command::Complete(args) => init::complete(args.words),
         Command::Profiles(args) => match &args.command {
             Some(ProfilesCommand::Convert(convert)) => convert::run(convert),
             None => profiles::run(&args),

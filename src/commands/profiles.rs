@@ -24,12 +24,30 @@ pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
     if args.long {
         return long_listing();
     }
+    let (note, names) = listing()?;
+    if !note.is_empty() {
+        eprintln!("grant: {}", shown(&note));
+    }
+    match io::stdout().lock().write_all(names.as_bytes()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(error.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The names, one a line, for completion.
+pub fn names() -> anyhow::Result<String> {
+    Ok(listing()?.1)
+}
+
+/// The note on the files' syntax and the names, one a line: those saved for the
+/// files as they are, else read and saved.
+fn listing() -> anyhow::Result<(String, String)> {
     let aws_files = [paths::aws_config_file(), paths::aws_credentials_file()];
     let identity = fsutil::files_identity(&[&aws_files[0], &aws_files[1]], NAMES_FORMAT);
     let state_dir = paths::grant_state_dir();
     fsutil::check_trusted_dir(&state_dir)?;
     let saved = state_dir.join(NAMES_FILE);
-    let (note, names) = match saved_names(&saved, &identity) {
+    Ok(match saved_names(&saved, &identity) {
         Some(saved) => saved,
         None => {
             let names: String = AwsFiles::list_profile_names()?
@@ -46,14 +64,7 @@ pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
             }
             (note, names)
         }
-    };
-    if !note.is_empty() {
-        eprintln!("grant: {}", shown(&note));
-    }
-    match io::stdout().lock().write_all(names.as_bytes()) {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(error.into()),
-        _ => Ok(()),
-    }
+    })
 }
 
 /// The note and the names saved for files whose identity is `identity`.

@@ -4,7 +4,7 @@
 use super::{Finding, Severity};
 use crate::secrets::SecretStore;
 use crate::settings::Settings;
-use crate::shell::shell_word;
+use crate::shell::{Shell, integration, shell_word};
 use crate::sso::token::{self, SsoToken};
 use crate::sso::{Sso, SsoSession};
 
@@ -142,7 +142,11 @@ fn session(token: &SsoToken, now: i64) -> Finding {
 /// Whether the shell that runs doctor sourced `grant init` (its snippet exports
 /// the variable, so only processes started from that shell see it).
 fn shell_integration() -> Finding {
-    match crate::env::value(SHELL_INTEGRATION_VARIABLE) {
+    let loaded = crate::env::value(SHELL_INTEGRATION_VARIABLE);
+    if let Some(finding) = loaded.as_deref().and_then(outdated_integration) {
+        return finding;
+    }
+    match loaded {
         Some(shell) => Finding::new(
             "shell-integration",
             Severity::Info,
@@ -155,4 +159,28 @@ fn shell_integration() -> Finding {
         )
         .fix("add eval \"$(grant init bash)\" to ~/.bashrc (or zsh, fish, powershell: see grant init --help)"),
     }
+}
+
+/// The integration this shell loaded, when its snippets are not what this grant
+/// prints (a copy saved before an upgrade, a shell started before it).
+fn outdated_integration(name: &str) -> Option<Finding> {
+    let shell: Shell = name.parse().ok()?;
+    // A grant before the variable set none.
+    let loaded = crate::env::value(integration::CODE_VARIABLE).unwrap_or_default();
+    if loaded == integration::code_id(shell) {
+        return None;
+    }
+    let fix = match shell {
+        Shell::Nu => "save it again: grant init nu | save -f ($nu.user-autoload-dirs | first | path join grant.nu), then open a new shell".to_owned(),
+        Shell::Tcsh => "open a new shell; a saved copy: grant init tcsh > ~/.grant.tcsh".to_owned(),
+        shell => format!("open a new shell (or load grant init {shell} again)"),
+    };
+    Some(
+        Finding::new(
+            "shell-integration",
+            Severity::Warning,
+            format!("this shell loaded the {shell} integration of another grant: assume and its hooks may not work"),
+        )
+        .fix(fix),
+    )
 }

@@ -41,15 +41,22 @@ impl KeyHolder for KernelKeyring {
         let Some(key) = self.find()? else {
             return Ok(None);
         };
-        let payload = match key.read_to_vec() {
-            Ok(payload) => payload,
+        // A data key is 32 bytes: read into room for a little more (a longer entry
+        // reports its whole length and is refused below) rather than the 64 KiB
+        // `read_to_vec` allocates, which musl's allocator maps and unmaps at every
+        // cache hit.
+        let mut buffer = [0u8; 64];
+        let payload = match key.read(&mut buffer) {
+            Ok(length) if length <= buffer.len() => &buffer[..length],
+            Ok(_) => &buffer[..0],
             // Revoked or invalidated between the search and the read.
             Err(KeyError::KeyDoesNotExist | KeyError::KeyExpired | KeyError::KeyRevoked) => {
                 return Ok(None);
             }
             Err(error) => return Err(failure("read the data key", error)),
         };
-        let key = DataKey::from_slice(&payload);
+        let key = DataKey::from_slice(payload);
+        buffer.fill(0);
         if key.is_none() {
             crate::debug!(
                 "kernel keyring: {} has the wrong size; ignoring it",

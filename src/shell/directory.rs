@@ -11,6 +11,8 @@ const FISH: &str = include_str!("../../shell/directory.fish");
 const POWERSHELL: &str = include_str!("../../shell/directory.ps1");
 const NU: &str = include_str!("../../shell/directory.nu");
 const TCSH: &str = include_str!("../../shell/directory.tcsh");
+/// tcsh's walk and switch, loaded on first use: [`tcsh_hook`].
+const TCSH_HOOK: &str = include_str!("../../shell/directory-hook.tcsh");
 
 /// The directory hook for `shell`, appended to its integration.
 pub fn snippet(shell: Shell) -> &'static str {
@@ -22,6 +24,12 @@ pub fn snippet(shell: Shell) -> &'static str {
         Shell::Nu => NU,
         Shell::Tcsh => TCSH,
     }
+}
+
+/// What `grant __tcsh-directory-hook` prints: the aliases the hook's stand-in
+/// loads the first time it runs, as statements (they are evaluated as one line).
+pub fn tcsh_hook() -> String {
+    super::tcsh::statements(TCSH_HOOK)
 }
 
 /// The variable naming the allow list's stamp, which the hook compares at each
@@ -52,6 +60,45 @@ pub fn stamp_line(shell: Shell, stamp: &std::path::Path) -> Result<String, super
     })
 }
 
+/// tcsh's walk up before its first prompt (loading the hook's aliases, then a step
+/// per `eval`: about 3 ms) is needed only when an `.aws-profile` is above the folder
+/// the shell starts in. `nothing_above` is that folder when `grant init` found none
+/// there or above: this names it and the stamp as `-M`/`-I` read it, and a shell
+/// still there does not walk (a saved copy sourced elsewhere walks as before).
+/// Nothing when the folder cannot be quoted for tcsh.
+pub fn tcsh_start(nothing_above: Option<&std::path::Path>, stamp: &std::path::Path) -> String {
+    let Some(dir) = nothing_above else {
+        return String::new();
+    };
+    let Ok(quoted_dir) = Shell::Tcsh.quote(&dir.to_string_lossy()) else {
+        return String::new();
+    };
+    let stamp = tcsh_stamp(stamp);
+    format!(
+        "set __grant_directory_nothing_above = {quoted_dir}\nset __grant_directory_stamp = '{stamp}'\n"
+    )
+}
+
+/// What tcsh's hook reads as the stamp: `-M` (modification, epoch seconds) and `-I`
+/// (inode) of the file, joined by `-`; empty when the file is missing, or when its
+/// path cannot be given to tcsh (the hook then reads none).
+#[cfg(unix)]
+fn tcsh_stamp(stamp: &std::path::Path) -> String {
+    use std::os::unix::fs::MetadataExt;
+    if Shell::Tcsh.quote(&stamp.to_string_lossy()).is_err() {
+        return String::new();
+    }
+    match std::fs::metadata(stamp) {
+        Ok(meta) => format!("{}-{}", meta.mtime(), meta.ino()),
+        Err(_) => String::new(),
+    }
+}
+
+#[cfg(not(unix))]
+fn tcsh_stamp(_stamp: &std::path::Path) -> String {
+    String::new()
+}
+
 /// The integration `script` without the directory hook (AutoAssumeDirectory=false).
 pub fn without_hook(shell: Shell, script: &str) -> String {
     script.replacen(&*as_in_script(shell), "\n", 1)
@@ -72,7 +119,10 @@ mod tests {
     #[test]
     fn every_snippet_passes_the_file_as_one_argument_after_double_dash() {
         for shell in Shell::ALL {
-            let snippet = snippet(shell);
+            let snippet = match shell {
+                Shell::Tcsh => TCSH_HOOK,
+                shell => snippet(shell),
+            };
             let call = snippet
                 .lines()
                 .find(|line| line.contains("grant directory-profile"))

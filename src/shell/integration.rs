@@ -5,8 +5,9 @@
 //! `grant init` runs at every shell start, so it prints only `assume`, the hook and
 //! a loader of a few lines: the shell runs `grant completions` on the first Tab
 //! (bash's `complete -F` and zsh's `compdef` stubs, fish's autoloading from
-//! `$fish_complete_path`). Evaluating clap's whole completion at start cost 6 to 10
-//! ms a shell.
+//! `$fish_complete_path`); nushell's `@complete` runs `grant __complete` on each Tab
+//! (`super::complete`). Evaluating clap's whole completion at start cost 6 to 10 ms
+//! a shell, 8 ms of CPU in nushell.
 
 use std::path::{Path, PathBuf};
 
@@ -110,11 +111,15 @@ pub struct InitFiles {
     /// The allow list's stamp (`allowed_dirs::stamp_file`), which the directory hook
     /// reads at each prompt to see `grant allow` and `grant deny` without a process.
     pub allow_stamp: PathBuf,
+    /// The folder `grant init` runs in (the shell's `$PWD`) when no `.aws-profile`
+    /// is in it or above, for tcsh's [`directory::tcsh_start`](super::directory::tcsh_start).
+    pub nothing_above: Option<PathBuf>,
 }
 
 /// The integration for an rc file: `assume`, its hook, and completion loaded on the
-/// first Tab. Each part is a piece of shell code; the parts run in order. `command`
-/// (the CLI definition) is built only for PowerShell, whose completion is eager.
+/// first Tab (nushell's asks grant on each Tab). Each part is a piece of shell code;
+/// the parts run in order. `command` (the CLI definition) is built only for
+/// PowerShell, whose completion is eager.
 pub fn init(
     shell: Shell,
     command: impl FnOnce() -> clap::Command,
@@ -138,18 +143,52 @@ fn init_parts(
         ],
         // Eager: PowerShell cannot run on the test machines, to measure or to type into.
         Shell::PowerShell => vec![POWERSHELL_INIT.to_owned(), completions(shell, command())],
-        // Eager: nushell reads its completions (`extern`s) only when it parses its
-        // files at start, and parsing them costs less than starting grant.
-        Shell::Nu => vec![NU_INIT.to_owned(), completions(shell, command())],
+        // Its completion is one `extern grant []` whose `@complete` asks grant on
+        // Tab (`grant __complete`); clap's `extern`s of every command, parsed at
+        // each start, cost more than the rest of the integration.
+        Shell::Nu => vec![NU_INIT.to_owned()],
         // Its completion is a few `complete` builtins; names come on Tab.
         Shell::Tcsh => vec![TCSH_INIT.to_owned(), completions(shell, command())],
     };
+    parts.insert(1, shell.set_env(CODE_VARIABLE, &code_id(shell))? + "\n");
     parts.push(super::directory::stamp_line(shell, &files.allow_stamp)?);
+    if shell == Shell::Tcsh {
+        parts.push(super::directory::tcsh_start(
+            files.nothing_above.as_deref(),
+            &files.allow_stamp,
+        ));
+    }
     parts.push(super::directory::snippet(shell).to_owned());
     if shell == Shell::Tcsh {
         return Ok(vec![super::tcsh::statements(&parts.join("\n"))]);
     }
     Ok(parts)
+}
+
+/// Names, in the shell that loaded `grant init`, the code it loaded: [`code_id`].
+pub const CODE_VARIABLE: &str = "GRANT_INIT_CODE";
+
+/// A short digest of the snippets `grant init SHELL` prints, which `grant doctor`
+/// compares with the one the shell loaded: a copy saved before grant changed (the
+/// README's way for nushell, an alternative for tcsh) is then found out. std's
+/// SipHash, a tenth of SHA-256's cost on every shell start; it need only agree
+/// between two runs of the same binary.
+pub fn code_id(shell: Shell) -> String {
+    use std::hash::{Hash, Hasher};
+    let init = match shell {
+        Shell::Bash => BASH_INIT,
+        Shell::Zsh => ZSH_INIT,
+        Shell::Fish => FISH_INIT,
+        Shell::PowerShell => POWERSHELL_INIT,
+        Shell::Nu => NU_INIT,
+        Shell::Tcsh => TCSH_INIT,
+    };
+    let mut hasher = std::hash::DefaultHasher::new();
+    (init, super::directory::snippet(shell)).hash(&mut hasher);
+    if shell == Shell::Tcsh {
+        super::directory::tcsh_hook().hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
 }
 
 fn quoted_path(path: &Path) -> Result<String, ShellError> {
@@ -286,6 +325,7 @@ mod tests {
             fish_clock: PathBuf::from("/tmp/it's/clock"),
             fish_completions: Some(PathBuf::from("/tmp/it's/completions")),
             allow_stamp: PathBuf::from("/tmp/it's/stamp"),
+            nothing_above: None,
         };
         let script = init(Shell::Fish, Cli::command, &files).unwrap();
         assert!(script.starts_with("set -g __grant_clock '/tmp/it\\'s/clock'\n"));
@@ -302,6 +342,7 @@ mod tests {
             fish_clock: PathBuf::from("/c"),
             fish_completions: Some(PathBuf::from("/f")),
             allow_stamp: PathBuf::from("/s"),
+            nothing_above: None,
         };
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
             let script = init(shell, Cli::command, &files).unwrap();

@@ -4,6 +4,7 @@
 //! enters shell code goes through [`Shell::quote`] or the name check, here and nowhere
 //! else, so that it reaches the shell as inert data.
 
+pub mod complete;
 pub mod directory;
 pub mod integration;
 mod quote;

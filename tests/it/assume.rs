@@ -767,6 +767,42 @@ fn nu_hook_renews_expiring_keys() {
     );
 }
 
+/// Nushell's renewal check reads GRANT_EXPIRES as a base-10 number: 09 is long past
+/// (the renewal, without an assumed profile, ends the watch), 0999999999999 far
+/// ahead, and a value that is no number or is code renews nothing and runs nothing.
+#[test]
+fn nu_hook_reads_grant_expires_as_a_number_and_nothing_else() {
+    if !NU.is_installed() || !crate::support::tool_is_installed("tmux", "tmux") {
+        return;
+    }
+    let env = TestEnv::new();
+    let outputs = Outputs::new(&env);
+    prepare_init(&env, &NU);
+    let shell = Terminal::start(&env, &outputs, &NU, "expires", &env.home);
+    shell.type_line(&init_line(&NU));
+    let expires_after = |value: &str, label: &str| {
+        let value = Shell::Nu.quote(value).unwrap();
+        shell.type_line(&format!("$env.GRANT_EXPIRES = {value}"));
+        shell.record(label).get("GRANT_EXPIRES").cloned()
+    };
+    assert_eq!(expires_after("09", "past"), None, "09 is in the past");
+    let ahead = "0999999999999";
+    assert_eq!(expires_after(ahead, "ahead").as_deref(), Some(ahead));
+    for (i, value) in ["$(touch CANARY)", "1; touch CANARY", "1e99", "-"]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(
+            expires_after(value, &format!("hostile-{i}")).as_deref(),
+            Some(*value),
+            "{value:?} is no time: the watch goes on"
+        );
+    }
+    assert!(!env.home.join("CANARY").exists());
+    let said = outputs.text("expires.stderr");
+    assert!(!said.contains("Error"), "{said}");
+}
+
 /// A failed renewal says so once and stops the hook; the keys stay as they were.
 #[test]
 fn a_hook_that_cannot_renew_says_so_once() {

@@ -1,6 +1,6 @@
 //! `grant init` and `grant completions`: the snippets pass their shells' syntax
 //! checks, the committed `completions/` files match the CLI, and profile names
-//! complete in real bash, zsh and fish without running as code.
+//! complete in real bash, zsh, fish and nushell without running as code.
 
 use std::path::Path;
 use std::process::Command;
@@ -8,8 +8,11 @@ use std::time::{Duration, Instant};
 
 use grant::testing::shell::Shell;
 
-use crate::shells::test_values::CANARY;
-use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded};
+use crate::directory_profiles::{HOSTILE_FOLDERS, Terminal, is_available};
+use crate::shells::test_values::{CANARY, KEEP};
+use crate::shells::{
+    BASH, FISH, NU, Outputs, RealShell, ZSH, init_line, prepare_init, run_script, script_succeeded,
+};
 use crate::support::{TestEnv, failure, stderr, stdout, success, tool_is_installed};
 
 #[test]
@@ -267,4 +270,124 @@ fn zsh_completes_profile_names() {
         !env.home.join(CANARY).exists(),
         "a profile name ran as code"
     );
+}
+
+/// Profile names the AWS files may hold that are code in some shell or drive the
+/// terminal (a `;` would end the header): outside the SDKs' name set, so never
+/// offered.
+const HOSTILE_PROFILES: &str = "[profile `touch CANARY`]\nregion = f\n[profile x' rm -rf ~/KEEP 'y]\nregion = g\n[profile a\u{1b}[2J\u{1b}[31mb]\nregion = h\n";
+
+/// Nushell's completion asks grant on each Tab (`@complete`, `grant __complete`):
+/// typed into a real nushell inside tmux, with what the README has it load.
+#[test]
+fn nu_completes_commands_and_profile_names() {
+    if !is_available(&NU) {
+        return;
+    }
+    let env = TestEnv::new();
+    env.write_aws_config(&format!("{COMPLETION_PROFILES}{HOSTILE_PROFILES}"));
+    std::fs::write(env.home.join(KEEP), "").unwrap();
+    env.written_by_the_test(&env.home.join(KEEP));
+    let outputs = Outputs::new(&env);
+    prepare_init(&env, &NU);
+    let shell = Terminal::start_on_screen(&env, &outputs, &NU, "complete", &env.home);
+    shell.type_line(&init_line(&NU));
+    let next = |text: &str, shows: &str| {
+        shell.type_keys("", &["C-c"]);
+        shell.type_keys("", &["C-l"]);
+        shell.type_keys(text, &["Tab"]);
+        shell.screen_shows(shows)
+    };
+    let commands = next("grant ", "uninstall");
+    for command in ["credential-process", "console", "profiles", "registry"] {
+        assert!(commands.contains(command), "{command}:\n{commands}");
+    }
+    assert!(!commands.contains("__complete"), "{commands}");
+    next("grant cons", "grant console ");
+    shell.type_keys("d", &["Tab"]);
+    shell.screen_shows("dev-eu");
+    next("grant credential-process --profile p", "--profile prod ");
+    next("grant export --fo", "--format ");
+    let assume = next("assume ", "team:ops");
+    for name in ["dev", "dev-eu", "prod"] {
+        assert!(assume.contains(name), "{name}:\n{assume}");
+    }
+    assert!(
+        !assume.contains("touch") && !assume.contains("KEEP") && !assume.contains("[2J"),
+        "{assume}"
+    );
+    next("assume te", "assume team:ops ");
+    // Taken and run: the profile reaches grant as it was offered.
+    shell.enter();
+    let calls = outputs.text("calls");
+    assert!(
+        calls
+            .lines()
+            .any(|line| line == "assume --shell nu team:ops"),
+        "{calls}"
+    );
+    assert!(
+        !env.home.join(CANARY).exists(),
+        "a profile name ran as code"
+    );
+    assert!(env.home.join(KEEP).exists(), "a profile name ran as code");
+}
+
+/// Paths complete too (`grant allow DIR`), and a file name is not a word of
+/// nushell's: the one taken reaches grant whole, and none runs as code. One holding
+/// a terminal escape or a line break is not offered.
+#[test]
+fn nu_completion_keeps_hostile_file_names_data() {
+    if !is_available(&NU) {
+        return;
+    }
+    let env = TestEnv::new();
+    let outputs = Outputs::new(&env);
+    let folders: Vec<String> = HOSTILE_FOLDERS
+        .iter()
+        .enumerate()
+        .map(|(index, name)| format!("{index}{name}"))
+        .collect();
+    let unshowable = ["8esc\u{1b}]2;owned\u{7}", "9line\nbreak"];
+    for name in folders.iter().map(String::as_str).chain(unshowable) {
+        std::fs::create_dir(env.home.join(name)).unwrap();
+        env.written_by_the_test(&env.home.join(name));
+    }
+    prepare_init(&env, &NU);
+    let shell = Terminal::start_on_screen(&env, &outputs, &NU, "paths", &env.home);
+    shell.type_line(&init_line(&NU));
+    for (index, name) in folders.iter().enumerate() {
+        shell.type_keys("", &["C-c"]);
+        shell.type_keys("", &["C-l"]);
+        shell.type_keys(&format!("grant allow {index}"), &["Tab"]);
+        // Ours is a raw string; now and then (under load) nushell 0.115 drops the
+        // completer's answer and completes the file itself, quoted its own way:
+        // either way the name must reach grant whole.
+        let shown = &name[..name.len().min(6)];
+        let screen = shell.screen_shows(shown);
+        assert!(
+            ["r#'", "\"", "'", "`"]
+                .iter()
+                .any(|quote| screen.contains(&format!("grant allow {quote}{shown}"))),
+            "{screen}"
+        );
+        shell.enter();
+        let calls = outputs.text("calls");
+        assert!(
+            calls.lines().any(|line| line == format!("allow {name}/")),
+            "{name:?} did not reach grant whole:\n{calls}"
+        );
+    }
+    for index in [8, 9] {
+        shell.type_keys("", &["C-c"]);
+        shell.type_keys(&format!("grant allow {index}"), &["Tab"]);
+        std::thread::sleep(Duration::from_secs(1));
+        let screen = shell.screen_shows(&format!("grant allow {index}"));
+        assert!(
+            !screen.contains("esc") && !screen.contains("line"),
+            "{screen}"
+        );
+    }
+    assert!(!shell.title().contains("owned"), "{}", shell.title());
+    assert!(!env.home.join(CANARY).exists(), "a file name ran as code");
 }

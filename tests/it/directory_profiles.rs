@@ -23,7 +23,7 @@ use crate::support::{
 };
 
 /// Profile names that are code in some shell, or drive the terminal.
-const HOSTILE_NAMES: [&str; 6] = [
+pub(crate) const HOSTILE_NAMES: [&str; 6] = [
     "$(touch CANARY)",
     "`touch CANARY`",
     "x'; rm -rf ~/KEEP; '",
@@ -33,7 +33,7 @@ const HOSTILE_NAMES: [&str; 6] = [
 ];
 
 /// Folder names that are code in some shell.
-const HOSTILE_FOLDERS: [&str; 7] = [
+pub(crate) const HOSTILE_FOLDERS: [&str; 7] = [
     "it's $(touch CANARY) `touch CANARY`; x",
     "a;touch CANARY;b",
     "c`touch CANARY`d",
@@ -90,6 +90,30 @@ impl<'a> Terminal<'a> {
         name: &str,
         dir: &Path,
     ) -> Self {
+        let stderr = outputs.dir.join(format!("{name}.stderr"));
+        Self::launch(env, outputs, real, name, dir, Some(&stderr))
+    }
+
+    /// As [`Terminal::start`], with stderr on the screen: nushell's line editor
+    /// draws the line and the completion menu there.
+    pub(crate) fn start_on_screen(
+        env: &'a TestEnv,
+        outputs: &'a Outputs,
+        real: &'a RealShell,
+        name: &str,
+        dir: &Path,
+    ) -> Self {
+        Self::launch(env, outputs, real, name, dir, None)
+    }
+
+    fn launch(
+        env: &'a TestEnv,
+        outputs: &'a Outputs,
+        real: &'a RealShell,
+        name: &str,
+        dir: &Path,
+        stderr_file: Option<&Path>,
+    ) -> Self {
         let terminal = Terminal {
             env,
             outputs,
@@ -102,12 +126,10 @@ impl<'a> Terminal<'a> {
             real,
             steps: std::cell::Cell::new(0),
         };
-        let command = format!(
-            "{} {} -i 2>>'{}'",
-            real.program,
-            real.options.join(" "),
-            outputs.dir.join(format!("{name}.stderr")).display()
-        );
+        let mut command = format!("{} {} -i", real.program, real.options.join(" "));
+        if let Some(file) = stderr_file {
+            command.push_str(&format!(" 2>>'{}'", file.display()));
+        }
         let started = terminal.tmux(&[
             "new-session",
             "-d",
@@ -172,8 +194,48 @@ impl<'a> Terminal<'a> {
     /// Types `line`, and waits until the shell ran it and its hooks.
     #[track_caller]
     pub(crate) fn type_line(&self, line: &str) {
+        self.tmux(&["send-keys", "-l", line]);
+        self.enter();
+    }
+
+    /// Types `text` without Enter, then presses `keys` (tmux's names: Tab, C-c).
+    pub(crate) fn type_keys(&self, text: &str, keys: &[&str]) {
+        if !text.is_empty() {
+            self.tmux(&["send-keys", "-l", text]);
+        }
+        for key in keys {
+            self.tmux(&["send-keys", key]);
+        }
+    }
+
+    /// The screen, once it shows `text` (a failure after 15 seconds).
+    #[track_caller]
+    pub(crate) fn screen_shows(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = stdout(&self.tmux(&["capture-pane", "-p"]));
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: {text:?} never showed:\n{screen}",
+                self.program
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The title the shell's output gave the terminal (an escape sequence sets it).
+    pub(crate) fn title(&self) -> String {
+        stdout(&self.tmux(&["display-message", "-p", "#{pane_title}"]))
+    }
+
+    /// Presses Enter on the line as it stands, and waits until the shell ran it and
+    /// its hooks.
+    #[track_caller]
+    pub(crate) fn enter(&self) {
         if self.real.shell == Shell::Nu {
-            self.tmux(&["send-keys", "-l", line]);
             self.tmux(&["send-keys", "Enter"]);
             self.wait_until_reading();
             return;
@@ -184,7 +246,6 @@ impl<'a> Terminal<'a> {
             .outputs
             .dir
             .join(format!("{}-step-{step}", self.socket));
-        self.tmux(&["send-keys", "-l", line]);
         self.tmux(&["send-keys", "Enter"]);
         self.tmux(&["send-keys", "-l", &self.real.touch(&marker)]);
         self.tmux(&["send-keys", "Enter"]);
@@ -192,7 +253,7 @@ impl<'a> Terminal<'a> {
         while !marker.exists() {
             if Instant::now() > deadline {
                 let screen = stdout(&self.tmux(&["capture-pane", "-p"]));
-                panic!("{}: {line:?} never finished:\n{screen}", self.program);
+                panic!("{}: the line never finished:\n{screen}", self.program);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -260,7 +321,7 @@ fn profile_of(environment: &HashMap<String, String>) -> (Option<&str>, Option<&s
     )
 }
 
-fn is_available(real: &RealShell) -> bool {
+pub(crate) fn is_available(real: &RealShell) -> bool {
     real.is_installed() && tool_is_installed("tmux", "tmux")
 }
 
@@ -443,6 +504,41 @@ fn fish_auto_assume_directory_false_turns_it_off() {
 #[test]
 fn tcsh_auto_assume_directory_false_turns_it_off() {
     the_setting_turns_it_off(&TCSH);
+}
+
+/// tcsh keeps the precmd and cwdcmd the user had (read through a backquote only
+/// when `which` finds one), and the integration loaded twice adds its hooks once.
+#[test]
+fn tcsh_keeps_the_users_hooks_and_adds_its_own_once() {
+    if !is_available(&TCSH) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let outputs = Outputs::new(&env);
+    let proj = project(&env, "proj", "dev\n");
+    allow(&env, &proj);
+    let shell = Terminal::start(&env, &outputs, &TCSH, "hooks", &env.home);
+    shell.type_line(r#"alias precmd 'echo prompt >> "$OUT/user-precmd"'"#);
+    shell.type_line(r#"alias cwdcmd 'echo cwd >> "$OUT/user-cwdcmd"'"#);
+    shell.type_line(&init_line(&TCSH));
+    shell.type_line(&init_line(&TCSH));
+    shell.type_line(r#"alias precmd > "$OUT/precmd"; alias cwdcmd > "$OUT/cwdcmd""#);
+    let precmd = outputs.text("precmd");
+    assert_eq!(precmd.matches("__grant_precmd").count(), 1, "{precmd}");
+    assert!(precmd.contains("user-precmd"), "{precmd}");
+    let cwdcmd = outputs.text("cwdcmd");
+    assert_eq!(
+        cwdcmd.matches("__grant_directory_hook").count(),
+        1,
+        "{cwdcmd}"
+    );
+    assert!(cwdcmd.contains("user-cwdcmd"), "{cwdcmd}");
+    let entered = shell.environment_after("cd proj", "entered");
+    assert_eq!(profile_of(&entered), (Some("dev"), Some("dev")));
+    assert_eq!(hook_calls(&outputs), 1, "one hook, not two");
+    assert!(outputs.text("user-cwdcmd").lines().count() >= 1);
+    assert!(outputs.text("user-precmd").lines().count() >= 3);
 }
 
 /// Allowed files whose names are code, terminal sequences or flags; a symlink, a
@@ -808,4 +904,91 @@ fn fish_walks_up_a_folder_with_a_newline_in_its_name() {
         "{}",
         stderr(&output)
     );
+}
+
+/// tcsh's walk up before the first prompt (`__grant_precmd` here) is skipped where
+/// `grant init` saw no `.aws-profile` above, with the stamp set as tcsh itself
+/// reads it; inside a tree the first prompt walks and switches.
+#[test]
+fn tcsh_walks_before_its_first_prompt_only_where_grant_init_saw_a_file_above() {
+    if !is_available(&TCSH) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let proj = project(&env, "proj", "dev\n");
+    allow(&env, &proj);
+    let outputs = Outputs::new(&env);
+    let run_in = |dir: &Path| tcsh_start_and_first_prompt(&env, &outputs, dir);
+
+    let at_home = run_in(&env.home);
+    let (stamps, file) = at_home.split_once('\n').unwrap();
+    let [preset, read, left]: [&str; 3] = stamps.split('|').collect::<Vec<_>>().try_into().unwrap();
+    assert!(!preset.is_empty(), "{at_home}");
+    assert_eq!(preset, read, "grant init's stamp is what tcsh reads");
+    assert_eq!(left, "0", "the marker is unset after use");
+    assert_eq!(file.trim_end(), "");
+    assert_eq!(hook_calls(&outputs), 0);
+
+    let inside = run_in(&proj.join("sub"));
+    let file = inside.lines().nth(1).unwrap();
+    assert_eq!(file, proj.join(".aws-profile").to_string_lossy());
+    assert_eq!(
+        hook_calls(&outputs),
+        1,
+        "the walk found the file and asked grant"
+    );
+}
+
+/// What a tcsh started in `dir` knows after `eval "`grant init tcsh`"` and its first
+/// prompt (`__grant_precmd`): "PRESET|READ|MARKER\nFILE", the stamp grant init set,
+/// the stamp as tcsh reads it, whether the folder marker is still set, and the
+/// nearest `.aws-profile` the hook found.
+fn tcsh_start_and_first_prompt(env: &TestEnv, outputs: &Outputs, dir: &Path) -> String {
+    let script = r#"eval "`grant init tcsh`"
+set preset = "$__grant_directory_stamp"
+@ m = -M "$__grant_directory_stamp_file"
+@ i = -I "$__grant_directory_stamp_file"
+printf '%s|%s|%s\n' "$preset" "$m-$i" "$?__grant_directory_nothing_above"
+__grant_precmd
+printf '%s\n' "$__grant_directory_file""#;
+    let mut command = env.shell("tcsh");
+    command
+        .env("PATH", wrapped_path(env, outputs))
+        .env("PWD", dir)
+        .current_dir(dir)
+        .args(["-f", "-c", script]);
+    let output = run_within(&mut command, Duration::from_secs(30));
+    assert!(output.status.success(), "{}", stderr(&output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `grant init tcsh` writes the folder it runs in into tcsh code: a folder whose
+/// name is code stays data, and the start still skips its walk there.
+#[test]
+fn tcsh_init_keeps_a_hostile_start_folder_as_data() {
+    if !is_available(&TCSH) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let proj = project(&env, "proj", "dev\n");
+    allow(&env, &proj);
+    let outputs = Outputs::new(&env);
+    for name in HOSTILE_FOLDERS {
+        let dir = env.home.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let after = tcsh_start_and_first_prompt(&env, &outputs, &dir);
+        let (stamps, file) = after.split_once('\n').unwrap();
+        let [preset, read, _]: [&str; 3] =
+            stamps.split('|').collect::<Vec<_>>().try_into().unwrap();
+        assert_eq!(
+            preset, read,
+            "{name:?}: the start skipped its walk: {after}"
+        );
+        assert_eq!(file.trim_end(), "", "{name:?}");
+        assert!(!dir.join("CANARY").exists(), "{name:?} ran code");
+        assert!(!env.home.join("CANARY").exists(), "{name:?} ran code");
+    }
+    assert_eq!(hook_calls(&outputs), 0);
 }
