@@ -12,10 +12,22 @@
 # `grant deny`, here or in another shell, rewrite the stamp). Hooks given as a string
 # keep what they do to the environment, and the definitions in it. As in bash, the
 # first check runs before the first prompt.
+#
+# `assume`'s renewal hook goes in here too: keys exported with -x expire, so before
+# each command line runs they are renewed when less than five minutes are left (a
+# comparison with nushell's clock; a GRANT_EXPIRES that is no number renews
+# nothing), its code a string as well. Nushell checks its whole config at each
+# change of $env.config, so both hooks go in with one change. Loaded twice, the
+# integration adds them once.
 
 if ($env.__grant_directory? | is-empty) {
     $env.__grant_directory = {pwd: '', file: '', told: [], active: false, before: '', before_keys: false, stamp: ''}
-    $env.config.hooks.pre_prompt = ($env.config.hooks.pre_prompt? | default [] | append {
+    $env.config.hooks = ($env.config.hooks | merge {
+    pre_execution: ($env.config.hooks.pre_execution? | default [] | append {
+        condition: {|| 'GRANT_EXPIRES' in $env }
+        code: r#'if (try { ($env.GRANT_EXPIRES | into int) <= (date now | into int) // 1_000_000_000 + 300 } catch { false }) { assume --reassume }'#
+    })
+    pre_prompt: ($env.config.hooks.pre_prompt? | default [] | append {
         condition: {|| $env.PWD != $env.__grant_directory.pwd or (try { open --raw $env.__grant_directory_stamp.file | decode utf-8 } catch { '' }) != $env.__grant_directory.stamp }
         code: r#'
 def --env __grant_directory_enter [file: string] {
@@ -81,5 +93,6 @@ def --env __grant_directory_hook [] {
 }
 __grant_directory_hook
 '#
+    })
     })
 }

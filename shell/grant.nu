@@ -21,9 +21,7 @@ extern grant []
 # Applies a record of `grant assume --shell nu`: the names to remove, then to set.
 def --env __grant_apply [record: string] {
     let change = ($record | from nuon)
-    for name in $change.unset {
-        hide-env --ignore-errors $name
-    }
+    hide-env --ignore-errors ...$change.unset
     load-env $change.set
 }
 
@@ -42,17 +40,4 @@ def --env --wrapped assume [...args: string] {
     }
     let record = (try { ^grant assume --shell nu ...$args | collect } catch { return })
     __grant_apply $record
-}
-
-# Keys exported with -x expire; before each command line runs, renew them when they
-# have less than five minutes left: a comparison with nushell's clock. The code is a
-# string, which nushell parses only when GRANT_EXPIRES is set (every line of this
-# file is parsed at each start); a GRANT_EXPIRES that is no number renews nothing.
-# Loaded twice, the hook is still added once.
-if ($env.__grant_hooked? | is-empty) {
-    $env.__grant_hooked = {renewal: true}
-    $env.config.hooks.pre_execution = ($env.config.hooks.pre_execution? | default [] | append {
-        condition: {|| 'GRANT_EXPIRES' in $env }
-        code: r#'if (try { ($env.GRANT_EXPIRES | into int) <= (date now | into int) // 1_000_000_000 + 300 } catch { false }) { assume --reassume }'#
-    })
 }

@@ -1115,3 +1115,28 @@ fn bash_integration_loaded_twice_hooks_each_prompt_once() {
         "__grant_directory_hook;__grant_hook;mine\n__grant_directory_hook __grant_hook mine theirs\n"
     );
 }
+
+/// Nushell's integration, loaded twice, adds each of its two hooks once, after the
+/// user's, with the code it says.
+#[test]
+fn nu_integration_loaded_twice_adds_each_hook_once() {
+    if !NU.is_installed() {
+        return;
+    }
+    let env = TestEnv::new();
+    prepare_init(&env, &NU);
+    let line = init_line(&NU);
+    let script = format!(
+        "$env.config.hooks.pre_prompt = [{{|| 'mine' }}]\n{line}\n{line}\n\
+         let hooks = $env.config.hooks\n\
+         print ($hooks.pre_execution | length) ($hooks.pre_prompt | length)\n\
+         print ($hooks.pre_execution.0.code | str contains 'assume --reassume')\n\
+         print ($hooks.pre_prompt.1.code | str contains '__grant_directory_hook')\n"
+    );
+    let output = env
+        .shell(NU.program)
+        .args(["--no-config-file", "-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(success(&output), "1\n2\ntrue\ntrue\n");
+}
