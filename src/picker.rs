@@ -8,12 +8,13 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::AwsFiles;
 use crate::generated_profiles::ACCOUNT_NAME_KEY;
+use crate::lock::Lock;
 use crate::term_text::shown;
 use crate::{fsutil, paths};
 
@@ -22,6 +23,8 @@ const USES_FILE: &str = "picker-uses.json";
 const USES_LIMIT: u64 = 4 << 20;
 /// Profiles remembered; the least used go first.
 const REMEMBERED: usize = 1000;
+/// How long a count waits for another; it takes a read and a write.
+const USES_LOCK_WAIT: Duration = Duration::from_secs(2);
 const HOUR_MS: u64 = 3_600_000;
 
 /// One line of the picker.
@@ -194,7 +197,16 @@ impl Uses {
 }
 
 /// Counts a use of profile `name`. Failing to keep it never fails the caller.
+/// Reading, counting and writing hold a lock: `assume`s run at once (a terminal
+/// multiplexer restoring its panes) would otherwise each write over the others.
 pub fn record_use(name: &str) {
+    let _lock = match Lock::acquire(USES_FILE, "the profile uses", USES_LOCK_WAIT) {
+        Ok(lock) => lock,
+        Err(error) => {
+            crate::debug!("not counting this use of {name}: {error}");
+            return;
+        }
+    };
     let mut uses = Uses::load();
     uses.record(name, now_ms());
     let path = uses_path();

@@ -185,3 +185,32 @@ fn the_picker_finds_by_account_id_and_name_and_puts_the_last_used_first() {
     assert_eq!(uses["profiles"]["Deploy"]["count"], 1, "{uses}");
     assert_eq!(mode(&uses_file(&env)), 0o600);
 }
+
+/// Uses counted at once by many `assume`s (a terminal multiplexer restoring its
+/// panes, say) are all kept: each reads, counts and writes the file under a lock.
+#[test]
+fn uses_counted_at_once_are_all_kept() {
+    use crate::support::fixtures::{DEV_ACCOUNT, DEV_ROLE, Process, granted_profile};
+    const RUNS: usize = 24;
+    let fake = FakeAws::start();
+    let dev = granted_profile("dev", DEV_ACCOUNT, DEV_ROLE, Process::OnPath);
+    let env = crate::support::fixtures::signed_in(&fake, &dev, Forget::Nothing);
+    // The first fetches the credentials; the rest are cache hits, fast enough to
+    // overlap.
+    success(&env.run(&["assume", "--shell", "bash", "dev"]));
+    let children: Vec<_> = (1..RUNS)
+        .map(|_| {
+            env.grant()
+                .args(["assume", "--shell", "bash", "dev"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let uses: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(uses_file(&env)).unwrap()).unwrap();
+    assert_eq!(uses["profiles"]["dev"]["count"], RUNS, "{uses}");
+}
