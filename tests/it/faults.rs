@@ -482,14 +482,22 @@ fn credential_process_killed_at_random_moments_leaves_a_working_cache() {
     let started = Instant::now();
     success(&command.output().unwrap());
     let full = started.elapsed();
-    for _ in 0..8 {
+    let mut killed = 0;
+    for round in 0..8 {
+        // Each killed run fetches and writes: nothing is cached for it to read.
+        success(&env.run(&["cache", "clear", "--profile", "dev"]));
         let mut command = env.grant();
-        command.args(["credential-process", "--profile", "dev", "--window", "2h"]);
+        command.args(["credential-process", "--profile", "dev"]);
         let at = Duration::from_millis(random_below(full.as_millis() as u64 + 1));
-        kill_after(command, at);
+        killed += u32::from(kill_after(command, at));
         let out = json(&credential_process(&env, "dev", &[]));
-        assert_eq!(out["AccountId"], "111111111111");
+        assert_eq!(out["AccountId"], "111111111111", "round {round}");
+        // What the call after the kill cached serves the next one.
+        let fetched = fake.count("GetRoleCredentials");
+        json(&credential_process(&env, "dev", &[]));
+        assert_eq!(fake.count("GetRoleCredentials"), fetched, "round {round}");
     }
+    assert!(killed > 0, "no credential-process was killed half-way");
 }
 
 #[test]
