@@ -243,6 +243,11 @@ fn the_renewal_hook_renews_the_chain() {
     let hostile = reassume("arn:aws:iam::222222222222:role/Hop\u{1b}[2J");
     let said = stderr(&hostile);
     assert!(said.contains("--chain"), "{said}");
+    assert!(
+        said.starts_with("grant: cannot renew the keys of dev (") && !said.contains("sign-in"),
+        "a changed chain is no matter of a sign-in: {said}"
+    );
+    assert_eq!(said.lines().count(), 1, "{said}");
     assert!(!said.contains('\u{1b}'), "{said:?}");
     assert!(!stdout(&hostile).contains("AWS_ACCESS_KEY_ID="), "no keys");
 }

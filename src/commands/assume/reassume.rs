@@ -1,7 +1,6 @@
 //! The shell hook's renewal: `assume --reassume`, run when exported keys near their
 //! end, renews them from the cache or a refresh and never signs in.
 
-use crate::credentials::Credentials;
 use crate::credentials::request::{self, SsoFlags};
 use crate::env;
 use crate::secrets::SecretStore;
@@ -30,8 +29,27 @@ pub(super) fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> 
     if !settings.auto_reassume() {
         return emit(shell, &stop_watching);
     }
-    match renewed(&name, settings) {
-        Ok((plan, credentials)) => {
+    let refused = |why: &str, error: &anyhow::Error| {
+        eprintln!(
+            "grant: cannot renew the keys of {}{why} ({}); run: assume -x {}",
+            shown(&shell_word(&name)),
+            shown(&crate::term_text::one_line(error)),
+            shown(&shell_word(&name))
+        );
+        emit(shell, &stop_watching)
+    };
+    // A profile gone from the config, a GRANT_CHAIN changed by hand or a secret store
+    // that does not open is no matter of a sign-in.
+    let plan = match planned(&name, settings) {
+        Ok(plan) => plan,
+        Err(error) => return refused("", &error),
+    };
+    let store = match SecretStore::open(settings) {
+        Ok(store) => store,
+        Err(error) => return refused("", &error.into()),
+    };
+    match credentials(&plan, settings, &store, None, None) {
+        Ok(credentials) => {
             emit(shell, &env_change(&plan, &credentials, None))?;
             if !is_quiet() {
                 eprintln!(
@@ -42,19 +60,11 @@ pub(super) fn reassume(shell: Shell, settings: &Settings) -> anyhow::Result<()> 
             }
             Ok(())
         }
-        Err(error) => {
-            eprintln!(
-                "grant: cannot renew the keys of {} without a sign-in ({}); run: assume -x {}",
-                shown(&shell_word(&name)),
-                shown(&crate::term_text::one_line(&error)),
-                shown(&shell_word(&name))
-            );
-            emit(shell, &stop_watching)
-        }
+        Err(error) => refused(" without a sign-in", &error),
     }
 }
 
-fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials)> {
+fn planned(name: &str, settings: &Settings) -> anyhow::Result<Plan> {
     let chain: Vec<String> = env::value(CHAIN_VARIABLE)
         .unwrap_or_default()
         .split_whitespace()
@@ -65,7 +75,7 @@ fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials
         &request::parse_chain(&chain)?,
     );
     let region_was_exported = previously_exported().iter().any(|n| n == "AWS_REGION");
-    let plan = Plan {
+    Ok(Plan {
         region: env::value("AWS_REGION")
             .filter(|_| region_was_exported)
             .or_else(|| profile.region.clone()),
@@ -73,8 +83,5 @@ fn renewed(name: &str, settings: &Settings) -> anyhow::Result<(Plan, Credentials
         export_keys: true,
         hook: true,
         profile,
-    };
-    let store = SecretStore::open(settings)?;
-    let credentials = credentials(&plan, settings, &store, None, None)?;
-    Ok((plan, credentials))
+    })
 }
