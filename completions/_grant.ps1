@@ -34,16 +34,12 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
             [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let the .aws-profile of a directory switch your shell to its profile')
             [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Forget a directory''s .aws-profile: it no longer switches your shell')
-            [CompletionResult]::new('directory-profile', 'directory-profile', [CompletionResultType]::ParameterValue, 'The shell hook''s call on entering a directory with a .aws-profile')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
             [CompletionResult]::new('saml', 'saml', [CompletionResultType]::ParameterValue, 'Sign in at a SAML identity provider for SAML-federated profiles (grant_saml_url)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
-            [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
-            [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'What nushell''s completion of `grant` and `assume` runs on Tab')
-            [CompletionResult]::new('__tcsh-directory-hook', '__tcsh-directory-hook', [CompletionResultType]::ParameterValue, 'The aliases of tcsh''s directory hook, which its integration loads on first use')
             [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove grant''s state, settings and secret-store key; list the lines of the AWS files that still run grant')
             [CompletionResult]::new('registry', 'registry', [CompletionResultType]::ParameterValue, 'Share profiles through a git repository: a team''s profile registries')
@@ -232,15 +228,6 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;deny' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'grant;directory-profile' {
-            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write code for')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing about a file that is not allowed (this shell was told already)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -507,29 +494,6 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'grant;__secret-agent' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The agent''s private folder (its socket and the lock of its start)')
-            [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'Serve in this process')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'grant;__complete' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'grant;__tcsh-directory-hook' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
         'grant;credentials' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -711,16 +675,12 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Show or change grant''s settings')
             [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let the .aws-profile of a directory switch your shell to its profile')
             [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Forget a directory''s .aws-profile: it no longer switches your shell')
-            [CompletionResult]::new('directory-profile', 'directory-profile', [CompletionResultType]::ParameterValue, 'The shell hook''s call on entering a directory with a .aws-profile')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'Sign in to IAM Identity Center (AWS SSO) and manage its tokens')
             [CompletionResult]::new('saml', 'saml', [CompletionResultType]::ParameterValue, 'Sign in at a SAML identity provider for SAML-federated profiles (grant_saml_url)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a profile''s credentials on a local container-credentials endpoint, renewed as they expire')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console signed in as a profile (or print its sign-in URL)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a profile''s credentials as env, dotenv, json, powershell or an ini section')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the AWS files, the secret store, the SSO sessions and the shell for what to fix')
-            [CompletionResult]::new('__secret-agent', '__secret-agent', [CompletionResultType]::ParameterValue, 'The secret agent, which grant starts itself where no keyring answers')
-            [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'What nushell''s completion of `grant` and `assume` runs on Tab')
-            [CompletionResult]::new('__tcsh-directory-hook', '__tcsh-directory-hook', [CompletionResultType]::ParameterValue, 'The aliases of tcsh''s directory hook, which its integration loads on first use')
             [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Keep IAM users'' access keys in grant''s secret store, not in ~/.aws/credentials')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove grant''s state, settings and secret-store key; list the lines of the AWS files that still run grant')
             [CompletionResult]::new('registry', 'registry', [CompletionResultType]::ParameterValue, 'Share profiles through a git repository: a team''s profile registries')
@@ -772,9 +732,6 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;deny' {
-            break
-        }
-        'grant;help;directory-profile' {
             break
         }
         'grant;help;sso' {
@@ -833,15 +790,6 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;help;doctor' {
-            break
-        }
-        'grant;help;__secret-agent' {
-            break
-        }
-        'grant;help;__complete' {
-            break
-        }
-        'grant;help;__tcsh-directory-hook' {
             break
         }
         'grant;help;credentials' {

@@ -16,15 +16,6 @@ _grant() {
             ",$1")
                 cmd="grant"
                 ;;
-            grant,__complete)
-                cmd="grant__subcmd____complete"
-                ;;
-            grant,__secret-agent)
-                cmd="grant__subcmd____secret__subcmd__agent"
-                ;;
-            grant,__tcsh-directory-hook)
-                cmd="grant__subcmd____tcsh__subcmd__directory__subcmd__hook"
-                ;;
             grant,allow)
                 cmd="grant__subcmd__allow"
                 ;;
@@ -48,9 +39,6 @@ _grant() {
                 ;;
             grant,deny)
                 cmd="grant__subcmd__deny"
-                ;;
-            grant,directory-profile)
-                cmd="grant__subcmd__directory__subcmd__profile"
                 ;;
             grant,doctor)
                 cmd="grant__subcmd__doctor"
@@ -133,15 +121,6 @@ _grant() {
             grant__subcmd__credentials__subcmd__help,rotate)
                 cmd="grant__subcmd__credentials__subcmd__help__subcmd__rotate"
                 ;;
-            grant__subcmd__help,__complete)
-                cmd="grant__subcmd__help__subcmd____complete"
-                ;;
-            grant__subcmd__help,__secret-agent)
-                cmd="grant__subcmd__help__subcmd____secret__subcmd__agent"
-                ;;
-            grant__subcmd__help,__tcsh-directory-hook)
-                cmd="grant__subcmd__help__subcmd____tcsh__subcmd__directory__subcmd__hook"
-                ;;
             grant__subcmd__help,allow)
                 cmd="grant__subcmd__help__subcmd__allow"
                 ;;
@@ -165,9 +144,6 @@ _grant() {
                 ;;
             grant__subcmd__help,deny)
                 cmd="grant__subcmd__help__subcmd__deny"
-                ;;
-            grant__subcmd__help,directory-profile)
-                cmd="grant__subcmd__help__subcmd__directory__subcmd__profile"
                 ;;
             grant__subcmd__help,doctor)
                 cmd="grant__subcmd__help__subcmd__doctor"
@@ -440,54 +416,8 @@ _grant() {
 
     case "${cmd}" in
         grant)
-            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent __complete __tcsh-directory-hook credentials uninstall registry help"
+            opts="-h -V --help --version credential-process assume init completions profiles cache settings allow deny sso saml serve console export doctor credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd____complete)
-            opts="-h -V --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd____secret__subcmd__agent)
-            opts="-h -V --dir --serve --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd____tcsh__subcmd__directory__subcmd__hook)
-            opts="-h -V --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -943,24 +873,6 @@ _grant() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        grant__subcmd__directory__subcmd__profile)
-            opts="-h -V --shell --quiet --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell nu tcsh" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         grant__subcmd__doctor)
             opts="-h -V --profile --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1014,50 +926,8 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help)
-            opts="credential-process assume init completions profiles cache settings allow deny directory-profile sso saml serve console export doctor __secret-agent __complete __tcsh-directory-hook credentials uninstall registry help"
+            opts="credential-process assume init completions profiles cache settings allow deny sso saml serve console export doctor credentials uninstall registry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__help__subcmd____complete)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__help__subcmd____secret__subcmd__agent)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__help__subcmd____tcsh__subcmd__directory__subcmd__hook)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1252,20 +1122,6 @@ _grant() {
             return 0
             ;;
         grant__subcmd__help__subcmd__deny)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        grant__subcmd__help__subcmd__directory__subcmd__profile)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

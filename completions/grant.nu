@@ -192,19 +192,6 @@ module completions {
     dir?: path                # The directory holding the .aws-profile (default: the nearest from here, walking up)
   ]
 
-  def "nu-complete grant directory-profile shell" [] {
-    [ "bash" "zsh" "fish" "powershell" "nu" "tcsh" ]
-  }
-
-  # The shell hook's call on entering a directory with a .aws-profile
-  export extern "grant directory-profile" [
-    --shell: string@"nu-complete grant directory-profile shell" # The shell to write code for
-    --quiet                   # Say nothing about a file that is not allowed (this shell was told already)
-    --help(-h)                # Print help
-    --version(-V)             # Print version
-    file?: path               # The .aws-profile file the shell found (else the one GRANT_DIRECTORY_FILE names)
-  ]
-
   # Sign in to IAM Identity Center (AWS SSO) and manage its tokens
   export extern "grant sso" [
     --help(-h)                # Print help
@@ -441,26 +428,6 @@ module completions {
     --version(-V)             # Print version
   ]
 
-  # The secret agent, which grant starts itself where no keyring answers
-  export extern "grant __secret-agent" [
-    --dir: path               # The agent's private folder (its socket and the lock of its start)
-    --serve                   # Serve in this process
-    --help(-h)                # Print help
-    --version(-V)             # Print version
-  ]
-
-  # What nushell's completion of `grant` and `assume` runs on Tab
-  export extern "grant __complete" [
-    --help(-h)                # Print help
-    --version(-V)             # Print version
-  ]
-
-  # The aliases of tcsh's directory hook, which its integration loads on first use
-  export extern "grant __tcsh-directory-hook" [
-    --help(-h)                # Print help
-    --version(-V)             # Print version
-  ]
-
   # Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials
   export extern "grant credentials" [
     --help(-h)                # Print help
@@ -680,10 +647,6 @@ module completions {
   export extern "grant help deny" [
   ]
 
-  # The shell hook's call on entering a directory with a .aws-profile
-  export extern "grant help directory-profile" [
-  ]
-
   # Sign in to IAM Identity Center (AWS SSO) and manage its tokens
   export extern "grant help sso" [
   ]
@@ -746,18 +709,6 @@ module completions {
 
   # Check the AWS files, the secret store, the SSO sessions and the shell for what to fix
   export extern "grant help doctor" [
-  ]
-
-  # The secret agent, which grant starts itself where no keyring answers
-  export extern "grant help __secret-agent" [
-  ]
-
-  # What nushell's completion of `grant` and `assume` runs on Tab
-  export extern "grant help __complete" [
-  ]
-
-  # The aliases of tcsh's directory hook, which its integration loads on first use
-  export extern "grant help __tcsh-directory-hook" [
   ]
 
   # Keep IAM users' access keys in grant's secret store, not in ~/.aws/credentials

@@ -209,7 +209,8 @@ fn fish_completion(folder: Option<&Path>) -> Result<String, ShellError> {
     })
 }
 
-fn clap_completions(shell: Shell, mut command: clap::Command) -> String {
+fn clap_completions(shell: Shell, command: clap::Command) -> String {
+    let mut command = without_hidden_commands(command);
     let mut script = Vec::new();
     let generator = match shell {
         Shell::Bash => clap_complete::Shell::Bash,
@@ -227,12 +228,33 @@ fn clap_completions(shell: Shell, mut command: clap::Command) -> String {
     String::from_utf8_lossy(&script).into_owned()
 }
 
+/// `command` with only the commands its help shows: clap's generators walk every
+/// subcommand, hidden or not, and would offer the shell hooks' own calls
+/// (`directory-profile`, `__complete`, ...) on Tab. clap cannot remove a
+/// subcommand, so the root is built again: grant's has no arguments of its own.
+fn without_hidden_commands(command: clap::Command) -> clap::Command {
+    let visible = command
+        .get_subcommands()
+        .filter(|subcommand| !subcommand.is_hide_set())
+        .cloned();
+    let mut root = clap::Command::new("grant")
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(command.is_propagate_version_set())
+        .subcommand_required(command.is_subcommand_required_set());
+    if let Some(about) = command.get_about() {
+        root = root.about(about.clone());
+    }
+    for arg in command.get_arguments() {
+        root = root.arg(arg.clone());
+    }
+    root.subcommands(visible)
+}
+
 /// tcsh's `complete` builtins (clap has no generator for it): grant's commands as the
 /// first word, profile names after `--profile` and for assume.
 fn tcsh_completion(command: &clap::Command) -> String {
     let commands: Vec<&str> = command
         .get_subcommands()
-        .filter(|command| !command.is_hide_set())
         .map(clap::Command::get_name)
         .collect();
     format!(
@@ -261,6 +283,23 @@ mod tests {
 
     fn completions_of(shell: Shell) -> String {
         completions(shell, Cli::command())
+    }
+
+    #[test]
+    fn no_shell_is_offered_the_hidden_commands() {
+        let hidden: Vec<String> = Cli::command()
+            .get_subcommands()
+            .filter(|command| command.is_hide_set())
+            .map(|command| command.get_name().to_owned())
+            .collect();
+        assert!(hidden.len() >= 4, "{hidden:?}");
+        for shell in Shell::ALL {
+            let script = completions_of(shell);
+            for name in &hidden {
+                assert!(!script.contains(name.as_str()), "{shell:?} offers {name}");
+            }
+            assert!(script.contains("credential-process"), "{shell:?}");
+        }
     }
 
     #[test]
