@@ -63,8 +63,8 @@ type AddArgs = fn(clap::Command) -> clap::Command;
 
 /// The commands parsed with their own definition alone: what the SDKs run before
 /// each call, what every shell start evaluates, what `assume` and the directory
-/// hook run.
-const HOT_COMMANDS: [(&str, AddArgs); 4] = [
+/// hooks run.
+const HOT_COMMANDS: [(&str, AddArgs); 5] = [
     (
         "credential-process",
         <CredentialProcessArgs as Args>::augment_args,
@@ -75,6 +75,7 @@ const HOT_COMMANDS: [(&str, AddArgs); 4] = [
         "directory-profile",
         <DirectoryProfileArgs as Args>::augment_args,
     ),
+    ("__tcsh-directory-hook", |command| command),
 ];
 
 pub const DEFAULT_PROFILE_TEMPLATE: &str = "{account_name}/{role_name}";
@@ -828,6 +829,8 @@ mod tests {
             ],
             &["grant", "directory-profile", "--shell", "tcsh"],
             &["grant", "directory-profile"],
+            &["grant", "__tcsh-directory-hook"],
+            &["grant", "__tcsh-directory-hook", "extra"],
             &["grant", "--version"],
             &["grant", "-V"],
             &["grant", "--version", "init"],

@@ -148,7 +148,7 @@ fn init_parts(
         // each start, cost more than the rest of the integration.
         Shell::Nu => vec![NU_INIT.to_owned()],
         // Its completion is a few `complete` builtins; names come on Tab.
-        Shell::Tcsh => vec![TCSH_INIT.to_owned(), completions(shell, command())],
+        Shell::Tcsh => vec![TCSH_INIT.to_owned(), tcsh_completion()],
     };
     parts.insert(1, shell.set_env(CODE_VARIABLE, &code_id(shell))? + "\n");
     parts.push(super::directory::stamp_line(shell, &files.allow_stamp)?);
@@ -210,6 +210,9 @@ fn fish_completion(folder: Option<&Path>) -> Result<String, ShellError> {
 }
 
 fn clap_completions(shell: Shell, command: clap::Command) -> String {
+    if shell == Shell::Tcsh {
+        return tcsh_completion();
+    }
     let mut command = without_hidden_commands(command);
     let mut script = Vec::new();
     let generator = match shell {
@@ -222,7 +225,7 @@ fn clap_completions(shell: Shell, command: clap::Command) -> String {
             clap_complete::generate(generator, &mut command, "grant", &mut script);
             return String::from_utf8_lossy(&script).into_owned();
         }
-        Shell::Tcsh => return tcsh_completion(&command),
+        Shell::Tcsh => unreachable!("written above"),
     };
     clap_complete::generate(generator, &mut command, "grant", &mut script);
     String::from_utf8_lossy(&script).into_owned()
@@ -250,16 +253,18 @@ fn without_hidden_commands(command: clap::Command) -> clap::Command {
     root.subcommands(visible)
 }
 
+/// The commands tcsh completes as grant's first word: those `grant --help` lists.
+/// Written out, not read from the definition: building all of clap's definitions
+/// at each tcsh start costs about a millisecond, most of it musl's allocator
+/// mapping and unmapping their memory. A test keeps the two equal.
+const TCSH_COMMANDS: &str = "credential-process assume init completions profiles cache \
+    settings allow deny sso saml serve console export doctor credentials uninstall registry";
+
 /// tcsh's `complete` builtins (clap has no generator for it): grant's commands as the
 /// first word, profile names after `--profile` and for assume.
-fn tcsh_completion(command: &clap::Command) -> String {
-    let commands: Vec<&str> = command
-        .get_subcommands()
-        .map(clap::Command::get_name)
-        .collect();
+fn tcsh_completion() -> String {
     format!(
-        "complete grant 'p/1/({})/' 'n/--profile/`grant profiles`/'\ncomplete assume 'p/*/`grant profiles`/'\n",
-        commands.join(" ")
+        "complete grant 'p/1/({TCSH_COMMANDS})/' 'n/--profile/`grant profiles`/'\ncomplete assume 'p/*/`grant profiles`/'\n"
     )
 }
 
@@ -283,6 +288,17 @@ mod tests {
 
     fn completions_of(shell: Shell) -> String {
         completions(shell, Cli::command())
+    }
+
+    #[test]
+    fn tcsh_completes_every_command_help_lists() {
+        let listed: Vec<String> = Cli::command()
+            .get_subcommands()
+            .filter(|command| !command.is_hide_set())
+            .map(|command| command.get_name().to_owned())
+            .collect();
+        let written: Vec<&str> = TCSH_COMMANDS.split_whitespace().collect();
+        assert_eq!(written, listed);
     }
 
     #[test]
