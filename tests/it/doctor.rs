@@ -406,6 +406,39 @@ fn an_integration_from_another_grant_is_found() {
     assert!(line.contains("grant init nu | save -f"), "{line}");
 }
 
+/// The two variables the shell snippets export are the environment's: any value
+/// is shown as data on its one line, and a code that is not this grant's (however
+/// it looks) is the stale-integration warning, never echoed.
+#[test]
+fn hostile_integration_variables_stay_data() {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    env.write_aws_config(&clean_profile("dev"));
+    let report_with = |shell: &str, code: &str| {
+        let output = env
+            .grant()
+            .arg("doctor")
+            .env("GRANT_SHELL_INTEGRATION", shell)
+            .env("GRANT_INIT_CODE", code)
+            .output()
+            .unwrap();
+        (output.status.code(), stdout(&output))
+    };
+    for shell in ["\u{1b}[2Jx\nwarning: fake line", "bash; touch CANARY", "--help", "nu]0;t\u{7}"] {
+        let (code, report) = report_with(shell, "\u{1b}]0;title\u{7}");
+        assert_eq!(code, Some(0), "{report}");
+        let line = line_with(&report, "integration of grant init is loaded");
+        assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'), "{line:?}");
+        assert!(!report.contains("\nwarning: fake line"), "{report}");
+    }
+    let (code, report) = report_with("bash", "\u{1b}[2J; $(touch CANARY)\nfake");
+    assert_eq!(code, Some(1), "{report}");
+    let line = line_with(&report, "integration of another grant");
+    assert!(!report.contains("CANARY") && !report.contains('\u{1b}'), "{report:?}");
+    assert!(line.contains("bash"), "{line}");
+    assert!(!env.home.join("CANARY").exists());
+}
+
 #[test]
 fn signed_in_sessions_show_how_long_they_last() {
     let fake = FakeAws::start();
