@@ -50,6 +50,17 @@ fn world(fake: &FakeAws) -> TestEnv {
     fixtures::signed_in(fake, &config, Forget::Nothing)
 }
 
+/// A signed-in world whose `HOME/proj` names dev and is allowed: the fake (which
+/// must live as long as the test), the world, the project and the outputs folder.
+fn allowed_dev_project() -> (FakeAws, TestEnv, PathBuf, Outputs) {
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let proj = project(&env, "proj", "dev\n");
+    allow(&env, &proj);
+    let outputs = Outputs::new(&env);
+    (fake, env, proj, outputs)
+}
+
 /// `HOME/name` with a `.aws-profile` holding `contents`, and a `sub/deeper` inside.
 fn project(env: &TestEnv, name: &str, contents: &str) -> PathBuf {
     let dir = env.home.join(name);
@@ -462,11 +473,7 @@ fn the_setting_turns_it_off(real: &RealShell) {
     if !is_available(real) {
         return;
     }
-    let fake = FakeAws::start();
-    let env = world(&fake);
-    let outputs = Outputs::new(&env);
-    let proj = project(&env, "proj", "dev\n");
-    allow(&env, &proj);
+    let (_fake, env, _proj, outputs) = allowed_dev_project();
     prepare_init(&env, real);
     let before = Terminal::start(&env, &outputs, real, "loaded-before", &env.home);
     before.type_line(&init_line(real));
@@ -513,11 +520,7 @@ fn tcsh_keeps_the_users_hooks_and_adds_its_own_once() {
     if !is_available(&TCSH) {
         return;
     }
-    let fake = FakeAws::start();
-    let env = world(&fake);
-    let outputs = Outputs::new(&env);
-    let proj = project(&env, "proj", "dev\n");
-    allow(&env, &proj);
+    let (_fake, env, _proj, outputs) = allowed_dev_project();
     let shell = Terminal::start(&env, &outputs, &TCSH, "hooks", &env.home);
     shell.type_line(r#"alias precmd 'echo prompt >> "$OUT/user-precmd"'"#);
     shell.type_line(r#"alias cwdcmd 'echo cwd >> "$OUT/user-cwdcmd"'"#);
@@ -914,11 +917,7 @@ fn tcsh_walks_before_its_first_prompt_only_where_grant_init_saw_a_file_above() {
     if !is_available(&TCSH) {
         return;
     }
-    let fake = FakeAws::start();
-    let env = world(&fake);
-    let proj = project(&env, "proj", "dev\n");
-    allow(&env, &proj);
-    let outputs = Outputs::new(&env);
+    let (_fake, env, proj, outputs) = allowed_dev_project();
     let run_in = |dir: &Path| tcsh_start_and_first_prompt(&env, &outputs, dir);
 
     let at_home = run_in(&env.home);
@@ -970,11 +969,7 @@ fn tcsh_init_keeps_a_hostile_start_folder_as_data() {
     if !is_available(&TCSH) {
         return;
     }
-    let fake = FakeAws::start();
-    let env = world(&fake);
-    let proj = project(&env, "proj", "dev\n");
-    allow(&env, &proj);
-    let outputs = Outputs::new(&env);
+    let (_fake, env, _proj, outputs) = allowed_dev_project();
     for name in HOSTILE_FOLDERS {
         let dir = env.home.join(name);
         std::fs::create_dir_all(&dir).unwrap();

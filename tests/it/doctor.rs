@@ -424,17 +424,28 @@ fn hostile_integration_variables_stay_data() {
             .unwrap();
         (output.status.code(), stdout(&output))
     };
-    for shell in ["\u{1b}[2Jx\nwarning: fake line", "bash; touch CANARY", "--help", "nu]0;t\u{7}"] {
+    for shell in [
+        "\u{1b}[2Jx\nwarning: fake line",
+        "bash; touch CANARY",
+        "--help",
+        "nu]0;t\u{7}",
+    ] {
         let (code, report) = report_with(shell, "\u{1b}]0;title\u{7}");
         assert_eq!(code, Some(0), "{report}");
         let line = line_with(&report, "integration of grant init is loaded");
-        assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'), "{line:?}");
+        assert!(
+            !line.contains('\u{1b}') && !line.contains('\u{7}'),
+            "{line:?}"
+        );
         assert!(!report.contains("\nwarning: fake line"), "{report}");
     }
     let (code, report) = report_with("bash", "\u{1b}[2J; $(touch CANARY)\nfake");
     assert_eq!(code, Some(1), "{report}");
     let line = line_with(&report, "integration of another grant");
-    assert!(!report.contains("CANARY") && !report.contains('\u{1b}'), "{report:?}");
+    assert!(
+        !report.contains("CANARY") && !report.contains('\u{1b}'),
+        "{report:?}"
+    );
     assert!(line.contains("bash"), "{line}");
     assert!(!env.home.join("CANARY").exists());
 }
