@@ -41,3 +41,6 @@ def --env --wrapped assume [...args: string] {
     let record = (try { ^grant assume --shell nu ...$args | collect } catch { return })
     __grant_apply $record
 }
+
+# The renewal hook of keys exported with -x is added with the directory hook, at the
+# end of this integration: one change of $env.config for both.
