@@ -130,8 +130,10 @@ PY
 # no autoload folder, so config.nu sources the file as that start would); "init at
 # each start" is the README's alternative, the same two lines in config.nu, which
 # start grant every time. tcsh's "grant init" is the README's
-# eval "`grant init tcsh`" in ~/.tcshrc; "eval of a file" evaluates the same text
-# saved (`cat` for grant): what eval itself costs beside `source`.
+# eval "`grant init tcsh`" in ~/.tcshrc; "saved copy" sources what
+# `grant init tcsh --save` wrote (its check of grant's modification time included);
+# "eval of a file" evaluates the init's text saved (`cat` for grant): what eval
+# itself costs beside `source`.
 nu_program="$REPO_DIR/target/tools/bin/nu"
 [ -x "$nu_program" ] || nu_program=$(command -v nu || true)
 command -v tcsh >/dev/null 2>&1 || { echo "bench: tcsh is not installed (apt-get install tcsh)" >&2; exit 1; }
@@ -140,6 +142,7 @@ autoload="$BENCH_HOME/nu-config/nushell/autoload"
 mkdir -p "$autoload"
 grant init nu >"$autoload/grant.nu"
 grant init tcsh >"$BENCH_HOME/grant-init.tcsh"
+grant init tcsh --save "$BENCH_HOME/grant-saved.tcsh" >/dev/null
 for variant in bare sourced each-start; do
     mkdir -p "$BENCH_HOME/rc/nu-$variant"
     : >"$BENCH_HOME/rc/nu-$variant/env.nu"
@@ -155,7 +158,7 @@ for variant in bare grant sourced eval-file; do mkdir -p "$BENCH_HOME/rc/tcsh-$v
 : >"$BENCH_HOME/rc/tcsh-bare/.tcshrc"
 # shellcheck disable=SC2016 # tcsh's own command substitution, written as is
 echo 'eval "`grant init tcsh`"' >"$BENCH_HOME/rc/tcsh-grant/.tcshrc"
-echo "source $BENCH_HOME/grant-init.tcsh" >"$BENCH_HOME/rc/tcsh-sourced/.tcshrc"
+echo "source $BENCH_HOME/grant-saved.tcsh" >"$BENCH_HOME/rc/tcsh-sourced/.tcshrc"
 echo "eval \"\`cat $BENCH_HOME/grant-init.tcsh\`\"" >"$BENCH_HOME/rc/tcsh-eval-file/.tcshrc"
 nu_start() { echo "env XDG_CONFIG_HOME=$BENCH_HOME/nu-config $nu_program --config $BENCH_HOME/rc/$1/config.nu --env-config $BENCH_HOME/rc/$1/env.nu -i -c exit"; }
 tcsh_start() { echo "env HOME=$BENCH_HOME/rc/$1 tcsh -i -c exit"; }
@@ -168,7 +171,7 @@ hyperfine --warmup 10 --runs "$runs" -N --style basic \
     --export-json "$OUT_DIR/shell-startup-tcsh.json" \
     --command-name "tcsh: bare" "$(tcsh_start tcsh-bare)" \
     --command-name "tcsh: grant init" "$(tcsh_start tcsh-grant)" \
-    --command-name "tcsh: grant, from a file" "$(tcsh_start tcsh-sourced)" \
+    --command-name "tcsh: saved copy" "$(tcsh_start tcsh-sourced)" \
     --command-name "tcsh: eval of a file" "$(tcsh_start tcsh-eval-file)" >&2
 echo
 echo "nushell and tcsh ($runs runs each), with bash's from above for comparison:"
@@ -190,8 +193,13 @@ PY
 
 # The ways the README loads each shell's integration, timed interleaved (see
 # bench/interleaved.py): the comparison the goal asks for, steadier on a noisy VM
-# than the sequential blocks above. grant's first check of the directory, which
-# every shell makes before its first prompt, is in none of these starts.
+# than the sequential blocks above. `-c exit` shows no prompt, so grant's first
+# check of the directory, which every shell makes before its first prompt, is in
+# none of those starts; "to the first prompt" starts bash and tcsh reading `exit`
+# from a file, which runs their prompt hooks once (through `sh -c`, in the bare
+# start too).
+echo "exit" >"$BENCH_HOME/exit"
+first_prompt() { echo "sh -c '$1 < $BENCH_HOME/exit'"; }
 echo
 echo "interleaved ($runs rounds; each round runs every variant once, in a new order):"
 python3 - "$runs" <<PY | "$BENCH_DIR/interleaved.py" "$runs"
@@ -207,6 +215,13 @@ print(json.dumps([
     {"shell": "tcsh", "variants": [
         ["bare", "$(tcsh_start tcsh-bare)"],
         ["eval grant init", "$(tcsh_start tcsh-grant)"],
-        ["grant, from a file", "$(tcsh_start tcsh-sourced)"]]},
+        ["saved copy", "$(tcsh_start tcsh-sourced)"]]},
+    {"shell": "bash, to the first prompt", "variants": [
+        ["bare", "$(first_prompt "$(start bash bash-bare | sed 's/ -c exit//')")"],
+        ["eval grant init", "$(first_prompt "$(start bash bash-grant | sed 's/ -c exit//')")"]]},
+    {"shell": "tcsh, to the first prompt", "variants": [
+        ["bare", "$(first_prompt "$(tcsh_start tcsh-bare | sed 's/ -c exit//')")"],
+        ["eval grant init", "$(first_prompt "$(tcsh_start tcsh-grant | sed 's/ -c exit//')")"],
+        ["saved copy", "$(first_prompt "$(tcsh_start tcsh-sourced | sed 's/ -c exit//')")"]]},
 ]))
 PY

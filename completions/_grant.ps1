@@ -94,6 +94,7 @@ $global:__GrantClapCompleter = {
             break
         }
         'grant;init' {
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'tcsh only: write the integration to FILE, for `source FILE` in ~/.tcshrc (no process at each start); the copy renews itself when grant changes')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

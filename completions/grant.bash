@@ -1556,12 +1556,16 @@ _grant() {
             return 0
             ;;
         grant__subcmd__init)
-            opts="-h -V --help --version bash zsh fish powershell nu tcsh"
+            opts="-h -V --save --help --version bash zsh fish powershell nu tcsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -80,6 +80,7 @@ complete -c grant -n "__fish_grant_using_subcommand assume" -l url -d 'Print the
 complete -c grant -n "__fish_grant_using_subcommand assume" -s e -l env -d 'Write the keys into .env in this folder instead (plaintext, your choice)'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s V -l version -d 'Print version'
+complete -c grant -n "__fish_grant_using_subcommand init" -l save -d 'tcsh only: write the integration to FILE, for `source FILE` in ~/.tcshrc (no process at each start); the copy renews itself when grant changes' -r -F
 complete -c grant -n "__fish_grant_using_subcommand init" -s h -l help -d 'Print help'
 complete -c grant -n "__fish_grant_using_subcommand init" -s V -l version -d 'Print version'
 complete -c grant -n "__fish_grant_using_subcommand completions" -s h -l help -d 'Print help'

@@ -61,6 +61,7 @@ module completions {
 
   # Print the shell integration (`assume`, its hook, completions) to put in an rc file
   export extern "grant init" [
+    --save: path              # tcsh only: write the integration to FILE, for `source FILE` in ~/.tcshrc (no process at each start); the copy renews itself when grant changes
     --help(-h)                # Print help
     --version(-V)             # Print version
     shell: string@"nu-complete grant init shell"

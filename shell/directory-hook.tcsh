@@ -1,6 +1,7 @@
 # The directory hook's aliases for tcsh, which `grant __tcsh-directory-hook`
-# prints when the stand-in defined by `grant init tcsh` first runs (see
-# shell/directory.tcsh): the walk up, entering a tree, leaving it.
+# prints when a stand-in defined by `grant init tcsh` first runs (see
+# shell/directory.tcsh): the walk up to the nearest file, entering a tree, leaving
+# it. The hook that calls them is in the init.
 
 alias __grant_directory_find 'set __grant_directory_found = ""; set __grant_dir = "$cwd"; set __grant_steps = "$cwd:as,/, ,"; set __grant_glob = $?noglob; set noglob; set __grant_steps = ( $__grant_steps ); if ( ! $__grant_glob ) unset noglob; @ __grant_steps = $#__grant_steps + 1; repeat $__grant_steps eval '\''if ( "$__grant_directory_found" == "" && ( -e "$__grant_dir/.aws-profile" || -l "$__grant_dir/.aws-profile" ) ) set __grant_directory_found = "$__grant_dir/.aws-profile"; set __grant_dir = "$__grant_dir:h"'\''; unset __grant_dir __grant_steps __grant_glob'
 
@@ -12,8 +13,6 @@ alias __grant_directory_keep_before 'set __grant_directory_active = 1; set __gra
 alias __grant_directory_leave 'if ( "$__grant_directory_active" != "" ) eval __grant_directory_restore'
 
 alias __grant_directory_restore 'set __grant_directory_active = ""; set __grant_glob = $?noglob; set noglob; if ( "$__grant_directory_before" == "" ) eval `grant assume --shell tcsh --unset`; if ( "$__grant_directory_before" != "" && "$__grant_directory_before_keys" != "" ) eval `grant assume --shell tcsh -x $__grant_directory_before:q`; if ( "$__grant_directory_before" != "" && "$__grant_directory_before_keys" == "" ) eval `grant assume --shell tcsh $__grant_directory_before:q`; if ( ! $__grant_glob ) unset noglob; unset __grant_glob'
-
-alias __grant_directory_hook '__grant_directory_find; if ( "$__grant_directory_found" != "$__grant_directory_file" ) eval __grant_directory_switch'
 
 alias __grant_directory_switch 'set __grant_directory_file = "$__grant_directory_found"; set __grant_code = ""; if ( "$__grant_directory_file" != "" ) eval __grant_directory_enter; if ( "$__grant_code" == "" ) eval __grant_directory_leave; unset __grant_code'
 

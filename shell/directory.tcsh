@@ -12,43 +12,32 @@
 # "`...`": tcsh reads what a variable brings there as code (`;`, backquotes, `!`).
 # grant finds the file in GRANT_DIRECTORY_FILE, set only for that call; the restore
 # uses a bare `...` (which keeps a :q word one word), globbing off.
-if ( ! $?__grant_directory_file ) set __grant_directory_file = ""
-if ( ! $?__grant_directory_told ) set __grant_directory_told = ""
-if ( ! $?__grant_directory_active ) set __grant_directory_active = ""
+if ( ! $?__grant_directory_file ) set __grant_directory_file = "" __grant_directory_told = "" __grant_directory_active = "" __grant_directory_stamp_m = -2 __grant_directory_stamp_i = -2
 
-# The aliases that walk and switch are loaded on their first use (a change of
-# directory, or of the allow list's stamp): `grant __tcsh-directory-hook`
-# prints them, and this stand-in replaces itself with them and runs the real one.
-# tcsh reads every character of what it defines, which is most of a start.
-alias __grant_directory_hook 'eval "`grant __tcsh-directory-hook`"; eval __grant_directory_hook'
+# Before the walk, one test: is there an .aws-profile (or a link of that name) here
+# or in the 11 folders above? `:h` drops the last part of a path ("/a":h is
+# "", and the test of "/.aws-profile" repeats the root's). Deeper folders always
+# walk. Most changes of directory end here, with a handful of `stat` calls.
+alias __grant_directory_hook 'set __grant_directory_found = ""; if ( "$cwd:h:h:h:h:h:h:h:h:h:h:h:h" != "" || -e "$cwd/.aws-profile" || -l "$cwd/.aws-profile" || -e "$cwd:h/.aws-profile" || -l "$cwd:h/.aws-profile" || -e "$cwd:h:h/.aws-profile" || -l "$cwd:h:h/.aws-profile" || -e "$cwd:h:h:h/.aws-profile" || -l "$cwd:h:h:h/.aws-profile" || -e "$cwd:h:h:h:h/.aws-profile" || -l "$cwd:h:h:h:h/.aws-profile" || -e "$cwd:h:h:h:h:h/.aws-profile" || -l "$cwd:h:h:h:h:h/.aws-profile" || -e "$cwd:h:h:h:h:h:h/.aws-profile" || -l "$cwd:h:h:h:h:h:h/.aws-profile" || -e "$cwd:h:h:h:h:h:h:h/.aws-profile" || -l "$cwd:h:h:h:h:h:h:h/.aws-profile" || -e "$cwd:h:h:h:h:h:h:h:h/.aws-profile" || -l "$cwd:h:h:h:h:h:h:h:h/.aws-profile" || -e "$cwd:h:h:h:h:h:h:h:h:h/.aws-profile" || -l "$cwd:h:h:h:h:h:h:h:h:h/.aws-profile" || -e "$cwd:h:h:h:h:h:h:h:h:h:h/.aws-profile" || -l "$cwd:h:h:h:h:h:h:h:h:h:h/.aws-profile" || -e "$cwd:h:h:h:h:h:h:h:h:h:h:h/.aws-profile" || -l "$cwd:h:h:h:h:h:h:h:h:h:h:h/.aws-profile" ) eval __grant_directory_find; if ( "$__grant_directory_found" == "" && "$__grant_directory_active" == "" ) set __grant_directory_file = ""; if ( "$__grant_directory_found" != "$__grant_directory_file" ) eval __grant_directory_switch'
+
+# The aliases that walk and switch are loaded on their first use: `grant
+# __tcsh-directory-hook` prints them, and these stand-ins replace themselves with
+# them and run the real one. tcsh reads every character of what it defines, which
+# is most of a start.
+alias __grant_directory_find 'eval "`grant __tcsh-directory-hook`"; eval __grant_directory_find'
+alias __grant_directory_switch 'eval "`grant __tcsh-directory-hook`"; eval __grant_directory_switch'
 
 # `grant allow` and `grant deny` (here or in another shell) rewrite the allow
 # list's stamp: a new one at a prompt checks the nearest file again. tcsh cannot
 # read a file without a process, so the stamp is its modification time and inode
-# (`-M`, `-I`: builtins; the file is replaced whole at each save), and an unchanged
-# one starts nothing.
-if ( ! $?__grant_directory_stamp ) set __grant_directory_stamp = ""
-
-alias __grant_directory_restamp 'set __grant_stamp = ""; if ( $?__grant_directory_stamp_file ) eval __grant_directory_read_stamp; if ( "$__grant_stamp" != "$__grant_directory_stamp" ) eval __grant_directory_restamped; unset __grant_stamp'
-
-alias __grant_directory_read_stamp 'if ( -e "$__grant_directory_stamp_file" ) eval '\''@ __grant_m = -M "$__grant_directory_stamp_file"; @ __grant_i = -I "$__grant_directory_stamp_file"; set __grant_stamp = "$__grant_m-$__grant_i"; unset __grant_m __grant_i'\'''
-
-alias __grant_directory_restamped 'set __grant_directory_stamp = "$__grant_stamp"; set __grant_directory_file = "-"; eval __grant_directory_hook'
+# (`-M`, `-I`: builtins, -1 for a missing file; the file is replaced whole at each
+# save), and an unchanged one starts nothing. -2 is a stamp not read yet: a shell
+# that starts inside a tree takes its profile before its first prompt, as in bash.
+alias __grant_directory_restamp 'if ( -M "$__grant_directory_stamp_file" != $__grant_directory_stamp_m || -I "$__grant_directory_stamp_file" != $__grant_directory_stamp_i ) eval __grant_directory_restamped'
+alias __grant_directory_restamped '@ __grant_directory_stamp_m = -M "$__grant_directory_stamp_file"; @ __grant_directory_stamp_i = -I "$__grant_directory_stamp_file"; set __grant_directory_file = "-"; eval __grant_directory_hook'
 
 # cwdcmd runs after each change of directory, then one the user had (read only
 # when `which` finds one, as for precmd); precmd before each prompt, through
 # __grant_precmd.
 alias __grant_precmd '__grant_hook; __grant_directory_restamp'
-if ( ! $?__grant_directory_hooked ) eval 'which cwdcmd >& /dev/null; set __grant_directory_hooked = $status'
-if ( "$__grant_directory_hooked" == 1 ) alias cwdcmd __grant_directory_hook
-if ( "$__grant_directory_hooked" == 0 ) alias cwdcmd "__grant_directory_hook; `alias cwdcmd`"
-set __grant_directory_hooked = done
-
-# A shell that starts inside a tree takes its profile before its first prompt, as
-# in bash: precmd's restamp finds a stamp it has not read, and walks. `grant init`
-# looks first: when it found no .aws-profile above the folder it ran in, it names
-# that folder in __grant_directory_nothing_above, with the stamp as it is, and a
-# shell still there walks nothing (the walk is the slowest part of a start).
-if ( ! $?__grant_directory_nothing_above ) set __grant_directory_nothing_above = ""
-if ( "$cwd" != "$__grant_directory_nothing_above" ) set __grant_directory_stamp = unread
-unset __grant_directory_nothing_above
+if ( ! $?__grant_directory_hooked ) eval 'which cwdcmd >& /dev/null; set __grant_directory_hooked = $status; if ( $__grant_directory_hooked == 1 ) alias cwdcmd __grant_directory_hook; if ( $__grant_directory_hooked == 0 ) alias cwdcmd "__grant_directory_hook; `alias cwdcmd`"'

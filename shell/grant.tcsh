@@ -13,18 +13,20 @@ alias assume 'set __grant_args = ( \!*:q ); if ( " $__grant_args " =~ *" --exec 
 # Keys exported with -x expire; before each prompt, renew them when they have less
 # than five minutes left. tcsh has no clock: `date` starts only while GRANT_EXPIRES
 # holds a time (1 to 18 digits, no leading zero, which tcsh would read as octal).
-# A variable that is not set is read only inside `eval`: tcsh substitutes the whole
-# line before `if` decides, and an error in precmd makes it drop the alias. An alias
-# after `if ( ... )` runs through `eval` too: tcsh expands none there. `!~` would be
-# a history reference when the alias runs: `! ( ... =~ ... )` instead.
-alias __grant_hook 'set __grant_expires = ""; if ( $?GRANT_EXPIRES ) eval '\''set __grant_expires = "$GRANT_EXPIRES"'\''; set __grant_due = -1; if ( "$__grant_expires" =~ [1-9]* && ! ( "$__grant_expires" =~ *[^0-9]* ) && ! ( "$__grant_expires" =~ ???????????????????* ) ) @ __grant_due = `date +%s` + 301 - $__grant_expires; if ( $__grant_due > 0 ) eval assume --reassume; unset __grant_expires __grant_due'
+# Without GRANT_EXPIRES a prompt runs one test: the rest is __grant_renew, run
+# through `eval` (tcsh substitutes the whole line before `if` decides, so a
+# variable that is not set is read only inside `eval`, and an error in precmd makes
+# it drop the alias; an alias after `if ( ... )` runs through `eval` too: tcsh
+# expands none there). `!~` would be a history reference when the alias runs:
+# `! ( ... =~ ... )` instead.
+alias __grant_hook 'if ( $?GRANT_EXPIRES ) eval __grant_renew'
+alias __grant_renew 'set __grant_expires = "$GRANT_EXPIRES"; set __grant_due = -1; if ( "$__grant_expires" =~ [1-9]* && ! ( "$__grant_expires" =~ *[^0-9]* ) && ! ( "$__grant_expires" =~ ???????????????????* ) ) @ __grant_due = `date +%s` + 301 - $__grant_expires; if ( $__grant_due > 0 ) eval assume --reassume; unset __grant_expires __grant_due'
 
 # precmd runs before each prompt: __grant_precmd, which the directory hook extends,
 # then a precmd the user had. tcsh shows an alias's text only to a process (a
 # backquote, which forks a shell: about a millisecond), so `which` (a builtin) tells
-# first whether there is one to keep. Loaded again, the hook is still added once.
+# first whether there is one to keep; its status is kept in a variable, as each
+# command sets a new one. Loaded again, the hook is still added once. tcsh runs each
+# statement at a cost, so this is one.
 alias __grant_precmd __grant_hook
-if ( ! $?__grant_hooked ) eval 'which precmd >& /dev/null; set __grant_hooked = $status'
-if ( "$__grant_hooked" == 1 ) alias precmd __grant_precmd
-if ( "$__grant_hooked" == 0 ) alias precmd "__grant_precmd; `alias precmd`"
-set __grant_hooked = done
+if ( ! $?__grant_hooked ) eval 'which precmd >& /dev/null; set __grant_hooked = $status; if ( $__grant_hooked == 1 ) alias precmd __grant_precmd; if ( $__grant_hooked == 0 ) alias precmd "__grant_precmd; `alias precmd`"'

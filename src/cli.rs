@@ -666,6 +666,10 @@ pub struct DirectoryArgs {
 pub struct InitArgs {
     #[arg(value_enum, ignore_case = true)]
     pub shell: ShellName,
+    /// tcsh only: write the integration to FILE, for `source FILE` in ~/.tcshrc (no
+    /// process at each start); the copy renews itself when grant changes
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<std::path::PathBuf>,
 }
 
 /// What the directory hook of `grant init` runs when the nearest `.aws-profile`

@@ -2,16 +2,22 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ShellName};
 use crate::settings::Settings;
 use crate::shell::integration::{self, FISH_COMPLETION_LOADER, InitFiles};
-use crate::shell::{Shell, complete, directory};
+use crate::shell::{Shell, complete, directory, tcsh};
 use crate::{fsutil, paths};
 
-pub fn init(shell: ShellName) -> anyhow::Result<()> {
+pub fn init(shell: ShellName, save: Option<&Path>) -> anyhow::Result<()> {
     let shell = super::shell_of(shell);
+    if save.is_some() && shell != Shell::Tcsh {
+        anyhow::bail!(
+            "grant init --save is for tcsh; {shell} evaluates `grant init {shell}` at start (see grant init --help)"
+        );
+    }
     let state = paths::grant_state_dir();
     let mut files = InitFiles {
         fish_clock: state.join("clock"),
@@ -19,7 +25,7 @@ pub fn init(shell: ShellName) -> anyhow::Result<()> {
         allow_stamp: crate::allowed_dirs::stamp_file(&state),
         nothing_above: None,
     };
-    if shell == Shell::Tcsh {
+    if shell == Shell::Tcsh && save.is_none() {
         files.nothing_above = super::allow::current_dir()
             .ok()
             .filter(|dir| crate::allowed_dirs::nearest_file(dir).is_none());
@@ -32,7 +38,44 @@ pub fn init(shell: ShellName) -> anyhow::Result<()> {
     if !auto_assume_directory() {
         script = directory::without_hook(shell, &script);
     }
+    if let Some(file) = save {
+        return save_tcsh(&script, file);
+    }
     super::print_lines([script.trim_end()])?;
+    Ok(())
+}
+
+/// `grant init tcsh --save FILE`: the integration in FILE, which renews itself
+/// when the binary that wrote it changes, and `source FILE` on stdout (the line for
+/// ~/.tcshrc, and what the renewal evaluates).
+fn save_tcsh(statements: &str, file: &Path) -> anyhow::Result<()> {
+    let file = std::path::absolute(file)
+        .with_context(|| format!("cannot save tcsh's integration to {}", file.display()))?;
+    let binary = std::env::current_exe().context("cannot find grant's own path")?;
+    let modified = std::fs::metadata(&binary)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(-1, |age| i64::try_from(age.as_secs()).unwrap_or(-1));
+    let quoted = |path: &Path, what: &str| {
+        Shell::Tcsh.quote(&path.to_string_lossy()).with_context(|| {
+            format!(
+                "cannot save tcsh's integration: {what} {} cannot be given to tcsh; use eval \"`grant init tcsh`\" in ~/.tcshrc",
+                path.display()
+            )
+        })
+    };
+    let quoted_file = quoted(&file, "the file")?;
+    let saved = tcsh::saved_copy(
+        statements,
+        &quoted(&binary, "grant's path")?,
+        modified,
+        &quoted_file,
+    );
+    let mode = fsutil::file_mode(&file);
+    fsutil::write_atomic(&file, saved.as_bytes(), mode)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    super::print_lines([format!("source {quoted_file}").as_str()])?;
     Ok(())
 }
 

@@ -47,7 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::CredentialProcess(_) => unreachable!("handled above"),
         Command::Assume(args) => assume::run(args),
-        Command::Init(args) => init::init(args.shell),
+        Command::Init(args) => init::init(args.shell, args.save.as_deref()),
         Command::TcshDirectoryHook => init::tcsh_directory_hook(),
         Command::Completions { shell } => init::completions(shell),
         Command::Complete(args) => init::complete(args.words),

@@ -172,7 +172,7 @@ fn outdated_integration(name: &str) -> Option<Finding> {
     }
     let fix = match shell {
         Shell::Nu => "save it again: grant init nu | save -f ($nu.user-autoload-dirs | first | path join grant.nu), then open a new shell".to_owned(),
-        Shell::Tcsh => "open a new shell; a saved copy: grant init tcsh > ~/.grant.tcsh".to_owned(),
+        Shell::Tcsh => "open a new shell; a copy saved with `grant init tcsh > FILE` stays old: save it with grant init tcsh --save FILE, which renews itself".to_owned(),
         shell => format!("open a new shell (or load grant init {shell} again)"),
     };
     Some(

@@ -34,8 +34,8 @@ pub fn tcsh_hook() -> String {
 
 /// The variable naming the allow list's stamp, which the hook compares at each
 /// prompt: a `grant allow` or `grant deny` anywhere changes it. Nushell's is a
-/// record, which nushell passes to no program; tcsh's is left out when tcsh
-/// cannot carry the path (the hook then sees changes on `cd` only).
+/// record, which nushell passes to no program; tcsh's is empty when tcsh cannot
+/// carry the path (the hook then sees changes on `cd` only).
 pub fn stamp_line(shell: Shell, stamp: &std::path::Path) -> Result<String, super::ShellError> {
     match shell {
         Shell::Nu => {
@@ -43,10 +43,10 @@ pub fn stamp_line(shell: Shell, stamp: &std::path::Path) -> Result<String, super
             return Ok(format!("$env.__grant_directory_stamp = {{file: {path}}}\n"));
         }
         Shell::Tcsh => {
-            return Ok(shell
+            let path = shell
                 .quote(&stamp.to_string_lossy())
-                .map(|path| format!("set __grant_directory_stamp_file = {path}\n"))
-                .unwrap_or_default());
+                .unwrap_or_else(|_| "''".to_owned());
+            return Ok(format!("set __grant_directory_stamp_file = {path}\n"));
         }
         _ => {}
     }
@@ -60,12 +60,12 @@ pub fn stamp_line(shell: Shell, stamp: &std::path::Path) -> Result<String, super
     })
 }
 
-/// tcsh's walk up before its first prompt (loading the hook's aliases, then a step
-/// per `eval`: about 3 ms) is needed only when an `.aws-profile` is above the folder
-/// the shell starts in. `nothing_above` is that folder when `grant init` found none
-/// there or above: this names it and the stamp as `-M`/`-I` read it, and a shell
-/// still there does not walk (a saved copy sourced elsewhere walks as before).
-/// Nothing when the folder cannot be quoted for tcsh.
+/// What tcsh's hook needs no walk to know before its first prompt. `nothing_above`
+/// is the folder `grant init` runs in when it found no `.aws-profile` there or
+/// above: a shell still there takes the allow list's stamp as read now, and its
+/// first prompt starts nothing (a saved copy, sourced anywhere, leaves the stamp
+/// unread, and the first prompt looks). Nothing when the folder or the stamp's
+/// path cannot be given to tcsh.
 pub fn tcsh_start(nothing_above: Option<&std::path::Path>, stamp: &std::path::Path) -> String {
     let Some(dir) = nothing_above else {
         return String::new();
@@ -73,30 +73,30 @@ pub fn tcsh_start(nothing_above: Option<&std::path::Path>, stamp: &std::path::Pa
     let Ok(quoted_dir) = Shell::Tcsh.quote(&dir.to_string_lossy()) else {
         return String::new();
     };
-    let stamp = tcsh_stamp(stamp);
+    let Some((modified, inode)) = tcsh_stamp(stamp) else {
+        return String::new();
+    };
     format!(
-        "set __grant_directory_nothing_above = {quoted_dir}\nset __grant_directory_stamp = '{stamp}'\n"
+        "if ( \"$cwd\" == {quoted_dir} ) set __grant_directory_stamp_m = {modified} __grant_directory_stamp_i = {inode}\n"
     )
 }
 
-/// What tcsh's hook reads as the stamp: `-M` (modification, epoch seconds) and `-I`
-/// (inode) of the file, joined by `-`; empty when the file is missing, or when its
-/// path cannot be given to tcsh (the hook then reads none).
+/// The stamp as tcsh's hook reads it: `-M` (modification, epoch seconds) and `-I`
+/// (inode) of the file, -1 and -1 when it is missing; `None` when its path cannot
+/// be given to tcsh, or off Unix.
 #[cfg(unix)]
-fn tcsh_stamp(stamp: &std::path::Path) -> String {
+fn tcsh_stamp(stamp: &std::path::Path) -> Option<(i64, i64)> {
     use std::os::unix::fs::MetadataExt;
-    if Shell::Tcsh.quote(&stamp.to_string_lossy()).is_err() {
-        return String::new();
-    }
+    Shell::Tcsh.quote(&stamp.to_string_lossy()).ok()?;
     match std::fs::metadata(stamp) {
-        Ok(meta) => format!("{}-{}", meta.mtime(), meta.ino()),
-        Err(_) => String::new(),
+        Ok(meta) => Some((meta.mtime(), i64::try_from(meta.ino()).ok()?)),
+        Err(_) => Some((-1, -1)),
     }
 }
 
 #[cfg(not(unix))]
-fn tcsh_stamp(_stamp: &std::path::Path) -> String {
-    String::new()
+fn tcsh_stamp(_stamp: &std::path::Path) -> Option<(i64, i64)> {
+    None
 }
 
 /// The integration `script` without the directory hook (AutoAssumeDirectory=false).

@@ -152,14 +152,12 @@ fn init_parts(
     };
     parts.insert(1, shell.set_env(CODE_VARIABLE, &code_id(shell))? + "\n");
     parts.push(super::directory::stamp_line(shell, &files.allow_stamp)?);
+    parts.push(super::directory::snippet(shell).to_owned());
     if shell == Shell::Tcsh {
         parts.push(super::directory::tcsh_start(
             files.nothing_above.as_deref(),
             &files.allow_stamp,
         ));
-    }
-    parts.push(super::directory::snippet(shell).to_owned());
-    if shell == Shell::Tcsh {
         return Ok(vec![super::tcsh::statements(&parts.join("\n"))]);
     }
     Ok(parts)

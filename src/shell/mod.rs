@@ -8,7 +8,7 @@ pub mod complete;
 pub mod directory;
 pub mod integration;
 mod quote;
-mod tcsh;
+pub mod tcsh;
 
 #[cfg(test)]
 #[path = "../../tests/data/shell_values.rs"]

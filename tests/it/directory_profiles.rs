@@ -909,28 +909,47 @@ fn fish_walks_up_a_folder_with_a_newline_in_its_name() {
     );
 }
 
-/// tcsh's walk up before the first prompt (`__grant_precmd` here) is skipped where
-/// `grant init` saw no `.aws-profile` above, with the stamp set as tcsh itself
-/// reads it; inside a tree the first prompt walks and switches.
+/// tcsh's first prompt (`__grant_precmd` here) starts no process outside a tree:
+/// where `grant init` saw no `.aws-profile` above, it set the allow list's stamp as
+/// tcsh itself reads it, and the prompt reads nothing more; a copy saved elsewhere
+/// reads the stamp and looks with its one test, without grant. Inside a tree the
+/// first prompt walks and switches.
 #[test]
-fn tcsh_walks_before_its_first_prompt_only_where_grant_init_saw_a_file_above() {
+fn tcsh_first_prompt_starts_grant_only_inside_a_tree() {
     if !is_available(&TCSH) {
         return;
     }
     let (_fake, env, proj, outputs) = allowed_dev_project();
-    let run_in = |dir: &Path| tcsh_start_and_first_prompt(&env, &outputs, dir);
+    let eval_init = "eval \"`grant init tcsh`\"";
 
-    let at_home = run_in(&env.home);
-    let (stamps, file) = at_home.split_once('\n').unwrap();
-    let [preset, read, left]: [&str; 3] = stamps.split('|').collect::<Vec<_>>().try_into().unwrap();
-    assert!(!preset.is_empty(), "{at_home}");
+    let at_home = tcsh_start_and_first_prompt(&env, &outputs, &env.home, eval_init);
+    let [preset, read, file]: [&str; 3] = lines_of(&at_home);
     assert_eq!(preset, read, "grant init's stamp is what tcsh reads");
-    assert_eq!(left, "0", "the marker is unset after use");
-    assert_eq!(file.trim_end(), "");
-    assert_eq!(hook_calls(&outputs), 0);
+    assert_eq!(file, "");
+    assert_eq!(calls_after_init(&outputs), Vec::<String>::new());
 
-    let inside = run_in(&proj.join("sub"));
-    let file = inside.lines().nth(1).unwrap();
+    let saved = env.tmp_dir.join("grant.tcsh");
+    let init = success_output(
+        env.grant()
+            .args(["init", "tcsh"])
+            .current_dir(&proj)
+            .output()
+            .unwrap(),
+    );
+    std::fs::write(&saved, &init.stdout).unwrap();
+    let source_saved = format!("source '{}'", saved.display());
+    let elsewhere = tcsh_start_and_first_prompt(&env, &outputs, &env.home, &source_saved);
+    let [preset, read, file]: [&str; 3] = lines_of(&elsewhere);
+    assert_eq!(
+        preset, "-2--2",
+        "a saved copy sourced elsewhere has not read the stamp"
+    );
+    assert_eq!(read, at_home.lines().nth(1).unwrap(), "{elsewhere}");
+    assert_eq!(file, "");
+    assert_eq!(calls_after_init(&outputs), Vec::<String>::new());
+
+    let inside = tcsh_start_and_first_prompt(&env, &outputs, &proj.join("sub"), eval_init);
+    let [_, _, file]: [&str; 3] = lines_of(&inside);
     assert_eq!(file, proj.join(".aws-profile").to_string_lossy());
     assert_eq!(
         hook_calls(&outputs),
@@ -939,31 +958,78 @@ fn tcsh_walks_before_its_first_prompt_only_where_grant_init_saw_a_file_above() {
     );
 }
 
-/// What a tcsh started in `dir` knows after `eval "`grant init tcsh`"` and its first
-/// prompt (`__grant_precmd`): "PRESET|READ|MARKER\nFILE", the stamp grant init set,
-/// the stamp as tcsh reads it, whether the folder marker is still set, and the
-/// nearest `.aws-profile` the hook found.
-fn tcsh_start_and_first_prompt(env: &TestEnv, outputs: &Outputs, dir: &Path) -> String {
-    let script = r#"eval "`grant init tcsh`"
-set preset = "$__grant_directory_stamp"
+/// tcsh's hook looks for a file in the folder and eleven above with one test, and
+/// walks from deeper folders: a file at the edge of the test and one further up
+/// are both found.
+#[test]
+fn tcsh_finds_the_file_from_deep_folders() {
+    if !is_available(&TCSH) {
+        return;
+    }
+    let (_fake, env, proj, outputs) = allowed_dev_project();
+    let parts = proj.components().count();
+    for depth in [12_usize, 13, 20] {
+        let Some(below) = depth.checked_sub(parts).filter(|below| *below > 0) else {
+            continue;
+        };
+        let dir = (0..below).fold(proj.clone(), |dir, step| dir.join(format!("d{step}")));
+        std::fs::create_dir_all(&dir).unwrap();
+        let after = tcsh_start_and_first_prompt(&env, &outputs, &dir, "eval \"`grant init tcsh`\"");
+        let [_, _, file]: [&str; 3] = lines_of(&after);
+        assert_eq!(
+            file,
+            proj.join(".aws-profile").to_string_lossy(),
+            "{depth} parts deep"
+        );
+    }
+}
+
+/// What a tcsh started in `dir` knows after `init` and its first prompt
+/// (`__grant_precmd`), a line each: the stamp before the prompt ("M-I"), the stamp
+/// as tcsh reads it, and the nearest `.aws-profile` the hook found. The record of
+/// grant's calls starts empty.
+fn tcsh_start_and_first_prompt(env: &TestEnv, outputs: &Outputs, dir: &Path, init: &str) -> String {
+    let _ = std::fs::remove_file(outputs.dir.join("calls"));
+    let script = format!(
+        r#"{init}
+printf '%s\n' "$__grant_directory_stamp_m-$__grant_directory_stamp_i"
 @ m = -M "$__grant_directory_stamp_file"
 @ i = -I "$__grant_directory_stamp_file"
-printf '%s|%s|%s\n' "$preset" "$m-$i" "$?__grant_directory_nothing_above"
+printf '%s\n' "$m-$i"
 __grant_precmd
-printf '%s\n' "$__grant_directory_file""#;
+printf '%s\n' "$__grant_directory_file""#
+    );
     let mut command = env.shell("tcsh");
     command
         .env("PATH", wrapped_path(env, outputs))
         .env("PWD", dir)
         .current_dir(dir)
-        .args(["-f", "-c", script]);
+        .args(["-f", "-c", &script]);
     let output = run_within(&mut command, Duration::from_secs(30));
     assert!(output.status.success(), "{}", stderr(&output));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+fn lines_of<const N: usize>(text: &str) -> [&str; N] {
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .try_into()
+        .unwrap_or_else(|lines| panic!("expected {N} lines: {lines:?}"))
+}
+
+/// The calls of grant the wrapper recorded, but `grant init`'s own.
+fn calls_after_init(outputs: &Outputs) -> Vec<String> {
+    std::fs::read_to_string(outputs.dir.join("calls"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| !line.starts_with("init "))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// `grant init tcsh` writes the folder it runs in into tcsh code: a folder whose
-/// name is code stays data, and the start still skips its walk there.
+/// name is code stays data, and the first prompt there reads no stamp and starts
+/// nothing.
 #[test]
 fn tcsh_init_keeps_a_hostile_start_folder_as_data() {
     if !is_available(&TCSH) {
@@ -973,17 +1039,15 @@ fn tcsh_init_keeps_a_hostile_start_folder_as_data() {
     for name in HOSTILE_FOLDERS {
         let dir = env.home.join(name);
         std::fs::create_dir_all(&dir).unwrap();
-        let after = tcsh_start_and_first_prompt(&env, &outputs, &dir);
-        let (stamps, file) = after.split_once('\n').unwrap();
-        let [preset, read, _]: [&str; 3] =
-            stamps.split('|').collect::<Vec<_>>().try_into().unwrap();
+        let after = tcsh_start_and_first_prompt(&env, &outputs, &dir, "eval \"`grant init tcsh`\"");
+        let [preset, read, file]: [&str; 3] = lines_of(&after);
         assert_eq!(
             preset, read,
             "{name:?}: the start skipped its walk: {after}"
         );
-        assert_eq!(file.trim_end(), "", "{name:?}");
+        assert_eq!(file, "", "{name:?}");
+        assert_eq!(calls_after_init(&outputs), Vec::<String>::new(), "{name:?}");
         assert!(!dir.join("CANARY").exists(), "{name:?} ran code");
         assert!(!env.home.join("CANARY").exists(), "{name:?} ran code");
     }
-    assert_eq!(hook_calls(&outputs), 0);
 }

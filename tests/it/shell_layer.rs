@@ -10,9 +10,11 @@ use std::time::{Duration, Instant};
 use fake_aws::FakeAws;
 use grant::testing::shell::Shell;
 
-use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded};
+use crate::shells::{
+    BASH, FISH, Outputs, RealShell, TCSH, ZSH, init_line, run_script, script_succeeded,
+};
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process};
-use crate::support::{TestEnv, stderr, stdout, success, tool_is_installed};
+use crate::support::{TestEnv, failure, stderr, stdout, success, tool_is_installed};
 
 /// A real shell on a tmux terminal of its own, typed into and read back.
 struct Terminal<'a> {
@@ -535,4 +537,158 @@ fn fish_init_without_its_loaders_sources_the_completion() {
     );
     assert!(!init.contains("fish_complete_path"), "{init}");
     assert!(!shared.join("fish-completions").exists());
+}
+
+/// `grant init tcsh --save FILE`, in a folder whose name is code: a tcsh that
+/// sources FILE starts no grant. Once the binary that wrote it changes (its
+/// modification time), the next start saves a new copy, once, and loads it; a copy
+/// that still does not match loads without renewing again.
+#[test]
+fn tcsh_saved_copy_renews_itself_once_when_grant_changes() {
+    if !TCSH.is_installed() {
+        return;
+    }
+    let env = TestEnv::new();
+    let bin = env.tmp_dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let real = bin.join("grant-real");
+    std::fs::copy(env!("CARGO_BIN_EXE_grant"), &real).unwrap();
+    let calls = env.tmp_dir.join("calls");
+    let keep_changing = env.tmp_dir.join("keep-changing");
+    let wrapper = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{calls}'\n'{real}' \"$@\"\nstatus=$?\n\
+         [ -e '{marker}' ] && touch -d 2019-01-01 '{real}'\nexit $status\n",
+        calls = calls.display(),
+        real = real.display(),
+        marker = keep_changing.display()
+    );
+    std::fs::write(bin.join("grant"), wrapper).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("grant"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        crate::support::path_with_grant().to_string_lossy()
+    );
+    let folder = env.home.join("it's $(touch CANARY) `touch CANARY`; !x");
+    let file = folder.join("grant.tcsh");
+
+    let saved = output_once_not_busy(
+        env.shell(real.to_str().unwrap())
+            .args(["init", "tcsh", "--save"])
+            .arg(&file),
+    );
+    let source_line = success(&saved);
+    assert!(
+        source_line.starts_with("source '") && source_line.lines().count() == 1,
+        "{source_line}"
+    );
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let set_age = |time: u64| {
+        let binary = std::fs::File::open(&real).unwrap();
+        binary
+            .set_modified(std::time::UNIX_EPOCH + Duration::from_secs(time))
+            .unwrap();
+    };
+    let start = || {
+        let _ = std::fs::remove_file(&calls);
+        let script = format!(
+            "{source_line}which assume >& /dev/null\nprintf '%s|%s|%s\\n' $status \"$?__grant_renewing\" \"$GRANT_SHELL_INTEGRATION\"\n"
+        );
+        let output = env
+            .shell("tcsh")
+            .env("PATH", &path)
+            .current_dir(&env.home)
+            .args(["-f", "-c", &script])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let recorded = std::fs::read_to_string(&calls).unwrap_or_default();
+        (stdout(&output), recorded)
+    };
+    let loaded = "0|0|tcsh\n";
+    let renewal = format!("init tcsh --save {}\n", file.display());
+
+    assert_eq!(
+        start(),
+        (loaded.to_owned(), String::new()),
+        "a current copy starts nothing"
+    );
+    set_age(1_577_836_800);
+    assert_eq!(
+        start(),
+        (loaded.to_owned(), renewal.clone()),
+        "a changed grant saves a new copy"
+    );
+    let copy = std::fs::read_to_string(&file).unwrap();
+    assert!(copy.contains(" == 1577836800 "), "{copy}");
+    assert_eq!(
+        start(),
+        (loaded.to_owned(), String::new()),
+        "the new copy is current"
+    );
+
+    std::fs::write(&keep_changing, "").unwrap();
+    set_age(1_600_000_000);
+    assert_eq!(
+        start(),
+        (loaded.to_owned(), renewal.clone()),
+        "renewed once, then loaded"
+    );
+    assert_eq!(
+        start(),
+        (loaded.to_owned(), renewal),
+        "each start tries once"
+    );
+    assert!(!folder.join("CANARY").exists() && !env.home.join("CANARY").exists());
+}
+
+/// `command`'s output, once the binary just copied can run: a child another test
+/// forked while the copy was open for writing holds it until that child's exec.
+fn output_once_not_busy(command: &mut std::process::Command) -> Output {
+    for _ in 0..100 {
+        match command.output() {
+            Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            output => return output.unwrap(),
+        }
+    }
+    panic!("{command:?} stayed busy");
+}
+
+/// `--save` is for tcsh; a path tcsh cannot be given is refused, with nothing written.
+#[test]
+fn init_save_refuses_other_shells_and_paths_tcsh_cannot_carry() {
+    let env = TestEnv::new();
+    let file = env.tmp_dir.join("grant.bash");
+    let error = failure(
+        &env.grant()
+            .args(["init", "bash", "--save"])
+            .arg(&file)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        error.contains("--save is for tcsh") && error.lines().count() == 1,
+        "{error}"
+    );
+    assert!(!file.exists());
+    let folder = env.tmp_dir.join("line\nbreak");
+    let file = folder.join("grant.tcsh");
+    let error = failure(
+        &env.grant()
+            .args(["init", "tcsh", "--save"])
+            .arg(&file)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        error.contains("cannot be given to tcsh") && error.lines().count() == 1,
+        "{error}"
+    );
+    assert!(!folder.exists());
 }
