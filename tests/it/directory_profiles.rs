@@ -1051,3 +1051,28 @@ fn tcsh_init_keeps_a_hostile_start_folder_as_data() {
         assert!(!env.home.join("CANARY").exists(), "{name:?} ran code");
     }
 }
+
+/// A folder with a line break in its name: tcsh's hook tests it without an error
+/// (in "...", tcsh would stop at the line break), and starts nothing there.
+#[test]
+fn tcsh_enters_a_folder_with_a_line_break_quietly() {
+    if !is_available(&TCSH) {
+        return;
+    }
+    let (_fake, env, _proj, outputs) = allowed_dev_project();
+    let dir = env.home.join("line\nbreak");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = "eval \"`grant init tcsh`\"\ncd line?break\n__grant_precmd\nprintf 'entered %s\\n' \"$__grant_directory_file\"";
+    let _ = std::fs::remove_file(outputs.dir.join("calls"));
+    let output = run_within(
+        env.shell("tcsh")
+            .env("PATH", wrapped_path(&env, &outputs))
+            .current_dir(&env.home)
+            .args(["-f", "-c", script]),
+        Duration::from_secs(30),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "entered \n");
+    assert_eq!(stderr(&output), "");
+    assert_eq!(calls_after_init(&outputs), Vec::<String>::new());
+}
