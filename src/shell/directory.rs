@@ -77,7 +77,7 @@ pub fn tcsh_start(nothing_above: Option<&std::path::Path>, stamp: &std::path::Pa
         return String::new();
     };
     format!(
-        "if ( \"$cwd\" == {quoted_dir} ) set __grant_directory_stamp_m = {modified} __grant_directory_stamp_i = {inode}\n"
+        "if ( $cwd:q == {quoted_dir} ) set __grant_directory_stamp_m = {modified} __grant_directory_stamp_i = {inode}\n"
     )
 }
 
