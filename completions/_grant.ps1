@@ -81,7 +81,6 @@ $global:__GrantClapCompleter = {
             [CompletionResult]::new('--export-all-env-vars', '--export-all-env-vars', [CompletionResultType]::ParameterName, 'Export the keys themselves, not only AWS_PROFILE')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove every variable assume set')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run the command after `--` with the credentials, leaving the shell unchanged')
-            [CompletionResult]::new('--reassume', '--reassume', [CompletionResultType]::ParameterName, 'Renew the keys of the assumed profile, quietly and never signing in (the shell hook)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Open the AWS console signed in as the profile instead (as `grant console`)')
             [CompletionResult]::new('--console', '--console', [CompletionResultType]::ParameterName, 'Open the AWS console signed in as the profile instead (as `grant console`)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Print the console sign-in URL on stdout instead of opening a browser')

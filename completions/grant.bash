@@ -444,7 +444,7 @@ _grant() {
             return 0
             ;;
         grant__subcmd__assume)
-            opts="-x -r -d -c -s -e -h -V --chain --export-all-env-vars --region --unset --duration --mfa-token --exec --shell --reassume --console --service --destination --url --env --help --version"
+            opts="-x -r -d -c -s -e -h -V --chain --export-all-env-vars --region --unset --duration --mfa-token --exec --shell --console --service --destination --url --env --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -74,7 +74,6 @@ complete -c grant -n "__fish_grant_using_subcommand assume" -l destination -d 'A
 complete -c grant -n "__fish_grant_using_subcommand assume" -s x -l export-all-env-vars -d 'Export the keys themselves, not only AWS_PROFILE'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l unset -d 'Remove every variable assume set'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l exec -d 'Run the command after `--` with the credentials, leaving the shell unchanged'
-complete -c grant -n "__fish_grant_using_subcommand assume" -l reassume -d 'Renew the keys of the assumed profile, quietly and never signing in (the shell hook)'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s c -l console -d 'Open the AWS console signed in as the profile instead (as `grant console`)'
 complete -c grant -n "__fish_grant_using_subcommand assume" -l url -d 'Print the console sign-in URL on stdout instead of opening a browser'
 complete -c grant -n "__fish_grant_using_subcommand assume" -s e -l env -d 'Write the keys into .env in this folder instead (plaintext, your choice)'

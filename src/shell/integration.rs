@@ -65,7 +65,8 @@ const POWERSHELL_REGISTRATION: (&str, &str) = (
 
 /// The completion script of grant for `shell`, from the CLI definition `command`.
 pub fn completions(shell: Shell, command: clap::Command) -> String {
-    let clap_script = clap_completions(shell, command);
+    let hidden = hidden_options(&command);
+    let clap_script = without_hidden_options(shell, &clap_completions(shell, command), &hidden);
     match shell {
         Shell::Bash => format!("{clap_script}{BASH_COMPLETE}"),
         Shell::Zsh => {
@@ -229,6 +230,48 @@ fn clap_completions(shell: Shell, command: clap::Command) -> String {
     String::from_utf8_lossy(&script).into_owned()
 }
 
+/// The long names of the hidden options of visible commands (`assume --reassume`,
+/// the hook's call), which clap's generators offer like any other.
+fn hidden_options(command: &clap::Command) -> Vec<String> {
+    let mut hidden: Vec<String> = command
+        .get_subcommands()
+        .filter(|subcommand| !subcommand.is_hide_set())
+        .flat_map(clap::Command::get_arguments)
+        .filter(|arg| arg.is_hide_set())
+        .filter_map(|arg| arg.get_long().map(|long| format!("--{long}")))
+        .collect();
+    hidden.sort();
+    hidden.dedup();
+    hidden
+}
+
+/// `script` without the offers of `hidden` options: a word of bash's option lists,
+/// a line of zsh's `_arguments`, fish's `complete` and PowerShell's results.
+/// Nushell's externs keep them: nushell refuses a flag its `extern` does not name.
+fn without_hidden_options(shell: Shell, script: &str, hidden: &[String]) -> String {
+    let offers = |line: &str, option: &str| match shell {
+        Shell::Zsh => line.contains(&format!("{option}[")),
+        Shell::Fish => line.contains(&format!(" -l {} ", &option[2..])),
+        Shell::PowerShell => line.contains(&format!("::new('{option}'")),
+        _ => false,
+    };
+    let mut kept = String::with_capacity(script.len());
+    for line in script.split_inclusive('\n') {
+        if hidden.iter().any(|option| offers(line, option)) {
+            continue;
+        }
+        if shell == Shell::Bash && line.trim_start().starts_with("opts=\"") {
+            let words = hidden.iter().fold(line.to_owned(), |line, option| {
+                line.replace(&format!(" {option} "), " ")
+            });
+            kept.push_str(&words);
+            continue;
+        }
+        kept.push_str(line);
+    }
+    kept
+}
+
 /// `command` with only the commands its help shows: clap's generators walk every
 /// subcommand, hidden or not, and would offer the shell hooks' own calls
 /// (`directory-profile`, `__complete`, ...) on Tab. clap cannot remove a
@@ -314,6 +357,28 @@ mod tests {
             }
             assert!(script.contains("credential-process"), "{shell:?}");
         }
+    }
+
+    #[test]
+    fn no_shell_but_nushell_is_offered_the_hidden_options() {
+        let hidden = hidden_options(&Cli::command());
+        assert_eq!(hidden, ["--reassume"]);
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
+            let script = completions_of(shell);
+            let offers = script
+                .lines()
+                .filter(|line| line.contains("reassume"))
+                .filter(|line| {
+                    !(shell == Shell::Zsh && line.contains("(--unset --exec --reassume"))
+                })
+                .collect::<Vec<_>>();
+            assert_eq!(offers, Vec::<&str>::new(), "{shell:?}");
+            assert!(
+                script.contains("export-all-env-vars"),
+                "{shell:?} keeps the others"
+            );
+        }
+        assert!(completions_of(Shell::Nu).contains("--reassume"));
     }
 
     #[test]

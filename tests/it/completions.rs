@@ -130,6 +130,13 @@ fn bash_completes_profile_names() {
             "'grant credential-process --profile p'",
             "grant credential-process --profile p",
         ),
+        // `--reassume`, the hook's own option, is hidden.
+        complete(
+            "grant-assume-options",
+            "__grant_complete",
+            "'grant assume --re'",
+            "grant assume --re",
+        ),
     ];
     let mut lines = lines.to_vec();
     lines.insert(
@@ -166,6 +173,7 @@ fn bash_completes_profile_names() {
         "trimmed at the colon, as bash splits there"
     );
     assert_eq!(words("grant-profile"), ["prod"]);
+    assert_eq!(words("grant-assume-options"), ["--region"]);
     assert!(
         !env.home.join(CANARY).exists(),
         "a profile name ran as code"
@@ -185,6 +193,7 @@ fn fish_completes_profile_names() {
         r#"complete -C 'assume ' > "$OUT/assume""#.to_owned(),
         r#"complete -C 'assume de' > "$OUT/assume-dev""#.to_owned(),
         r#"complete -C 'grant credential-process --profile ' > "$OUT/grant""#.to_owned(),
+        r#"complete -C 'grant assume --re' > "$OUT/grant-assume-options""#.to_owned(),
     ];
     let output = run_script(&env, &FISH, &outputs, &lines);
     script_succeeded(&FISH, &output);
@@ -207,6 +216,8 @@ fn fish_completes_profile_names() {
     for name in all {
         assert!(grant.iter().any(|c| c == name), "{name} in {grant:?}");
     }
+    // `--reassume`, the hook's own option, is hidden.
+    assert_eq!(candidates("grant-assume-options"), ["--region"]);
     assert!(
         !env.home.join(CANARY).exists(),
         "a profile name ran as code"
