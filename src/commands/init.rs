@@ -66,6 +66,12 @@ fn save_tcsh(statements: &str, file: &Path) -> anyhow::Result<()> {
         })
     };
     let quoted_file = quoted(&file, "the file")?;
+    // Every tcsh start runs this file: a folder others can write to would let them
+    // swap it for their code.
+    if let Some(dir) = file.parent() {
+        fsutil::check_trusted_dir(dir)
+            .with_context(|| format!("cannot save tcsh's integration to {}", file.display()))?;
+    }
     let saved = tcsh::saved_copy(
         statements,
         &quoted(&binary, "grant's path")?,

@@ -660,9 +660,10 @@ fn output_once_not_busy(command: &mut std::process::Command) -> Output {
     panic!("{command:?} stayed busy");
 }
 
-/// `--save` is for tcsh; a path tcsh cannot be given is refused, with nothing written.
+/// `--save` is for tcsh; a folder others can write to, and a path tcsh cannot be
+/// given, are refused with nothing written.
 #[test]
-fn init_save_refuses_other_shells_and_paths_tcsh_cannot_carry() {
+fn init_save_refuses_other_shells_shared_folders_and_paths_tcsh_cannot_carry() {
     let env = TestEnv::new();
     let file = env.tmp_dir.join("grant.bash");
     let error = failure(
@@ -674,6 +675,23 @@ fn init_save_refuses_other_shells_and_paths_tcsh_cannot_carry() {
     );
     assert!(
         error.contains("--save is for tcsh") && error.lines().count() == 1,
+        "{error}"
+    );
+    assert!(!file.exists());
+    use std::os::unix::fs::PermissionsExt;
+    let shared = env.tmp_dir.join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let file = shared.join("grant.tcsh");
+    let error = failure(
+        &env.grant()
+            .args(["init", "tcsh", "--save"])
+            .arg(&file)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        error.contains("other users can write to it") && error.lines().count() == 1,
         "{error}"
     );
     assert!(!file.exists());
