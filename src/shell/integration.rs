@@ -65,8 +65,7 @@ const POWERSHELL_REGISTRATION: (&str, &str) = (
 
 /// The completion script of grant for `shell`, from the CLI definition `command`.
 pub fn completions(shell: Shell, command: clap::Command) -> String {
-    let hidden = hidden_options(&command);
-    let clap_script = without_hidden_options(shell, &clap_completions(shell, command), &hidden);
+    let clap_script = clap_completions(shell, command);
     match shell {
         Shell::Bash => format!("{clap_script}{BASH_COMPLETE}"),
         Shell::Zsh => {
@@ -208,10 +207,13 @@ fn fish_completion(folder: Option<&Path>) -> Result<String, ShellError> {
     })
 }
 
+/// clap's completion script for `shell`, offering neither hidden commands nor (but
+/// in nushell) hidden options.
 fn clap_completions(shell: Shell, command: clap::Command) -> String {
     if shell == Shell::Tcsh {
         return tcsh_completion();
     }
+    let hidden = hidden_options(&command);
     let mut command = without_hidden_commands(command);
     let mut script = Vec::new();
     let generator = match shell {
@@ -227,7 +229,7 @@ fn clap_completions(shell: Shell, command: clap::Command) -> String {
         Shell::Tcsh => unreachable!("written above"),
     };
     clap_complete::generate(generator, &mut command, "grant", &mut script);
-    String::from_utf8_lossy(&script).into_owned()
+    without_hidden_options(shell, &String::from_utf8_lossy(&script), &hidden)
 }
 
 /// The long names of the hidden options of visible commands (`assume --reassume`,
@@ -247,7 +249,8 @@ fn hidden_options(command: &clap::Command) -> Vec<String> {
 
 /// `script` without the offers of `hidden` options: a word of bash's option lists,
 /// a line of zsh's `_arguments`, fish's `complete` and PowerShell's results.
-/// Nushell's externs keep them: nushell refuses a flag its `extern` does not name.
+/// Nushell's externs keep them (nushell refuses a flag its `extern` does not name):
+/// its script is returned before this.
 fn without_hidden_options(shell: Shell, script: &str, hidden: &[String]) -> String {
     let offers = |line: &str, option: &str| match shell {
         Shell::Zsh => line.contains(&format!("{option}[")),

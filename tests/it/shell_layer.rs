@@ -664,49 +664,37 @@ fn output_once_not_busy(command: &mut std::process::Command) -> Output {
 /// given, are refused with nothing written.
 #[test]
 fn init_save_refuses_other_shells_shared_folders_and_paths_tcsh_cannot_carry() {
-    let env = TestEnv::new();
-    let file = env.tmp_dir.join("grant.bash");
-    let error = failure(
-        &env.grant()
-            .args(["init", "bash", "--save"])
-            .arg(&file)
-            .output()
-            .unwrap(),
-    );
-    assert!(
-        error.contains("--save is for tcsh") && error.lines().count() == 1,
-        "{error}"
-    );
-    assert!(!file.exists());
     use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let refused = |shell: &str, file: &Path, why: &str| {
+        let output = env
+            .grant()
+            .args(["init", shell, "--save"])
+            .arg(file)
+            .output()
+            .unwrap();
+        let error = failure(&output);
+        assert!(error.contains(why) && error.lines().count() == 1, "{error}");
+        assert!(!file.exists());
+    };
+    refused(
+        "bash",
+        &env.tmp_dir.join("grant.bash"),
+        "--save is for tcsh",
+    );
     let shared = env.tmp_dir.join("shared");
     std::fs::create_dir_all(&shared).unwrap();
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let file = shared.join("grant.tcsh");
-    let error = failure(
-        &env.grant()
-            .args(["init", "tcsh", "--save"])
-            .arg(&file)
-            .output()
-            .unwrap(),
+    refused(
+        "tcsh",
+        &shared.join("grant.tcsh"),
+        "other users can write to it",
     );
-    assert!(
-        error.contains("other users can write to it") && error.lines().count() == 1,
-        "{error}"
-    );
-    assert!(!file.exists());
     let folder = env.tmp_dir.join("line\nbreak");
-    let file = folder.join("grant.tcsh");
-    let error = failure(
-        &env.grant()
-            .args(["init", "tcsh", "--save"])
-            .arg(&file)
-            .output()
-            .unwrap(),
-    );
-    assert!(
-        error.contains("cannot be given to tcsh") && error.lines().count() == 1,
-        "{error}"
+    refused(
+        "tcsh",
+        &folder.join("grant.tcsh"),
+        "cannot be given to tcsh",
     );
     assert!(!folder.exists());
 }
