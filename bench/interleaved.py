@@ -7,12 +7,21 @@ Reads JSON on stdin: [{"shell": NAME, "variants": [[LABEL, COMMAND], ...]}, ...]
 the first variant of each shell its bare start. Prints, per variant, the median wall
 time, the mean CPU time (user + system of the shell and its children) and what each
 adds to its shell's bare start.
+
+A shell with "until": TEXT runs in a pseudo-terminal (answering the line editor's
+query of the cursor position) until its output shows TEXT, its prompt; it is then
+killed. That times an interactive start to the first prompt, hooks included, for
+a shell that reads no commands from a file when interactive (nushell).
 Usage: ... | bench/interleaved.py ROUNDS
 """
 
 import json
+import os
+import pty
 import random
 import resource
+import select
+import signal
 import shlex
 import statistics
 import subprocess
@@ -30,22 +39,62 @@ def run(argv):
     return wall, cpu
 
 
+CURSOR_QUERY = b"\x1b[6n"
+
+
+def run_until(argv, until):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    pid, terminal = pty.fork()
+    if pid == 0:
+        os.execvp(argv[0], argv)
+    seen = b""
+    wall = None
+    while wall is None and time.perf_counter() - start < 10:
+        ready, _, _ = select.select([terminal], [], [], 1)
+        if not ready:
+            continue
+        try:
+            data = os.read(terminal, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        seen += data
+        for _ in range((seen[-len(data) - 3 :]).count(CURSOR_QUERY)):
+            os.write(terminal, b"\x1b[1;1R")
+        if until in seen:
+            wall = time.perf_counter() - start
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(terminal)
+    if wall is None:
+        sys.exit(f"interleaved: {argv[0]} never showed its prompt; it wrote {seen[-300:]!r}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     shells = json.load(sys.stdin)
     variants = [
-        (shell["shell"], label, shlex.split(command))
+        (shell["shell"], label, shlex.split(command), shell.get("until"))
         for shell in shells
         for label, command in shell["variants"]
     ]
-    times = {(shell, label): ([], []) for shell, label, _ in variants}
-    for _, _, argv in variants:
+    times = {(shell, label): ([], []) for shell, label, _, _ in variants}
+
+    def timed(argv, until):
+        return run_until(argv, until.encode()) if until else run(argv)
+
+    for _, _, argv, until in variants:
         for _ in range(3):
-            run(argv)
+            timed(argv, until)
     for _ in range(rounds):
         random.shuffle(variants)
-        for shell, label, argv in variants:
-            wall, cpu = run(argv)
+        for shell, label, argv, until in variants:
+            wall, cpu = timed(argv, until)
             times[(shell, label)][0].append(wall)
             times[(shell, label)][1].append(cpu)
     print(f"{'shell: rc':<34} {'median':>9} {'added':>9} {'cpu':>9} {'added':>9}")

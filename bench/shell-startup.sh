@@ -197,9 +197,19 @@ PY
 # check of the directory, which every shell makes before its first prompt, is in
 # none of those starts; "to the first prompt" starts bash and tcsh reading `exit`
 # from a file, which runs their prompt hooks once (through `sh -c`, in the bare
-# start too).
+# start too). Nushell reads no commands from a file when interactive, so "in a
+# terminal" starts it, and bash beside it, in a pseudo-terminal and stops the
+# clock when the prompt is drawn: nushell marks its end (OSC 133;B), bash's line
+# editor turns on bracketed paste (ESC [?2004h) as it starts reading the line.
 echo "exit" >"$BENCH_HOME/exit"
 first_prompt() { echo "sh -c '$1 < $BENCH_HOME/exit'"; }
+in_a_terminal() { echo "env TERM=xterm $1" | sed 's/ -c exit$//'; }
+# A nushell REPL sources its autoload folder: the bare start gets a config folder
+# without one, grant's the one `grant init nu` was saved in, as the README has it.
+mkdir -p "$BENCH_HOME/nu-config-bare"
+nu_in_a_terminal() {
+    echo "env TERM=xterm XDG_CONFIG_HOME=$BENCH_HOME/$1 $nu_program --config $BENCH_HOME/rc/nu-bare/config.nu --env-config $BENCH_HOME/rc/nu-bare/env.nu"
+}
 echo
 echo "interleaved ($runs rounds; each round runs every variant once, in a new order):"
 python3 - "$runs" <<PY | "$BENCH_DIR/interleaved.py" "$runs"
@@ -219,6 +229,12 @@ print(json.dumps([
     {"shell": "bash, to the first prompt", "variants": [
         ["bare", "$(first_prompt "$(start bash bash-bare | sed 's/ -c exit//')")"],
         ["eval grant init", "$(first_prompt "$(start bash bash-grant | sed 's/ -c exit//')")"]]},
+    {"shell": "bash, in a terminal", "until": "\x1b[?2004h", "variants": [
+        ["bare", "$(in_a_terminal "$(start bash bash-bare)")"],
+        ["eval grant init", "$(in_a_terminal "$(start bash bash-grant)")"]]},
+    {"shell": "nu, in a terminal", "until": "\x1b]133;B", "variants": [
+        ["bare", "$(nu_in_a_terminal nu-config-bare)"],
+        ["grant, autoloaded", "$(nu_in_a_terminal nu-config)"]]},
     {"shell": "tcsh, to the first prompt", "variants": [
         ["bare", "$(first_prompt "$(tcsh_start tcsh-bare | sed 's/ -c exit//')")"],
         ["eval grant init", "$(first_prompt "$(tcsh_start tcsh-grant | sed 's/ -c exit//')")"],

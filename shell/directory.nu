@@ -6,30 +6,56 @@
 # state before it. The state is a record in $env, which nushell never passes to the
 # programs it starts.
 #
-# Nushell parses every line of this file at each start, so the hook's code is a
-# string, which nushell parses only when the hook runs: at a prompt after PWD or the
-# allow list's stamp changed (the condition, a short closure; `grant allow` and
-# `grant deny`, here or in another shell, rewrite the stamp). Hooks given as a string
-# keep what they do to the environment, and the definitions in it. As in bash, the
-# first check runs before the first prompt.
+# Nushell parses every line of this file at each start, and a hook's code given as a
+# string each time the hook runs. So the hook is two strings: a short walk up, run
+# at a prompt after PWD or the allow list's stamp changed (the condition, a short
+# closure; `grant allow` and `grant deny`, here or in another shell, rewrite the
+# stamp), and the code that enters or leaves a tree, parsed only when the walk
+# found another nearest file, or a new stamp inside a tree. Hooks given as a string keep what they
+# do to the environment, and the definitions in them. As in bash, the first check
+# runs before the first prompt.
 #
 # `assume`'s renewal hook goes in here too: keys exported with -x expire, so before
 # each command line runs they are renewed when less than five minutes are left (a
 # comparison with nushell's clock; a GRANT_EXPIRES that is no number renews
 # nothing), its code a string as well. Nushell checks its whole config at each
-# change of $env.config, so both hooks go in with one change. Loaded twice, the
+# change of $env.config, so the hooks go in with one change. Loaded twice, the
 # integration adds them once.
 
 if ($env.__grant_directory? | is-empty) {
-    $env.__grant_directory = {pwd: '', file: '', told: [], active: false, before: '', before_keys: false, stamp: ''}
+    $env.__grant_directory = {pwd: '', stamp: null, file: '', changed: false}
     $env.config.hooks = ($env.config.hooks | merge {
     pre_execution: ($env.config.hooks.pre_execution? | default [] | append {
         condition: {|| 'GRANT_EXPIRES' in $env }
         code: r#'if (try { ($env.GRANT_EXPIRES | into int) <= (date now | into int) // 1_000_000_000 + 300 } catch { false }) { assume --reassume }'#
     })
-    pre_prompt: ($env.config.hooks.pre_prompt? | default [] | append {
-        condition: {|| $env.PWD != $env.__grant_directory.pwd or (try { open --raw $env.__grant_directory_stamp.file | decode utf-8 } catch { '' }) != $env.__grant_directory.stamp }
+    pre_prompt: ($env.config.hooks.pre_prompt? | default [] | append [{
+        condition: {|| $env.PWD != $env.__grant_directory.pwd or (try { open --raw $env.__grant_directory_stamp.file }) != $env.__grant_directory.stamp }
         code: r#'
+let stamp = (try { open --raw $env.__grant_directory_stamp.file })
+mut dir = $env.PWD
+mut found = ($dir | path join .aws-profile)
+while not ($found | path exists --no-symlink) {
+    let up = ($dir | path dirname)
+    if $up == $dir {
+        $found = ''
+        break
+    }
+    $dir = $up
+    $found = ($dir | path join .aws-profile)
+}
+$env.__grant_directory.pwd = $env.PWD
+if $found != $env.__grant_directory.file or ($found != '' and $stamp != $env.__grant_directory.stamp) {
+    $env.__grant_directory.file = $found
+    $env.__grant_directory.changed = true
+}
+$env.__grant_directory.stamp = $stamp
+'#
+    } {
+        condition: {|| $env.__grant_directory.changed }
+        code: r#'
+$env.__grant_directory = ({told: [], active: false, before: '', before_keys: false} | merge $env.__grant_directory | merge {changed: false})
+
 def --env __grant_directory_enter [file: string] {
     let quiet = if $file in $env.__grant_directory.told { [--quiet] } else { [] }
     let record = (try { ^grant directory-profile --shell nu ...$quiet -- $file | collect } catch { '' })
@@ -43,7 +69,9 @@ def --env __grant_directory_enter [file: string] {
         $env.__grant_directory.before = ($env.GRANT_PROFILE? | default '')
         $env.__grant_directory.before_keys = ('AWS_ACCESS_KEY_ID' in $exported)
     }
-    __grant_apply $record
+    let change = ($record | from nuon)
+    hide-env --ignore-errors ...$change.unset
+    load-env $change.set
     true
 }
 
@@ -63,36 +91,11 @@ def --env __grant_directory_leave [] {
     }
 }
 
-# A new PWD walks up again; a new stamp checks the nearest file again.
-def --env __grant_directory_hook [] {
-    let stamp = (try { open --raw $env.__grant_directory_stamp.file | decode utf-8 } catch { '' })
-    let state = $env.__grant_directory
-    $env.__grant_directory.pwd = $env.PWD
-    $env.__grant_directory.stamp = $stamp
-    mut dir = $env.PWD
-    mut found = ''
-    loop {
-        let file = ($dir | path join .aws-profile)
-        if ($file | path exists --no-symlink) {
-            $found = $file
-            break
-        }
-        let up = ($dir | path dirname)
-        if $up == $dir {
-            break
-        }
-        $dir = $up
-    }
-    if $found == $state.file and $stamp == $state.stamp {
-        return
-    }
-    $env.__grant_directory.file = $found
-    if $found == '' or not (__grant_directory_enter $found) {
-        __grant_directory_leave
-    }
+let file = $env.__grant_directory.file
+if $file == '' or not (__grant_directory_enter $file) {
+    __grant_directory_leave
 }
-__grant_directory_hook
 '#
-    })
+    }])
     })
 }

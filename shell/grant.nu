@@ -18,18 +18,12 @@ def "nu-complete grant" [spans: list<string>] {
 @complete "nu-complete grant"
 extern grant []
 
-# Applies a record of `grant assume --shell nu`: the names to remove, then to set.
-def --env __grant_apply [record: string] {
-    let change = ($record | from nuon)
-    hide-env --ignore-errors ...$change.unset
-    load-env $change.set
-}
-
 # `assume`: the options that write to the terminal, not shell code, run grant as it
 # is (after `--` only a command for --exec can follow, so every word is looked at).
 # Otherwise grant said what went wrong on stderr, and LAST_EXIT_CODE keeps its
 # status; `collect` reads the output as it comes (`try` alone waits for the exit
-# first, and a record larger than the pipe would never end).
+# first, and a record larger than the pipe would never end). The record names the
+# variables to remove, then those to set.
 
 # Switch this shell to an AWS profile (grant)
 @complete "nu-complete grant"
@@ -38,8 +32,9 @@ def --env --wrapped assume [...args: string] {
         ^grant assume ...$args
         return
     }
-    let record = (try { ^grant assume --shell nu ...$args | collect } catch { return })
-    __grant_apply $record
+    let change = (try { ^grant assume --shell nu ...$args | collect } catch { return } | from nuon)
+    hide-env --ignore-errors ...$change.unset
+    load-env $change.set
 }
 
 # The renewal hook of keys exported with -x is added with the directory hook, at the

@@ -1116,8 +1116,9 @@ fn bash_integration_loaded_twice_hooks_each_prompt_once() {
     );
 }
 
-/// Nushell's integration, loaded twice, adds each of its two hooks once, after the
-/// user's, with the code it says.
+/// Nushell's integration, loaded twice, adds each of its hooks once, after the
+/// user's, with the code it says: the renewal before a command, and at a prompt
+/// the walk up, then the code that enters or leaves a tree.
 #[test]
 fn nu_integration_loaded_twice_adds_each_hook_once() {
     if !NU.is_installed() {
@@ -1131,12 +1132,13 @@ fn nu_integration_loaded_twice_adds_each_hook_once() {
          let hooks = $env.config.hooks\n\
          print ($hooks.pre_execution | length) ($hooks.pre_prompt | length)\n\
          print ($hooks.pre_execution.0.code | str contains 'assume --reassume')\n\
-         print ($hooks.pre_prompt.1.code | str contains '__grant_directory_hook')\n"
+         print ($hooks.pre_prompt.1.code | str contains '.aws-profile')\n\
+         print ($hooks.pre_prompt.2.code | str contains '__grant_directory_enter')\n"
     );
     let output = env
         .shell(NU.program)
         .args(["--no-config-file", "-c", &script])
         .output()
         .unwrap();
-    assert_eq!(success(&output), "1\n2\ntrue\ntrue\n");
+    assert_eq!(success(&output), "1\n3\ntrue\ntrue\ntrue\n");
 }

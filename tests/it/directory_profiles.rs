@@ -277,6 +277,15 @@ impl<'a> Terminal<'a> {
         self.record(label)
     }
 
+    /// The value of a nushell `expression`, as text, recorded as `$OUT/label`.
+    #[track_caller]
+    fn nu_value(&self, expression: &str, label: &str) -> String {
+        self.type_line(&format!(
+            "{expression} | into string | save -f $\"($env.OUT)/{label}\""
+        ));
+        self.outputs.text(label)
+    }
+
     #[track_caller]
     pub(crate) fn record(&self, label: &str) -> HashMap<String, String> {
         self.type_line(&self.real.record_environment(label));
@@ -880,6 +889,65 @@ fn tcsh_allow_takes_effect_at_the_next_prompt() {
 #[test]
 fn nu_allow_takes_effect_at_the_next_prompt() {
     allow_takes_effect_at_the_next_prompt(&NU);
+}
+
+/// Nushell parses a hook given as a string each time it runs, and keeps the
+/// definitions in it: the code that enters or leaves a tree is defined (parsed) only
+/// once a walk finds another nearest file. Prompts and `cd`s outside a tree parse
+/// the short walk alone.
+#[test]
+fn nu_parses_the_tree_code_only_when_the_nearest_file_changes() {
+    if !is_available(&NU) {
+        return;
+    }
+    let (_fake, env, proj, outputs) = allowed_dev_project();
+    prepare_init(&env, &NU);
+    std::fs::create_dir_all(env.home.join("elsewhere/deep")).unwrap();
+    let shell = Terminal::start(&env, &outputs, &NU, "tree-code", &env.home);
+    shell.type_line(&init_line(&NU));
+    let defined = |label: &str| {
+        shell.nu_value(
+            "scope commands | where name == __grant_directory_enter | length",
+            label,
+        )
+    };
+    assert_eq!(defined("first-prompt"), "0");
+    shell.type_line("cd elsewhere/deep");
+    shell.type_line("cd ~");
+    assert_eq!(defined("outside"), "0");
+
+    let inside = shell.environment_after(&format!("cd {}", proj.join("sub").display()), "inside");
+    assert_eq!(inside.get("AWS_PROFILE").map(String::as_str), Some("dev"));
+    assert_eq!(defined("in-the-tree"), "1");
+}
+
+/// Nushell shows the last command's status in its prompt: grant's hooks, reading an
+/// allow list that does not exist yet, walking up, and refusing a tree that is not
+/// allowed, leave it at 0.
+#[test]
+fn nu_hooks_leave_the_last_status_alone() {
+    if !is_available(&NU) {
+        return;
+    }
+    let fake = FakeAws::start();
+    let env = world(&fake);
+    let outputs = Outputs::new(&env);
+    prepare_init(&env, &NU);
+    std::fs::create_dir_all(env.home.join("elsewhere")).unwrap();
+    project(&env, "unallowed", "dev\n");
+    let shell = Terminal::start(&env, &outputs, &NU, "last-status", &env.home);
+    shell.type_line(&init_line(&NU));
+    let status = |label: &str| shell.nu_value("$env.LAST_EXIT_CODE", label);
+    assert_eq!(status("after-prompts"), "0");
+    shell.type_line("cd elsewhere");
+    assert_eq!(status("after-a-walk"), "0");
+    shell.type_line("cd ~/unallowed");
+    assert_eq!(status("after-a-refusal"), "0");
+    assert!(
+        outputs
+            .text("last-status.stderr")
+            .contains("is not allowed to switch")
+    );
 }
 
 /// A folder whose name holds a newline: the walk up ends (fish once spun at 100%

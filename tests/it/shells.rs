@@ -83,14 +83,15 @@ impl RealShell {
     }
 
     /// Code that runs the statements in the file named by $SCRIPT, the way `assume`
-    /// runs grant's output: nushell's reads the records with the function of
-    /// `shell/grant.nu`, tcsh's evaluates a command substitution as its alias does.
+    /// runs grant's output: nushell's applies each record as `assume` in
+    /// `shell/grant.nu` does, tcsh's evaluates a command substitution as its alias
+    /// does.
     pub fn load_script(&self) -> String {
         match self.shell {
             Shell::Fish => "cat $SCRIPT | source".to_owned(),
             // Records separated by NUL, which no record holds, are assumes in a row.
             Shell::Nu => format!(
-                "source '{}/shell/grant.nu'\nfor record in (open --raw $env.SCRIPT | split row (char nul)) {{ __grant_apply $record }}",
+                "source '{}/shell/grant.nu'\nfor record in (open --raw $env.SCRIPT | split row (char nul)) {{ let change = ($record | from nuon); hide-env --ignore-errors ...$change.unset; load-env $change.set }}",
                 env!("CARGO_MANIFEST_DIR")
             ),
             Shell::Tcsh => r#"eval "`cat $SCRIPT:q`""#.to_owned(),
