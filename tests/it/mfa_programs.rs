@@ -134,6 +134,41 @@ fn a_yubikey_answers_through_ykman_when_the_setting_says_so() {
     assert_eq!(fake.count("AssumeRole"), 1);
 }
 
+/// `grant serve` says, at start, where the code for each new role session will come
+/// from: with the setting on, the YubiKey, not a prompt on the terminal.
+#[test]
+fn serve_says_the_yubikey_gives_each_new_code() {
+    let fake = fake_with_code();
+    let env = TestEnv::with_fake(&fake);
+    let (ykman, log) = script(&env, "ykman", &format!("{CODE}\\n"));
+    add_alice(
+        &env,
+        &fake,
+        &format!(
+            "[profile alice]\n\n[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = alice\nmfa_serial = {MFA_SERIAL}\n"
+        ),
+    );
+    env.set_setting("MFA.YubiKey", "true");
+    let mut search = std::ffi::OsString::from(ykman.parent().unwrap());
+    search.push(":");
+    search.push(path_with_grant());
+    let out = env
+        .grant()
+        .args(["serve", "--profile", "deploy", "--", "true"])
+        .env("PATH", search)
+        .output()
+        .unwrap();
+    success(&out);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("needs an MFA code for every new role session")
+            && said.contains("serve reads one from the YubiKey (ykman)")
+            && !said.contains("on the terminal"),
+        "{said}"
+    );
+    assert_eq!(calls(&log).len(), 1);
+}
+
 #[test]
 fn what_a_program_prints_must_be_a_code() {
     let fake = fake_with_code();

@@ -43,8 +43,13 @@ pub(super) fn renewing_source(args: &ServeArgs) -> anyhow::Result<(Renewing, Pro
         );
     }
     if needs_mfa(&profile.source) {
+        let asks = if settings.mfa_yubikey() {
+            "serve reads one from the YubiKey (ykman)"
+        } else {
+            "serve asks for one on the terminal"
+        };
         eprintln!(
-            "grant: {label} needs an MFA code for every new role session: when these credentials run out ({}), serve asks for one on the terminal",
+            "grant: {label} needs an MFA code for every new role session: when these credentials run out ({}), {asks}",
             first.expiration.map(format_expiration).unwrap_or_default()
         );
     }
