@@ -101,7 +101,25 @@ fn tcsh_stamp(_stamp: &std::path::Path) -> Option<(i64, i64)> {
 
 /// The integration `script` without the directory hook (AutoAssumeDirectory=false).
 pub fn without_hook(shell: Shell, script: &str) -> String {
+    if shell == Shell::Nu {
+        return nu_without_hook(script);
+    }
     script.replacen(&*as_in_script(shell), "\n", 1)
+}
+
+/// Nushell's hooks go into its configuration in one change, the renewal before a
+/// command beside the directory's at a prompt: only the latter is taken out.
+fn nu_without_hook(script: &str) -> String {
+    const START: &str = "    pre_prompt: (";
+    const END: &str = "\n    }])\n";
+    let Some(start) = script.find(START) else {
+        return script.to_owned();
+    };
+    let Some(length) = script[start..].find(END) else {
+        return script.to_owned();
+    };
+    let end = start + length + END.len();
+    format!("{}{}", &script[..start], &script[end..])
 }
 
 /// The hook as `grant init` prints it: tcsh's as statements, one a line.
@@ -115,6 +133,24 @@ fn as_in_script(shell: Shell) -> std::borrow::Cow<'static, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nushell_without_the_directory_hook_keeps_the_renewal_hook() {
+        let without = nu_without_hook(NU);
+        assert!(!without.contains("directory-profile"), "{without}");
+        assert!(!without.contains("pre_prompt"), "{without}");
+        assert!(without.contains("pre_execution"), "{without}");
+        assert!(without.contains("assume --reassume"), "{without}");
+        assert!(without.trim_end().ends_with("})\n}"), "{without}");
+    }
+
+    /// What AutoAssumeDirectory=false takes out never holds the renewal of keys.
+    #[test]
+    fn no_other_directory_hook_holds_the_renewal() {
+        for shell in Shell::ALL.into_iter().filter(|shell| *shell != Shell::Nu) {
+            assert!(!as_in_script(shell).contains("--reassume"), "{shell}");
+        }
+    }
 
     #[test]
     fn every_snippet_passes_the_file_as_one_argument_after_double_dash() {
@@ -142,7 +178,8 @@ mod tests {
 
     #[test]
     fn the_hook_can_be_left_out() {
-        for shell in Shell::ALL {
+        // Nushell's shares its configuration change with the renewal: see below.
+        for shell in Shell::ALL.into_iter().filter(|shell| *shell != Shell::Nu) {
             let script = format!("before\n{}after\n", as_in_script(shell));
             assert_eq!(without_hook(shell, &script), "before\n\nafter\n");
         }

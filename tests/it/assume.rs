@@ -1118,27 +1118,33 @@ fn bash_integration_loaded_twice_hooks_each_prompt_once() {
 
 /// Nushell's integration, loaded twice, adds each of its hooks once, after the
 /// user's, with the code it says: the renewal before a command, and at a prompt
-/// the walk up, then the code that enters or leaves a tree.
+/// the walk up, then the code that enters or leaves a tree. With
+/// AutoAssumeDirectory=false only the directory's are left out.
 #[test]
 fn nu_integration_loaded_twice_adds_each_hook_once() {
     if !NU.is_installed() {
         return;
     }
     let env = TestEnv::new();
-    prepare_init(&env, &NU);
-    let line = init_line(&NU);
-    let script = format!(
-        "$env.config.hooks.pre_prompt = [{{|| 'mine' }}]\n{line}\n{line}\n\
-         let hooks = $env.config.hooks\n\
-         print ($hooks.pre_execution | length) ($hooks.pre_prompt | length)\n\
-         print ($hooks.pre_execution.0.code | str contains 'assume --reassume')\n\
-         print ($hooks.pre_prompt.1.code | str contains '.aws-profile')\n\
-         print ($hooks.pre_prompt.2.code | str contains '__grant_directory_enter')\n"
-    );
-    let output = env
-        .shell(NU.program)
-        .args(["--no-config-file", "-c", &script])
-        .output()
-        .unwrap();
-    assert_eq!(success(&output), "1\n3\ntrue\ntrue\ntrue\n");
+    let hooks_after_loading_twice = || {
+        prepare_init(&env, &NU);
+        let line = init_line(&NU);
+        let script = format!(
+            "$env.config.hooks.pre_prompt = [{{|| 'mine' }}]\n{line}\n{line}\n\
+             let hooks = $env.config.hooks\n\
+             print ($hooks.pre_execution | length) ($hooks.pre_prompt | length)\n\
+             print ($hooks.pre_execution.0.code | str contains 'assume --reassume')\n\
+             print ($hooks.pre_prompt | skip 1 | each {{ $in.code | str contains '.aws-profile' }} | to nuon)\n\
+             print ($hooks.pre_prompt | skip 2 | each {{ $in.code | str contains '__grant_directory_enter' }} | to nuon)\n"
+        );
+        let output = env
+            .shell(NU.program)
+            .args(["--no-config-file", "-c", &script])
+            .output()
+            .unwrap();
+        success(&output).replace(char::is_whitespace, "")
+    };
+    assert_eq!(hooks_after_loading_twice(), "13true[true,false][true]");
+    env.set_setting("AutoAssumeDirectory", "false");
+    assert_eq!(hooks_after_loading_twice(), "11true[][]");
 }

@@ -491,8 +491,9 @@ fn the_setting_turns_it_off(real: &RealShell) {
     assert_eq!(profile_of(&entered), (None, None), "{}", real.program);
 
     let init = success(&env.run(&["init", real.shell.name()]));
-    assert!(!init.contains("command grant directory-profile"), "{init}");
+    assert!(!init.contains("grant directory-profile"), "{init}");
     assert!(init.contains("assume"), "the rest of the integration stays");
+    assert!(init.contains("assume --reassume"), "the renewal hook stays");
     let calls = hook_calls(&outputs);
     prepare_init(&env, real);
     let after = Terminal::start(&env, &outputs, real, "loaded-after", &env.home);
@@ -520,6 +521,11 @@ fn fish_auto_assume_directory_false_turns_it_off() {
 #[test]
 fn tcsh_auto_assume_directory_false_turns_it_off() {
     the_setting_turns_it_off(&TCSH);
+}
+
+#[test]
+fn nu_auto_assume_directory_false_turns_it_off() {
+    the_setting_turns_it_off(&NU);
 }
 
 /// tcsh keeps the precmd and cwdcmd the user had (read through a backquote only
