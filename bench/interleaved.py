@@ -47,7 +47,10 @@ def run_until(argv, until):
     start = time.perf_counter()
     pid, terminal = pty.fork()
     if pid == 0:
-        os.execvp(argv[0], argv)
+        try:
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
     seen = b""
     wall = None
     while wall is None and time.perf_counter() - start < 10:
