@@ -101,33 +101,28 @@ fn tcsh_stamp(_stamp: &std::path::Path) -> Option<(i64, i64)> {
 
 /// The integration `script` without the directory hook (AutoAssumeDirectory=false).
 pub fn without_hook(shell: Shell, script: &str) -> String {
-    if shell == Shell::Nu {
-        return nu_without_hook(script);
-    }
     script.replacen(&*as_in_script(shell), "\n", 1)
 }
 
-/// Nushell's hooks go into its configuration in one change, the renewal before a
-/// command beside the directory's at a prompt: only the latter is taken out.
-fn nu_without_hook(script: &str) -> String {
-    const START: &str = "    pre_prompt: (";
-    const END: &str = "\n    }])\n";
-    let Some(start) = script.find(START) else {
-        return script.to_owned();
-    };
-    let Some(length) = script[start..].find(END) else {
-        return script.to_owned();
-    };
-    let end = start + length + END.len();
-    format!("{}{}", &script[..start], &script[end..])
-}
-
-/// The hook as `grant init` prints it: tcsh's as statements, one a line.
+/// The hook as `grant init` prints it: tcsh's as statements, one a line; nushell's
+/// as its `pre_prompt` hooks only, since the one change of its configuration that
+/// adds them adds the renewal before a command too.
 fn as_in_script(shell: Shell) -> std::borrow::Cow<'static, str> {
     match shell {
         Shell::Tcsh => super::tcsh::statements(TCSH).into(),
+        Shell::Nu => nu_prompt_hooks().into(),
         shell => snippet(shell).into(),
     }
+}
+
+/// From `    pre_prompt: (` to the line that closes its list.
+fn nu_prompt_hooks() -> &'static str {
+    const END: &str = "\n    }])\n";
+    let start = NU.find("    pre_prompt: (").unwrap_or(NU.len());
+    let end = NU[start..]
+        .find(END)
+        .map_or(start, |length| start + length + END.len());
+    &NU[start..end]
 }
 
 #[cfg(test)]
@@ -136,7 +131,7 @@ mod tests {
 
     #[test]
     fn nushell_without_the_directory_hook_keeps_the_renewal_hook() {
-        let without = nu_without_hook(NU);
+        let without = without_hook(Shell::Nu, NU);
         assert!(!without.contains("directory-profile"), "{without}");
         assert!(!without.contains("pre_prompt"), "{without}");
         assert!(without.contains("pre_execution"), "{without}");
@@ -146,8 +141,8 @@ mod tests {
 
     /// What AutoAssumeDirectory=false takes out never holds the renewal of keys.
     #[test]
-    fn no_other_directory_hook_holds_the_renewal() {
-        for shell in Shell::ALL.into_iter().filter(|shell| *shell != Shell::Nu) {
+    fn no_directory_hook_holds_the_renewal() {
+        for shell in Shell::ALL {
             assert!(!as_in_script(shell).contains("--reassume"), "{shell}");
         }
     }
@@ -178,8 +173,7 @@ mod tests {
 
     #[test]
     fn the_hook_can_be_left_out() {
-        // Nushell's shares its configuration change with the renewal: see below.
-        for shell in Shell::ALL.into_iter().filter(|shell| *shell != Shell::Nu) {
+        for shell in Shell::ALL {
             let script = format!("before\n{}after\n", as_in_script(shell));
             assert_eq!(without_hook(shell, &script), "before\n\nafter\n");
         }

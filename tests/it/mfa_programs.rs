@@ -64,16 +64,35 @@ fn calls(log: &Path) -> Vec<String> {
         .collect()
 }
 
+/// PATH with `bin` (the test's programs) first, then grant's.
+fn path_before_grant(bin: &Path) -> std::ffi::OsString {
+    let mut search = std::ffi::OsString::from(bin);
+    search.push(":");
+    search.push(path_with_grant());
+    search
+}
+
 fn served(env: &TestEnv, profile: &str, path: Option<&Path>) -> std::process::Output {
     let mut command = env.grant();
     command.args(["credential-process", "--profile", profile]);
     if let Some(bin) = path {
-        let mut search = std::ffi::OsString::from(bin);
-        search.push(":");
-        search.push(path_with_grant());
-        command.env("PATH", search);
+        command.env("PATH", path_before_grant(bin));
     }
     command.output().unwrap()
+}
+
+/// alice, and the profile deploy: a role assumed from her that needs the MFA
+/// device `serial`; a fake `ykman` that prints the code. Returns its folder and log.
+fn deploy_role_and_ykman(env: &TestEnv, fake: &FakeAws, serial: &str) -> (PathBuf, PathBuf) {
+    let (ykman, log) = script(env, "ykman", &format!("{CODE}\\n"));
+    add_alice(
+        env,
+        fake,
+        &format!(
+            "[profile alice]\n\n[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = alice\nmfa_serial = {serial}\n"
+        ),
+    );
+    (ykman.parent().unwrap().to_path_buf(), log)
 }
 
 #[test]
@@ -103,16 +122,9 @@ fn mfa_process_answers_the_code_with_no_terminal() {
 fn a_yubikey_answers_through_ykman_when_the_setting_says_so() {
     let fake = fake_with_code();
     let env = TestEnv::with_fake(&fake);
-    let (ykman, log) = script(&env, "ykman", &format!("{CODE}\\n"));
     let role_serial = "arn:aws:iam::111111111111:mfa/deploy-key";
-    add_alice(
-        &env,
-        &fake,
-        &format!(
-            "[profile alice]\n\n[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = alice\nmfa_serial = {role_serial}\n"
-        ),
-    );
-    let bin = ykman.parent().unwrap();
+    let (bin, log) = deploy_role_and_ykman(&env, &fake, role_serial);
+    let bin = bin.as_path();
     // Off by default: no terminal, so nothing could be asked.
     let line = failure(&served(&env, "deploy", Some(bin)));
     assert!(line.contains("pass --mfa-token CODE"), "{line}");
@@ -140,22 +152,12 @@ fn a_yubikey_answers_through_ykman_when_the_setting_says_so() {
 fn serve_says_the_yubikey_gives_each_new_code() {
     let fake = fake_with_code();
     let env = TestEnv::with_fake(&fake);
-    let (ykman, log) = script(&env, "ykman", &format!("{CODE}\\n"));
-    add_alice(
-        &env,
-        &fake,
-        &format!(
-            "[profile alice]\n\n[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = alice\nmfa_serial = {MFA_SERIAL}\n"
-        ),
-    );
+    let (bin, log) = deploy_role_and_ykman(&env, &fake, MFA_SERIAL);
     env.set_setting("MFA.YubiKey", "true");
-    let mut search = std::ffi::OsString::from(ykman.parent().unwrap());
-    search.push(":");
-    search.push(path_with_grant());
     let out = env
         .grant()
         .args(["serve", "--profile", "deploy", "--", "true"])
-        .env("PATH", search)
+        .env("PATH", path_before_grant(&bin))
         .output()
         .unwrap();
     success(&out);
