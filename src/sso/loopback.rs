@@ -43,18 +43,28 @@ impl Pkce {
     }
 }
 
+type Outcome = Result<String, SsoError>;
+
 pub struct Callback {
     listener: TcpListener,
     pub redirect_uri: String,
+    /// What the answered redirects said, kept from one wait to the next: a redirect
+    /// accepted while an earlier one (a code IAM Identity Center then refuses) ends
+    /// a wait is there for the next.
+    outcome_sender: tokio::sync::mpsc::Sender<Outcome>,
+    outcomes: tokio::sync::mpsc::Receiver<Outcome>,
 }
 
 impl Callback {
     pub async fn bind() -> Result<Self, SsoError> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let port = listener.local_addr()?.port();
+        let (outcome_sender, outcomes) = tokio::sync::mpsc::channel(1);
         Ok(Callback {
             listener,
             redirect_uri: format!("http://127.0.0.1:{port}{CALLBACK_PATH}"),
+            outcome_sender,
+            outcomes,
         })
     }
 
@@ -63,13 +73,12 @@ impl Callback {
     /// others. Only a redirect carrying the right `state` ends the wait (with its
     /// code or its error); anything else, such as a forged redirect or a favicon
     /// request, gets a 400 and is ignored.
-    pub async fn wait_for_code(&self, expected_state: &str) -> Result<String, SsoError> {
-        let (outcome_sender, mut outcomes) = tokio::sync::mpsc::channel(1);
+    pub async fn wait_for_code(&mut self, expected_state: &str) -> Result<String, SsoError> {
         loop {
             tokio::select! {
                 accepted = self.listener.accept() => {
                     let (stream, _) = accepted?;
-                    let sender = outcome_sender.clone();
+                    let sender = self.outcome_sender.clone();
                     let expected_state = expected_state.to_owned();
                     tokio::spawn(async move {
                         if let Some(outcome) = answer(stream, &expected_state).await {
@@ -77,14 +86,14 @@ impl Callback {
                         }
                     });
                 }
-                Some(outcome) = outcomes.recv() => return outcome,
+                Some(outcome) = self.outcomes.recv() => return outcome,
             }
         }
     }
 }
 
 /// Answers one connection; `Some` when it was the redirect that ends the sign-in.
-async fn answer(mut stream: TcpStream, expected_state: &str) -> Option<Result<String, SsoError>> {
+async fn answer(mut stream: TcpStream, expected_state: &str) -> Option<Outcome> {
     let target = tokio::time::timeout(READ_DEADLINE, read_request_target(&mut stream))
         .await
         .ok()
@@ -217,7 +226,7 @@ mod tests {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let callback = Callback::bind().await.unwrap();
+            let mut callback = Callback::bind().await.unwrap();
             let port = url::Url::parse(&callback.redirect_uri)
                 .unwrap()
                 .port()
@@ -243,6 +252,42 @@ mod tests {
             };
             let (code, ()) = tokio::join!(callback.wait_for_code("s"), browser);
             assert_eq!(code.unwrap(), "real");
+        });
+    }
+
+    /// Two redirects with the right state that arrive together (a local process's
+    /// code, then the browser's): the wait ends with one, and the other is there
+    /// for the next wait, even when the first wait accepted it.
+    #[test]
+    fn a_redirect_accepted_as_a_wait_ends_reaches_the_next_wait() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut callback = Callback::bind().await.unwrap();
+            let port = url::Url::parse(&callback.redirect_uri)
+                .unwrap()
+                .port()
+                .unwrap();
+            let mut browsers = Vec::new();
+            for code in ["one", "two"] {
+                let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+                let request = format!("GET /oauth/callback?code={code}&state=s HTTP/1.1\r\n\r\n");
+                stream.write_all(request.as_bytes()).await.unwrap();
+                browsers.push(stream);
+            }
+            let first = callback.wait_for_code("s").await.unwrap();
+            let second = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                callback.wait_for_code("s"),
+            )
+            .await
+            .expect("the second redirect was lost")
+            .unwrap();
+            let mut codes = [first, second];
+            codes.sort();
+            assert_eq!(codes, ["one", "two"]);
         });
     }
 }

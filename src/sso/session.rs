@@ -435,7 +435,7 @@ async fn browser_sign_in(
 ) -> Result<Grant, SsoError> {
     let pkce = Pkce::new()?;
     let state = loopback::random_text(32)?;
-    let callback = Callback::bind().await?;
+    let mut callback = Callback::bind().await?;
     let url = oidc::authorize_url(
         &oidc::oidc_endpoint(&session.region),
         registration,
@@ -462,17 +462,19 @@ async fn browser_sign_in(
     // listener a code of their own: one IAM Identity Center refuses is dropped and
     // the wait goes on for the browser's.
     loop {
-        let redirect = callback.wait_for_code(&state);
-        tokio::pin!(redirect);
-        let code = loop {
-            tokio::select! {
-                result = &mut redirect => break result?,
-                _ = ticker.tick() => {
-                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                    if left.is_zero() {
-                        return Err(SsoError::TimedOut);
+        let code = {
+            let redirect = callback.wait_for_code(&state);
+            tokio::pin!(redirect);
+            loop {
+                tokio::select! {
+                    result = &mut redirect => break result?,
+                    _ = ticker.tick() => {
+                        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                        if left.is_zero() {
+                            return Err(SsoError::TimedOut);
+                        }
+                        waiting.time_left(left);
                     }
-                    waiting.time_left(left);
                 }
             }
         };
