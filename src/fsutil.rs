@@ -99,6 +99,7 @@ fn file_identity(meta: &fs::Metadata) -> String {
 /// grant makes; set create/write/... on them as usual. They never follow a symlink at
 /// the path (the open fails) and never wait for the other end of a FIFO.
 pub fn private_file_options() -> std::fs::OpenOptions {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut options = std::fs::OpenOptions::new();
     #[cfg(unix)]
     {
@@ -237,6 +238,7 @@ pub enum UntrustedDir {
 
 /// The trust decision for a folder owned by `owner` with permission bits `mode`, for
 /// the user `me`.
+#[cfg(unix)]
 pub fn dir_trust(dir: &Path, owner: u32, mode: u32, me: u32) -> Result<(), UntrustedDir> {
     if owner != me {
         return Err(UntrustedDir::OtherOwner {
@@ -291,16 +293,20 @@ mod tests {
         write_atomic(&path, b"one", None).unwrap();
         write_atomic(&path, b"two", None).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
-        assert_eq!(file_mode(&path), Some(0o600));
-        let dir_mode = fs::metadata(root.path().join("a/b"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(dir_mode & 0o777, 0o700);
+        #[cfg(unix)]
+        {
+            assert_eq!(file_mode(&path), Some(0o600));
+            let dir_mode = fs::metadata(root.path().join("a/b"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(dir_mode & 0o777, 0o700);
+        }
         let leftovers: Vec<_> = fs::read_dir(root.path().join("a/b")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp file left behind");
     }
 
+    #[cfg(unix)]
     #[test]
     fn atomic_write_keeps_a_given_mode() {
         let root = tempfile::tempdir().unwrap();
@@ -309,6 +315,7 @@ mod tests {
         assert_eq!(file_mode(&path), Some(0o644));
     }
 
+    #[cfg(unix)]
     #[test]
     fn folders_of_another_user_or_writable_by_others_are_refused() {
         let dir = Path::new("/state/grant");
@@ -335,6 +342,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn own_files_are_never_followed_blocked_on_or_read_whole() {
         let root = tempfile::tempdir().unwrap();
@@ -378,6 +386,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn user_files_are_written_through_a_symlink_keeping_the_mode() {
         let root = tempfile::tempdir().unwrap();

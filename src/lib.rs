@@ -27,6 +27,7 @@ pub(crate) mod mfa;
 pub(crate) mod net;
 pub(crate) mod partition;
 pub(crate) mod paths;
+pub(crate) mod peer;
 pub(crate) mod picker;
 pub(crate) mod profile;
 pub(crate) mod registry;

@@ -93,7 +93,7 @@ impl Handoff {
             && self
                 .listener
                 .local_addr()
-                .is_ok_and(|local| peer_is_mine(peer, local));
+                .is_ok_and(|local| peer_may_be_given(peer, local));
         let response = if ours {
             format!(
                 "HTTP/1.1 302 Found\r\nLocation: {target}\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -106,6 +106,12 @@ impl Handoff {
         let _ = stream.flush();
         ours
     }
+}
+
+/// On Linux, a connection of this user's own; elsewhere the path's 256 random bits
+/// are the guard.
+fn peer_may_be_given(peer: SocketAddr, local: SocketAddr) -> bool {
+    crate::peer::runs_as_this_user(peer, local).unwrap_or(true)
 }
 
 /// The path of a `GET` request's head, read within [`HEAD_DEADLINE`].
@@ -136,84 +142,9 @@ fn read_path(stream: &mut TcpStream) -> Option<String> {
     None
 }
 
-/// Whether the process at the other end of a loopback connection runs as this user.
-#[cfg(target_os = "linux")]
-fn peer_is_mine(peer: SocketAddr, local: SocketAddr) -> bool {
-    let me = rustix::process::geteuid().as_raw();
-    let owner = socket_owner("/proc/net/tcp", peer, local)
-        .or_else(|| socket_owner("/proc/net/tcp6", peer, local));
-    owner == Some(me)
-}
-
-/// Elsewhere the path's 256 random bits are the guard.
-#[cfg(not(target_os = "linux"))]
-fn peer_is_mine(_peer: SocketAddr, _local: SocketAddr) -> bool {
-    true
-}
-
-/// The uid owning the socket whose local end is `peer` and remote end `local`, from
-/// a `/proc/net/tcp` table.
-#[cfg(target_os = "linux")]
-fn socket_owner(table: &str, peer: SocketAddr, local: SocketAddr) -> Option<u32> {
-    let text = std::fs::read_to_string(table).ok()?;
-    owner_in_table(&text, &proc_address(peer)?, &proc_address(local)?)
-}
-
-/// `0100007F:1F90`: the address as the kernel prints it (IPv4 in the machine's own
-/// byte order), then the port.
-fn proc_address(address: SocketAddr) -> Option<String> {
-    match address {
-        SocketAddr::V4(v4) => Some(format!(
-            "{:08X}:{:04X}",
-            u32::from_ne_bytes(v4.ip().octets()),
-            v4.port()
-        )),
-        SocketAddr::V6(_) => None,
-    }
-}
-
-fn owner_in_table(text: &str, local: &str, remote: &str) -> Option<u32> {
-    text.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        (fields.get(1) == Some(&local) && fields.get(2) == Some(&remote))
-            .then(|| fields.get(7)?.parse().ok())
-            .flatten()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn addresses_are_written_as_the_kernel_writes_them() {
-        let address: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let expected = if cfg!(target_endian = "little") {
-            "0100007F:1F90"
-        } else {
-            "7F000001:1F90"
-        };
-        assert_eq!(proc_address(address).unwrap(), expected);
-        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:9C40 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1234        0 5 1\n";
-        assert_eq!(
-            owner_in_table(table, "0100007F:9C40", "0100007F:1F90"),
-            Some(1234)
-        );
-        assert_eq!(
-            owner_in_table(table, "0100007F:9C41", "0100007F:1F90"),
-            None
-        );
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_connection_of_ones_own_is_known_as_such() {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (_server, peer) = listener.accept().unwrap();
-        assert_eq!(peer, client.local_addr().unwrap());
-        assert!(peer_is_mine(peer, listener.local_addr().unwrap()));
-    }
 
     #[test]
     fn only_the_secret_path_is_answered_with_the_target() {

@@ -95,10 +95,13 @@ fn os_keyring_holder(_backend: KeyringBackend, _id: &str) -> Option<Box<dyn KeyH
 mod tests {
     use super::*;
 
+    fn name(backend: KeyringBackend) -> Result<&'static str, &'static str> {
+        candidates(backend, "0123").map(|list| list[0].name())
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn every_explicit_backend_maps_to_its_own_holder_on_linux() {
-        let name = |backend| candidates(backend, "0123").map(|list| list[0].name());
         assert_eq!(name(KeyringBackend::KernelKeyring), Ok("kernel-keyring"));
         assert_eq!(name(KeyringBackend::Agent), Ok("agent"));
         assert_eq!(name(KeyringBackend::SecretService), Ok("secret-service"));
@@ -107,5 +110,25 @@ mod tests {
             name(KeyringBackend::WindowsCredentialManager).err(),
             Some("windows-credential-manager")
         );
+    }
+
+    #[cfg(any(target_os = "macos", windows))]
+    #[test]
+    fn auto_is_the_systems_own_store_and_the_linux_holders_are_refused() {
+        let own = if cfg!(windows) {
+            "windows-credential-manager"
+        } else {
+            "keychain"
+        };
+        assert_eq!(name(KeyringBackend::Auto), Ok(own));
+        let list = candidates(KeyringBackend::Auto, "0123").unwrap();
+        assert_eq!(list.len(), 1, "no fallback after the system's store");
+        for linux_only in [
+            KeyringBackend::KernelKeyring,
+            KeyringBackend::Agent,
+            KeyringBackend::SecretService,
+        ] {
+            assert_eq!(name(linux_only).err(), Some(linux_only.as_str()));
+        }
     }
 }

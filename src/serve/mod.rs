@@ -15,7 +15,6 @@
 
 mod http;
 pub mod imds;
-mod peer;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -216,7 +215,7 @@ fn serve_connection(mut stream: TcpStream, handler: &Handler, source: &dyn Sourc
     let (answer, unread) = match http::read_head(&mut stream) {
         Ok(head) => match &handler.imds {
             Some(sessions) => {
-                let is_this_user = || peer::is_this_user(&stream);
+                let is_this_user = || crate::peer::is_this_user(&stream);
                 let caller = imds::Caller {
                     secret: &handler.token,
                     is_this_user: &is_this_user,

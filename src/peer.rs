@@ -1,46 +1,42 @@
 //! Whose program is at the other end of a loopback connection. On Linux the kernel
 //! lists every TCP socket with its owner's uid in /proc/net/tcp and tcp6; the
 //! connecting socket is the one whose local address is the connection's peer and
-//! whose remote address is our end. Elsewhere nothing is known, and the answer is
-//! "not this user".
+//! whose remote address is our end. Other systems say nothing, and each caller
+//! decides what that means for it.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 
-/// Whether the program that opened `stream` runs as this process's user.
+/// Whether the program that opened `stream` runs as this process's user; not known
+/// (so `false`) off Linux.
 pub fn is_this_user(stream: &TcpStream) -> bool {
     let (Ok(peer), Ok(ours)) = (stream.peer_addr(), stream.local_addr()) else {
         return false;
     };
-    peer.ip().is_loopback() && owner(peer, ours).is_some_and(|uid| uid == this_user())
+    peer.ip().is_loopback() && runs_as_this_user(peer, ours) == Some(true)
 }
 
+/// Whether the socket at `peer`, connected to our `ours`, belongs to this process's
+/// user: `None` where the system does not list sockets' owners (off Linux).
 #[cfg(target_os = "linux")]
-fn this_user() -> u32 {
-    rustix::process::geteuid().as_raw()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn this_user() -> u32 {
-    u32::MAX
-}
-
-#[cfg(target_os = "linux")]
-fn owner(peer: SocketAddr, ours: SocketAddr) -> Option<u32> {
+pub fn runs_as_this_user(peer: SocketAddr, ours: SocketAddr) -> Option<bool> {
     let table = match peer {
         SocketAddr::V4(_) => "/proc/net/tcp",
         SocketAddr::V6(_) => "/proc/net/tcp6",
     };
-    let text = std::fs::read_to_string(table).ok()?;
-    owner_in(&text, peer, ours)
+    let owner = std::fs::read_to_string(table)
+        .ok()
+        .and_then(|text| owner_in(&text, peer, ours));
+    Some(owner == Some(rustix::process::geteuid().as_raw()))
 }
 
 #[cfg(not(target_os = "linux"))]
-fn owner(_peer: SocketAddr, _ours: SocketAddr) -> Option<u32> {
+pub fn runs_as_this_user(_peer: SocketAddr, _ours: SocketAddr) -> Option<bool> {
     None
 }
 
 /// The uid of the socket at `local` connected to `remote`, in the text of
 /// /proc/net/tcp: `sl local_address rem_address st queues timer retrnsmt uid ...`.
+#[cfg(any(target_os = "linux", test))]
 fn owner_in(table: &str, local: SocketAddr, remote: SocketAddr) -> Option<u32> {
     table.lines().skip(1).find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -52,7 +48,9 @@ fn owner_in(table: &str, local: SocketAddr, remote: SocketAddr) -> Option<u32> {
 
 /// `0100007F:1F90` (an IPv4 address as the kernel's 32-bit word, in hex, and the
 /// port) or the same with four such words for IPv6.
+#[cfg(any(target_os = "linux", test))]
 fn address(field: &str) -> Option<SocketAddr> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
     let (ip, port) = field.split_once(':')?;
     let port = u16::from_str_radix(port, 16).ok()?;
     let word = |index: usize| -> Option<[u8; 4]> {
