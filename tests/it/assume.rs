@@ -10,6 +10,7 @@ use std::time::Duration;
 use fake_aws::FakeAws;
 use grant::testing::shell::Shell;
 
+#[cfg(unix)]
 use crate::directory_profiles::Terminal;
 use crate::shells::test_values::{CANARY, KEEP, hostile_values};
 use crate::shells::{
@@ -726,6 +727,7 @@ fn tcsh_hook_renews_expiring_keys() {
 
 /// Nushell's renewal hook (`pre_execution`), in a real terminal: nushell runs no
 /// hooks for lines read from a pipe.
+#[cfg(unix)]
 #[test]
 fn nu_hook_renews_expiring_keys() {
     if !NU.is_installed() || !crate::support::tool_is_installed("tmux", "tmux") {
@@ -770,6 +772,7 @@ fn nu_hook_renews_expiring_keys() {
 /// Nushell's renewal check reads GRANT_EXPIRES as a base-10 number: 09 is long past
 /// (the renewal, without an assumed profile, ends the watch), 0999999999999 far
 /// ahead, and a value that is no number or is code renews nothing and runs nothing.
+#[cfg(unix)]
 #[test]
 fn nu_hook_reads_grant_expires_as_a_number_and_nothing_else() {
     if !NU.is_installed() || !crate::support::tool_is_installed("tmux", "tmux") {

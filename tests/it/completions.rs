@@ -8,11 +8,14 @@ use std::time::{Duration, Instant};
 
 use grant::testing::shell::Shell;
 
+#[cfg(unix)]
 use crate::directory_profiles::{HOSTILE_FOLDERS, Terminal, is_available};
-use crate::shells::test_values::{CANARY, KEEP};
-use crate::shells::{
-    BASH, FISH, NU, Outputs, RealShell, ZSH, init_line, prepare_init, run_script, script_succeeded,
-};
+use crate::shells::test_values::CANARY;
+#[cfg(unix)]
+use crate::shells::test_values::KEEP;
+use crate::shells::{BASH, FISH, Outputs, RealShell, ZSH, init_line, run_script, script_succeeded};
+#[cfg(unix)]
+use crate::shells::{NU, prepare_init};
 use crate::support::{TestEnv, failure, stderr, stdout, success, tool_is_installed};
 
 #[test]
@@ -286,10 +289,12 @@ fn zsh_completes_profile_names() {
 /// Profile names the AWS files may hold that are code in some shell or drive the
 /// terminal (a `;` would end the header): outside the SDKs' name set, so never
 /// offered.
+#[cfg(unix)]
 const HOSTILE_PROFILES: &str = "[profile `touch CANARY`]\nregion = f\n[profile x' rm -rf ~/KEEP 'y]\nregion = g\n[profile a\u{1b}[2J\u{1b}[31mb]\nregion = h\n";
 
 /// Nushell's completion asks grant on each Tab (`@complete`, `grant __complete`):
 /// typed into a real nushell inside tmux, with what the README has it load.
+#[cfg(unix)]
 #[test]
 fn nu_completes_commands_and_profile_names() {
     if !is_available(&NU) {
@@ -347,6 +352,7 @@ fn nu_completes_commands_and_profile_names() {
 /// Paths complete too (`grant allow DIR`), and a file name is not a word of
 /// nushell's: the one taken reaches grant whole, and none runs as code. One holding
 /// a terminal escape or a line break is not offered.
+#[cfg(unix)]
 #[test]
 fn nu_completion_keeps_hostile_file_names_data() {
     if !is_available(&NU) {

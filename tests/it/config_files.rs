@@ -423,12 +423,13 @@ fn random_bytes(count: usize) -> Vec<u8> {
 /// Writes a file as the AWS CLI does, readable by its owner only.
 fn write_private(path: &Path, bytes: &[u8]) {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
         .write(true)
         .create(true)
         .truncate(true)
-        .mode(0o600)
         .open(path)
         .and_then(|mut file| file.write_all(bytes))
         .unwrap();

@@ -5,14 +5,20 @@
 //! a real headless Chromium that follows the URL to the fake's login.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(unix)]
+use std::{
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
 use fake_aws::FakeAws;
 
 use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, Process, granted_profile};
-use crate::support::{TestEnv, failure, stderr, success, tool_is_installed};
+#[cfg(unix)]
+use crate::support::tool_is_installed;
+use crate::support::{TestEnv, failure, stderr, success};
 
 const DEPLOY: &str = "[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = dev\nregion = eu-central-1\n\n";
 
@@ -463,6 +469,7 @@ fn a_failing_federation_endpoint_is_one_line() {
 /// A browser stand-in (`python/console_browser.py`): loads the URL it gets as a
 /// browser would, then writes each argument on a line of `record`, the redirect it
 /// got to `record.location` and its /proc cmdline and environ to `record.proc`.
+#[cfg(unix)]
 fn recording_browser(env: &TestEnv, record: &Path) -> PathBuf {
     let script = env.home.join("record-browser");
     std::fs::write(
@@ -484,16 +491,19 @@ FAKE_CONSOLE_RECORD='{}' exec '{}' \"$@\"\n",
 }
 
 /// The URL the browser was redirected to.
+#[cfg(unix)]
 fn location(record: &Path) -> String {
     std::fs::read_to_string(format!("{}.location", record.display())).unwrap()
 }
 
+#[cfg(unix)]
 fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
 /// Waits for a file the browser writes after grant has started it and exited.
+#[cfg(unix)]
 fn wait_for(path: &Path, limit: Duration) -> String {
     let start = Instant::now();
     while start.elapsed() < limit {
@@ -506,6 +516,7 @@ fn wait_for(path: &Path, limit: Duration) -> String {
 }
 
 /// `grant ARGS` where a browser may be opened (CI=true never opens one).
+#[cfg(unix)]
 fn console_in_browser(env: &TestEnv, fake: &FakeAws, args: &[&str]) -> Output {
     env.grant()
         .env("AWS_ENDPOINT_URL_SIGNIN", fake.url())
@@ -515,6 +526,7 @@ fn console_in_browser(env: &TestEnv, fake: &FakeAws, args: &[&str]) -> Output {
         .unwrap()
 }
 
+#[cfg(unix)]
 #[test]
 fn firefox_containers_carry_the_profile_and_the_url_encoded() {
     let fake = FakeAws::start();
@@ -555,6 +567,7 @@ fn firefox_containers_carry_the_profile_and_the_url_encoded() {
     assert_eq!(fake.console_logins().len(), 1);
 }
 
+#[cfg(unix)]
 #[test]
 fn chromium_profiles_are_folders_of_grant_named_safely() {
     let fake = FakeAws::start();
@@ -601,6 +614,7 @@ fn chromium_profiles_are_folders_of_grant_named_safely() {
 }
 
 /// Waits until the browser stand-in has written a record other than `before`.
+#[cfg(unix)]
 fn wait_for_change(record: &Path, before: &str) -> String {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(60) {
@@ -690,6 +704,7 @@ fn assume_c_opens_the_console_and_the_shell_function_runs_it_directly() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn a_real_headless_chromium_reaches_the_login_with_its_own_profile() {
     if !tool_is_installed("chromium", "chromium") {
@@ -864,6 +879,7 @@ fn the_fakes_federation_endpoint_accepts_only_what_it_issued() {
 /// and environment (what /proc shows) hold neither the sign-in token nor the keys
 /// of grant's caller, in every kind of launch; the token reaches the browser only
 /// through the one-shot loopback redirect, which answers once.
+#[cfg(unix)]
 #[test]
 fn the_sign_in_token_is_in_no_browser_command_line_or_environment() {
     let fake = FakeAws::start();

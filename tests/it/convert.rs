@@ -63,6 +63,7 @@ fn the_aws_cli_profile_becomes_grants_and_nothing_else_changes() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn the_file_keeps_its_mode_and_stays_a_symlink() {
     use std::os::unix::fs::PermissionsExt;

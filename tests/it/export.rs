@@ -5,6 +5,7 @@
 //! and `assume --env` keeping the other lines of `.env`.
 
 use std::path::Path;
+#[cfg(unix)]
 use std::process::Output;
 
 use fake_aws::FakeAws;
@@ -190,6 +191,7 @@ fn powershell_lines_parse_as_data_with_the_keys() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn to_credentials_file_keeps_every_other_byte() {
     use std::os::unix::fs::PermissionsExt;
@@ -275,6 +277,7 @@ fn hostile_section_names_never_reach_the_file() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn assume_env_writes_dot_env_keeping_the_other_lines() {
     use std::os::unix::fs::PermissionsExt;
@@ -312,6 +315,7 @@ fn assume_env_writes_dot_env_keeping_the_other_lines() {
     assert_eq!(mode, 0o600);
 }
 
+#[cfg(unix)]
 #[test]
 fn assume_env_refuses_a_symlinked_dot_env() {
     let fake = FakeAws::start();

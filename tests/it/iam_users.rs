@@ -4,6 +4,7 @@
 //! file and removed. The fake knows every long-term secret it made, so the end-of-test
 //! scan fails a test that leaves one in plaintext.
 
+#[cfg(unix)]
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -154,6 +155,7 @@ fn mfa_config() -> String {
 }
 
 /// A zenity on PATH that records each call and answers the MFA code.
+#[cfg(unix)]
 fn fake_zenity(env: &TestEnv) -> (std::path::PathBuf, std::path::PathBuf) {
     let bin = env.home.join("fake-bin");
     std::fs::create_dir_all(&bin).unwrap();
@@ -173,6 +175,7 @@ fn fake_zenity(env: &TestEnv) -> (std::path::PathBuf, std::path::PathBuf) {
 
 /// credential-process for `profile` as an IDE on a desktop would run it: no
 /// terminal at all (its own session, stdin closed), no CI, DISPLAY set.
+#[cfg(unix)]
 fn on_a_desktop(env: &TestEnv, bin: &Path, profile: &str) -> Output {
     let mut path = std::ffi::OsString::from(bin);
     path.push(":");
@@ -196,6 +199,7 @@ fn on_a_desktop(env: &TestEnv, bin: &Path, profile: &str) -> Output {
     crate::support::run_within(&mut command, std::time::Duration::from_secs(60))
 }
 
+#[cfg(unix)]
 #[test]
 fn the_mfa_code_is_asked_once_per_session_across_a_role_chain() {
     if !tool_is_installed("setsid", "util-linux") {

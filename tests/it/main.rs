@@ -4,6 +4,9 @@
 // The tests read the environment of their runner (PATH, CI, the Python to use); the
 // rule that only src/env.rs reads it is for grant itself.
 #![allow(clippy::disallowed_methods)]
+// What is marked `#[cfg(unix)]` here and in the modules drives programs written as
+// sh scripts (fake browsers, MFA programs, wrappers), Unix shells, symlinks or
+// permission bits; on Windows the rest runs.
 
 mod shells;
 mod support;
@@ -22,6 +25,7 @@ mod consumers;
 mod containers;
 mod convert;
 mod credential_process;
+#[cfg(unix)]
 mod directory_profiles;
 mod doctor;
 mod export;
@@ -31,7 +35,9 @@ mod iam_users;
 mod installer;
 mod load;
 mod man_pages;
+#[cfg(unix)]
 mod mfa_programs;
+#[cfg(unix)]
 mod picker;
 mod populate;
 mod powershell;
@@ -40,15 +46,18 @@ mod profiles;
 mod pwsh;
 mod registry;
 mod role_chains;
+#[cfg(unix)]
 mod saml;
 mod secrets;
 mod serve;
 mod settings;
+#[cfg(unix)]
 mod shell_layer;
 mod shell_quoting;
 mod sso;
 mod trust_config;
 mod trust_display;
+#[cfg(unix)]
 mod trust_files;
 mod trust_identity;
 mod uninstall;

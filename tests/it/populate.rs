@@ -310,6 +310,7 @@ fn progress_shows_on_a_terminal() {
 }
 
 /// Throttling while listing is retried with backoff; the file keeps its mode.
+#[cfg(unix)]
 #[test]
 fn throttled_listing_is_retried_and_the_file_keeps_its_mode() {
     use std::os::unix::fs::PermissionsExt;

@@ -8,7 +8,9 @@ use std::process::Command;
 use fake_aws::FakeAws;
 
 use crate::convert::boto3_as;
-use crate::support::fixtures::{self, DEV_ACCOUNT, DEV_ROLE, Forget, START_URL};
+use crate::support::fixtures::{self, Forget, START_URL};
+#[cfg(unix)]
+use crate::support::fixtures::{DEV_ACCOUNT, DEV_ROLE};
 use crate::support::{TestEnv, failure, stderr, stdout, success, tool_is_installed};
 
 /// A bare repository and a working clone of it that the test commits through.
@@ -101,6 +103,7 @@ fn world(env: TestEnv) -> TestEnv {
     env
 }
 
+#[cfg(unix)]
 fn assert_clones_private(env: &TestEnv) {
     use std::os::unix::fs::PermissionsExt;
     let clones = env.state_dir.join("registries/clones");
@@ -126,6 +129,7 @@ fn config(env: &TestEnv) -> String {
 const USER_CONFIG: &str =
     "# my own profiles\r\n[profile mine]   ; keep this comment\nregion = us-east-1\n\n";
 
+#[cfg(unix)]
 fn team_fragment(profiles: &[&str]) -> String {
     profiles
         .iter()
@@ -137,6 +141,7 @@ fn team_fragment(profiles: &[&str]) -> String {
         .collect()
 }
 
+#[cfg(unix)]
 #[test]
 fn a_registry_is_added_synced_and_removed_leaving_every_other_byte() {
     let Some(repo) = Repo::new() else { return };
@@ -434,6 +439,7 @@ fn a_hostile_registry_writes_no_code_and_runs_nothing() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn links_out_of_the_clone_and_huge_files_are_refused() {
     let Some(repo) = Repo::new() else { return };

@@ -7,6 +7,7 @@
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+#[cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -707,6 +708,7 @@ fn gets_credentials_through_imds(consumer: Consumer) {
 
 /// The IMDS endpoint answers only under its secret path, and the credentials only
 /// with a session token from `PUT /latest/api/token` (401 without, as IMDSv2).
+#[cfg(unix)]
 #[test]
 fn imds_refuses_requests_without_the_session_token_or_the_secret() {
     let fake = FakeAws::start();

@@ -1,6 +1,7 @@
 //! `grant settings`: list, get and set against a real config.toml.
 
 use std::fs;
+#[cfg(unix)]
 use std::path::Path;
 
 use crate::support::{TestEnv, failure, success};

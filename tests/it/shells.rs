@@ -108,6 +108,7 @@ impl RealShell {
     }
 
     /// A command line that creates the (empty) file `path`.
+    #[cfg(unix)]
     pub fn touch(&self, path: &std::path::Path) -> String {
         let path = self.shell.quote(path.to_str().unwrap()).unwrap();
         match self.shell {

@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 use fake_aws::FakeAws;
 
 use crate::support::fixtures::{START_URL, credential_process, portal_args};
+#[cfg(unix)]
+use crate::support::run_within;
 use crate::support::{
-    TestEnv, assert_no_secret_in_files, failure, python_script, python_with_botocore, run_within,
-    stderr, stdout, success,
+    TestEnv, assert_no_secret_in_files, failure, python_script, python_with_botocore, stderr,
+    stdout, success,
 };
 
 const SCOPE: &str = "sso:account:access";
@@ -492,6 +494,7 @@ fn logout_deletes_credentials_obtained_with_the_aws_cli_token() {
 }
 
 /// The AWS CLI cache file of the sso-session `corp`, if any.
+#[cfg(unix)]
 fn exported_token(env: &TestEnv) -> Option<serde_json::Value> {
     use sha1::Digest;
     let path = env.home.join(format!(
@@ -505,6 +508,7 @@ fn exported_token(env: &TestEnv) -> Option<serde_json::Value> {
     Some(serde_json::from_str(&text).unwrap())
 }
 
+#[cfg(unix)]
 #[test]
 fn the_export_sso_token_setting_writes_the_aws_cli_cache() {
     let fake = FakeAws::builder()
@@ -662,6 +666,7 @@ fn no_secret_in_plaintext_after_login_refresh_and_credential_fetch() {
 /// `grant sso login ARGS` without a controlling terminal (`setsid -w`), without CI,
 /// with a display and a platform opener (xdg-open, wslview) that would start a
 /// browser which never comes back, leaving `browser-ran` in the temp dir if it runs.
+#[cfg(unix)]
 fn login_without_a_terminal(env: &TestEnv, extra: &[&str]) -> Output {
     use std::os::unix::fs::PermissionsExt;
     let bin = env.tmp_dir.join("bin");
@@ -694,6 +699,7 @@ fn login_without_a_terminal(env: &TestEnv, extra: &[&str]) -> Output {
     run_within(&mut command, Duration::from_secs(20))
 }
 
+#[cfg(unix)]
 #[test]
 fn without_a_terminal_login_prints_the_code_and_polls_instead_of_waiting_on_a_browser() {
     let fake = FakeAws::start();
@@ -716,6 +722,7 @@ fn without_a_terminal_login_prints_the_code_and_polls_instead_of_waiting_on_a_br
     assert_eq!(token_rows(&env).len(), 1);
 }
 
+#[cfg(unix)]
 #[test]
 fn without_a_terminal_an_unapproved_login_ends_when_its_code_expires() {
     let fake = fake_nobody_approves(3);
@@ -733,6 +740,7 @@ fn without_a_terminal_an_unapproved_login_ends_when_its_code_expires() {
 }
 
 /// A browser program that only leaves a marker file behind.
+#[cfg(unix)]
 fn marker_browser(env: &TestEnv) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let marker = env.tmp_dir.join("browser-ran");
@@ -748,6 +756,7 @@ fn marker_browser(env: &TestEnv) -> std::path::PathBuf {
 }
 
 /// `grant sso login ARGS` with CI unset, so only the flag or the setting stops the browser.
+#[cfg(unix)]
 fn login_outside_ci(env: &TestEnv, extra: &[&str]) -> Output {
     let mut command = env.grant();
     command.env_remove("CI").args(portal_args("login", &[]));
@@ -755,6 +764,7 @@ fn login_outside_ci(env: &TestEnv, extra: &[&str]) -> Output {
     run_within(&mut command, Duration::from_secs(20))
 }
 
+#[cfg(unix)]
 #[test]
 fn no_browser_and_default_browser_stdout_print_the_url_and_code_instead() {
     let fake = FakeAws::start();

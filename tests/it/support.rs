@@ -248,6 +248,13 @@ impl TestEnv {
         problems
     }
 
+    /// Windows has no permission bits; its ACLs are not checked here.
+    #[cfg(not(unix))]
+    fn mode_problems(&self, _files: &[(PathBuf, bool)]) -> Vec<String> {
+        Vec::new()
+    }
+
+    #[cfg(unix)]
     fn mode_problems(&self, files: &[(PathBuf, bool)]) -> Vec<String> {
         use std::os::unix::fs::PermissionsExt;
         let cli_cache = self.home.join(".aws/sso/cache");
@@ -535,6 +542,7 @@ pub fn corpus_dir() -> &'static Path {
 mod end_of_test_checks {
     use super::TestEnv;
     use fake_aws::FakeAws;
+    #[cfg(unix)]
     use std::os::unix::fs::PermissionsExt;
     use std::time::Duration;
 
@@ -547,6 +555,7 @@ mod end_of_test_checks {
         std::fs::write(env.tmp_dir.join("leak"), format!("x{token}x")).unwrap();
     }
 
+    #[cfg(unix)]
     #[test]
     #[should_panic(expected = "is mode 0644, not 0600")]
     fn a_readable_file_in_the_state_folder_fails_the_test() {
@@ -558,6 +567,7 @@ mod end_of_test_checks {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
 
+    #[cfg(unix)]
     #[test]
     #[should_panic(expected = "is mode 0755, not 0700")]
     fn an_open_folder_in_the_config_folder_fails_the_test() {
@@ -566,6 +576,7 @@ mod end_of_test_checks {
         std::fs::set_permissions(&env.config_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
+    #[cfg(unix)]
     #[test]
     fn an_allowed_export_may_hold_the_token_in_the_aws_cli_cache_only() {
         let fake = FakeAws::start();

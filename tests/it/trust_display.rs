@@ -3,9 +3,12 @@
 //! reach the terminal; forged or idle connections to the sign-in listener do not
 //! end or block the sign-in.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::time::{Duration, Instant};
+#[cfg(unix)]
+use std::{
+    path::{Path, PathBuf},
+    process::Output,
+};
 
 use fake_aws::{DeviceAuthorizationOverride, FakeAws};
 
@@ -19,6 +22,7 @@ const HOSTILE_CODE: &str = "\x1b]0;pwned\x07ABCD\x1b[2J-EFGH\u{9b}31m";
 /// [`HOSTILE_CODE`] as grant shows it.
 const HOSTILE_CODE_SHOWN: &str = "\\x1b]0;pwned\\x07ABCD\\x1b[2J-EFGH\\u{9b}31m";
 
+#[cfg(unix)]
 const HOSTILE_URLS: &[&str] = &[
     "javascript:alert(1)",
     "file:///etc/passwd",
@@ -29,6 +33,7 @@ const HOSTILE_URLS: &[&str] = &[
 ];
 
 /// A browser program that appends each argument it gets, one a line, to `browser.log`.
+#[cfg(unix)]
 fn recording_browser(env: &TestEnv) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let log = env.tmp_dir.join("browser.log");
@@ -69,6 +74,7 @@ fn login_args() -> Vec<&'static str> {
 }
 
 /// `grant sso login` with the device code, CI unset so the configured browser may run.
+#[cfg(unix)]
 fn device_login(env: &TestEnv) -> Output {
     let mut command = env.grant();
     command.env_remove("CI").args(login_args());
@@ -90,6 +96,7 @@ fn assert_no_terminal_controls(what: &str, bytes: &[u8]) {
 }
 
 /// Waits for `path` to hold a line, as the browser runs on its own.
+#[cfg(unix)]
 fn wait_for_lines(path: &Path) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -101,6 +108,7 @@ fn wait_for_lines(path: &Path) -> String {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn hostile_sign_in_urls_are_shown_escaped_and_never_opened() {
     let fake = FakeAws::start();
@@ -285,6 +293,7 @@ fn config_values_and_profile_names_are_shown_escaped() {
 /// Another tool's `credential_process` (or a server) answering with an escape
 /// sequence in the secret: grant refuses the credentials in one line and prints
 /// nothing of them, in every format and in `assume -x`.
+#[cfg(unix)]
 #[test]
 fn credentials_with_escape_sequences_are_refused_not_printed() {
     let env = TestEnv::new();
