@@ -83,6 +83,59 @@ fn a_clean_world_exits_0_and_says_what_it_checked() {
     );
 }
 
+/// Without the integration, the fix is the line for the shell the person starts
+/// (`SHELL`'s last word), else bash's; a `SHELL` that names no known shell is only
+/// compared, never shown.
+#[test]
+fn the_missing_integration_is_fixed_with_the_line_of_ones_own_shell() {
+    let env = TestEnv::new();
+    let cases = [
+        (None, "add eval \"$(grant init bash)\" to ~/.bashrc"),
+        (
+            Some("/usr/bin/zsh"),
+            "add eval \"$(grant init zsh)\" to ~/.zshrc",
+        ),
+        (
+            Some("/opt/homebrew/bin/fish"),
+            "add grant init fish | source to ~/.config/fish/config.fish",
+        ),
+        (
+            Some("/usr/local/bin/pwsh"),
+            "add Invoke-Expression (& grant init powershell | Out-String) to $PROFILE",
+        ),
+        (
+            Some("/usr/bin/nu"),
+            "run grant init nu | save -f ($nu.user-autoload-dirs | first | path join grant.nu) once",
+        ),
+        (
+            Some("/bin/tcsh"),
+            "add eval \"`grant init tcsh`\" to ~/.tcshrc",
+        ),
+        (
+            Some("/bin/$(touch x)\u{1b}[2J"),
+            "add eval \"$(grant init bash)\" to ~/.bashrc",
+        ),
+    ];
+    for (shell, fix) in cases {
+        let mut command = env.grant();
+        command.arg("doctor");
+        if let Some(shell) = shell {
+            command.env("SHELL", shell);
+        }
+        let report = stdout(&command.output().unwrap());
+        let line = line_with(&report, "has not loaded grant init");
+        assert!(
+            line.contains(&format!("; {fix}"))
+                && line.ends_with("(other shells: grant init --help)"),
+            "{shell:?}: {line}"
+        );
+        assert!(
+            !line.contains("touch") && !line.contains('\u{1b}'),
+            "{line}"
+        );
+    }
+}
+
 #[test]
 fn grant_by_name_is_found_on_path() {
     let fake = FakeAws::start();
