@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Windows build of grant under Wine, on Linux, against the fake AWS: sign-in
-# (device flow), credential-process and its cache hit, the Credential Manager store
-# (Wine's), `sso populate` on a config written with CRLF line ends, `assume --shell
+# (device flow), credential-process and its cache hit, four at once asking AWS once,
+# the Credential Manager store (Wine's), `sso populate` on a config written with CRLF line ends, `assume --shell
 # powershell`, `assume --exec` through cmd.exe and `serve`. A check for developers
 # (not run by .ci/run: the Windows build alone takes minutes); GitHub's Windows runner
 # runs the test suite for real.
@@ -95,6 +95,18 @@ lines=$(wc -l <"$user_home/.aws/config")
 crlf=$(grep -c $'\r$' "$user_home/.aws/config")
 [ "$lines" = "$crlf" ] || fail "populate wrote $((lines - crlf)) of $lines lines without the file's CRLF"
 head -c 33 "$user_home/.aws/config" | grep -q $'^\[default\]\r$' || fail "populate changed the lines it does not own"
+
+# Four credential-process at once for a profile not cached yet: one asks AWS (the
+# lock is LockFileEx here), the others wait and read its cache.
+before=$(count GetRoleCredentials)
+parallel=()
+for i in 1 2 3 4; do
+    grant credential-process --profile production/ReadOnly >"$work/parallel-$i" 2>&1 &
+    parallel+=($!)
+done
+wait "${parallel[@]}"
+[ "$(cut -c1-60 "$work"/parallel-* | sort -u | wc -l)" = 1 ] || fail "parallel credential-process: $(cat "$work"/parallel-*)"
+[ "$(count GetRoleCredentials)" = $((before + 1)) ] || fail "parallel credential-process asked AWS more than once"
 
 # dev has no credential_process line, so assume exports its keys.
 grant assume --shell powershell dev 2>/dev/null | grep -q "^\$Env:AWS_ACCESS_KEY_ID = 'ASIA[A-Z0-9]*';\$" ||
