@@ -133,4 +133,11 @@ served=$(curl -s -H "Authorization: $token" "$endpoint")
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$endpoint")" = 401 ] || fail "serve answered a request without its token"
 wait "$serve_pid" || fail "serve did not exit with its command's status"
 
+# A reader that closes the pipe early (`| head`) ends grant quietly; the usage names
+# `grant`, not `grant.exe`.
+grant completions powershell 2>"$work/pipe.err" | head -c 1 >/dev/null
+[ ! -s "$work/pipe.err" ] || fail "a closed pipe was reported: $(cat "$work/pipe.err")"
+mistake=$(grant settings nope 2>&1) && fail "grant settings nope succeeded"
+[[ $mistake == *"(usage: grant settings [COMMAND]"* ]] || fail "the usage does not name grant: $mistake"
+
 echo "wine-smoke: the Windows build signed in, served credentials from its cache, kept CRLF, ran cmd.exe and served the endpoint"

@@ -23,7 +23,13 @@ impl Cli {
     /// millisecond of each start, more with musl's allocator); help and version take
     /// the full one.
     pub fn parse_command_line() -> Result<Cli, clap::Error> {
-        Cli::parse_from_args(std::env::args_os().collect())
+        let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        // clap names the program after its file: `grant.exe` on Windows, in every
+        // usage line and help; people type `grant`.
+        if let Some(program) = args.first_mut() {
+            *program = "grant".into();
+        }
+        Cli::parse_from_args(args)
     }
 
     fn parse_from_args(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {

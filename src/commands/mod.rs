@@ -128,14 +128,33 @@ where
         })
         .and_then(|()| out.flush());
     match result {
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) if reader_went_away(&error) => Ok(()),
         other => other,
     }
 }
 
+/// Whether writing to stdout failed because its reader closed it (`grant ... | head`):
+/// not an error. Windows says so with ERROR_NO_DATA (232), which Rust reads as a
+/// broken pipe, or ERROR_PIPE_NOT_CONNECTED (233), which it does not (seen under Wine).
+pub(crate) fn reader_went_away(error: &io::Error) -> bool {
+    error.kind() == io::ErrorKind::BrokenPipe
+        || (cfg!(windows) && matches!(error.raw_os_error(), Some(232 | 233)))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::usage_line;
+    use super::{reader_went_away, usage_line};
+
+    #[test]
+    fn a_closed_stdout_is_the_readers_choice_on_every_system() {
+        use std::io::{Error, ErrorKind};
+        assert!(reader_went_away(&Error::from(ErrorKind::BrokenPipe)));
+        assert!(!reader_went_away(&Error::from(ErrorKind::PermissionDenied)));
+        for windows_code in [232, 233] {
+            let error = Error::from_raw_os_error(windows_code);
+            assert_eq!(reader_went_away(&error), cfg!(windows), "{error}");
+        }
+    }
 
     #[test]
     fn argument_mistakes_are_one_line_with_the_usage() {

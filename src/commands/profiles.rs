@@ -29,7 +29,7 @@ pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
         eprintln!("grant: {}", shown(&note));
     }
     match io::stdout().lock().write_all(names.as_bytes()) {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(error.into()),
+        Err(error) if !super::reader_went_away(&error) => Err(error.into()),
         _ => Ok(()),
     }
 }

@@ -407,3 +407,22 @@ fn without_grant_config_dir_xdg_config_home_then_dot_config_are_used() {
         .unwrap();
     assert_eq!(success(&output), "EDGE\n");
 }
+
+/// A mistake in the arguments is one line whose usage names `grant`, whatever the
+/// binary's file is called (`grant.exe` on Windows); so does the help.
+#[test]
+fn usage_names_grant_whatever_the_file_is_called() {
+    let env = TestEnv::new();
+    let renamed = env.tmp_dir.join("grant.exe");
+    std::fs::copy(env!("CARGO_BIN_EXE_grant"), &renamed).unwrap();
+    env.written_by_the_test(&renamed);
+    let run = |args: &[&str]| env.grant_binary(&renamed).args(args).output().unwrap();
+    let mistake = failure(&run(&["settings", "nope"]));
+    assert!(
+        mistake.contains("(usage: grant settings [COMMAND]; more with --help)"),
+        "{mistake}"
+    );
+    let help = String::from_utf8(run(&["--help"]).stdout).unwrap();
+    assert!(help.contains("Usage: grant <COMMAND>"), "{help}");
+    assert!(!help.contains("grant.exe"), "{help}");
+}

@@ -107,7 +107,8 @@ impl TestEnv {
         self.grant_binary(&shipped_binary())
     }
 
-    fn grant_binary(&self, binary: &Path) -> Command {
+    /// [`TestEnv::grant`] of another copy of grant.
+    pub fn grant_binary(&self, binary: &Path) -> Command {
         let mut command = Command::new(binary);
         command
             .env_clear()
