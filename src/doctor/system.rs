@@ -157,42 +157,8 @@ fn shell_integration() -> Finding {
             Severity::Info,
             "this shell has not loaded grant init, so assume is not defined here",
         )
-        .fix(how_to_load_the_integration(login_shell())),
+        .fix(integration::how_to_load(integration::login_shell())),
     }
-}
-
-/// The shell a person starts: `SHELL`'s last word (bash under Git Bash sets it on
-/// Windows too), else PowerShell on Windows, else bash.
-fn login_shell() -> Shell {
-    let named = crate::env::os_value("SHELL").and_then(|path| {
-        let name = std::path::Path::new(&path)
-            .file_stem()?
-            .to_str()?
-            .to_owned();
-        name.parse().ok()
-    });
-    named.unwrap_or(if cfg!(windows) {
-        Shell::PowerShell
-    } else {
-        Shell::Bash
-    })
-}
-
-/// The line that loads `grant init` in `shell`'s startup file, as the README has it.
-fn how_to_load_the_integration(shell: Shell) -> String {
-    let line = match shell {
-        Shell::Bash => "add eval \"$(grant init bash)\" to ~/.bashrc",
-        Shell::Zsh => "add eval \"$(grant init zsh)\" to ~/.zshrc, after compinit",
-        Shell::Fish => "add grant init fish | source to ~/.config/fish/config.fish",
-        Shell::PowerShell => {
-            "add Invoke-Expression (& grant init powershell | Out-String) to $PROFILE"
-        }
-        Shell::Nu => {
-            "run grant init nu | save -f ($nu.user-autoload-dirs | first | path join grant.nu) once, then open a new shell"
-        }
-        Shell::Tcsh => "add eval \"`grant init tcsh`\" to ~/.tcshrc",
-    };
-    format!("{line} (other shells: grant init --help)")
 }
 
 /// The integration this shell loaded, when its snippets are not what this grant

@@ -1151,3 +1151,30 @@ fn nu_integration_loaded_twice_adds_each_hook_once() {
     env.set_setting("AutoAssumeDirectory", "false");
     assert_eq!(hooks_after_loading_twice(), "11true[][]");
 }
+
+/// Run without its shell function, `grant assume` says how to load it in the shell
+/// the person starts (`SHELL`), and `assume -c` through an old function in that
+/// function's own shell.
+#[test]
+fn without_its_function_assume_names_the_line_for_ones_shell() {
+    let env = TestEnv::new();
+    env.write_aws_config("[profile dev]\nregion = eu-west-1\n");
+    let bare = failure(
+        &env.grant()
+            .args(["assume", "dev"])
+            .env("SHELL", "/usr/bin/zsh")
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        bare.contains("add eval \"$(grant init zsh)\" to ~/.zshrc"),
+        "{bare}"
+    );
+    let old_function = failure(&env.run(&["assume", "--shell", "fish", "-c", "dev"]));
+    assert!(
+        old_function.contains(
+            "load the integration again (add grant init fish | source to ~/.config/fish/config.fish"
+        ),
+        "{old_function}"
+    );
+}

@@ -135,9 +135,10 @@ fn console(args: &AssumeArgs, shell: Option<Shell>) -> anyhow::Result<()> {
             "-s, --destination and --url open the AWS console: add -c, e.g. assume -c PROFILE -s s3"
         );
     }
-    if shell.is_some() {
+    if let Some(shell) = shell {
         bail!(
-            "assume -c writes to the terminal, not shell code, and this shell's assume function does not know it yet: load the integration again (eval \"$(grant init bash)\", or zsh, fish, powershell), or run grant console PROFILE"
+            "assume -c writes to the terminal, not shell code, and this shell's assume function does not know it yet: load the integration again ({}), or run grant console PROFILE",
+            crate::shell::integration::how_to_load(shell)
         );
     }
     let profile = match &args.profile {
@@ -157,9 +158,12 @@ fn console(args: &AssumeArgs, shell: Option<Shell>) -> anyhow::Result<()> {
 }
 
 fn needs_shell(shell: Option<Shell>) -> anyhow::Result<Shell> {
-    shell.context(
-        "`grant assume` writes code for the `assume` function of your shell: add eval \"$(grant init bash)\" (or zsh, fish, powershell) to your shell's rc file, or run a command with --exec -- CMD",
-    )
+    shell.with_context(|| {
+        format!(
+            "`grant assume` writes code for the `assume` function of your shell: {}; or run a command with --exec -- CMD",
+            crate::shell::integration::how_to_load(crate::shell::integration::login_shell())
+        )
+    })
 }
 
 /// The profile's credentials, through the same cache as credential-process: an
