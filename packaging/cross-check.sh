@@ -6,15 +6,14 @@
 # Windows jobs of .github/workflows/ci.yml.
 #
 # Rust's standard library for both targets comes from rustup. The one C library in
-# the tree (aws-lc, under rustls) is compiled by zig, from the ziglang package on
-# PyPI, which carries the C headers of both systems. Windows is checked as
+# the tree (aws-lc, under rustls) is compiled by zig (packaging/zig-venv.sh), which
+# carries the C headers of both systems. Windows is checked as
 # x86_64-pc-windows-gnu, whose headers zig has; the release builds
 # x86_64-pc-windows-msvc, and grant's code has no `cfg(target_env)`, so both see
 # the same Rust.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ziglang_version=0.17.1
 targets=(x86_64-pc-windows-gnu aarch64-apple-darwin)
 
 # The standard library of both targets comes from the Rust project's own server, not
@@ -25,13 +24,7 @@ if ! timeout 600 rustup target add "${targets[@]}"; then
 fi
 
 tools="$PWD/target/tools"
-venv="$tools/zig-venv"
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-fi
-if [ "$("$venv/bin/python" -m ziglang version 2>/dev/null)" != "$ziglang_version" ]; then
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "ziglang==$ziglang_version"
-fi
+venv=$(packaging/zig-venv.sh)
 
 # cc-rs passes `--target=<Rust triple>`, which zig does not read: each wrapper drops
 # it and names zig's own target instead.

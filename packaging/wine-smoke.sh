@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the Windows build of grant under Wine, on Linux, against the fake AWS: sign-in
 # (device flow), credential-process and its cache hit, four at once asking AWS once,
-# the Credential Manager store (Wine's), `sso populate` on a config written with CRLF line ends, `assume --shell
-# powershell`, `assume --exec` through cmd.exe and `serve`. A check for developers
-# (not run by .ci/run: the Windows build alone takes minutes); GitHub's Windows runner
-# runs the test suite for real.
+# the Credential Manager store (Wine's), `sso populate` on a config written with
+# CRLF line ends, `assume --shell powershell`, `assume --exec` through cmd.exe,
+# `serve`, a closed pipe and the usage's name. .ci/run runs it after
+# packaging/cross-check.sh; GitHub's Windows runner runs the test suite for real.
 #
-# Needs Debian's wine64 and cargo-zigbuild with ziglang (PyPI), which links the
-# x86_64-pc-windows-gnu build. Rust's standard library calls ProcessPrng in
+# Needs Debian's wine64; cargo-zigbuild links the x86_64-pc-windows-gnu build
+# (packaging/zig-venv.sh installs it). Rust's standard library calls ProcessPrng in
 # bcryptprimitives.dll, which Wine 8 lacks; the script builds a stand-in that asks
 # RtlGenRandom and puts it beside grant.exe.
 set -euo pipefail
@@ -15,10 +15,13 @@ cd "$(dirname "$0")/.."
 
 wine=/usr/lib/wine/wine64
 [ -x "$wine" ] || { echo "wine-smoke: needs wine64 (apt-get install wine64)" >&2; exit 1; }
-command -v cargo-zigbuild >/dev/null || { echo "wine-smoke: needs cargo-zigbuild (pip install cargo-zigbuild ziglang)" >&2; exit 1; }
+PATH="$(packaging/zig-venv.sh)/bin:$PATH"
 
 target=x86_64-pc-windows-gnu
-rustup target add "$target" >/dev/null
+if ! timeout 600 rustup target add "$target" >/dev/null; then
+    echo "wine-smoke: skipped, rustup could not install the standard library of $target" >&2
+    exit 0
+fi
 cargo zigbuild --quiet --target "$target" --bin grant
 cargo build --quiet -p fake-aws --bin fake-aws
 bin="$PWD/target/$target/debug"
