@@ -157,7 +157,9 @@ fn shell_integration() -> Finding {
             Severity::Info,
             "this shell has not loaded grant init, so assume is not defined here",
         )
-        .fix(integration::how_to_load(integration::login_shell())),
+        .fix(integration::how_to_load(integration::login_shell(
+            crate::env::os_value("SHELL").as_deref(),
+        ))),
     }
 }
 

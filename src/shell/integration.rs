@@ -324,14 +324,11 @@ pub fn completion_file_name(shell: Shell) -> &'static str {
     }
 }
 
-/// The shell a person starts: `SHELL`'s last word (bash under Git Bash sets it on
-/// Windows too), else PowerShell on Windows, else bash.
-pub fn login_shell() -> Shell {
-    let named = crate::env::os_value("SHELL").and_then(|path| {
-        let name = std::path::Path::new(&path)
-            .file_stem()?
-            .to_str()?
-            .to_owned();
+/// The shell a person starts, from the value of `SHELL` (its last word; bash under
+/// Git Bash sets it on Windows too), else PowerShell on Windows, else bash.
+pub fn login_shell(shell_variable: Option<&std::ffi::OsStr>) -> Shell {
+    let named = shell_variable.and_then(|path| {
+        let name = Path::new(path).file_stem()?.to_str()?.to_owned();
         name.parse().ok()
     });
     named.unwrap_or(if cfg!(windows) {
@@ -366,6 +363,36 @@ mod tests {
 
     fn completions_of(shell: Shell) -> String {
         completions(shell, Cli::command())
+    }
+
+    #[test]
+    fn the_login_shell_is_the_last_word_of_shell() {
+        use std::ffi::OsStr;
+        let default = if cfg!(windows) {
+            Shell::PowerShell
+        } else {
+            Shell::Bash
+        };
+        let cases = [
+            (Some("/usr/bin/zsh"), Shell::Zsh),
+            (
+                Some("C:\\Program Files\\PowerShell\\7\\pwsh.exe"),
+                if cfg!(windows) {
+                    Shell::PowerShell
+                } else {
+                    default
+                },
+            ),
+            (Some("/usr/local/bin/pwsh"), Shell::PowerShell),
+            (Some("/opt/homebrew/bin/nu"), Shell::Nu),
+            (Some("/bin/sh"), default),
+            (Some("/bin/$(reboot)"), default),
+            (Some(""), default),
+            (None, default),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(login_shell(value.map(OsStr::new)), expected, "{value:?}");
+        }
     }
 
     #[test]

@@ -161,7 +161,7 @@ fn needs_shell(shell: Option<Shell>) -> anyhow::Result<Shell> {
     shell.with_context(|| {
         format!(
             "`grant assume` writes code for the `assume` function of your shell: {}; or run a command with --exec -- CMD",
-            crate::shell::integration::how_to_load(crate::shell::integration::login_shell())
+            crate::shell::integration::how_to_load(crate::shell::integration::login_shell(crate::env::os_value("SHELL").as_deref()))
         )
     })
 }
