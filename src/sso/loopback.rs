@@ -219,18 +219,27 @@ mod tests {
         answer.lines().next().unwrap_or_default().to_owned()
     }
 
-    #[test]
-    fn an_idle_connection_and_forged_redirects_do_not_end_or_block_the_wait() {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
+            .unwrap()
+    }
+
+    /// A listener and the port of its redirect URI.
+    async fn bound() -> (Callback, u16) {
+        let callback = Callback::bind().await.unwrap();
+        let port = url::Url::parse(&callback.redirect_uri)
+            .unwrap()
+            .port()
             .unwrap();
-        runtime.block_on(async {
-            let mut callback = Callback::bind().await.unwrap();
-            let port = url::Url::parse(&callback.redirect_uri)
-                .unwrap()
-                .port()
-                .unwrap();
+        (callback, port)
+    }
+
+    #[test]
+    fn an_idle_connection_and_forged_redirects_do_not_end_or_block_the_wait() {
+        runtime().block_on(async {
+            let (mut callback, port) = bound().await;
             let browser = async {
                 let _idle = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
                 let get = |target: &str| format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -260,16 +269,8 @@ mod tests {
     /// for the next wait, even when the first wait accepted it.
     #[test]
     fn a_redirect_accepted_as_a_wait_ends_reaches_the_next_wait() {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let mut callback = Callback::bind().await.unwrap();
-            let port = url::Url::parse(&callback.redirect_uri)
-                .unwrap()
-                .port()
-                .unwrap();
+        runtime().block_on(async {
+            let (mut callback, port) = bound().await;
             let mut browsers = Vec::new();
             for code in ["one", "two"] {
                 let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
